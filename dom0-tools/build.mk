@@ -1,0 +1,3 @@
+# Host tools (dom0-tools/).
+.PHONY: tools
+tools:

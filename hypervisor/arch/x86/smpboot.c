@@ -1,0 +1,7 @@
+/* STUB */
+#include <asm/smp.h>
+#include <tessera/arch.h>
+#include <tessera/percpu.h>
+void smp_boot_cpus(void) { cpu_infos[0].online = true; nr_cpus_online = 1; }
+void arch_stop_other_cpus(void) {}
+void arch_send_softirq_ipi(unsigned int cpu) {}

@@ -1,0 +1,70 @@
+# The hypervisor: freestanding C11 (GNU dialect for inline asm) and a little assembly.
+# Linked twice: the second link embeds the symbol table used by stack traces
+# (the table sits after .text, so text addresses are the same in both links).
+
+HV_SRC := hypervisor
+HV_OUT := $(BUILD)/hypervisor
+HV_ELF := $(BUILD)/tessera.elf
+HV_BIN := $(BUILD)/tessera.bin
+HV_CMDLINE ?= loglvl=info
+
+HV_C_SRCS := $(wildcard $(HV_SRC)/common/*.c $(HV_SRC)/common/*/*.c \
+	$(HV_SRC)/arch/x86/*.c $(HV_SRC)/arch/x86/*/*.c)
+HV_S_SRCS := $(wildcard $(HV_SRC)/arch/x86/*.S $(HV_SRC)/arch/x86/*/*.S)
+HV_OBJS := $(patsubst $(HV_SRC)/%.c,$(HV_OUT)/%.o,$(HV_C_SRCS)) \
+	$(patsubst $(HV_SRC)/%.S,$(HV_OUT)/%.o,$(HV_S_SRCS))
+
+HV_INCLUDES := -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+	-I$(HV_SRC)/include -I$(HV_SRC)/arch/x86/include \
+	-include $(HV_SRC)/include/tessera/config.h
+HV_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-common -fno-stack-protector \
+	-fpie -fvisibility=hidden -fno-asynchronous-unwind-tables -fno-omit-frame-pointer \
+	-mno-red-zone -mgeneral-regs-only -mno-mmx -mno-sse -mno-sse2 \
+	-fcf-protection=none -fno-jump-tables -fno-tree-loop-distribute-patterns \
+	-Wall -Wextra -Werror -Wmissing-prototypes -Wshadow -Wno-unused-parameter \
+	-MMD -MP $(HV_INCLUDES)
+HV_ASFLAGS := -D__ASSEMBLY__ -g -MMD -MP $(HV_INCLUDES) -Wa,--noexecstack
+HV_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
+	--no-warn-rwx-segments -T $(HV_OUT)/hypervisor.lds
+
+.PHONY: hypervisor
+hypervisor: $(HV_BIN) $(HV_ELF)
+
+$(HV_OUT)/%.o: $(HV_SRC)/%.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(HV_CFLAGS) -c $< -o $@
+
+$(HV_OUT)/%.o: $(HV_SRC)/%.S | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(HV_ASFLAGS) -c $< -o $@
+
+$(HV_OUT)/hypervisor.lds: $(HV_SRC)/arch/x86/hypervisor.lds.in | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -E -P -D__ASSEMBLY__ -D__LINKER_SCRIPT__ $(HV_INCLUDES) -x c $< -o $@
+
+# Pass 1: an empty symbol table; pass 2: the real one, generated from pass 1.
+$(HV_OUT)/symbols-empty.o: $(HV_SRC)/tools/symbols-empty.S | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(HV_ASFLAGS) -c $< -o $@
+
+$(HV_OUT)/tessera-pass1.elf: $(HV_OBJS) $(HV_OUT)/symbols-empty.o $(HV_OUT)/hypervisor.lds
+	$(Q)$(LD) $(HV_LDFLAGS) -o $@ $(HV_OBJS) $(HV_OUT)/symbols-empty.o
+
+$(HV_OUT)/symbols.S: $(HV_OUT)/tessera-pass1.elf $(HV_SRC)/tools/gen-symbols.sh
+	$(Q)sh $(HV_SRC)/tools/gen-symbols.sh $< > $@
+
+$(HV_OUT)/symbols.o: $(HV_OUT)/symbols.S
+	$(Q)$(CC) $(HV_ASFLAGS) -c $< -o $@
+
+$(HV_ELF): $(HV_OBJS) $(HV_OUT)/symbols.o $(HV_OUT)/hypervisor.lds
+	$(Q)$(LD) $(HV_LDFLAGS) -o $@ $(HV_OBJS) $(HV_OUT)/symbols.o
+	$(Q)sh $(HV_SRC)/tools/check-symbols.sh $(HV_OUT)/tessera-pass1.elf $@
+	@echo "  LD      $@"
+
+# QEMU's -kernel and GRUB load this flat image through the Multiboot header's address fields.
+$(HV_BIN): $(HV_ELF)
+	$(Q)objcopy -O binary --remove-section=.bss $< $@
+	$(Q)truncate -s $$(( 0x$$(nm $< | awk '$$3=="_edata"{print $$1}') - 0x$$(nm $< | awk '$$3=="_start"{print $$1}') )) $@
+	@echo "  BIN     $@"
+
+-include $(HV_OBJS:.o=.d)

@@ -1,0 +1,3 @@
+/* STUB */
+#include <tessera/softirq.h>
+void softirq_init(void) {}

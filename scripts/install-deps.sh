@@ -1,0 +1,55 @@
+#!/bin/sh
+# Checks for the Debian packages Tessera needs (DESIGN.md section 6) and,
+# as root, installs the missing ones. Not as root, it prints the exact
+# command and fails. QEMU comes from bookworm-backports: bookworm's own 7.2
+# has software-CPU bugs that break PV paths.
+set -eu
+
+packages="gcc binutils make libcunit1-dev libyajl-dev libxxhash-dev libxen-dev busybox-static cpio"
+backports_packages="qemu-system-x86"
+min_qemu_major=10
+
+missing=""
+for p in $packages; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing="$missing $p"
+done
+
+qemu_ok=no
+if command -v qemu-system-x86_64 >/dev/null 2>&1; then
+	major=$(qemu-system-x86_64 --version | sed -n 's/^QEMU emulator version \([0-9]*\).*/\1/p')
+	[ "${major:-0}" -ge "$min_qemu_major" ] && qemu_ok=yes
+fi
+
+[ -z "$missing" ] && [ "$qemu_ok" = yes ] && exit 0
+
+codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
+backports_list=/etc/apt/sources.list.d/tessera-backports.sources
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "tessera: missing packages:$missing$( [ "$qemu_ok" = yes ] || echo " qemu-system-x86(>=$min_qemu_major, ${codename}-backports)")" >&2
+	echo "tessera: run as root, or run:" >&2
+	echo "  sudo sh $0" >&2
+	echo "  (which enables ${codename}-backports in $backports_list and runs:" >&2
+	echo "   apt-get update && apt-get install -y$missing && apt-get install -y -t ${codename}-backports $backports_packages)" >&2
+	exit 1
+fi
+
+# Enable backports on the same mirror as the machine's own Debian source.
+if ! grep -rqs "${codename}-backports" /etc/apt/sources.list /etc/apt/sources.list.d/; then
+	mirror=$(grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources | grep -v security | head -n 1 | awk '{print $2}')
+	[ -n "$mirror" ] || mirror=$(grep -hs '^deb ' /etc/apt/sources.list | grep -v security | head -n 1 | awk '{print $2}')
+	[ -n "$mirror" ] || mirror=http://deb.debian.org/debian
+	cat >"$backports_list" <<SRC
+Types: deb
+URIs: $mirror
+Suites: ${codename}-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+[ -z "$missing" ] || apt-get install -y -q --no-install-recommends $missing
+[ "$qemu_ok" = yes ] || apt-get install -y -q --no-install-recommends -t "${codename}-backports" $backports_packages

@@ -1,0 +1,62 @@
+#!/bin/bash
+# Runs the test groups and prints the total as the last line:
+# "N passed, N failed". Usage: run-tests.sh all|unit|integration
+set -u
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+export BUILD
+what=${1:-all}
+passed=0
+failed=0
+
+run_unit() {
+	echo "== unit tests (CUnit, ASan+UBSan)"
+	local out
+	out=$("$BUILD/unit/unit-tests" 2>&1)
+	local rc=$?
+	echo "$out" | grep -Ev '^\s*$'
+	local line p f
+	line=$(echo "$out" | grep -E '^unit: [0-9]+ passed, [0-9]+ failed$' | tail -n 1)
+	if [ -z "$line" ]; then
+		echo "FAIL: unit test binary ended without a summary (status $rc)"
+		failed=$((failed + 1))
+		return
+	fi
+	p=$(echo "$line" | awk '{print $2}')
+	f=$(echo "$line" | awk '{print $4}')
+	[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+	passed=$((passed + p))
+	failed=$((failed + f))
+}
+
+run_integration() {
+	echo "== integration tests (QEMU)"
+	local t out
+	for t in tests/integration/*.sh; do
+		[ "$(basename "$t")" = lib.sh ] && continue
+		out=$(bash "$t" 2>&1)
+		echo "$out"
+		passed=$((passed + $(echo "$out" | grep -c '^PASS: ')))
+		failed=$((failed + $(echo "$out" | grep -c '^FAIL: ')))
+		if ! echo "$out" | grep -Eq '^(PASS|FAIL): '; then
+			echo "FAIL: $t reported no result"
+			failed=$((failed + 1))
+		fi
+	done
+}
+
+case $what in
+unit) run_unit ;;
+integration) run_integration ;;
+all)
+	run_unit
+	run_integration
+	;;
+*)
+	echo "usage: $0 all|unit|integration" >&2
+	exit 2
+	;;
+esac
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

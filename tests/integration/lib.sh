@@ -1,0 +1,59 @@
+# Shared helpers for integration scenarios (sourced). Each scenario boots
+# the hypervisor in QEMU, reads the serial log and reports every case as a
+# line "PASS: name" or "FAIL: name"; scripts/run-tests.sh counts them.
+
+: "${BUILD:=build}"
+: "${QEMU:=qemu-system-x86_64}"
+HV_BIN=$BUILD/tessera.bin
+LOGDIR=$BUILD/integration
+mkdir -p "$LOGDIR"
+
+# QEMU exit statuses from isa-debug-exit (code*2+1); see hypervisor/include/tessera/arch.h.
+EXIT_SUCCESS=33
+EXIT_PANIC=35
+EXIT_FAILURE=37
+EXIT_TIMEOUT=124
+
+# boot NAME SMP MEM CMDLINE [BUNDLE] [TIMEOUT_S] [EXTRA QEMU ARGS...]
+# Boots, leaves the serial log in $LOGDIR/NAME.log, sets $status and $log.
+boot() {
+	local name=$1 smp=$2 mem=$3 cmdline=$4 bundle=${5:-} tmo=${6:-60}
+	shift 6 2>/dev/null || shift $#
+	log=$LOGDIR/$name.log
+	local initrd=()
+	[ -n "$bundle" ] && initrd=(-initrd "$bundle")
+	timeout "$tmo" "$QEMU" -machine pc -cpu qemu64,+svm,+npt,+rdrand \
+		-display none -monitor none -nic none -no-reboot \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+		-serial "file:$log" -smp "$smp" -m "$mem" \
+		-kernel "$HV_BIN" -append "$cmdline" "${initrd[@]}" "$@" </dev/null >"$log.qemu" 2>&1
+	status=$?
+}
+
+# has PATTERN: the log contains an extended-regex match.
+has() { grep -Eq -- "$1" "$log"; }
+
+# report NAME CONDITION-STATUS [WHY]: prints PASS/FAIL; on failure, why and the log's tail.
+report() {
+	local name=$1 ok=$2 why=${3:-}
+	if [ "$ok" -eq 0 ]; then
+		echo "PASS: $name"
+	else
+		echo "FAIL: $name${why:+ ($why)}"
+		echo "---- last lines of $log (QEMU status $status) ----"
+		tail -n 25 "$log" 2>/dev/null | sed 's/^/    /'
+		[ -s "$log.qemu" ] && sed 's/^/    qemu: /' "$log.qemu"
+		echo "----"
+	fi
+}
+
+# why_status: a human reason for a non-success QEMU status.
+why_status() {
+	case $status in
+	"$EXIT_SUCCESS") echo "ok" ;;
+	"$EXIT_PANIC") echo "hypervisor panicked" ;;
+	"$EXIT_FAILURE") echo "a self-test failed" ;;
+	"$EXIT_TIMEOUT") echo "hung: no exit before the timeout" ;;
+	*) echo "QEMU exited with status $status" ;;
+	esac
+}
