@@ -8,7 +8,8 @@
 # SMP= and MEM= pick QEMU's CPU count and memory for make run.
 
 SHELL := /bin/bash
-BUILD := build
+BUILD ?= build
+export BUILD
 SMP ?= 1
 MEM ?= 512M
 V ?= 0
