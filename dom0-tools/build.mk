@@ -1,3 +1,40 @@
-# Host tools (dom0-tools/).
+# Host tools (dom0-tools/), and the default boot bundle that make run boots.
+#   $(BUILD)/tools/mkboot      boot bundle writer (docs/boot-bundle.md)
+#   $(BUILD)/default.bundle    from dom0-tools/mkboot/default-plan.json, whose
+#                              file names are relative to $(BUILD)
+
+TOOLS_OUT := $(BUILD)/tools
+MKBOOT := $(TOOLS_OUT)/mkboot
+# The bundle parser is the hypervisor's own file, built for the host.
+MKBOOT_SRCS := dom0-tools/mkboot/mkboot.c dom0-tools/mkboot/bundle_write.c \
+	dom0-tools/mkboot/host_xxhash.c hypervisor/common/bundle_parse.c
+MKBOOT_OBJS := $(patsubst %.c,$(TOOLS_OUT)/obj/%.o,$(MKBOOT_SRCS))
+TOOLS_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
+	-Ihypervisor/include -MMD -MP
+
 .PHONY: tools
-tools:
+tools: $(MKBOOT) $(BUILD)/default.bundle
+
+$(TOOLS_OUT)/obj/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(TOOLS_CFLAGS) -c $< -o $@
+
+$(MKBOOT): $(MKBOOT_OBJS)
+	$(Q)$(HOSTCC) -o $@ $^ -lyajl -lxxhash
+	@echo "  LD      $@"
+
+# tests/guests/hlt: the smallest PVH guest (an ELF64 with a PHYS32_ENTRY note).
+GUEST_HLT := $(BUILD)/guests/hlt.elf
+$(BUILD)/guests/hlt.o: tests/guests/hlt/hlt.S | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -c -m64 -nostdinc -D__ASSEMBLY__ $< -o $@
+$(GUEST_HLT): $(BUILD)/guests/hlt.o tests/guests/hlt/hlt.lds
+	$(Q)$(LD) -m elf_x86_64 -nostdlib -static --build-id=none -z noexecstack \
+		-T tests/guests/hlt/hlt.lds -o $@ $<
+
+DEFAULT_PLAN := dom0-tools/mkboot/default-plan.json
+$(BUILD)/default.bundle: $(DEFAULT_PLAN) $(MKBOOT) $(GUEST_HLT)
+	$(Q)$(MKBOOT) $(DEFAULT_PLAN) --base $(BUILD) -o $@
+	@echo "  BUNDLE  $@"
+
+-include $(MKBOOT_OBJS:.o=.d)

@@ -14,16 +14,16 @@ HV_S_SRCS := $(wildcard $(HV_SRC)/arch/x86/*.S $(HV_SRC)/arch/x86/*/*.S)
 HV_OBJS := $(patsubst $(HV_SRC)/%.c,$(HV_OUT)/%.o,$(HV_C_SRCS)) \
 	$(patsubst $(HV_SRC)/%.S,$(HV_OUT)/%.o,$(HV_S_SRCS))
 
-HV_INCLUDES := -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+HV_INCLUDES = -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
 	-I$(HV_SRC)/include -I$(HV_SRC)/arch/x86/include \
 	-include $(HV_SRC)/include/tessera/config.h
-HV_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-common -fno-stack-protector \
+HV_CFLAGS = -std=gnu11 -O2 -g -ffreestanding -fno-common -fno-stack-protector \
 	-fpie -fvisibility=hidden -fno-asynchronous-unwind-tables -fno-omit-frame-pointer \
 	-mno-red-zone -mgeneral-regs-only -mno-mmx -mno-sse -mno-sse2 \
 	-fcf-protection=none -fno-jump-tables -fno-tree-loop-distribute-patterns \
 	-Wall -Wextra -Werror -Wmissing-prototypes -Wshadow -Wno-unused-parameter \
 	-MMD -MP $(HV_INCLUDES)
-HV_ASFLAGS := -D__ASSEMBLY__ -g -MMD -MP $(HV_INCLUDES) -Wa,--noexecstack
+HV_ASFLAGS = -D__ASSEMBLY__ -g -MMD -MP $(HV_INCLUDES) -Wa,--noexecstack
 HV_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
 	--no-warn-rwx-segments -T $(HV_OUT)/hypervisor.lds
 
@@ -37,6 +37,16 @@ $(HV_OUT)/%.o: $(HV_SRC)/%.c | $(DEPS_STAMP)
 $(HV_OUT)/%.o: $(HV_SRC)/%.S | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(HV_ASFLAGS) -c $< -o $@
+
+# common/xxhash.c alone sees Debian's xxhash.h: a link to it in a private build
+# directory, plus stand-ins for the libc headers it includes; the rest of
+# /usr/include stays invisible to the hypervisor.
+HV_XXH_INC := $(HV_OUT)/xxhash-include
+$(HV_XXH_INC)/xxhash.h: | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(Q)ln -sf /usr/include/xxhash.h $@
+$(HV_OUT)/common/xxhash.o: HV_CFLAGS += -isystem $(HV_XXH_INC) -isystem $(HV_SRC)/include/xxhash-compat
+$(HV_OUT)/common/xxhash.o: $(HV_XXH_INC)/xxhash.h
 
 $(HV_OUT)/hypervisor.lds: $(HV_SRC)/arch/x86/hypervisor.lds.in | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)

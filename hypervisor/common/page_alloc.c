@@ -1,35 +1,249 @@
 /*
- * INTERIM (to be replaced by the memory work): a bump allocator over a
- * static pool, and ioremap/direct map through the boot identity map.
+ * The buddy page allocator: free frames on one free list per order
+ * (0..MAX_ORDER); a block of order n is 2^n frames aligned to 2^n. An
+ * allocation splits the smallest big-enough block, a free merges the block
+ * with its buddy (mfn ^ 2^n) for as long as the buddy is a free block of the
+ * same order.
+ *
+ * Both heaps draw from this one pool, as Xen does on x86-64 where every
+ * frame is in the direct map: the xenheap marks its frames PGC_xen_heap and
+ * returns direct-map addresses, the domheap records an owner. Every frame of
+ * a free block carries PGC_free (so a double free of any frame is caught),
+ * the head also its order.
+ *
+ * Portable: no arch calls besides maddr_to_virt/virt_to_maddr, so host unit
+ * tests run it over an array frame table and fake memory.
+ *
+ * Locking: heap_lock (irqsave) protects the free lists, the counters and the
+ * PGC_free/PGC_heap/PGC_xen_heap bits of every heap frame.
+ * Lock order: xmalloc_lock (xmalloc.c) -> heap_lock; nothing is taken
+ * while heap_lock is held.
  */
 #include <tessera/mm.h>
+#include <tessera/page_info.h>
+#include <tessera/panic.h>
+#include <tessera/spinlock.h>
 #include <tessera/string.h>
-#include <asm/layout.h>
 
-static uint8_t pool[4 << 20] __aligned(4096);
-static size_t pool_used;
+#define PAGE_FRAME_SIZE 4096UL
 
-void mm_init(const struct boot_info *bi) {}
+struct page_info *frame_table;
+unsigned long max_page;
+
+static DEFINE_SPINLOCK(heap_lock);
+static struct page_info *free_list[MAX_ORDER + 1];
+static unsigned long nr_free_pages;
+
+static void list_push(unsigned int order, struct page_info *pg)
+{
+	pg->prev = NULL;
+	pg->next = free_list[order];
+	if (pg->next)
+		pg->next->prev = pg;
+	free_list[order] = pg;
+	pg->order = order;
+}
+
+static void list_del(unsigned int order, struct page_info *pg)
+{
+	if (pg->prev)
+		pg->prev->next = pg->next;
+	else
+		free_list[order] = pg->next;
+	if (pg->next)
+		pg->next->prev = pg->prev;
+	pg->next = pg->prev = NULL;
+}
+
+void heap_init(void)
+{
+	spin_lock_init(&heap_lock);
+	for (unsigned int i = 0; i <= MAX_ORDER; i++)
+		free_list[i] = NULL;
+	nr_free_pages = 0;
+}
+
+/* Put a block whose frames are marked free back on the lists, merging with buddies. */
+static void merge_and_insert(struct page_info *pg, unsigned int order)
+{
+	unsigned long mfn = mfn_x(page_to_mfn(pg));
+
+	while (order < MAX_ORDER) {
+		unsigned long buddy_mfn = mfn ^ (1UL << order);
+		struct page_info *buddy;
+
+		if (buddy_mfn >= max_page)
+			break;
+		buddy = mfn_to_page(_mfn(buddy_mfn));
+		/* A free frame aligned to 2^order is the head of its block: its order is valid. */
+		if (!(buddy->count_info & PGC_free) || buddy->order != order)
+			break;
+		list_del(order, buddy);
+		mfn &= ~(1UL << order);
+		order++;
+	}
+	list_push(order, mfn_to_page(_mfn(mfn)));
+}
+
+/* Mark a block free after checking every frame is a live heap frame; heap_lock held. */
+static void free_block_locked(struct page_info *pg, unsigned int order)
+{
+	unsigned long n = 1UL << order;
+
+	BUG_ON(order > MAX_ORDER);
+	BUG_ON(!IS_ALIGNED(mfn_x(page_to_mfn(pg)), n));
+	BUG_ON(mfn_x(page_to_mfn(pg)) + n > max_page);
+	for (unsigned long i = 0; i < n; i++) {
+		struct page_info *p = pg + i;
+
+		BUG_ON(!(p->count_info & PGC_heap)); /* not a heap frame */
+		BUG_ON(p->count_info & PGC_free);    /* double free */
+		p->count_info = PGC_heap | PGC_free;
+		p->type_info = 0;
+		p->owner = NULL;
+	}
+	nr_free_pages += n;
+	merge_and_insert(pg, order);
+}
+
+void heap_add_range(mfn_t start, unsigned long nr)
+{
+	unsigned long mfn = mfn_x(start), end = mfn + nr;
+	unsigned long flags;
+
+	BUG_ON(end > max_page || end < mfn);
+	flags = spin_lock_irqsave(&heap_lock);
+	for (unsigned long m = mfn; m < end; m++) {
+		struct page_info *pg = mfn_to_page(_mfn(m));
+
+		BUG_ON(pg->count_info & PGC_heap); /* given twice */
+		pg->count_info = PGC_heap;
+	}
+	/* Free in the largest naturally aligned chunks that fit. */
+	while (mfn < end) {
+		unsigned int order = 0;
+
+		while (order < MAX_ORDER && IS_ALIGNED(mfn, 2UL << order) &&
+		       mfn + (2UL << order) <= end)
+			order++;
+		free_block_locked(mfn_to_page(_mfn(mfn)), order);
+		mfn += 1UL << order;
+	}
+	spin_unlock_irqrestore(&heap_lock, flags);
+}
+
+/* Take a block of exactly 2^order frames off the lists, or NULL; heap_lock held. */
+static struct page_info *alloc_block_locked(unsigned int order)
+{
+	unsigned int j = order;
+	struct page_info *pg;
+
+	while (j <= MAX_ORDER && !free_list[j])
+		j++;
+	if (j > MAX_ORDER)
+		return NULL;
+	pg = free_list[j];
+	list_del(j, pg);
+	/* Split: keep the lower half, return upper halves to the lists. */
+	while (j > order) {
+		j--;
+		list_push(j, pg + (1UL << j));
+	}
+	for (unsigned long i = 0; i < (1UL << order); i++) {
+		ASSERT((pg[i].count_info & (PGC_heap | PGC_free)) == (PGC_heap | PGC_free));
+		pg[i].count_info = PGC_heap;
+	}
+	nr_free_pages -= 1UL << order;
+	return pg;
+}
+
+/* Check a block is a live allocation of the expected heap before freeing; heap_lock held. */
+static void check_live_block(struct page_info *pg, unsigned int order, bool xenheap)
+{
+	BUG_ON(order > MAX_ORDER);
+	BUG_ON(mfn_x(page_to_mfn(pg)) + (1UL << order) > max_page);
+	for (unsigned long i = 0; i < (1UL << order); i++) {
+		unsigned long c = pg[i].count_info;
+
+		BUG_ON(!(c & PGC_heap));
+		BUG_ON(c & PGC_free);
+		BUG_ON(!!(c & PGC_xen_heap) != xenheap);
+		pg[i].count_info = PGC_heap;
+	}
+}
 
 void *alloc_xenheap_pages(unsigned int order)
 {
-	size_t sz = PAGE_SIZE << order;
-	void *p;
+	struct page_info *pg;
+	unsigned long flags;
+	void *va;
 
-	if (pool_used + sz > sizeof(pool))
+	if (order > MAX_ORDER)
 		return NULL;
-	p = pool + pool_used;
-	pool_used += sz;
-	memset(p, 0, sz);
-	return p;
+	flags = spin_lock_irqsave(&heap_lock);
+	pg = alloc_block_locked(order);
+	if (pg)
+		for (unsigned long i = 0; i < (1UL << order); i++)
+			pg[i].count_info |= PGC_xen_heap;
+	spin_unlock_irqrestore(&heap_lock, flags);
+	if (!pg)
+		return NULL;
+	va = page_to_virt(pg);
+	memset(va, 0, PAGE_FRAME_SIZE << order);
+	return va;
 }
-void free_xenheap_pages(void *va, unsigned int order) {}
-struct page_info *alloc_domheap_pages(struct domain *d, unsigned int order) { return NULL; }
-void free_domheap_pages(struct page_info *pg, unsigned int order) {}
-void *xmalloc_bytes(size_t size) { return alloc_xenheap_pages(size > PAGE_SIZE ? 4 : 0); }
-void *xzalloc_bytes(size_t size) { return xmalloc_bytes(size); }
-void xfree(void *p) {}
-void *ioremap(paddr_t pa, size_t size) { return (void *)(uintptr_t)pa; }
-void *maddr_to_virt(paddr_t pa) { return (void *)(uintptr_t)(pa + HV_VIRT_BASE); }
-paddr_t virt_to_maddr(const void *va) { return (uintptr_t)va - HV_VIRT_BASE; }
-unsigned long total_free_pages(void) { return 0; }
+
+void free_xenheap_pages(void *va, unsigned int order)
+{
+	struct page_info *pg;
+	unsigned long flags;
+
+	if (!va)
+		return;
+	BUG_ON(!IS_ALIGNED((uintptr_t)va, PAGE_FRAME_SIZE));
+	BUG_ON(virt_to_maddr(va) >> 12 >= max_page);
+	pg = virt_to_page(va);
+	flags = spin_lock_irqsave(&heap_lock);
+	check_live_block(pg, order, true);
+	free_block_locked(pg, order);
+	spin_unlock_irqrestore(&heap_lock, flags);
+}
+
+struct page_info *alloc_domheap_pages(struct domain *d, unsigned int order)
+{
+	struct page_info *pg;
+	unsigned long flags;
+
+	if (order > MAX_ORDER)
+		return NULL;
+	flags = spin_lock_irqsave(&heap_lock);
+	pg = alloc_block_locked(order);
+	spin_unlock_irqrestore(&heap_lock, flags);
+	if (!pg)
+		return NULL;
+	for (unsigned long i = 0; i < (1UL << order); i++) {
+		pg[i].owner = d;
+		pg[i].type_info = PGT_none;
+		if (d)
+			pg[i].count_info |= PGC_allocated | 1;
+	}
+	return pg;
+}
+
+void free_domheap_pages(struct page_info *pg, unsigned int order)
+{
+	unsigned long flags;
+
+	if (!pg)
+		return;
+	BUG_ON(pg < frame_table || (unsigned long)(pg - frame_table) >= max_page);
+	flags = spin_lock_irqsave(&heap_lock);
+	check_live_block(pg, order, false);
+	free_block_locked(pg, order);
+	spin_unlock_irqrestore(&heap_lock, flags);
+}
+
+unsigned long total_free_pages(void)
+{
+	return READ_ONCE(nr_free_pages);
+}

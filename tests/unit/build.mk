@@ -4,7 +4,8 @@
 #
 # Each concern adds the hypervisor sources it tests in a fragment
 # tests/unit/<name>.mk:   UNIT_HV_SRCS += hypervisor/common/foo.c
-# A source needing extra flags sets UNIT_FLAGS_<path with / as _>.
+# A source needing extra flags sets UNIT_FLAGS_<path with / as _>; extra
+# host libraries go in UNIT_LDLIBS.
 
 UNIT_OUT := $(BUILD)/unit
 UNIT_BIN := $(UNIT_OUT)/unit-tests
@@ -27,7 +28,7 @@ $(UNIT_OUT)/%.o: %.c | $(DEPS_STAMP)
 	$(Q)$(HOSTCC) $(UNIT_CFLAGS) $(UNIT_FLAGS_$(subst /,_,$<)) -c $< -o $@
 
 $(UNIT_BIN): $(UNIT_OBJS)
-	$(Q)$(HOSTCC) $(UNIT_LDFLAGS) -o $@ $^ -lcunit
+	$(Q)$(HOSTCC) $(UNIT_LDFLAGS) -o $@ $^ -lcunit $(UNIT_LDLIBS)
 	@echo "  LD      $@"
 
 -include $(UNIT_OBJS:.o=.d)

@@ -29,4 +29,9 @@ void arch_timer_set_deadline(s_time_t deadline);
 /* Make CPU cpu run its pending softirqs soon (an IPI; a no-op for the calling CPU). */
 void arch_send_softirq_ipi(unsigned int cpu);
 
+struct vcpu;
+/* Make next this CPU's running vCPU in place of prev (cpu_info->curr = next); called by
+ * schedule() with interrupts off and no lock held. Returns when next is the idle vCPU. */
+void arch_context_switch(struct vcpu *prev, struct vcpu *next);
+
 #endif

@@ -1,0 +1,2 @@
+# Symbol lookup for stack traces (portable: the table is passed in).
+UNIT_HV_SRCS += hypervisor/common/symbols.c
