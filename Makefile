@@ -22,12 +22,8 @@ endif
 HOSTCC ?= gcc
 QEMU ?= qemu-system-x86_64
 
-.PHONY: all deps run test test-unit test-integration bench clean
+.PHONY: all deps run test test-unit test-integration test-abi bench clean
 all: deps hypervisor tools
-
-include hypervisor/build.mk
-include dom0-tools/build.mk
-include tests/unit/build.mk
 
 # The dependency step: checks for the Debian packages and installs the missing ones as root.
 # Every compile waits for it (order-only prerequisite), so make -j is safe on a fresh machine.
@@ -36,6 +32,11 @@ deps: $(DEPS_STAMP)
 $(DEPS_STAMP): scripts/install-deps.sh
 	$(Q)sh scripts/install-deps.sh
 	$(Q)mkdir -p $(BUILD) && touch $@
+
+include hypervisor/build.mk
+include dom0-tools/build.mk
+include tests/unit/build.mk
+include tests/abi/build.mk
 
 QEMU_MACHINE := -machine pc -cpu qemu64,+svm,+npt,+rdrand -nographic -no-reboot \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -nic none

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Runs the test groups and prints the total as the last line:
-# "N passed, N failed". Usage: run-tests.sh all|unit|integration
+# "N passed, N failed". Usage: run-tests.sh all|unit|abi|integration
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -29,6 +29,21 @@ run_unit() {
 	failed=$((failed + f))
 }
 
+run_abi() {
+	echo "== ABI comparison with Xen 4.17's headers (libxen-dev)"
+	local out rc
+	out=$(bash tests/abi/check.sh "$BUILD/abi" 2>&1)
+	rc=$?
+	echo "$out" | tail -n 15
+	if [ "$rc" -eq 0 ]; then
+		echo "PASS: $(echo "$out" | grep -E "^abi: compared" | tail -n 1)"
+		passed=$((passed + 1))
+	else
+		echo "FAIL: abi (full output in $BUILD/abi)"
+		failed=$((failed + 1))
+	fi
+}
+
 run_integration() {
 	echo "== integration tests (QEMU)"
 	local t out
@@ -48,12 +63,14 @@ run_integration() {
 case $what in
 unit) run_unit ;;
 integration) run_integration ;;
+abi) run_abi ;;
 all)
 	run_unit
+	run_abi
 	run_integration
 	;;
 *)
-	echo "usage: $0 all|unit|integration" >&2
+	echo "usage: $0 all|unit|abi|integration" >&2
 	exit 2
 	;;
 esac

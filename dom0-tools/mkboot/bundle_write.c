@@ -10,7 +10,8 @@
 #include <tessera/xxhash.h>
 #include "bundle_write.h"
 
-static void fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void fail(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static void fail(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
@@ -36,22 +37,24 @@ static uint64_t place_blob(struct blob_slot *slots, unsigned int *nr, const void
 	if (!size)
 		return 0;
 	for (unsigned int i = 0; i < *nr; i++)
-		if (slots[i].size == size && (slots[i].data == data || !memcmp(slots[i].data, data, size)))
+		if (slots[i].size == size &&
+		    (slots[i].data == data || !memcmp(slots[i].data, data, size)))
 			return slots[i].offset;
 	*cursor = (*cursor + align - 1) / align * align;
-	slots[*nr] = (struct blob_slot){ data, size, *cursor };
+	slots[*nr] = (struct blob_slot){data, size, *cursor};
 	(*nr)++;
 	*cursor += size;
 	return slots[*nr - 1].offset;
 }
 
-static int set_string(char *field, size_t cap, const char *s, const char *what, const char *name, char *err,
-		      size_t errlen)
+static int set_string(char *field, size_t cap, const char *s, const char *what, const char *name,
+		      char *err, size_t errlen)
 {
 	size_t n = s ? strlen(s) : 0;
 
 	if (n >= cap) {
-		fail(err, errlen, "domain '%s': %s is %zu bytes, at most %zu fit", name, what, n, cap - 1);
+		fail(err, errlen, "domain '%s': %s is %zu bytes, at most %zu fit", name, what, n,
+		     cap - 1);
 		return -1;
 	}
 	if (n)
@@ -66,11 +69,12 @@ static void set_blob(struct bundle_blob *b, const uint8_t *base, uint64_t offset
 	b->xxh3 = size ? hv_xxh3_64(base + offset, size) : 0;
 }
 
-int bundle_build(const struct bw_domain *doms, unsigned int nr, size_t align, void **out, size_t *out_len,
-		 char *err, size_t errlen)
+int bundle_build(const struct bw_domain *doms, unsigned int nr, size_t align, void **out,
+		 size_t *out_len, char *err, size_t errlen)
 {
 	struct blob_slot slots[2 * BUNDLE_MAX_DOMAINS + BUNDLE_MAX_MODULES];
-	uint64_t kernel_off[BUNDLE_MAX_DOMAINS], ramdisk_off[BUNDLE_MAX_DOMAINS], module_off[BUNDLE_MAX_MODULES];
+	uint64_t kernel_off[BUNDLE_MAX_DOMAINS], ramdisk_off[BUNDLE_MAX_DOMAINS],
+	    module_off[BUNDLE_MAX_MODULES];
 	unsigned int nr_slots = 0, nr_modules = 0;
 	uint64_t cursor;
 	struct bundle_header *h;
@@ -96,9 +100,11 @@ int bundle_build(const struct bw_domain *doms, unsigned int nr, size_t align, vo
 
 	cursor = sizeof(*h) + (uint64_t)nr * sizeof(*dt) + (uint64_t)nr_modules * sizeof(*mt);
 	for (unsigned int i = 0, m = 0; i < nr; i++) {
-		kernel_off[i] = place_blob(slots, &nr_slots, doms[i].kernel, doms[i].kernel_size, &cursor, align);
-		ramdisk_off[i] = place_blob(slots, &nr_slots, doms[i].ramdisk,
-					    doms[i].ramdisk ? doms[i].ramdisk_size : 0, &cursor, align);
+		kernel_off[i] = place_blob(slots, &nr_slots, doms[i].kernel, doms[i].kernel_size,
+					   &cursor, align);
+		ramdisk_off[i] =
+		    place_blob(slots, &nr_slots, doms[i].ramdisk,
+			       doms[i].ramdisk ? doms[i].ramdisk_size : 0, &cursor, align);
 		for (unsigned int k = 0; k < doms[i].nr_modules; k++, m++)
 			module_off[m] = place_blob(slots, &nr_slots, doms[i].modules[k].data,
 						   doms[i].modules[k].size, &cursor, align);
@@ -106,7 +112,8 @@ int bundle_build(const struct bw_domain *doms, unsigned int nr, size_t align, vo
 
 	buf = calloc(1, cursor);
 	if (!buf) {
-		fail(err, errlen, "out of memory for a %llu-byte bundle", (unsigned long long)cursor);
+		fail(err, errlen, "out of memory for a %llu-byte bundle",
+		     (unsigned long long)cursor);
 		return -1;
 	}
 	for (unsigned int s = 0; s < nr_slots; s++)
@@ -130,7 +137,8 @@ int bundle_build(const struct bw_domain *doms, unsigned int nr, size_t align, vo
 		const char *name = s->name ? s->name : "";
 
 		if (set_string(d->name, sizeof(d->name), name, "the name", name, err, errlen) ||
-		    set_string(d->cmdline, sizeof(d->cmdline), s->cmdline, "the command line", name, err, errlen))
+		    set_string(d->cmdline, sizeof(d->cmdline), s->cmdline, "the command line", name,
+			       err, errlen))
 			goto fail;
 		d->domid = s->domid;
 		d->roles = s->roles;
@@ -162,7 +170,8 @@ void bundle_seal(void *buf, size_t len)
 	struct bundle_header *h = buf;
 	uint64_t end;
 
-	if (len < sizeof(*h) || h->nr_domains > BUNDLE_MAX_DOMAINS || h->nr_modules > BUNDLE_MAX_MODULES)
+	if (len < sizeof(*h) || h->nr_domains > BUNDLE_MAX_DOMAINS ||
+	    h->nr_modules > BUNDLE_MAX_MODULES)
 		return;
 	end = sizeof(*h) + (uint64_t)h->nr_domains * sizeof(struct bundle_domain) +
 	      (uint64_t)h->nr_modules * sizeof(struct bundle_module);

@@ -20,7 +20,7 @@ struct bw_domain {
 	const char *name;
 	uint32_t domid;
 	uint32_t roles; /* BUNDLE_ROLE_* */
-	uint32_t mode;  /* BUNDLE_MODE_* */
+	uint32_t mode;	/* BUNDLE_MODE_* */
 	uint32_t vcpus;
 	uint64_t memory_kib;
 	const void *kernel;
@@ -39,8 +39,8 @@ struct bw_domain {
  * (counts, string lengths); the meaning is the parser's to judge, so callers
  * run bundle_parse() on the result. Returns 0, or -1 with err set.
  */
-int bundle_build(const struct bw_domain *doms, unsigned int nr, size_t align, void **out, size_t *out_len,
-		 char *err, size_t errlen);
+int bundle_build(const struct bw_domain *doms, unsigned int nr, size_t align, void **out,
+		 size_t *out_len, char *err, size_t errlen);
 
 /* Recomputes header_xxh3 of the bundle in buf (len bytes), e.g. after editing a descriptor. */
 void bundle_seal(void *buf, size_t len);

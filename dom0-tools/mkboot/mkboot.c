@@ -51,10 +51,11 @@ static void die(const char *fmt, ...)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: %s PLAN.json -o OUT.bundle [--base DIR]\n"
-		   "       %s --dump BUNDLE\n"
-		   "Makes a Tessera boot bundle from a JSON plan (docs/boot-bundle.md),\n"
-		   "or lists a bundle as the hypervisor prints it at boot.\n",
+	fprintf(f,
+		"usage: %s PLAN.json -o OUT.bundle [--base DIR]\n"
+		"       %s --dump BUNDLE\n"
+		"Makes a Tessera boot bundle from a JSON plan (docs/boot-bundle.md),\n"
+		"or lists a bundle as the hypervisor prints it at boot.\n",
 		prog, prog);
 }
 
@@ -110,7 +111,8 @@ struct where {
 	const char *name;
 };
 
-static void plan_die(const struct where *w, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+static void plan_die(const struct where *w, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3), noreturn));
 static void plan_die(const struct where *w, const char *fmt, ...)
 {
 	char msg[1024];
@@ -124,7 +126,8 @@ static void plan_die(const struct where *w, const char *fmt, ...)
 	die("%s: domain %u: %s", w->plan->path, w->index, msg);
 }
 
-static void check_keys(yajl_val obj, const char *const *known, const char *what, const struct where *w)
+static void check_keys(yajl_val obj, const char *const *known, const char *what,
+		       const struct where *w)
 {
 	for (size_t i = 0; i < obj->u.object.len; i++) {
 		const char *k = obj->u.object.keys[i];
@@ -190,8 +193,8 @@ static long long get_int(yajl_val obj, const char *key, long long dflt, long lon
 
 static uint32_t parse_role(const char *s, const struct where *w)
 {
-#define ROLE_MATCH_(sym, name, bit) \
-	if (!strcasecmp(s, name))   \
+#define ROLE_MATCH_(sym, name, bit)                                                                \
+	if (!strcasecmp(s, name))                                                                  \
 		return BUNDLE_ROLE_##sym;
 	BUNDLE_ROLES(ROLE_MATCH_)
 #undef ROLE_MATCH_
@@ -224,8 +227,8 @@ static uint32_t get_mode(yajl_val obj, const struct where *w)
 
 	if (!s)
 		return BUNDLE_MODE_PVH;
-#define MODE_MATCH_(sym, name, val) \
-	if (!strcasecmp(s, name))   \
+#define MODE_MATCH_(sym, name, val)                                                                \
+	if (!strcasecmp(s, name))                                                                  \
 		return BUNDLE_MODE_##sym;
 	BUNDLE_MODES(MODE_MATCH_)
 #undef MODE_MATCH_
@@ -241,9 +244,11 @@ static uint64_t get_memory(yajl_val obj, const struct where *w)
 	char *end;
 
 	if (!v)
-		plan_die(w, "\"memory\" is required (MiB, or a string like \"512K\", \"64M\", \"1G\")");
+		plan_die(
+		    w, "\"memory\" is required (MiB, or a string like \"512K\", \"64M\", \"1G\")");
 	if (YAJL_IS_INTEGER(v)) {
-		if (YAJL_GET_INTEGER(v) <= 0 || YAJL_GET_INTEGER(v) > (long long)(BUNDLE_MAX_MEMORY_KIB >> 10))
+		if (YAJL_GET_INTEGER(v) <= 0 ||
+		    YAJL_GET_INTEGER(v) > (long long)(BUNDLE_MAX_MEMORY_KIB >> 10))
 			plan_die(w, "\"memory\" %lld MiB is out of range", YAJL_GET_INTEGER(v));
 		return (uint64_t)YAJL_GET_INTEGER(v) << 10;
 	}
@@ -273,7 +278,8 @@ static uint64_t get_memory(yajl_val obj, const struct where *w)
 	return n;
 }
 
-static void *load(struct plan *p, const char *file, size_t *len, const char *what, const struct where *w)
+static void *load(struct plan *p, const char *file, size_t *len, const char *what,
+		  const struct where *w)
 {
 	char path[PATH_MAX * 2];
 	void *data;
@@ -292,10 +298,11 @@ static void *load(struct plan *p, const char *file, size_t *len, const char *wha
 
 static void parse_domain(struct plan *p, yajl_val o, unsigned int i)
 {
-	static const char *const keys[] = { "name",    "domid",  "roles",   "mode",    "memory",
-					    "vcpus",   "kernel", "ramdisk", "cmdline", "modules", NULL };
-	static const char *const mod_keys[] = { "file", "cmdline", NULL };
-	struct where w = { p, i, NULL };
+	static const char *const keys[] = {"name",    "domid",	 "roles",  "mode",
+					   "memory",  "vcpus",	 "kernel", "ramdisk",
+					   "cmdline", "modules", NULL};
+	static const char *const mod_keys[] = {"file", "cmdline", NULL};
+	struct where w = {p, i, NULL};
 	struct bw_domain *d = &p->doms[i];
 	const char *file;
 	yajl_val mods;
@@ -345,7 +352,7 @@ static void parse_domain(struct plan *p, yajl_val o, unsigned int i)
 
 static yajl_val parse_plan(struct plan *p, const char *path, const char *base)
 {
-	static const char *const keys[] = { "format", "domains", NULL };
+	static const char *const keys[] = {"format", "domains", NULL};
 	char errbuf[512];
 	size_t len;
 	int err = 0;
@@ -375,7 +382,8 @@ static yajl_val parse_plan(struct plan *p, const char *path, const char *base)
 		for (const char *const *k = keys; *k; k++)
 			ok |= !strcmp(root->u.object.keys[i], *k);
 		if (!ok)
-			die("%s: unknown key \"%s\" (known: format, domains)", path, root->u.object.keys[i]);
+			die("%s: unknown key \"%s\" (known: format, domains)", path,
+			    root->u.object.keys[i]);
 	}
 	fmt = get(root, "format");
 	if (fmt && (!YAJL_IS_INTEGER(fmt) || YAJL_GET_INTEGER(fmt) != BUNDLE_VERSION))

@@ -20,7 +20,8 @@ static bool boot_bundle_valid;
  * peek returns the module's first bytes (at least the magic's length when
  * the module is that long), or NULL.
  */
-int bootbundle_find_module(const struct boot_info *bi, const void *(*peek)(const struct boot_module *m))
+int bootbundle_find_module(const struct boot_info *bi,
+			   const void *(*peek)(const struct boot_module *m))
 {
 	for (unsigned int i = 0; i < bi->nr_modules; i++)
 		if (cmdline_get(bi->modules[i].cmdline, "bundle", NULL, 0))
@@ -55,7 +56,8 @@ void bootbundle_load_from(const struct boot_info *bi)
 	}
 	m = &bi->modules[idx];
 	if (m->size > SIZE_MAX) {
-		pr_err("boot bundle rejected: module %d is too large (%lu bytes)", idx, (unsigned long)m->size);
+		pr_err("boot bundle rejected: module %d is too large (%lu bytes)", idx,
+		       (unsigned long)m->size);
 		return;
 	}
 	if (bundle_parse(module_map(m), (size_t)m->size, &boot_bundle, why, sizeof(why))) {

@@ -20,7 +20,8 @@
 
 typedef unsigned long long ull;
 
-static void __attribute__((format(printf, 3, 4))) say(char *why, size_t whylen, const char *fmt, ...)
+static void __attribute__((format(printf, 3, 4)))
+say(char *why, size_t whylen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -33,8 +34,8 @@ static void __attribute__((format(printf, 3, 4))) say(char *why, size_t whylen, 
 
 const char *bundle_role_name(uint32_t bit)
 {
-#define ROLE_NAME_(sym, name, b) \
-	if (bit == (1u << (b)))  \
+#define ROLE_NAME_(sym, name, b)                                                                   \
+	if (bit == (1u << (b)))                                                                    \
 		return name;
 	BUNDLE_ROLES(ROLE_NAME_)
 #undef ROLE_NAME_
@@ -43,8 +44,8 @@ const char *bundle_role_name(uint32_t bit)
 
 const char *bundle_mode_name(uint32_t mode)
 {
-#define MODE_NAME_(sym, name, val) \
-	if (mode == (val))         \
+#define MODE_NAME_(sym, name, val)                                                                 \
+	if (mode == (val))                                                                         \
 		return name;
 	BUNDLE_MODES(MODE_NAME_)
 #undef MODE_NAME_
@@ -85,7 +86,8 @@ static bool name_char_ok(char c)
 	       c == '.' || c == '_' || c == '-';
 }
 
-/* Returns NULL, or what is wrong with the field as a static phrase; *bad gets the offending byte. */
+/* Returns NULL, or what is wrong with the field as a static phrase; *bad gets the offending byte.
+ */
 static const char *check_string(const char *field, size_t len, bool is_name, unsigned int *bad)
 {
 	size_t n = strnlen(field, len);
@@ -99,7 +101,8 @@ static const char *check_string(const char *field, size_t len, bool is_name, uns
 
 		if (is_name ? !name_char_ok((char)c) : (c < 0x20 || c > 0x7e)) {
 			*bad = c;
-			return is_name ? "has a byte outside [A-Za-z0-9._-]" : "has a non-printable byte";
+			return is_name ? "has a byte outside [A-Za-z0-9._-]"
+				       : "has a non-printable byte";
 		}
 	}
 	return NULL;
@@ -110,8 +113,8 @@ static const char *check_string(const char *field, size_t len, bool is_name, uns
  * bytes with each other (mkboot stores one copy of identical files) but never
  * with the header or tables.
  */
-static int check_blob(const struct bundle_blob *b, bool required, const char *what, uint64_t tables_end,
-		      uint64_t total, char *why, size_t whylen)
+static int check_blob(const struct bundle_blob *b, bool required, const char *what,
+		      uint64_t tables_end, uint64_t total, char *why, size_t whylen)
 {
 	if (b->size == 0) {
 		if (required) {
@@ -119,19 +122,23 @@ static int check_blob(const struct bundle_blob *b, bool required, const char *wh
 			return -EINVAL;
 		}
 		if (b->offset || b->xxh3) {
-			say(why, whylen, "%s is absent (size 0) but has offset %#llx and checksum %016llx", what,
+			say(why, whylen,
+			    "%s is absent (size 0) but has offset %#llx and checksum %016llx", what,
 			    (ull)b->offset, (ull)b->xxh3);
 			return -EINVAL;
 		}
 		return 0;
 	}
 	if (b->offset < tables_end) {
-		say(why, whylen, "%s blob at offset %#llx overlaps the header and tables (they end at %#llx)",
+		say(why, whylen,
+		    "%s blob at offset %#llx overlaps the header and tables (they end at %#llx)",
 		    what, (ull)b->offset, (ull)tables_end);
 		return -EINVAL;
 	}
 	if (b->offset > total || b->size > total - b->offset) {
-		say(why, whylen, "%s blob runs past the end of the bundle (offset %#llx, size %llu; bundle is %llu bytes)",
+		say(why, whylen,
+		    "%s blob runs past the end of the bundle (offset %#llx, size %llu; bundle is "
+		    "%llu bytes)",
 		    what, (ull)b->offset, (ull)b->size, (ull)total);
 		return -EINVAL;
 	}
@@ -144,8 +151,9 @@ static bool blob_same(const struct bundle_blob *a, const struct bundle_blob *b)
 }
 
 /* A blob's checksum; skipped when an identical, already verified blob covers the same bytes. */
-static int verify_blob(const uint8_t *base, const struct bundle_blob *b, const struct bundle_blob *const *seen,
-		       unsigned int nr_seen, const char *what, char *why, size_t whylen)
+static int verify_blob(const uint8_t *base, const struct bundle_blob *b,
+		       const struct bundle_blob *const *seen, unsigned int nr_seen,
+		       const char *what, char *why, size_t whylen)
 {
 	uint64_t got;
 
@@ -156,52 +164,58 @@ static int verify_blob(const uint8_t *base, const struct bundle_blob *b, const s
 			return 0;
 	got = hv_xxh3_64(base + b->offset, (size_t)b->size);
 	if (got != b->xxh3) {
-		say(why, whylen, "%s checksum mismatch (stored %016llx, computed %016llx)", what, (ull)b->xxh3,
-		    (ull)got);
+		say(why, whylen, "%s checksum mismatch (stored %016llx, computed %016llx)", what,
+		    (ull)b->xxh3, (ull)got);
 		return -EINVAL;
 	}
 	return 0;
 }
 
-/* Header and table structure, up to and including the header checksum. Returns the tables' end or 0. */
+/* Header and table structure, up to and including the header checksum. Returns the tables' end or
+ * 0. */
 static uint64_t parse_header(const uint8_t *p, size_t len, char *why, size_t whylen)
 {
 	struct bundle_header h;
 	uint64_t tables_end, got;
 
 	if (len < BUNDLE_MAGIC_LEN) {
-		say(why, whylen, "truncated: the module is %zu bytes, too short even for the magic", len);
+		say(why, whylen, "truncated: the module is %zu bytes, too short even for the magic",
+		    len);
 		return 0;
 	}
 	if (memcmp(p, BUNDLE_MAGIC, BUNDLE_MAGIC_LEN)) {
-		say(why, whylen, "bad magic %02x %02x %02x %02x %02x %02x %02x %02x (not a boot bundle)", p[0],
+		say(why, whylen,
+		    "bad magic %02x %02x %02x %02x %02x %02x %02x %02x (not a boot bundle)", p[0],
 		    p[1], p[2], p[3], p[4], p[5], p[6], p[7]);
 		return 0;
 	}
 	if (len < sizeof(h)) {
-		say(why, whylen, "truncated: the module is %zu bytes, shorter than the %zu-byte header", len,
+		say(why, whylen,
+		    "truncated: the module is %zu bytes, shorter than the %zu-byte header", len,
 		    sizeof(h));
 		return 0;
 	}
 	memcpy(&h, p, sizeof(h));
 	if (h.version != BUNDLE_VERSION) {
-		say(why, whylen, "unsupported format version %u (this build reads version %u)", h.version,
-		    BUNDLE_VERSION);
+		say(why, whylen, "unsupported format version %u (this build reads version %u)",
+		    h.version, BUNDLE_VERSION);
 		return 0;
 	}
 	if (h.header_size != sizeof(h)) {
-		say(why, whylen, "header size %u, expected %zu for version %u", h.header_size, sizeof(h),
-		    BUNDLE_VERSION);
+		say(why, whylen, "header size %u, expected %zu for version %u", h.header_size,
+		    sizeof(h), BUNDLE_VERSION);
 		return 0;
 	}
 	if (h.total_size > len) {
-		say(why, whylen, "truncated: the header says %llu bytes, the module holds %zu", (ull)h.total_size,
-		    len);
+		say(why, whylen, "truncated: the header says %llu bytes, the module holds %zu",
+		    (ull)h.total_size, len);
 		return 0;
 	}
-	if (h.domain_size != sizeof(struct bundle_domain) || h.module_size != sizeof(struct bundle_module)) {
-		say(why, whylen, "descriptor sizes %u/%u, expected %zu/%zu for version %u", h.domain_size,
-		    h.module_size, sizeof(struct bundle_domain), sizeof(struct bundle_module), BUNDLE_VERSION);
+	if (h.domain_size != sizeof(struct bundle_domain) ||
+	    h.module_size != sizeof(struct bundle_module)) {
+		say(why, whylen, "descriptor sizes %u/%u, expected %zu/%zu for version %u",
+		    h.domain_size, h.module_size, sizeof(struct bundle_domain),
+		    sizeof(struct bundle_module), BUNDLE_VERSION);
 		return 0;
 	}
 	if (h.nr_domains == 0 || h.nr_domains > BUNDLE_MAX_DOMAINS) {
@@ -216,14 +230,16 @@ static uint64_t parse_header(const uint8_t *p, size_t len, char *why, size_t why
 	tables_end = sizeof(h) + (uint64_t)h.nr_domains * sizeof(struct bundle_domain) +
 		     (uint64_t)h.nr_modules * sizeof(struct bundle_module);
 	if (tables_end > h.total_size) {
-		say(why, whylen, "the header and tables (%llu bytes) run past the end of the bundle (%llu bytes)",
+		say(why, whylen,
+		    "the header and tables (%llu bytes) run past the end of the bundle (%llu "
+		    "bytes)",
 		    (ull)tables_end, (ull)h.total_size);
 		return 0;
 	}
 	got = hv_xxh3_64(p + BUNDLE_CSUM_START, (size_t)(tables_end - BUNDLE_CSUM_START));
 	if (got != h.header_xxh3) {
-		say(why, whylen, "header checksum mismatch (stored %016llx, computed %016llx)", (ull)h.header_xxh3,
-		    (ull)got);
+		say(why, whylen, "header checksum mismatch (stored %016llx, computed %016llx)",
+		    (ull)h.header_xxh3, (ull)got);
 		return 0;
 	}
 	if (h.flags || h.reserved[0] || h.reserved[1] || h.reserved[2]) {
@@ -234,8 +250,8 @@ static uint64_t parse_header(const uint8_t *p, size_t len, char *why, size_t why
 }
 
 /* Everything about domain i that needs no other domain; prefix is "domain I 'NAME': ". */
-static int check_domain(const struct bundle_domain *d, const struct bundle_header *h, uint64_t tables_end,
-			const char *prefix, char *why, size_t whylen)
+static int check_domain(const struct bundle_domain *d, const struct bundle_header *h,
+			uint64_t tables_end, const char *prefix, char *why, size_t whylen)
 {
 	char what[BUNDLE_NAME_LEN + 48];
 	const char *err;
@@ -243,7 +259,8 @@ static int check_domain(const struct bundle_domain *d, const struct bundle_heade
 	uint32_t r = d->roles;
 
 	if (d->domid >= BUNDLE_DOMID_LIMIT) {
-		say(why, whylen, "%sdomid %u is reserved (must be below %#x)", prefix, d->domid, BUNDLE_DOMID_LIMIT);
+		say(why, whylen, "%sdomid %u is reserved (must be below %#x)", prefix, d->domid,
+		    BUNDLE_DOMID_LIMIT);
 		return -EINVAL;
 	}
 	if (r & ~BUNDLE_ROLES_KNOWN) {
@@ -255,7 +272,8 @@ static int check_domain(const struct bundle_domain *d, const struct bundle_heade
 		return -EINVAL;
 	}
 	if ((r & BUNDLE_ROLE_GUEST) && r != BUNDLE_ROLE_GUEST) {
-		say(why, whylen, "%srole guest cannot be combined with other roles (roles %#x)", prefix, r);
+		say(why, whylen, "%srole guest cannot be combined with other roles (roles %#x)",
+		    prefix, r);
 		return -EINVAL;
 	}
 	if (!bundle_mode_name(d->mode)) {
@@ -267,8 +285,8 @@ static int check_domain(const struct bundle_domain *d, const struct bundle_heade
 		return -EINVAL;
 	}
 	if (d->memory_kib == 0 || d->memory_kib % 4 || d->memory_kib > BUNDLE_MAX_MEMORY_KIB) {
-		say(why, whylen, "%smemory %llu KiB (must be a multiple of 4 KiB, 4 KiB..%llu KiB)", prefix,
-		    (ull)d->memory_kib, (ull)BUNDLE_MAX_MEMORY_KIB);
+		say(why, whylen, "%smemory %llu KiB (must be a multiple of 4 KiB, 4 KiB..%llu KiB)",
+		    prefix, (ull)d->memory_kib, (ull)BUNDLE_MAX_MEMORY_KIB);
 		return -EINVAL;
 	}
 	if (d->flags || d->reserved) {
@@ -281,8 +299,8 @@ static int check_domain(const struct bundle_domain *d, const struct bundle_heade
 		return -EINVAL;
 	}
 	if (d->first_module > h->nr_modules || d->nr_modules > h->nr_modules - d->first_module) {
-		say(why, whylen, "%smodules %u..%u+%u lie outside the module table (%u entries)", prefix,
-		    d->first_module, d->first_module, d->nr_modules, h->nr_modules);
+		say(why, whylen, "%smodules %u..%u+%u lie outside the module table (%u entries)",
+		    prefix, d->first_module, d->first_module, d->nr_modules, h->nr_modules);
 		return -EINVAL;
 	}
 	snprintf(what, sizeof(what), "%skernel", prefix);
@@ -294,8 +312,9 @@ static int check_domain(const struct bundle_domain *d, const struct bundle_heade
 	return 0;
 }
 
-static int check_module(const struct bundle_module *m, unsigned int j, const struct bundle_header *h,
-			uint64_t tables_end, char *why, size_t whylen)
+static int check_module(const struct bundle_module *m, unsigned int j,
+			const struct bundle_header *h, uint64_t tables_end, char *why,
+			size_t whylen)
 {
 	char what[32];
 	const char *err;
@@ -320,26 +339,26 @@ static unsigned int build_group(uint32_t roles)
 	return (roles & BUNDLE_ROLE_XENSTORE) ? 0 : (roles & BUNDLE_ROLE_CONTROL) ? 1 : 2;
 }
 
-static void fill_dom(struct bundle_dom *out, const uint8_t *p, const struct bundle_domain *d, unsigned int i,
-		     const struct bundle_module *mods)
+static void fill_dom(struct bundle_dom *out, const uint8_t *p, const struct bundle_domain *d,
+		     unsigned int i, const struct bundle_module *mods)
 {
 	*out = (struct bundle_dom){
-		.index = i,
-		.name = d->name,
-		.domid = d->domid,
-		.roles = d->roles,
-		.mode = d->mode,
-		.vcpus = d->vcpus,
-		.memory_kib = d->memory_kib,
-		.kernel = p + d->kernel.offset,
-		.kernel_size = d->kernel.size,
-		.kernel_xxh3 = d->kernel.xxh3,
-		.ramdisk = d->ramdisk.size ? p + d->ramdisk.offset : NULL,
-		.ramdisk_size = d->ramdisk.size,
-		.ramdisk_xxh3 = d->ramdisk.xxh3,
-		.cmdline = d->cmdline,
-		.modules = d->nr_modules ? &mods[d->first_module] : NULL,
-		.nr_modules = d->nr_modules,
+	    .index = i,
+	    .name = d->name,
+	    .domid = d->domid,
+	    .roles = d->roles,
+	    .mode = d->mode,
+	    .vcpus = d->vcpus,
+	    .memory_kib = d->memory_kib,
+	    .kernel = p + d->kernel.offset,
+	    .kernel_size = d->kernel.size,
+	    .kernel_xxh3 = d->kernel.xxh3,
+	    .ramdisk = d->ramdisk.size ? p + d->ramdisk.offset : NULL,
+	    .ramdisk_size = d->ramdisk.size,
+	    .ramdisk_xxh3 = d->ramdisk.xxh3,
+	    .cmdline = d->cmdline,
+	    .modules = d->nr_modules ? &mods[d->first_module] : NULL,
+	    .nr_modules = d->nr_modules,
 	};
 }
 
@@ -370,7 +389,8 @@ int bundle_parse(const void *buf, size_t len, struct bundle_view *out, char *why
 	}
 	h = (const struct bundle_header *)p;
 	doms = (const struct bundle_domain *)(p + sizeof(*h));
-	mods = (const struct bundle_module *)(p + sizeof(*h) + (size_t)h->nr_domains * sizeof(*doms));
+	mods =
+	    (const struct bundle_module *)(p + sizeof(*h) + (size_t)h->nr_domains * sizeof(*doms));
 
 	for (unsigned int i = 0; i < h->nr_domains; i++) {
 		const struct bundle_domain *d = &doms[i];
@@ -391,15 +411,16 @@ int bundle_parse(const void *buf, size_t len, struct bundle_view *out, char *why
 				return -EINVAL;
 			}
 			if (doms[k].domid == d->domid) {
-				say(why, whylen, "%sdomid %u already used by domain %u '%s'", prefix, d->domid, k,
-				    doms[k].name);
+				say(why, whylen, "%sdomid %u already used by domain %u '%s'",
+				    prefix, d->domid, k, doms[k].name);
 				return -EINVAL;
 			}
 		}
 		if (d->roles & BUNDLE_ROLE_XENSTORE) {
 			if (xenstore < BUNDLE_MAX_DOMAINS) {
-				say(why, whylen, "%sa second xenstore domain (domain %u '%s' holds the role)", prefix,
-				    xenstore, doms[xenstore].name);
+				say(why, whylen,
+				    "%sa second xenstore domain (domain %u '%s' holds the role)",
+				    prefix, xenstore, doms[xenstore].name);
 				return -EINVAL;
 			}
 			xenstore = i;
@@ -470,23 +491,27 @@ static void domain_line(const struct bundle_dom *d, char *buf, size_t size)
 
 	format_memory(d->memory_kib, mem, sizeof(mem));
 	if (d->ramdisk)
-		snprintf(ramdisk, sizeof(ramdisk), ", ramdisk %llu bytes xxh3 %016llx", (ull)d->ramdisk_size,
-			 (ull)d->ramdisk_xxh3);
+		snprintf(ramdisk, sizeof(ramdisk), ", ramdisk %llu bytes xxh3 %016llx",
+			 (ull)d->ramdisk_size, (ull)d->ramdisk_xxh3);
 	else
 		ramdisk[0] = '\0';
 	snprintf(buf, size,
 		 "  %s: domid %u, roles %s, %s, %s, %u vCPU%s, kernel %llu bytes xxh3 %016llx%s, "
 		 "%u module%s, cmdline \"%.*s%s\"",
-		 d->name, d->domid, bundle_roles_str(d->roles, roles, sizeof(roles)), bundle_mode_name(d->mode),
-		 mem, d->vcpus, d->vcpus == 1 ? "" : "s", (ull)d->kernel_size, (ull)d->kernel_xxh3, ramdisk,
-		 d->nr_modules, d->nr_modules == 1 ? "" : "s", (int)(clen < LISTING_CMDLINE_MAX ? clen : LISTING_CMDLINE_MAX), d->cmdline,
+		 d->name, d->domid, bundle_roles_str(d->roles, roles, sizeof(roles)),
+		 bundle_mode_name(d->mode), mem, d->vcpus, d->vcpus == 1 ? "" : "s",
+		 (ull)d->kernel_size, (ull)d->kernel_xxh3, ramdisk, d->nr_modules,
+		 d->nr_modules == 1 ? "" : "s",
+		 (int)(clen < LISTING_CMDLINE_MAX ? clen : LISTING_CMDLINE_MAX), d->cmdline,
 		 clen > LISTING_CMDLINE_MAX ? "..." : "");
 }
 
 bool bundle_listing_line(const struct bundle_view *v, unsigned int n, char *buf, size_t size)
 {
 	if (n == 0) {
-		snprintf(buf, size, "boot bundle: format version %u, %u domain%s, %u extra module%s, %llu bytes, header xxh3 %016llx",
+		snprintf(buf, size,
+			 "boot bundle: format version %u, %u domain%s, %u extra module%s, %llu "
+			 "bytes, header xxh3 %016llx",
 			 v->version, v->nr_domains, v->nr_domains == 1 ? "" : "s", v->nr_modules,
 			 v->nr_modules == 1 ? "" : "s", (ull)v->size, (ull)v->header_xxh3);
 		return true;
@@ -503,8 +528,9 @@ bool bundle_listing_line(const struct bundle_view *v, unsigned int n, char *buf,
 		if (n < d->nr_modules) {
 			const struct bundle_module *m = &d->modules[n];
 
-			snprintf(buf, size, "    %s module %u: %llu bytes xxh3 %016llx, cmdline \"%s\"", d->name, n,
-				 (ull)m->blob.size, (ull)m->blob.xxh3, m->cmdline);
+			snprintf(buf, size,
+				 "    %s module %u: %llu bytes xxh3 %016llx, cmdline \"%s\"",
+				 d->name, n, (ull)m->blob.size, (ull)m->blob.xxh3, m->cmdline);
 			return true;
 		}
 		n -= d->nr_modules;

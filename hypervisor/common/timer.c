@@ -38,6 +38,9 @@ struct timer_cpu {
 	s_time_t deadline;      /* programmed into the hardware; 0 = none */
 };
 
+/* tc->deadline after the hardware fired: matches no deadline, so the next one is written. */
+#define TIMER_DEADLINE_UNKNOWN ((s_time_t)-1)
+
 static DEFINE_PER_CPU(struct timer_cpu, timer_cpus);
 
 /* Does a fire before b? Equal deadlines fire in the order they were armed. */
@@ -360,8 +363,8 @@ static void timer_softirq_action(void)
 
 void timer_interrupt(void)
 {
-	/* The one-shot is spent: whatever comes next must be programmed again. */
-	WRITE_ONCE(this_cpu(timer_cpus).deadline, 0);
+	/* The one-shot is spent: program the next deadline (or the stop) whatever it is. */
+	WRITE_ONCE(this_cpu(timer_cpus).deadline, TIMER_DEADLINE_UNKNOWN);
 	raise_softirq(TIMER_SOFTIRQ);
 }
 

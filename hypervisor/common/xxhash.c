@@ -35,12 +35,9 @@ SELFTEST(xxh3)
 		size_t len;
 		uint64_t hash;
 	} known[] = {
-		{ 0, 0x2d06800538d394c2ULL },
-		{ 3, 0x5c83885a0fb5d516ULL },
-		{ 17, 0x2bf6f66973a6179dULL },
-		{ 129, 0x8433489056750b32ULL },
-		{ 241, 0xbff7215089202d8fULL },
-		{ 1031, 0x34526b9973d6dd02ULL },
+	    {0, 0x2d06800538d394c2ULL},	  {3, 0x5c83885a0fb5d516ULL},
+	    {17, 0x2bf6f66973a6179dULL},  {129, 0x8433489056750b32ULL},
+	    {241, 0xbff7215089202d8fULL}, {1031, 0x34526b9973d6dd02ULL},
 	};
 	static uint8_t buf[1031];
 

@@ -4,3 +4,4 @@
 UNIT_HV_SRCS += hypervisor/common/bundle_parse.c hypervisor/common/xxhash.c \
 	hypervisor/common/bootbundle.c dom0-tools/mkboot/bundle_write.c
 UNIT_LDLIBS += -lxxhash
+UNIT_FLAGS_tests_unit_test_bundle.c := -Idom0-tools/mkboot

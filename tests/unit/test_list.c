@@ -23,7 +23,7 @@ UNIT_SUITE(list);
 UNIT_TEST(list, new_list_is_empty_and_add_tail_keeps_fifo_order)
 {
 	LIST_HEAD(head);
-	struct item a = { 1 }, b = { 2 }, c = { 3 };
+	struct item a = { .v = 1 }, b = { .v = 2 }, c = { .v = 3 };
 	int got[4];
 
 	CU_ASSERT_TRUE(list_empty(&head));
@@ -42,7 +42,7 @@ UNIT_TEST(list, new_list_is_empty_and_add_tail_keeps_fifo_order)
 UNIT_TEST(list, add_puts_at_front_and_add_tail_before_an_entry_inserts_there)
 {
 	LIST_HEAD(head);
-	struct item a = { 1 }, b = { 2 }, c = { 3 };
+	struct item a = { .v = 1 }, b = { .v = 2 }, c = { .v = 3 };
 	int got[4];
 
 	list_add(&a.elem, &head);
@@ -57,7 +57,7 @@ UNIT_TEST(list, add_puts_at_front_and_add_tail_before_an_entry_inserts_there)
 UNIT_TEST(list, del_unlinks_and_leaves_entry_self_linked)
 {
 	LIST_HEAD(head);
-	struct item a = { 1 }, b = { 2 }, c = { 3 };
+	struct item a = { .v = 1 }, b = { .v = 2 }, c = { .v = 3 };
 	int got[4];
 
 	list_add_tail(&a.elem, &head);
@@ -98,7 +98,7 @@ UNIT_TEST(list, move_tail_moves_between_lists)
 {
 	LIST_HEAD(x);
 	LIST_HEAD(y);
-	struct item a = { 1 }, b = { 2 };
+	struct item a = { .v = 1 }, b = { .v = 2 };
 
 	list_add_tail(&a.elem, &x);
 	list_add_tail(&b.elem, &x);

@@ -115,7 +115,6 @@ void desc_init_cpu(unsigned int cpu, const unsigned long *ist_tops)
 {
 	struct tss64 *t = &tss[cpu];
 	struct cpu_info *ci = get_cpu_info();
-	unsigned long rsp;
 
 	if (!idt_built)
 		idt_build();
@@ -125,6 +124,8 @@ void desc_init_cpu(unsigned int cpu, const unsigned long *ist_tops)
 	if (ci->stack_top) {
 		t->rsp[0] = (uint64_t)(uintptr_t)ci->stack_top;
 	} else {
+		unsigned long rsp;
+
 		__asm__("mov %%rsp, %0" : "=r"(rsp));
 		t->rsp[0] = ROUNDUP(rsp, STACK_SIZE);
 	}

@@ -126,6 +126,28 @@ static bool wait_until(volatile bool *flag, s_time_t timeout)
 	return true;
 }
 
+/*
+ * The 10 ms wait after INIT is for old CPUs only: like Linux, skip it on
+ * Intel family 6 and later and on AMD family 0xf and later (which covers
+ * QEMU's CPU models), where the SIPI may follow at once.
+ */
+static unsigned long init_delay_us(void)
+{
+	uint32_t a, b, c, d, family;
+	bool amd, intel;
+
+	cpuid(0, &a, &b, &c, &d);
+	amd = b == 0x68747541;   /* "Auth"enticAMD */
+	intel = b == 0x756e6547; /* "Genu"ineIntel */
+	cpuid(1, &a, &b, &c, &d);
+	family = (a >> 8) & 0xf;
+	if (family == 0xf)
+		family += (a >> 20) & 0xff;
+	if ((intel && family >= 6) || (amd && family >= 0xf))
+		return 10;
+	return 10000;
+}
+
 /* Start CPU cpu at apic_id: 0, or -ETIME if it did not answer (it is then sent back to INIT). */
 static int smp_boot_one(unsigned int cpu, uint32_t apic_id)
 {
@@ -143,7 +165,7 @@ static int smp_boot_one(unsigned int cpu, uint32_t apic_id)
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 
 	apic_send_icr(apic_id, APIC_DM_INIT | APIC_INT_ASSERT | APIC_INT_LEVELTRIG);
-	udelay(10000);
+	udelay(init_delay_us());
 	for (int i = 0; i < 2 && !READ_ONCE(ap_alive); i++) {
 		apic_send_icr(apic_id, APIC_DM_STARTUP | (TRAMPOLINE_PA >> 12));
 		udelay(200);

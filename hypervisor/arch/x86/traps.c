@@ -434,10 +434,9 @@ void traps_dispatch(struct cpu_user_regs *regs)
 {
 	unsigned int vec = regs->entry_vector;
 	unsigned long cr2;
-	intr_handler_t fn;
 
 	if (vec >= FIRST_INTR_VECTOR) {
-		fn = __atomic_load_n(&intr_handlers[vec], __ATOMIC_ACQUIRE);
+		intr_handler_t fn = __atomic_load_n(&intr_handlers[vec], __ATOMIC_ACQUIRE);
 		if (fn)
 			fn(regs);
 		else

@@ -1,15 +1,8 @@
-/* Freestanding memory and string routines; also unit-tested on the host. */
+/*
+ * Freestanding string routines. memcpy and memset are per architecture
+ * (arch/x86/string.c): they are on the boot path for every frame of RAM.
+ */
 #include <tessera/string.h>
-
-void *memcpy(void *dst, const void *src, size_t n)
-{
-	unsigned char *d = dst;
-	const unsigned char *s = src;
-
-	while (n--)
-		*d++ = *s++;
-	return dst;
-}
 
 void *memmove(void *dst, const void *src, size_t n)
 {
@@ -18,19 +11,13 @@ void *memmove(void *dst, const void *src, size_t n)
 
 	if (d == s || n == 0)
 		return dst;
-	if (d < s)
-		return memcpy(dst, src, n);
+	if (d < s) {
+		while (n--)
+			*d++ = *s++;
+		return dst;
+	}
 	while (n--)
 		d[n] = s[n];
-	return dst;
-}
-
-void *memset(void *dst, int c, size_t n)
-{
-	unsigned char *d = dst;
-
-	while (n--)
-		*d++ = (unsigned char)c;
 	return dst;
 }
 

@@ -175,24 +175,33 @@ static int csched_head_pri(const struct csched_pcpu *pc)
 	return list_first_entry(&pc->runq, struct csched_vcpu, runq_elem)->pri;
 }
 
-/*
- * svc was just queued on cpu: preempt cpu if svc outranks what runs there;
- * otherwise poke an idle CPU, which will steal it.
- */
-static void csched_tickle(unsigned int cpu, const struct csched_vcpu *svc)
+/* cpu has vCPUs waiting: make one idle CPU schedule, so that it steals one. */
+static void csched_poke_idler(unsigned int cpu)
 {
 	unsigned int other;
 
-	if (svc->pri > csched_curr_pri(cpu)) {
-		cpu_raise_softirq(cpu, SCHEDULE_SOFTIRQ);
-		return;
-	}
 	for_each_online_cpu(other) {
 		if (other != cpu && is_idle_vcpu(curr_on_cpu(other))) {
 			cpu_raise_softirq(other, SCHEDULE_SOFTIRQ);
 			return;
 		}
 	}
+}
+
+/*
+ * svc was just queued on cpu: preempt cpu if svc outranks what runs there,
+ * and if a vCPU will still be waiting there afterwards, wake an idle CPU
+ * to steal it.
+ */
+static void csched_tickle(unsigned int cpu, const struct csched_vcpu *svc)
+{
+	struct csched_pcpu *pc = &per_cpu(csched_pcpus, cpu);
+	bool preempt = svc->pri > csched_curr_pri(cpu);
+
+	if (preempt)
+		cpu_raise_softirq(cpu, SCHEDULE_SOFTIRQ);
+	if (!preempt || !is_idle_vcpu(curr_on_cpu(cpu)) || !list_is_singular(&pc->runq))
+		csched_poke_idler(cpu);
 }
 
 /* Per-CPU tick: charge the runner, refresh priorities, preempt if the queue head outranks it. */
@@ -216,6 +225,8 @@ static void csched_tick(void *data)
 	csched_runq_resort(pc);
 	if (csched_head_pri(pc) > csched_curr_pri(cpu))
 		raise_softirq(SCHEDULE_SOFTIRQ);
+	else if (!list_empty(&pc->runq))
+		csched_poke_idler(cpu); /* in case a wake-up's poke found no idle CPU then */
 	set_timer(&pc->tick, now + CSCHED_TICK);
 out:
 	spin_unlock_irqrestore(lock, flags);

@@ -20,6 +20,7 @@ void bootbundle_load_from(const struct boot_info *bi);
 const struct bundle_view *bootbundle_get(void);
 
 /* Which boot module is the bundle: index, or -1 (exposed for unit tests). */
-int bootbundle_find_module(const struct boot_info *bi, const void *(*peek)(const struct boot_module *m));
+int bootbundle_find_module(const struct boot_info *bi,
+			   const void *(*peek)(const struct boot_module *m));
 
 #endif

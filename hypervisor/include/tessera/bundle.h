@@ -37,7 +37,8 @@ struct bundle_view {
 	uint64_t header_xxh3;
 	unsigned int nr_domains;
 	unsigned int nr_modules;
-	/* In build order: the xenstore domain, then control domains, then the rest, each group in bundle order. */
+	/* In build order: the xenstore domain, then control domains, then the rest, each group in
+	 * bundle order. */
 	struct bundle_dom domains[BUNDLE_MAX_DOMAINS];
 };
 

@@ -35,7 +35,7 @@
 #define BUNDLE_MAX_DOMAINS 64
 #define BUNDLE_MAX_MODULES 64 /* extra modules, all domains together */
 #define BUNDLE_MAX_VCPUS 128
-#define BUNDLE_DOMID_LIMIT 0x7FF0 /* Xen's DOMID_FIRST_RESERVED */
+#define BUNDLE_DOMID_LIMIT 0x7FF0	   /* Xen's DOMID_FIRST_RESERVED */
 #define BUNDLE_MAX_MEMORY_KIB (1ULL << 32) /* 4 TiB, the direct map's reach */
 #define BUNDLE_NAME_LEN 32
 #define BUNDLE_CMDLINE_LEN 1024 /* Xen's MAX_GUEST_CMDLINE */
@@ -43,10 +43,10 @@
 #define BUNDLE_BLOB_ALIGN 4096 /* what mkboot does; the parser does not require it */
 
 /* X(enum suffix, plan/console name, bit) */
-#define BUNDLE_ROLES(X)                 \
-	X(CONTROL, "control", 0)        \
-	X(XENSTORE, "xenstore", 1)      \
-	X(HARDWARE, "hardware", 2)      \
+#define BUNDLE_ROLES(X)                                                                            \
+	X(CONTROL, "control", 0)                                                                   \
+	X(XENSTORE, "xenstore", 1)                                                                 \
+	X(HARDWARE, "hardware", 2)                                                                 \
 	X(GUEST, "guest", 3)
 
 #define BUNDLE_ROLE_BIT_(sym, name, bit) BUNDLE_ROLE_##sym = 1u << (bit),
@@ -56,9 +56,9 @@ enum bundle_role { BUNDLE_ROLES(BUNDLE_ROLE_BIT_) };
 #define BUNDLE_ROLES_KNOWN (0u BUNDLE_ROLES(BUNDLE_ROLE_MASK_))
 
 /* X(enum suffix, plan/console name, value); 0 is never a valid mode. */
-#define BUNDLE_MODES(X)         \
-	X(PVH, "PVH", 1)        \
-	X(PV, "PV", 2)          \
+#define BUNDLE_MODES(X)                                                                            \
+	X(PVH, "PVH", 1)                                                                           \
+	X(PV, "PV", 2)                                                                             \
 	X(HVM, "HVM", 3)
 
 #define BUNDLE_MODE_VAL_(sym, name, val) BUNDLE_MODE_##sym = (val),
@@ -68,8 +68,8 @@ enum bundle_mode { BUNDLE_MODES(BUNDLE_MODE_VAL_) };
 /* A byte range of the bundle holding one file, and its checksum. */
 struct bundle_blob {
 	uint64_t offset; /* from the start of the bundle */
-	uint64_t size;   /* 0 = absent (ramdisk only); then offset and xxh3 are 0 too */
-	uint64_t xxh3;   /* XXH3-64, seed 0, of the size bytes at offset */
+	uint64_t size;	 /* 0 = absent (ramdisk only); then offset and xxh3 are 0 too */
+	uint64_t xxh3;	 /* XXH3-64, seed 0, of the size bytes at offset */
 };
 
 struct bundle_header {
@@ -82,30 +82,30 @@ struct bundle_header {
 	uint32_t nr_domains;  /* 1..BUNDLE_MAX_DOMAINS */
 	uint32_t module_size; /* sizeof(struct bundle_module) */
 	uint32_t nr_modules;  /* 0..BUNDLE_MAX_MODULES */
-	uint32_t flags;       /* none defined */
+	uint32_t flags;	      /* none defined */
 	uint32_t reserved[3];
 };
 
 struct bundle_domain {
 	char name[BUNDLE_NAME_LEN]; /* [A-Za-z0-9._-]+, NUL-terminated, unique */
-	uint32_t domid;             /* < BUNDLE_DOMID_LIMIT, unique */
-	uint32_t roles;             /* BUNDLE_ROLE_* bits, not 0; guest excludes the others */
-	uint32_t mode;              /* BUNDLE_MODE_* */
-	uint32_t vcpus;             /* 1..BUNDLE_MAX_VCPUS */
-	uint64_t memory_kib;        /* > 0, a multiple of 4, <= BUNDLE_MAX_MEMORY_KIB */
-	uint32_t first_module;      /* this domain's extra modules: a slice of the module table */
+	uint32_t domid;		    /* < BUNDLE_DOMID_LIMIT, unique */
+	uint32_t roles;		    /* BUNDLE_ROLE_* bits, not 0; guest excludes the others */
+	uint32_t mode;		    /* BUNDLE_MODE_* */
+	uint32_t vcpus;		    /* 1..BUNDLE_MAX_VCPUS */
+	uint64_t memory_kib;	    /* > 0, a multiple of 4, <= BUNDLE_MAX_MEMORY_KIB */
+	uint32_t first_module;	    /* this domain's extra modules: a slice of the module table */
 	uint32_t nr_modules;
 	uint32_t flags; /* none defined */
 	uint32_t reserved;
-	struct bundle_blob kernel;  /* required */
-	struct bundle_blob ramdisk; /* optional */
+	struct bundle_blob kernel;	  /* required */
+	struct bundle_blob ramdisk;	  /* optional */
 	char cmdline[BUNDLE_CMDLINE_LEN]; /* printable ASCII, NUL-terminated */
 };
 
 /* An extra boot module of a domain (e.g. a xenstore domain's initial state). */
 struct bundle_module {
 	struct bundle_blob blob; /* size > 0 */
-	uint32_t flags;          /* none defined */
+	uint32_t flags;		 /* none defined */
 	uint32_t reserved;
 	char cmdline[BUNDLE_MODULE_CMDLINE_LEN]; /* printable ASCII, NUL-terminated */
 };

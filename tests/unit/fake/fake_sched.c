@@ -1,10 +1,9 @@
 /*
  * Fake arch_context_switch() (records the switch, sets cpu_info->curr) and
- * weak malloc-backed xmalloc/xfree for code under test that allocates; a
- * real allocator linked into the unit tests replaces the weak ones.
+ * the malloc-backed allocator that core.mk substitutes for xmalloc in the
+ * timer, softirq and scheduler sources.
  */
 #include <stdlib.h>
-#include <tessera/mm.h>
 #include "fake_arch.h"
 #include "fake_sched.h"
 
@@ -19,6 +18,6 @@ void arch_context_switch(struct vcpu *prev, struct vcpu *next)
 	cpu_infos[fake_current_cpu].curr = next;
 }
 
-__attribute__((weak)) void *xmalloc_bytes(size_t size) { return malloc(size ? size : 1); }
-__attribute__((weak)) void *xzalloc_bytes(size_t size) { return calloc(1, size ? size : 1); }
-__attribute__((weak)) void xfree(void *p) { free(p); }
+void *fake_core_xmalloc_bytes(size_t size) { return malloc(size ? size : 1); }
+void *fake_core_xzalloc_bytes(size_t size) { return calloc(1, size ? size : 1); }
+void fake_core_xfree(void *p) { free(p); }

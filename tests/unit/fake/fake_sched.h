@@ -16,4 +16,9 @@ struct fake_switch {
 extern struct fake_switch fake_switch_log[FAKE_SWITCH_LOG];
 extern unsigned int fake_nr_switches;
 
+/* What xmalloc_bytes/xzalloc_bytes/xfree become in the sources core.mk lists. */
+void *fake_core_xmalloc_bytes(size_t size);
+void *fake_core_xzalloc_bytes(size_t size);
+void fake_core_xfree(void *p);
+
 #endif

@@ -4,9 +4,9 @@
  * A PVH kernel is entered at its XEN_ELFNOTE_PHYS32_ENTRY address in 32-bit
  * protected mode with paging off and ebx holding the physical address of a
  * struct hvm_start_info.  Every address is physical and 64 bits wide; 0 means
- * "absent".  Layout is version 1 of Xen's structure (56 bytes); Debian's
- * libxen-dev does not ship this header, so tests/abi/layout_checks.c pins
- * the offsets instead of the side-by-side comparison.
+ * "absent".  Layout is version 1 of Xen's structure (56 bytes).  Xen keeps
+ * this header as arch-x86/hvm/start_info.h (ours forwards there too); make
+ * test-abi compares it and tests/abi/layout_checks.c also pins the offsets.
  */
 #ifndef TESSERA_PUBLIC_HVM_START_INFO_H
 #define TESSERA_PUBLIC_HVM_START_INFO_H
