@@ -27,11 +27,13 @@ codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
 backports_list=/etc/apt/sources.list.d/tessera-backports.sources
 
 if [ "$(id -u)" -ne 0 ]; then
-	echo "tessera: missing packages:$missing$( [ "$qemu_ok" = yes ] || echo " qemu-system-x86(>=$min_qemu_major, ${codename}-backports)")" >&2
-	echo "tessera: run as root, or run:" >&2
-	echo "  sudo sh $0" >&2
-	echo "  (which enables ${codename}-backports in $backports_list and runs:" >&2
-	echo "   apt-get update && apt-get install -y$missing && apt-get install -y -t ${codename}-backports $backports_packages)" >&2
+	qemu_cmd=""
+	[ "$qemu_ok" = yes ] || qemu_cmd=" && apt-get install -y -t ${codename}-backports $backports_packages"
+	echo "tessera: missing Debian packages:$missing$( [ "$qemu_ok" = yes ] || echo " qemu-system-x86 (>= $min_qemu_major, from ${codename}-backports)")" >&2
+	echo "tessera: not root, so not installing. As root, run:" >&2
+	echo "  sh $0" >&2
+	echo "which runs$( [ "$qemu_ok" = yes ] || echo " (after enabling ${codename}-backports in $backports_list)"):" >&2
+	echo "  apt-get update${missing:+ && apt-get install -y$missing}$qemu_cmd" >&2
 	exit 1
 fi
 
