@@ -8,6 +8,7 @@
 #include <asm/serial.h>
 #include <asm/setup.h>
 #include <asm/smp.h>
+#include <asm/system.h>
 #include <asm/time.h>
 #include <asm/traps.h>
 #include <tessera/bootbundle.h>
@@ -90,6 +91,8 @@ static void parse_cmdline(const char *cmdline)
 void start_hypervisor(uint32_t magic, uint32_t info_pa);
 void start_hypervisor(uint32_t magic, uint32_t info_pa)
 {
+	/* QEMU's TSC counts from machine reset: this is when the loader handed over. */
+	uint64_t entry_tsc = rdtsc();
 	int ret;
 
 	percpu_init_this_cpu(0, 0);
@@ -121,9 +124,13 @@ void start_hypervisor(uint32_t magic, uint32_t info_pa)
 	 * QEMU's TSC counts from machine reset, so it also gives the time since reset
 	 * (firmware and loader included): exact under -icount (see docs/performance.md).
 	 */
-	pr_info("Boot complete: %u CPU%s online, idle loop reached after %lu us (%lu us since reset)",
+	uint64_t tsc_to_us = time_scale_mult(tsc_hz, 1000000);
+
+	pr_info("Boot complete: %u CPU%s online, idle loop reached after %lu us (%lu us since reset; "
+		"entered at %lu us)",
 		nr_cpus_online, nr_cpus_online == 1 ? "" : "s", (unsigned long)(NOW() / 1000),
-		(unsigned long)time_scale(rdtsc(), time_scale_mult(tsc_hz, 1000000)));
+		(unsigned long)time_scale(rdtsc(), tsc_to_us),
+		(unsigned long)time_scale(entry_tsc, tsc_to_us));
 	if (cmdline_get(boot_info.cmdline, "test-exit", NULL, 0))
 		selftests_finish();
 
