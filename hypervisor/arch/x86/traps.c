@@ -38,7 +38,8 @@ BUILD_BUG_ON(__builtin_offsetof(struct cpu_user_regs, error_code) != UREGS_error
 BUILD_BUG_ON(__builtin_offsetof(struct cpu_user_regs, entry_vector) != UREGS_entry_vector);
 BUILD_BUG_ON(__builtin_offsetof(struct cpu_user_regs, rip) != UREGS_rip);
 BUILD_BUG_ON(__builtin_offsetof(struct cpu_user_regs, ss) != UREGS_ss);
-BUILD_BUG_ON(sizeof(struct cpu_user_regs) != UREGS_size);
+/* The entry frame ends at ss: es, ds, fs and gs of the ABI struct lie beyond it. */
+BUILD_BUG_ON(offsetof(struct cpu_user_regs, ss) + 8 != UREGS_size);
 
 extern char boot_stack[], boot_stack_top[];
 

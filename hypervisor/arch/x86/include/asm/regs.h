@@ -4,39 +4,18 @@
  * pushes the error code slot (zero when the CPU gives none), writes the
  * vector into its upper half and pushes the general registers.
  *
- * The order from r15 up to ss is the one of Xen's public struct
- * cpu_user_regs (x86_64), so PV trap bouncing can later copy it as is.
+ * It is the ABI's struct cpu_user_regs (public/arch-x86/xen-x86_64.h), so PV
+ * trap bouncing can copy it as is. The stubs push a full 64-bit cs and ss;
+ * the ABI names their low 16 bits cs/ss and the rest padding. The frame ends
+ * at ss: the struct's es, ds, fs and gs lie beyond it and must not be used on
+ * a frame from these stubs (they belong to guest frames, as in Xen).
  */
 #ifndef ASM_REGS_H
 #define ASM_REGS_H
 
 #ifndef __ASSEMBLY__
 #include <tessera/types.h>
-
-struct cpu_user_regs {
-	uint64_t r15;
-	uint64_t r14;
-	uint64_t r13;
-	uint64_t r12;
-	uint64_t rbp;
-	uint64_t rbx;
-	uint64_t r11;
-	uint64_t r10;
-	uint64_t r9;
-	uint64_t r8;
-	uint64_t rax;
-	uint64_t rcx;
-	uint64_t rdx;
-	uint64_t rsi;
-	uint64_t rdi;
-	uint32_t error_code;   /* 0 for vectors without one */
-	uint32_t entry_vector; /* written by the entry stub */
-	uint64_t rip;
-	uint64_t cs;
-	uint64_t rflags;
-	uint64_t rsp;
-	uint64_t ss;
-};
+#include <public/xen.h> /* struct cpu_user_regs: the hypervisor uses the ABI's frame */
 
 /* Did the interrupted context run below ring 0 (a PV guest)? */
 static inline bool regs_guest_mode(const struct cpu_user_regs *regs)
