@@ -1,7 +1,6 @@
 /*
- * Domains and vCPUs: the minimal core the scheduler needs. The domain and
- * ABI work extends these structures (memory, event channels, grant tables,
- * guest state); fields here keep their meaning.
+ * Domains and vCPUs: what the scheduler needs, and the ABI state that
+ * hypercalls act on (memory, event channels, grant tables, params).
  *
  * Locking: a vCPU's scheduling fields (processor, is_running, sched_priv,
  * runstate) change under the schedule lock of the CPU it is assigned to
@@ -11,7 +10,14 @@
 #define TESSERA_DOMAIN_H
 
 #include <tessera/bitmap.h>
+#include <tessera/list.h>
+#include <tessera/percpu.h>
+#include <tessera/spinlock.h>
 #include <tessera/types.h>
+
+struct vcpu_info;
+struct shared_info;
+struct page_info;
 
 typedef uint16_t domid_t;
 
@@ -40,6 +46,30 @@ struct vcpu_runstate {
 #define VPF_down 1    /* not brought up yet, or taken down (VCPUOP_down) */
 
 struct domain;
+struct evtchn_domain;
+struct grant_table;
+struct p2m;
+struct timer;
+
+/* Roles (DESIGN.md section 2): what a domain may do beyond its own resources. */
+#define ROLE_CONTROL (1u << 0)  /* domctl/sysctl, foreign mappings, creating domains */
+#define ROLE_XENSTORE (1u << 1) /* introduce/release domains, map store rings */
+#define ROLE_HARDWARE (1u << 2) /* I/O ports, MMIO, physical IRQs */
+#define ROLE_GUEST 0u           /* no role: its own resources and what others grant it */
+
+/* How a domain runs: the same numbers as the boot bundle's modes. */
+enum guest_mode {
+	GUEST_MODE_PVH = 1,
+	GUEST_MODE_PV = 2,
+	GUEST_MODE_HVM = 3,
+};
+
+/* Life cycle of a domain (Xen's is_dying). */
+enum domain_state {
+	DOMAIN_ALIVE = 0,
+	DOMAIN_DYING = 1, /* destroy started: resources being released, may continue */
+	DOMAIN_DEAD = 2,  /* everything released; the struct goes when the last reference does */
+};
 
 struct vcpu {
 	unsigned int vcpu_id;
@@ -49,13 +79,107 @@ struct vcpu {
 	unsigned long pause_flags;     /* VPF_* bits; runnable when none is set */
 	void *sched_priv;              /* the scheduler's per-vCPU data */
 	struct vcpu_runstate runstate;
+
+	/* --- ABI state (common/domain.c, event channels, vcpu_op) --- */
+	int pause_count;               /* domain_pause/vcpu_pause nesting: VPF_paused while > 0 */
+	struct vcpu_info *vcpu_info;   /* where the guest sees it: in shared_info or registered */
+	struct page_info *vcpu_info_page; /* page holding a registered vcpu_info (a reference) */
+	uint16_t virq_to_evtchn[64];   /* NR_VIRQS: port bound to each VIRQ on this vCPU, 0 = none */
+	int poll_evtchn;               /* SCHEDOP_poll: the single port polled, -1 for several */
+	struct timer *singleshot_timer; /* VCPUOP_set_singleshot_timer / set_timer_op */
+	bool is_initialised;           /* has a context (VCPUOP_initialise or the builder) */
+	void *arch;                    /* arch state (VMCB, registers) from the PVH issue on */
 };
+
+/* Bits of vcpu->pause_flags beyond the scheduler's. */
+#define VPF_paused 2  /* paused by domain_pause/vcpu_pause (count in pause_count) */
+#define VPF_polling 3 /* in SCHEDOP_poll */
 
 struct domain {
 	domid_t domain_id;
 	unsigned int max_vcpus;
 	struct vcpu **vcpu;            /* max_vcpus entries; NULL where not created */
+
+	/* --- ABI state (common/domain.c) --- */
+	char name[32];
+	uint32_t roles;                /* ROLE_* bits */
+	enum guest_mode mode;
+	bool auto_translated;          /* guest frame numbers go through the p2m (PVH, HVM) */
+	uint8_t handle[16];            /* xen_domain_handle_t: the toolstack's UUID */
+	spinlock_t domain_lock;        /* state, pause and shutdown fields below */
+	int refcnt;                    /* references: the domain list holds one while alive */
+	enum domain_state state;
+	struct domain *next_in_list;   /* the domain list, sorted by domid */
+
+	int pause_count;               /* domain_pause nesting */
+	bool controller_paused;        /* paused by the control domain (domctl pause), counted once */
+	bool is_shutting_down;         /* SCHEDOP_shutdown received */
+	bool is_shut_down;             /* every vCPU has stopped after a shutdown */
+	uint8_t shutdown_code;         /* SHUTDOWN_* reason, valid when is_shutting_down */
+
+	spinlock_t page_alloc_lock;    /* page_list, tot_pages, max_pages */
+	struct list_head page_list;    /* frames the domain owns (PGC_allocated) */
+	unsigned long tot_pages;       /* frames owned */
+	unsigned long max_pages;       /* limit (domctl max_mem); 0 until set */
+
+	struct shared_info *shared_info; /* one xenheap page shared with the guest */
+	struct evtchn_domain *evtchn;  /* event channels (common/event_channel.c) */
+	struct grant_table *grant_table; /* common/grant_table.c */
+	struct p2m *p2m;               /* guest-physical map when auto_translated (common/p2m.c) */
+	uint64_t hvm_params[40];       /* HVM_NR_PARAMS: HVM_PARAM_* values (hvm_op) */
+	int64_t time_offset_seconds;   /* wallclock offset (domctl settimeoffset) */
+	void *arch;                    /* arch state (NPT root...) from the PVH issue on */
 };
+
+/* Creation parameters (domctl createdomain, the boot builder). */
+struct domain_create_args {
+	const char *name;
+	uint32_t roles;
+	enum guest_mode mode;
+	unsigned int max_vcpus;        /* 1..MAX_VIRT_CPUS */
+	unsigned long max_pages;       /* 0 = no limit until domctl max_mem */
+	uint32_t max_evtchn_port;      /* 0 = the default (Xen: 1023 for the 2-level ABI) */
+	uint32_t max_grant_frames;     /* 0 = the default (Xen: 64) */
+	uint32_t max_maptrack_frames;  /* 0 = the default (Xen: 1024) */
+	const uint8_t *handle;         /* 16 bytes or NULL */
+};
+
+#define MAX_VIRT_CPUS 128
+
+/*
+ * Domain life cycle (common/domain.c). Locking: domlist_lock (irqsave) guards
+ * the list and references taken through it; d->domain_lock the domain's state.
+ */
+/* Create domain domid (DOMID_FIRST_RESERVED and above refused) with vCPU 0; 0 or -errno. */
+int domain_create(domid_t domid, const struct domain_create_args *args, struct domain **out);
+/* A reference to the live domain domid, or NULL (not found, or dying). */
+struct domain *get_domain_by_id(domid_t domid);
+/* As above, with DOMID_SELF meaning the caller's domain. */
+struct domain *get_domain_by_any_id(domid_t domid, struct domain *self);
+/* Take another reference; false if the domain is dying. */
+bool get_domain(struct domain *d);
+/* Drop a reference; the last one of a dead domain frees it. */
+void put_domain(struct domain *d);
+/* Tear the domain down, releasing all it holds; -ERESTART to be called again (preemptible). */
+int domain_kill(struct domain *d);
+/* Record a shutdown reason (first one wins), stop its vCPUs, raise VIRQ_DOM_EXC. */
+void domain_shutdown(struct domain *d, uint8_t reason);
+/* Shut down with SHUTDOWN_crash and log why; never affects other domains. */
+void domain_crash(struct domain *d, const char *why);
+/* Counted pause/unpause of every vCPU (also for the hypervisor's own use). */
+void domain_pause(struct domain *d);
+void domain_unpause(struct domain *d);
+/* domctl pause/unpause: at most one outstanding, -EINVAL on a second unpause. */
+int domain_pause_by_controller(struct domain *d);
+int domain_unpause_by_controller(struct domain *d);
+/* Create vCPU id of d (down until brought up); NULL on failure. */
+struct vcpu *vcpu_create(struct domain *d, unsigned int id);
+/* Iterate the live domains (domlist_lock or a reference needed to keep d). */
+struct domain *first_domain(void);
+struct domain *next_domain(struct domain *d);
+
+/* The vCPU running on this CPU, and its domain. */
+#define current (get_cpu_info()->curr)
 
 static inline bool is_idle_domain(const struct domain *d) { return d->domain_id == DOMID_IDLE; }
 static inline bool is_idle_vcpu(const struct vcpu *v) { return is_idle_domain(v->domain); }

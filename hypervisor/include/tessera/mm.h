@@ -87,4 +87,21 @@ void *ioremap(paddr_t pa, size_t size);
 /* Free pages in the heaps (for status lines and leak checks). */
 unsigned long total_free_pages(void);
 
+/*
+ * Domain frames and their references (count_info in the frame table), as in
+ * Xen: a frame a domain owns holds an "allocation reference" (PGC_allocated)
+ * while it is on the domain's page_list; mappings by others (grants, foreign
+ * maps) take further references. A frame goes back to the heap when its last
+ * reference goes, so a dying domain's frames stay valid while others map them.
+ * Locking: d->page_alloc_lock for page_list and tot_pages; counts are atomic.
+ */
+/* Allocate 2^order frames for d and assign them; NULL if out of memory or over max_pages. */
+struct page_info *alloc_domain_pages(struct domain *d, unsigned int order);
+/* +1 reference if d owns pg and it is allocated (not being freed); false otherwise. */
+bool get_page(struct page_info *pg, const struct domain *d);
+/* -1 reference; the last one of a released frame returns it to the heap. */
+void put_page(struct page_info *pg);
+/* d gives up pg (decrease_reservation, teardown): off page_list, allocation reference dropped. */
+void relinquish_page(struct domain *d, struct page_info *pg);
+
 #endif

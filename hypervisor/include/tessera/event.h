@@ -1,0 +1,31 @@
+/*
+ * Event channels as the rest of the hypervisor uses them
+ * (common/event_channel.c, 2-level ABI in common/event_2l.c). The guest ABI
+ * is EVTCHNOP_* in public/event_channel.h.
+ */
+#ifndef TESSERA_EVENT_H
+#define TESSERA_EVENT_H
+
+#include <tessera/domain.h>
+
+/* Set up d's ports (0 = default limit); 0 or -ENOMEM. */
+int evtchn_domain_init(struct domain *d, uint32_t max_port);
+/* Close every port of d (notifying remote ends) and free the table. */
+void evtchn_domain_destroy(struct domain *d);
+/* Raise VIRQ virq on vCPU v / on d's vCPU 0 / on whichever domain bound a global VIRQ. */
+void send_guest_vcpu_virq(struct vcpu *v, uint32_t virq);
+void send_guest_global_virq(struct domain *d, uint32_t virq);
+void send_global_virq(uint32_t virq);
+/* A port of d, unbound, that domain remote may bind (the builder's console/store ports). */
+int evtchn_alloc_unbound_port(struct domain *d, domid_t remote, uint32_t *port);
+/* Send on d's port as if d did EVTCHNOP_send; 0 or -errno. */
+int evtchn_send(struct domain *d, uint32_t port);
+/* Is port pending for d (SCHEDOP_poll)? */
+bool evtchn_port_is_pending(struct domain *d, uint32_t port);
+/* Mark upcall pending in v's vcpu_info and kick it. */
+void vcpu_mark_events_pending(struct vcpu *v);
+
+/* Arch hook: v has an event upcall pending: interrupt or wake it (PVH: the callback vector). */
+void arch_vcpu_kick(struct vcpu *v);
+
+#endif

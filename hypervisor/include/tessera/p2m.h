@@ -1,0 +1,49 @@
+/*
+ * The guest-physical map of an auto-translated (PVH/HVM) domain: guest frame
+ * number -> machine frame and type (common/p2m.c, portable). It is the
+ * authority; the arch mirrors each change into the hardware table (NPT)
+ * through arch_p2m_update(). 4 KiB granularity.
+ *
+ * References: an entry of type p2m_ram_* for a frame the domain owns holds no
+ * extra reference (ownership keeps it); p2m_grant_map_* and p2m_map_foreign
+ * entries hold one reference on the foreign frame, dropped when removed.
+ *
+ * Locking: p2m->lock (irqsave), taken inside domain locks, outside heap_lock.
+ */
+#ifndef TESSERA_P2M_H
+#define TESSERA_P2M_H
+
+#include <tessera/types.h>
+
+struct domain;
+
+enum p2m_type {
+	p2m_invalid = 0,      /* nothing mapped */
+	p2m_ram_rw,           /* the domain's own RAM */
+	p2m_ram_ro,           /* own RAM, read-only */
+	p2m_grant_map_rw,     /* another domain's frame through a grant */
+	p2m_grant_map_ro,
+	p2m_map_foreign,      /* another domain's frame, mapped by a control domain */
+	p2m_special,          /* hypervisor-owned pages shared with the guest (shared_info, grant frames) */
+	p2m_mmio_direct,      /* device memory (hardware role) */
+};
+
+/* Highest guest frame number a p2m may hold (guest-physical addresses below 2^52). */
+#define P2M_MAX_GFN ((1UL << 40) - 1)
+
+int p2m_init(struct domain *d);
+/* Remove every entry (dropping the references they hold) and free the p2m. Preemptible: -ERESTART. */
+int p2m_teardown(struct domain *d);
+/* Map gfn to mfn with type t, replacing any entry (its reference dropped); 0 or -errno. */
+int p2m_set_entry(struct domain *d, gfn_t gfn, mfn_t mfn, enum p2m_type t);
+/* Remove gfn's entry if it maps mfn (INVALID_MFN: whatever it maps); 0, -ENOENT. */
+int p2m_remove_entry(struct domain *d, gfn_t gfn, mfn_t mfn);
+/* What gfn maps: the mfn (INVALID_MFN if none) and, if t, its type. */
+mfn_t p2m_lookup(struct domain *d, gfn_t gfn, enum p2m_type *t);
+/* The highest gfn ever mapped (XENMEM_maximum_gpfn), 0 if none. */
+uint64_t p2m_max_mapped_gfn(struct domain *d);
+
+/* Arch hook: reflect one entry change into the hardware p2m (NPT); 0 or -errno. */
+int arch_p2m_update(struct domain *d, gfn_t gfn, mfn_t mfn, enum p2m_type t);
+
+#endif
