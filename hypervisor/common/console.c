@@ -1,8 +1,10 @@
 /*
- * Console: formats a log line once and hands it to every output.
- * Locking: console_lock (irqsave) serialises whole lines between CPUs; after
- * panic it is no longer waited for, so a CPU that died holding it cannot
- * silence the panic message.
+ * Console: formats a log line once and hands it to every output, and keeps
+ * the last CONSOLE_RING_SIZE bytes in a ring (Xen's conring) for sysctl
+ * readconsole.
+ * Locking: console_lock (irqsave) serialises whole lines between CPUs and
+ * guards the ring; after panic it is no longer waited for, so a CPU that
+ * died holding it cannot silence the panic message.
  */
 #include <tessera/console.h>
 #include <tessera/format.h>
@@ -48,10 +50,55 @@ void console_force_unlock(void)
 	console_unlocked = true;
 }
 
+/* The history ring: free-running indexes, bytes [ring_cons, ring_prod) kept. */
+static char console_ring[CONSOLE_RING_SIZE];
+static uint32_t ring_prod, ring_cons;
+
 static void console_write(const char *s, size_t len)
 {
 	for (struct console_output *o = outputs; o; o = o->next)
 		o->write(s, len);
+	for (size_t i = 0; i < len; i++)
+		console_ring[ring_prod++ % CONSOLE_RING_SIZE] = s[i];
+	if (ring_prod - ring_cons > CONSOLE_RING_SIZE)
+		ring_cons = ring_prod - CONSOLE_RING_SIZE;
+}
+
+size_t console_ring_read(char *buf, size_t len, uint32_t *index, bool incremental)
+{
+	unsigned long flags = spin_lock_irqsave(&console_lock);
+	uint32_t c = ring_cons, p = ring_prod;
+	size_t done = 0;
+
+	/* Resume at *index only while it is still inside [c, p] (as Xen, wrap-aware). */
+	if (incremental && (uint32_t)(*index - c) <= (uint32_t)(p - c))
+		c = *index;
+	while (c != p && done < len)
+		buf[done++] = console_ring[c++ % CONSOLE_RING_SIZE];
+	*index = c;
+	spin_unlock_irqrestore(&console_lock, flags);
+	return done;
+}
+
+void console_ring_clear(uint32_t index)
+{
+	unsigned long flags = spin_lock_irqsave(&console_lock);
+
+	if ((uint32_t)(index - ring_cons) <= (uint32_t)(ring_prod - ring_cons))
+		ring_cons = index;
+	spin_unlock_irqrestore(&console_lock, flags);
+}
+
+void console_puts_raw(const char *s, size_t len)
+{
+	unsigned long flags = 0;
+	bool locked = !console_unlocked;
+
+	if (locked)
+		flags = spin_lock_irqsave(&console_lock);
+	console_write(s, len);
+	if (locked)
+		spin_unlock_irqrestore(&console_lock, flags);
 }
 
 void vlog_printf(enum log_level level, const char *fmt, va_list ap)

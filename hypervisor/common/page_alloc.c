@@ -33,8 +33,9 @@ unsigned long max_page;
 static DEFINE_SPINLOCK(heap_lock);
 static struct page_info *free_list[MAX_ORDER + 1];
 static unsigned long nr_free_pages;
+static unsigned long nr_heap_pages; /* frames given by heap_add_range */
 
-static void list_push(unsigned int order, struct page_info *pg)
+static void free_list_push(unsigned int order, struct page_info *pg)
 {
 	pg->prev = NULL;
 	pg->next = free_list[order];
@@ -44,7 +45,7 @@ static void list_push(unsigned int order, struct page_info *pg)
 	pg->order = order;
 }
 
-static void list_del(unsigned int order, struct page_info *pg)
+static void free_list_del(unsigned int order, struct page_info *pg)
 {
 	if (pg->prev)
 		pg->prev->next = pg->next;
@@ -61,6 +62,7 @@ void heap_init(void)
 	for (unsigned int i = 0; i <= MAX_ORDER; i++)
 		free_list[i] = NULL;
 	nr_free_pages = 0;
+	nr_heap_pages = 0;
 }
 
 /* Put a block whose frames are marked free back on the lists, merging with buddies. */
@@ -78,11 +80,11 @@ static void merge_and_insert(struct page_info *pg, unsigned int order)
 		/* A free frame aligned to 2^order is the head of its block: its order is valid. */
 		if (!(buddy->count_info & PGC_free) || buddy->order != order)
 			break;
-		list_del(order, buddy);
+		free_list_del(order, buddy);
 		mfn &= ~(1UL << order);
 		order++;
 	}
-	list_push(order, mfn_to_page(_mfn(mfn)));
+	free_list_push(order, mfn_to_page(_mfn(mfn)));
 }
 
 /* Mark a block free after checking every frame is a live heap frame; heap_lock held. */
@@ -129,6 +131,7 @@ void heap_add_range(mfn_t start, unsigned long nr)
 		free_block_locked(mfn_to_page(_mfn(mfn)), order);
 		mfn += 1UL << order;
 	}
+	nr_heap_pages += nr;
 	spin_unlock_irqrestore(&heap_lock, flags);
 }
 
@@ -143,11 +146,11 @@ static struct page_info *alloc_block_locked(unsigned int order)
 	if (j > MAX_ORDER)
 		return NULL;
 	pg = free_list[j];
-	list_del(j, pg);
+	free_list_del(j, pg);
 	/* Split: keep the lower half, return upper halves to the lists. */
 	while (j > order) {
 		j--;
-		list_push(j, pg + (1UL << j));
+		free_list_push(j, pg + (1UL << j));
 	}
 	for (unsigned long i = 0; i < (1UL << order); i++) {
 		ASSERT((pg[i].count_info & (PGC_heap | PGC_free)) == (PGC_heap | PGC_free));
@@ -246,4 +249,9 @@ void free_domheap_pages(struct page_info *pg, unsigned int order)
 unsigned long total_free_pages(void)
 {
 	return READ_ONCE(nr_free_pages);
+}
+
+unsigned long total_heap_pages(void)
+{
+	return READ_ONCE(nr_heap_pages);
 }

@@ -270,8 +270,18 @@ void vcpu_block(struct vcpu *v)
 
 void vcpu_unblock(struct vcpu *v)
 {
-	if (test_and_clear_bit(VPF_blocked, &v->pause_flags))
-		vcpu_wake(v);
+	if (!test_and_clear_bit(VPF_blocked, &v->pause_flags))
+		return;
+	/*
+	 * As Xen's vcpu_unblock: any wake-up also ends a SCHEDOP_poll, else an
+	 * event on a port it does not poll (an IPI it must answer) could not
+	 * wake it. Whoever clears the last of the two flags finds v runnable.
+	 */
+	if (test_bit(VPF_polling, &v->pause_flags)) {
+		WRITE_ONCE(v->poll_evtchn, 0);
+		clear_bit(VPF_polling, &v->pause_flags);
+	}
+	vcpu_wake(v);
 }
 
 void vcpu_yield(void)

@@ -34,4 +34,26 @@ struct vcpu;
  * schedule() with interrupts off and no lock held. Returns when next is the idle vCPU. */
 void arch_context_switch(struct vcpu *prev, struct vcpu *next);
 
+/*
+ * Guest time (common/time.c). The pvclock in vcpu_time_info lets a guest turn
+ * a TSC reading into system time: system_time + ((tsc - tsc_timestamp) <<
+ * shift (>> -shift if negative)) * mul >> 32. x86: arch/x86/tsc_scale.c, rtc.c.
+ */
+/* The TSC-to-ns scale in that form (mul != 0 once time is calibrated; 0 before). */
+void arch_get_tsc_scale(uint32_t *mul, int8_t *shift);
+/* The TSC now, as the guest's rdtsc sees it (no TSC offset is applied to guests). */
+uint64_t arch_read_tsc(void);
+/* UTC wallclock in ns since the Unix epoch at system time 0 (x86: the CMOS RTC); 0 if unknown. */
+uint64_t arch_boot_wallclock_ns(void);
+
+/* The CPU clock in kHz for sysctl physinfo (x86: the calibrated TSC); 0 until known. */
+uint32_t arch_cpu_khz(void);
+
+struct vcpu_guest_context;
+/* domctl setvcpucontext for a PVH/HVM vCPU (paused, not current): load c, or reset to the
+ * power-on state when c is NULL. 0 or -errno (-ENOSYS until the arch keeps register state). */
+int arch_vcpu_set_context(struct vcpu *v, const struct vcpu_guest_context *c);
+/* domctl getvcpucontext for a PVH/HVM vCPU (paused, initialised): fill c (zeroed). 0 or -errno. */
+int arch_vcpu_get_context(struct vcpu *v, struct vcpu_guest_context *c);
+
 #endif

@@ -40,6 +40,34 @@ void log_printf(enum log_level level, const char *fmt, ...) __printf(2, 3);
 #define pr_debug(...) log_printf(LOG_DEBUG, __VA_ARGS__)
 #define printk(...) log_printf(LOG_INFO, __VA_ARGS__)
 
+/*
+ * The history ring (common/console.c, Xen's conring): every byte written to
+ * the console, the last CONSOLE_RING_SIZE kept. Indexes are free-running.
+ */
+#define CONSOLE_RING_SIZE 16384
+/*
+ * Copy up to len bytes of history into buf (sysctl readconsole): from the
+ * oldest byte kept, or from *index if incremental and it is still in the
+ * ring. *index is set past the last byte copied; returns the bytes copied.
+ * Call again with incremental to read on in chunks.
+ */
+size_t console_ring_read(char *buf, size_t len, uint32_t *index, bool incremental);
+/* Forget the history before index (readconsole's clear); ignored if index is outside the ring. */
+void console_ring_clear(uint32_t index);
+/* Write s as it is (no timestamp, no newline added) to the outputs and the ring: a control domain's console. */
+void console_puts_raw(const char *s, size_t len);
+
+/*
+ * Guest console (common/console_io.c). A domain without the control role may
+ * print CONSOLE_GUEST_RATE bytes/s through CONSOLEIO_write, in bursts of up
+ * to CONSOLE_GUEST_BURST; the rest is dropped (and the drop logged).
+ */
+#define CONSOLE_GUEST_RATE 8192
+#define CONSOLE_GUEST_BURST 16384
+/* Serial input for the control domain's CONSOLEIO_read: the console driver hands received
+ * bytes here (a full ring drops them), which raises VIRQ_CONSOLE. */
+void console_rx_put(const char *s, size_t len);
+
 /* Nanoseconds since boot for timestamps; 0 until the time source is calibrated. */
 s_time_t console_timestamp(void);
 

@@ -21,10 +21,8 @@ struct page_info;
 
 typedef uint16_t domid_t;
 
-/* The idle domain owns one idle vCPU per CPU (Xen's DOMID_IDLE value). */
-#ifndef DOMID_IDLE
-#define DOMID_IDLE 0x7FFFU
-#endif
+/* DOMID_* (the idle domain owns one idle vCPU per CPU: DOMID_IDLE) come from the ABI. */
+#include <public/xen.h>
 
 /* Runstates, with the values of the ABI's RUNSTATE_* (so they copy out unchanged). */
 enum vcpu_runstate_state {
@@ -50,6 +48,7 @@ struct evtchn_domain;
 struct grant_table;
 struct p2m;
 struct timer;
+struct vcpu_hvm_context;
 
 /* Roles (DESIGN.md section 2): what a domain may do beyond its own resources. */
 #define ROLE_CONTROL (1u << 0)  /* domctl/sysctl, foreign mappings, creating domains */
@@ -88,12 +87,39 @@ struct vcpu {
 	int poll_evtchn;               /* SCHEDOP_poll: the single port polled, -1 for several */
 	struct timer *singleshot_timer; /* VCPUOP_set_singleshot_timer / set_timer_op */
 	bool is_initialised;           /* has a context (VCPUOP_initialise or the builder) */
+	/* --- guest services (common/sched_op.c, vcpu_op.c, hvm_op.c); see vcpu_op_destroy() --- */
+	struct timer *poll_timer;      /* SCHEDOP_poll timeout (allocated on first use) */
+	struct timer *periodic_timer;  /* VCPUOP_set_periodic_timer (allocated on first use) */
+	s_time_t periodic_period;      /* its period in ns; 0 = stopped */
+	uint64_t runstate_guest;       /* VCPUOP_register_runstate_memory_area: guest VA, 0 = none */
+	uint8_t evtchn_upcall_vector;  /* HVMOP_set_evtchn_upcall_vector: 0 = none (use CALLBACK_IRQ) */
+	/* VCPUOP_initialise of a PVH/HVM vCPU: the validated context for the arch to load
+	 * before the vCPU first runs (it frees it and sets the pointer NULL); owned by v. */
+	struct vcpu_hvm_context *hvm_init_ctx;
 	void *arch;                    /* arch state (VMCB, registers) from the PVH issue on */
 };
 
 /* Bits of vcpu->pause_flags beyond the scheduler's. */
 #define VPF_paused 2  /* paused by domain_pause/vcpu_pause (count in pause_count) */
 #define VPF_polling 3 /* in SCHEDOP_poll */
+
+/*
+ * A guest's CONSOLEIO_write state (common/console_io.c): the line being
+ * assembled until its newline, and a token bucket limiting its bytes/second.
+ * All zero at creation is the valid initial state.
+ */
+#define DOMAIN_CONSOLE_LINE 160
+struct domain_console {
+	spinlock_t lock;
+	bool primed;                   /* bucket filled once (first write) */
+	uint16_t len;                  /* bytes in line */
+	char line[DOMAIN_CONSOLE_LINE];
+	uint32_t tokens;               /* bytes that may be printed now */
+	s_time_t refill_time;          /* when tokens were last topped up */
+	uint64_t dropped;              /* bytes dropped since the last report */
+};
+
+struct e820entry;
 
 struct domain {
 	domid_t domain_id;
@@ -124,10 +150,23 @@ struct domain {
 
 	struct shared_info *shared_info; /* one xenheap page shared with the guest */
 	struct evtchn_domain *evtchn;  /* event channels (common/event_channel.c) */
+	spinlock_t event_lock;         /* guards evtchn and every port of d (common/event_channel.c);
+	                                * outlives the table, so others may lock it while d dies */
 	struct grant_table *grant_table; /* common/grant_table.c */
 	struct p2m *p2m;               /* guest-physical map when auto_translated (common/p2m.c) */
 	uint64_t hvm_params[40];       /* HVM_NR_PARAMS: HVM_PARAM_* values (hvm_op) */
 	int64_t time_offset_seconds;   /* wallclock offset (domctl settimeoffset) */
+	/* --- sched_op (common/sched_op.c) --- */
+	bool shutdown_code_set;        /* SCHEDOP_shutdown_code stored shutdown_code ahead of a
+	                                * shutdown: domain_shutdown keeps it (domain_lock) */
+	unsigned int teardown_step;    /* domain_kill progress, so -ERESTART resumes (domain.c) */
+	bool teardown_busy;            /* a domain_kill call is running (domain_lock) */
+	/* --- memory_op (common/memory.c) --- */
+	spinlock_t physmap_lock;       /* serialises memory_op's physmap changes (outside p2m lock) */
+	struct e820entry *memory_map;  /* XENMEM_memory_map: set by the builder/toolstack */
+	unsigned int nr_memory_map;    /* entries in memory_map; 0 = none set */
+	/* --- console_io (common/console_io.c) --- */
+	struct domain_console console;
 	void *arch;                    /* arch state (NPT root...) from the PVH issue on */
 };
 
@@ -150,10 +189,18 @@ struct domain_create_args {
  * Domain life cycle (common/domain.c). Locking: domlist_lock (irqsave) guards
  * the list and references taken through it; d->domain_lock the domain's state.
  */
-/* Create domain domid (DOMID_FIRST_RESERVED and above refused) with vCPU 0; 0 or -errno. */
+/*
+ * Create domain domid (DOMID_FIRST_RESERVED and above refused) with vCPU 0; 0 or
+ * -EINVAL/-EEXIST/-ENOMEM. As in Xen, the new domain starts paused by its
+ * controller (domain_unpause_by_controller starts it) and its vCPUs down.
+ * *out (if out) is the domain WITHOUT an extra reference: it stays valid while
+ * the domain is on the list; get_domain() to keep it past domain_kill().
+ */
 int domain_create(domid_t domid, const struct domain_create_args *args, struct domain **out);
 /* A reference to the live domain domid, or NULL (not found, or dying). */
 struct domain *get_domain_by_id(domid_t domid);
+/* A reference to domain domid alive or dying (domctl destroydomain resuming, getdomaininfo). */
+struct domain *get_domain_by_id_incl_dying(domid_t domid);
 /* As above, with DOMID_SELF meaning the caller's domain. */
 struct domain *get_domain_by_any_id(domid_t domid, struct domain *self);
 /* Take another reference; false if the domain is dying. */
@@ -174,7 +221,28 @@ int domain_pause_by_controller(struct domain *d);
 int domain_unpause_by_controller(struct domain *d);
 /* Create vCPU id of d (down until brought up); NULL on failure. */
 struct vcpu *vcpu_create(struct domain *d, unsigned int id);
-/* Iterate the live domains (domlist_lock or a reference needed to keep d). */
+/*
+ * The per-vCPU state of sched_op/vcpu_op/set_timer_op/hvm_op (timers, a
+ * registered vcpu_info page reference, the runstate area, a saved HVM
+ * context): release it all. Idempotent; v must not be running. Call from
+ * domain_kill before the event channels go (no timer fires into a dying
+ * domain) and before freeing v (common/vcpu_op.c).
+ */
+void vcpu_op_destroy(struct vcpu *v);
+/* Copy v's runstate to its registered runstate area (VCPUOP_register_runstate_memory_area),
+ * if any, through v's address space: the arch calls it for prev and next at a context switch. */
+void vcpu_update_runstate_area(struct vcpu *v);
+/* Counted pause of one vCPU (VPF_paused while its count is above zero). */
+void vcpu_pause(struct vcpu *v);
+void vcpu_unpause(struct vcpu *v);
+/* Point v->vcpu_info back at its shared_info slot (ids >= 32: a write-only dummy). */
+void vcpu_info_reset(struct vcpu *v);
+/*
+ * Iterate the domains on the list (alive and dying), in domid order. Each
+ * returns a NEW reference (or NULL at the end) that the caller puts;
+ * next_domain(d) needs a reference on d and works even if d left the list:
+ *   for (d = first_domain(); d; d = n) { n = next_domain(d); ...; put_domain(d); }
+ */
 struct domain *first_domain(void);
 struct domain *next_domain(struct domain *d);
 

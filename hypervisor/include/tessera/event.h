@@ -20,8 +20,10 @@ void send_global_virq(uint32_t virq);
 int evtchn_alloc_unbound_port(struct domain *d, domid_t remote, uint32_t *port);
 /* Send on d's port as if d did EVTCHNOP_send; 0 or -errno. */
 int evtchn_send(struct domain *d, uint32_t port);
-/* Is port pending for d (SCHEDOP_poll)? */
+/* Is port pending for d (SCHEDOP_poll)? false for a port that is not valid. */
 bool evtchn_port_is_pending(struct domain *d, uint32_t port);
+/* Does d have a table entry for port (SCHEDOP_poll's -EINVAL check, as Xen's port_is_valid)? */
+bool evtchn_port_is_valid(struct domain *d, uint32_t port);
 /* Mark upcall pending in v's vcpu_info and kick it. */
 void vcpu_mark_events_pending(struct vcpu *v);
 

@@ -7,13 +7,23 @@
 
 #include <tessera/domain.h>
 
-/* Set up d's table (limits: 0 = defaults); 0 or -ENOMEM. */
+/* Set up d's table (limits: 0 = defaults, Xen's 64 grant and 1024 maptrack frames, also the
+ * maxima: larger ones get -EINVAL as in Xen); 0 or -ENOMEM. */
 int grant_table_init(struct domain *d, uint32_t max_grant_frames, uint32_t max_maptrack_frames);
 /* Unmap every grant d has mapped from others (their references dropped). Preemptible: -ERESTART. */
 int gnttab_release_mappings(struct domain *d);
-/* Free d's table; its frames' references drop, foreign mappers keep theirs. */
+/* Free d's table (releasing any mappings d still holds first); its frames' references drop,
+ * foreign mappers keep theirs: the table's memory lives until their last unmap. */
 void grant_table_destroy(struct domain *d);
-/* The machine frame of d's shared grant frame idx (XENMEM_add_to_physmap), growing the table if needed. */
+/* The machine frame of d's shared grant frame idx (XENMEM_add_to_physmap), growing the table if
+ * needed; 0, or -EINVAL when idx is beyond d's limit (as Xen). No page reference is taken. */
 int gnttab_get_shared_frame(struct domain *d, unsigned int idx, mfn_t *mfn);
+/*
+ * Where d (auto-translated) has its shared frame idx in its physmap, ~0UL for nowhere: Xen
+ * keeps this in the M2P. XENMEM_add_to_physmap/remove_from_physmap record it (set) and
+ * remove a frame's previous mapping (get); GNTTABOP_setup_table reports it.
+ */
+void gnttab_set_frame_gfn(struct domain *d, unsigned int idx, uint64_t gfn);
+uint64_t gnttab_get_frame_gfn(struct domain *d, unsigned int idx);
 
 #endif

@@ -34,10 +34,21 @@ unsigned long raw_copy_to_guest(void *gva, const void *from, unsigned long len);
 #define copy_from_guest(dst, hnd, nr) copy_from_guest_offset(dst, hnd, 0, nr)
 #define copy_to_guest(hnd, src, nr) copy_to_guest_offset(hnd, 0, src, nr)
 
-/* One field of a structure the guest passed (e.g. write back a status). */
+/*
+ * One field of a structure the guest passed (e.g. write back a status). The
+ * field's guest address is computed by offset, never through ->: a guest
+ * pointer may be misaligned, and is never dereferenced by us.
+ */
+#define guest_field_addr(hnd, field)                                                       \
+	((void *)((uintptr_t)(hnd).p + __builtin_offsetof(__typeof__(*(hnd).p), field)))
 #define copy_field_to_guest(hnd, ptr, field)                                               \
-	raw_copy_to_guest(&(hnd).p->field, &(ptr)->field, sizeof((ptr)->field))
+	raw_copy_to_guest(guest_field_addr(hnd, field), &(ptr)->field, sizeof((ptr)->field))
 #define copy_field_from_guest(ptr, hnd, field)                                             \
-	raw_copy_from_guest(&(ptr)->field, &(hnd).p->field, sizeof((ptr)->field))
+	raw_copy_from_guest(&(ptr)->field, guest_field_addr(hnd, field), sizeof((ptr)->field))
+/* The same for element off of an array handle (a batch entry's status). */
+#define copy_field_to_guest_offset(hnd, off, ptr, field)                                   \
+	raw_copy_to_guest((void *)((uintptr_t)guest_field_addr(hnd, field) +               \
+				   sizeof(*(hnd).p) * (off)),                                 \
+			  &(ptr)->field, sizeof((ptr)->field))
 
 #endif

@@ -86,6 +86,8 @@ void *ioremap(paddr_t pa, size_t size);
 
 /* Free pages in the heaps (for status lines and leak checks). */
 unsigned long total_free_pages(void);
+/* Frames ever given to the heaps (free or in use): sysctl physinfo's total_pages. */
+unsigned long total_heap_pages(void);
 
 /*
  * Domain frames and their references (count_info in the frame table), as in

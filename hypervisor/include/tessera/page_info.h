@@ -16,13 +16,20 @@
 #define TESSERA_PAGE_INFO_H
 
 #include <tessera/compiler.h>
+#include <tessera/list.h>
 #include <tessera/types.h>
 
 struct domain;
 
 struct page_info {
-	/* Free lists of the buddy allocator; later an owner's page list. */
-	struct page_info *next, *prev;
+	union {
+		/* Free frames: the buddy allocator's free lists. */
+		struct {
+			struct page_info *next, *prev;
+		};
+		/* A domain's frames: its page_list (common/page_ref.c, d->page_alloc_lock). */
+		struct list_head list;
+	};
 	unsigned long count_info;
 	unsigned long type_info;
 	struct domain *owner;

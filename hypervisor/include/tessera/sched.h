@@ -45,6 +45,16 @@ void vcpu_unblock(struct vcpu *v);
 /* The running vCPU of this CPU gives up the rest of its slice. */
 void vcpu_yield(void);
 
+/*
+ * SCHEDOP_poll (common/sched_op.c). A polling vCPU has VPF_blocked and
+ * VPF_polling set and v->poll_evtchn says what it waits for (a port, or -1
+ * for any of several). It ends when a polled port becomes pending (the
+ * event channel code clears VPF_polling, then vcpu_unblock), at its
+ * timeout, or at any other wake-up (vcpu_unblock ends the poll too, as
+ * Xen's). Kill and free v's poll timer (vCPU teardown; v not running):
+ */
+void sched_poll_destroy(struct vcpu *v);
+
 /* Set the weight (1..65535; default 256) of every vCPU of d. 0 or -EINVAL. */
 int sched_adjust_weight(struct domain *d, unsigned int weight);
 

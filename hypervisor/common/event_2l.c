@@ -1,0 +1,122 @@
+/*
+ * The 2-level event channel ABI: how a pending port reaches the guest.
+ *
+ * shared_info holds one pending and one mask bit per port
+ * (evtchn_pending[], evtchn_mask[]); each vcpu_info holds a selector
+ * (evtchn_pending_sel: bit w = "scan word w") and evtchn_upcall_pending.
+ * The guest (Linux's events_2l.c) clears upcall_pending, exchanges the
+ * selector with 0, then scans pending & ~mask of each selected word. So the
+ * hypervisor must set bits in the opposite order: pending bit, then (if not
+ * masked) the selector bit, then upcall_pending, and only then kick; each
+ * step is an atomic read-modify-write (the guest writes the same words), and
+ * each later step happens only if the earlier one changed something, as in
+ * Xen's evtchn_2l_set_pending.
+ *
+ * Locking: callers hold d->event_lock, which orders us against the port's
+ * state changes; against the guest, the atomic bit operations are enough.
+ */
+#include <tessera/bitmap.h>
+#include <tessera/domain.h>
+#include <tessera/event.h>
+#include <tessera/sched.h>
+
+#include <public/xen.h>
+
+#include "event_channel_priv.h"
+
+/* The guest's words are xen_ulong_t; on x86-64 that is our unsigned long. */
+_Static_assert(sizeof(xen_ulong_t) == sizeof(unsigned long), "2-level words are native words");
+
+static unsigned long *evtchn_2l_pending_words(const struct domain *d)
+{
+	return (unsigned long *)d->shared_info->evtchn_pending;
+}
+
+static unsigned long *evtchn_2l_mask_words(const struct domain *d)
+{
+	return (unsigned long *)d->shared_info->evtchn_mask;
+}
+
+void vcpu_mark_events_pending(struct vcpu *v)
+{
+	struct vcpu_info *vi = v->vcpu_info;
+
+	if (vi == NULL)
+		return;
+	/* Already pending: the guest has not yet looked, so it will see this event too. */
+	if (__atomic_exchange_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST))
+		return;
+	/* The arch wakes it if blocked (SCHEDOP_block) or interrupts it (Xen's vcpu_kick). */
+	arch_vcpu_kick(v);
+}
+
+/*
+ * Wake vCPUs of d in SCHEDOP_poll on this port (or on several ports), as
+ * Xen's evtchn_check_pollers: a poller waits for the pending bit, masked or not.
+ */
+static void evtchn_2l_check_pollers(struct domain *d, uint32_t port)
+{
+	for (unsigned int i = 0; i < d->max_vcpus; i++) {
+		struct vcpu *v = d->vcpu[i];
+		int polled;
+
+		if (v == NULL || !test_bit(VPF_polling, &v->pause_flags))
+			continue;
+		polled = READ_ONCE(v->poll_evtchn);
+		if (polled > 0 && (uint32_t)polled != port)
+			continue;
+		if (test_and_clear_bit(VPF_polling, &v->pause_flags)) {
+			v->poll_evtchn = 0;
+			vcpu_unblock(v);
+		}
+	}
+}
+
+void evtchn_2l_set_pending(struct vcpu *v, uint32_t port)
+{
+	struct domain *d = v->domain;
+	unsigned int word = port / EVTCHN_2L_BITS_PER_WORD;
+
+	if (d->shared_info == NULL)
+		return;
+	/* Already pending: the guest has not consumed the earlier event, nothing new to say. */
+	if (test_and_set_bit(port, evtchn_2l_pending_words(d)))
+		return;
+	if (!test_bit(port, evtchn_2l_mask_words(d)) && v->vcpu_info != NULL &&
+	    !test_and_set_bit(word, (unsigned long *)&v->vcpu_info->evtchn_pending_sel))
+		vcpu_mark_events_pending(v);
+	evtchn_2l_check_pollers(d, port);
+}
+
+void evtchn_2l_clear_pending(struct domain *d, uint32_t port)
+{
+	if (d->shared_info != NULL)
+		clear_bit(port, evtchn_2l_pending_words(d));
+}
+
+void evtchn_2l_unmask(struct vcpu *v, uint32_t port)
+{
+	struct domain *d = v->domain;
+	unsigned int word = port / EVTCHN_2L_BITS_PER_WORD;
+
+	if (d->shared_info == NULL)
+		return;
+	/*
+	 * As Xen's evtchn_2l_unmask: only a port that was masked can have an
+	 * undelivered pending event; re-deliver it the way set_pending would.
+	 */
+	if (test_and_clear_bit(port, evtchn_2l_mask_words(d)) &&
+	    test_bit(port, evtchn_2l_pending_words(d)) && v->vcpu_info != NULL &&
+	    !test_and_set_bit(word, (unsigned long *)&v->vcpu_info->evtchn_pending_sel))
+		vcpu_mark_events_pending(v);
+}
+
+bool evtchn_2l_is_pending(const struct domain *d, uint32_t port)
+{
+	return d->shared_info != NULL && test_bit(port, evtchn_2l_pending_words(d));
+}
+
+bool evtchn_2l_is_masked(const struct domain *d, uint32_t port)
+{
+	return d->shared_info == NULL || test_bit(port, evtchn_2l_mask_words(d));
+}

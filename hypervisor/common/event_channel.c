@@ -1,0 +1,920 @@
+/*
+ * Event channels: ports, their bindings and HYPERVISOR_event_channel_op.
+ *
+ * A domain's ports live in a table of buckets (event_channel_priv.h); port
+ * 0 is reserved. A port is free, unbound (waiting for one named domain to
+ * bind to it), interdomain (connected to a port of another, or the same,
+ * domain), a VIRQ or an IPI. Delivery of a pending port to the guest is the
+ * 2-level ABI in event_2l.c. The semantics and error codes follow Xen 4.17's
+ * common/event_channel.c; where Tessera differs it says so here and in
+ * docs/abi.md.
+ *
+ * Locking:
+ *  - d->event_lock (irqsave: VIRQs are raised from timer and interrupt
+ *    context) guards d->evtchn and all of d's ports. It lives in struct
+ *    domain, so it stays valid while d's table is torn down; every user
+ *    re-reads d->evtchn under it (NULL once d's teardown finished).
+ *  - An interdomain port of d1 connected to d2 changes only with both
+ *    d1->event_lock and d2->event_lock held. So whoever holds one side's
+ *    lock sees the other side's port (and d2 itself, and d2's table) stay
+ *    as they are: sending needs only the sender's lock.
+ *  - evtchn_all_lock guards evtchn_all_domains (global VIRQ delivery).
+ * Lock order: evtchn_all_lock -> event_lock of the domain at the lower
+ * address -> event_lock of the other -> schedule locks (vcpu_unblock on
+ * delivery). evtchn_lock_pair() is the only place two event locks are
+ * taken blocking; a close that finds its peer at a lower address only
+ * trylocks it and starts over on failure (see evtchn_close_port).
+ */
+#include <tessera/console.h>
+#include <tessera/domain.h>
+#include <tessera/errno.h>
+#include <tessera/event.h>
+#include <tessera/guest_access.h>
+#include <tessera/hypercall.h>
+#include <tessera/mm.h>
+#include <tessera/panic.h>
+#include <tessera/privilege.h>
+#include <tessera/string.h>
+
+#include <public/event_channel.h>
+#include <public/xen.h>
+
+#include "event_channel_priv.h"
+
+/* Xen's internal sub-op for a preempted EVTCHNOP_reset (public header, __XEN__ only). */
+#define EVTCHNOP_reset_cont 14
+
+static DEFINE_SPINLOCK(evtchn_all_lock);
+static LIST_HEAD(evtchn_all_domains);
+
+/*
+ * As Xen's virq_is_global: the timer, debug, xenoprof and PMU VIRQs are
+ * per-vCPU; on x86 the arch VIRQs and all others are global (bound on vCPU
+ * 0 only, raised for the domain as a whole).
+ */
+static bool virq_is_global(uint32_t virq)
+{
+	switch (virq) {
+	case VIRQ_TIMER:
+	case VIRQ_DEBUG:
+	case VIRQ_XENOPROF:
+	case VIRQ_XENPMU:
+		return false;
+	default:
+		return true;
+	}
+}
+
+static struct vcpu *domain_vcpu(const struct domain *d, uint32_t vcpu_id)
+{
+	if (vcpu_id >= d->max_vcpus)
+		return NULL;
+	return READ_ONCE(d->vcpu[vcpu_id]);
+}
+
+/* Lock two domains' event locks in address order (the same domain once). */
+static unsigned long evtchn_lock_pair(struct domain *a, struct domain *b)
+{
+	struct domain *first = a < b ? a : b, *second = a < b ? b : a;
+	unsigned long flags = spin_lock_irqsave(&first->event_lock);
+
+	if (second != first)
+		spin_lock(&second->event_lock);
+	return flags;
+}
+
+static void evtchn_unlock_pair(struct domain *a, struct domain *b, unsigned long flags)
+{
+	struct domain *first = a < b ? a : b, *second = a < b ? b : a;
+
+	if (second != first)
+		spin_unlock(&second->event_lock);
+	spin_unlock_irqrestore(&first->event_lock, flags);
+}
+
+/* Does port have a table entry (Xen's port_is_valid)? event_lock held. */
+static bool port_is_valid(const struct evtchn_domain *ed, uint32_t port)
+{
+	return ed != NULL && port < ed->nr_valid;
+}
+
+/*
+ * The lowest free port, adding a bucket when all valid ones are in use
+ * (Xen's get_free_port): -ENOSPC past the domain's limit, -ENOMEM, or
+ * -EINVAL once the domain is dying. event_lock held.
+ */
+static int evtchn_get_free_port(struct evtchn_domain *ed)
+{
+	struct evtchn *bucket;
+	uint32_t port;
+
+	if (ed->dying)
+		return -EINVAL;
+	for (port = 0; port < ed->nr_valid; port++) {
+		if (port > ed->max_port)
+			return -ENOSPC;
+		if (evtchn_from_port(ed, port)->state == ECS_FREE)
+			return (int)port;
+	}
+	if (port >= EVTCHN_2L_MAX_PORTS || port > ed->max_port)
+		return -ENOSPC;
+	bucket = xzalloc_array(struct evtchn, EVTCHN_PORTS_PER_BUCKET);
+	if (bucket == NULL)
+		return -ENOMEM;
+	ed->bucket[port / EVTCHN_PORTS_PER_BUCKET] = bucket;
+	ed->nr_valid += EVTCHN_PORTS_PER_BUCKET;
+	return (int)port;
+}
+
+/* Mark a just-allocated port used; event_lock held. */
+static struct evtchn *evtchn_take(struct evtchn_domain *ed, uint32_t port, uint8_t state,
+				  uint16_t notify_vcpu_id)
+{
+	struct evtchn *chn = evtchn_from_port(ed, port);
+
+	chn->state = state;
+	chn->notify_vcpu_id = notify_vcpu_id;
+	ed->nr_active++;
+	return chn;
+}
+
+/* Return a port to the free pool, as Xen's free_evtchn. event_lock held. */
+static void evtchn_free(struct domain *d, struct evtchn_domain *ed, uint32_t port)
+{
+	struct evtchn *chn = evtchn_from_port(ed, port);
+
+	/* A stale pending bit would fire on whatever binds this port next. */
+	evtchn_2l_clear_pending(d, port);
+	memset(chn, 0, sizeof(*chn));
+	chn->state = ECS_FREE;
+	BUG_ON(ed->nr_active == 0);
+	ed->nr_active--;
+}
+
+/* Raise chn (port of d) on its notify vCPU. event_lock of d (or of its peer) held. */
+static void evtchn_raise(struct domain *d, struct evtchn *chn, uint32_t port)
+{
+	struct vcpu *v = domain_vcpu(d, READ_ONCE(chn->notify_vcpu_id));
+
+	/* notify_vcpu_id was checked when set; vCPUs are never removed before teardown. */
+	if (v != NULL)
+		evtchn_2l_set_pending(v, port);
+}
+
+int evtchn_domain_init(struct domain *d, uint32_t max_port)
+{
+	struct evtchn_domain *ed;
+	unsigned long flags;
+	int port;
+
+	spin_lock_init(&d->event_lock);
+	ed = xzalloc(struct evtchn_domain);
+	if (ed == NULL)
+		return -ENOMEM;
+	ed->d = d;
+	/* The 2-level ABI caps what a larger limit could give. */
+	ed->max_port = max_port == 0 ? EVTCHN_DEFAULT_MAX_PORT : max_port;
+	if (ed->max_port > EVTCHN_2L_MAX_PORTS - 1)
+		ed->max_port = EVTCHN_2L_MAX_PORTS - 1;
+	port = evtchn_get_free_port(ed);
+	if (port < 0) {
+		xfree(ed);
+		return port;
+	}
+	BUG_ON(port != 0);
+	evtchn_from_port(ed, 0)->state = ECS_RESERVED;
+
+	flags = spin_lock_irqsave(&evtchn_all_lock);
+	list_add_tail(&ed->all_link, &evtchn_all_domains);
+	spin_unlock_irqrestore(&evtchn_all_lock, flags);
+
+	d->evtchn = ed;
+	return 0;
+}
+
+/*
+ * Close port1 of d1 (Xen's evtchn_close): an interdomain peer's port goes
+ * back to unbound, waiting for d1 again; a VIRQ is unbound from its vCPU.
+ * 0, or -EINVAL for a port that is not open.
+ */
+static int evtchn_close_port(struct domain *d1, uint32_t port1)
+{
+	struct evtchn_domain *ed1, *ed2;
+	struct evtchn *chn1, *chn2;
+	struct domain *d2;
+	unsigned long flags;
+	uint32_t port2;
+	int rc = 0;
+
+again:
+	flags = spin_lock_irqsave(&d1->event_lock);
+	ed1 = d1->evtchn;
+	if (!port_is_valid(ed1, port1)) {
+		rc = -EINVAL;
+		goto out;
+	}
+	chn1 = evtchn_from_port(ed1, port1);
+
+	switch (chn1->state) {
+	case ECS_FREE:
+	case ECS_RESERVED:
+		rc = -EINVAL;
+		goto out;
+
+	case ECS_UNBOUND:
+	case ECS_IPI:
+	case ECS_PIRQ:
+		break;
+
+	case ECS_VIRQ:
+		for (unsigned int i = 0; i < d1->max_vcpus; i++) {
+			struct vcpu *v = domain_vcpu(d1, i);
+
+			if (v != NULL && v->virq_to_evtchn[chn1->u.virq] == port1)
+				v->virq_to_evtchn[chn1->u.virq] = 0;
+		}
+		break;
+
+	case ECS_INTERDOMAIN:
+		d2 = chn1->u.interdomain.remote_dom;
+		port2 = chn1->u.interdomain.remote_port;
+		/*
+		 * d2 stays valid while we hold d1's lock (its teardown must close
+		 * its end under our lock first). Taking d2's lock in address order
+		 * is blocking; against the order, only a trylock, else back off
+		 * (releasing d1's lock lets whoever holds d2's lock and waits for
+		 * ours go on) and look at the port again.
+		 */
+		if (d2 != d1) {
+			if (d1 < d2) {
+				spin_lock(&d2->event_lock);
+			} else if (!spin_trylock(&d2->event_lock)) {
+				spin_unlock_irqrestore(&d1->event_lock, flags);
+				cpu_relax();
+				goto again;
+			}
+		}
+		ed2 = d2->evtchn;
+		BUG_ON(!port_is_valid(ed2, port2));
+		chn2 = evtchn_from_port(ed2, port2);
+		BUG_ON(chn2->state != ECS_INTERDOMAIN || chn2->u.interdomain.remote_dom != d1 ||
+		       chn2->u.interdomain.remote_port != port1);
+		chn2->state = ECS_UNBOUND;
+		chn2->u.interdomain.remote_dom = NULL;
+		chn2->u.interdomain.remote_port = 0;
+		chn2->u.unbound.remote_domid = d1->domain_id;
+		if (d2 != d1)
+			spin_unlock(&d2->event_lock);
+		break;
+
+	default:
+		BUG();
+	}
+
+	evtchn_free(d1, ed1, port1);
+out:
+	spin_unlock_irqrestore(&d1->event_lock, flags);
+	return rc;
+}
+
+/* The number of ports of d with a table entry right now (0 once torn down). */
+static uint32_t evtchn_nr_valid(struct domain *d)
+{
+	unsigned long flags = spin_lock_irqsave(&d->event_lock);
+	uint32_t n = d->evtchn ? d->evtchn->nr_valid : 0;
+
+	spin_unlock_irqrestore(&d->event_lock, flags);
+	return n;
+}
+
+void evtchn_domain_destroy(struct domain *d)
+{
+	struct evtchn_domain *ed;
+	unsigned long flags;
+
+	flags = spin_lock_irqsave(&d->event_lock);
+	ed = d->evtchn;
+	if (ed != NULL)
+		ed->dying = true; /* no new ports, no new bindings to d from here on */
+	spin_unlock_irqrestore(&d->event_lock, flags);
+	if (ed == NULL)
+		return;
+
+	/* No port can open any more, so this sees each one at most once open. */
+	for (uint32_t port = 1; port < evtchn_nr_valid(d); port++)
+		(void)evtchn_close_port(d, port);
+
+	flags = spin_lock_irqsave(&evtchn_all_lock);
+	list_del(&ed->all_link);
+	spin_unlock_irqrestore(&evtchn_all_lock, flags);
+
+	flags = spin_lock_irqsave(&d->event_lock);
+	BUG_ON(ed->nr_active != 0);
+	d->evtchn = NULL;
+	spin_unlock_irqrestore(&d->event_lock, flags);
+
+	for (unsigned int i = 0; i < EVTCHN_NR_BUCKETS; i++)
+		xfree(ed->bucket[i]);
+	xfree(ed);
+}
+
+int evtchn_alloc_unbound_port(struct domain *d, domid_t remote, uint32_t *port)
+{
+	unsigned long flags = spin_lock_irqsave(&d->event_lock);
+	struct evtchn_domain *ed = d->evtchn;
+	struct evtchn *chn;
+	int rc;
+
+	rc = ed ? evtchn_get_free_port(ed) : -EINVAL;
+	if (rc < 0)
+		goto out;
+	chn = evtchn_take(ed, (uint32_t)rc, ECS_UNBOUND, 0);
+	chn->u.unbound.remote_domid = remote;
+	*port = (uint32_t)rc;
+	rc = 0;
+out:
+	spin_unlock_irqrestore(&d->event_lock, flags);
+	return rc;
+}
+
+/*
+ * EVTCHNOP_alloc_unbound: a port in dom (the caller, or a domain it may act
+ * for) that remote_dom may bind. remote_dom is not looked up, as in Xen: the
+ * domain may not exist yet. Tessera checks the privilege before looking for
+ * a free port (Xen looks first); only the order of two errors differs.
+ */
+static long evtchn_op_alloc_unbound(struct evtchn_alloc_unbound *a)
+{
+	struct domain *self = current->domain, *d;
+	domid_t remote = a->remote_dom == DOMID_SELF ? self->domain_id : a->remote_dom;
+	uint32_t port = 0;
+	long rc;
+
+	d = get_domain_by_any_id(a->dom, self);
+	if (d == NULL)
+		return -ESRCH;
+	rc = priv_target(self, d);
+	if (rc)
+		goto out;
+	rc = evtchn_alloc_unbound_port(d, remote, &port);
+	if (rc)
+		goto out;
+	a->port = port;
+out:
+	put_domain(d);
+	return rc;
+}
+
+/*
+ * EVTCHNOP_bind_interdomain: connect a new local port to remote_dom's
+ * unbound remote_port, which must name the caller as its allowed peer.
+ * As Xen, the new local port is set pending at once: events sent to the
+ * unbound end before the bind were dropped, so the binder must look.
+ */
+static long evtchn_op_bind_interdomain(struct evtchn_bind_interdomain *b)
+{
+	struct domain *ld = current->domain, *rd;
+	domid_t rdom = b->remote_dom == DOMID_SELF ? ld->domain_id : b->remote_dom;
+	uint32_t rport = b->remote_port;
+	struct evtchn_domain *led, *red;
+	struct evtchn *lchn, *rchn;
+	unsigned long flags;
+	int lport;
+	long rc = 0;
+
+	rd = get_domain_by_id(rdom);
+	if (rd == NULL)
+		return -ESRCH;
+	flags = evtchn_lock_pair(ld, rd);
+	led = ld->evtchn;
+	red = rd->evtchn;
+
+	lport = led ? evtchn_get_free_port(led) : -EINVAL;
+	if (lport < 0) {
+		rc = lport;
+		goto out;
+	}
+	if (!port_is_valid(red, rport) || red->dying) {
+		rc = -EINVAL;
+		goto out;
+	}
+	rchn = evtchn_from_port(red, rport);
+	if (rchn->state != ECS_UNBOUND || rchn->u.unbound.remote_domid != ld->domain_id) {
+		rc = -EINVAL;
+		goto out;
+	}
+
+	lchn = evtchn_take(led, (uint32_t)lport, ECS_INTERDOMAIN, 0);
+	lchn->u.interdomain.remote_dom = rd;
+	lchn->u.interdomain.remote_port = rport;
+	/* The remote end keeps its notify vCPU (bind_vcpu works on unbound ports too). */
+	rchn->state = ECS_INTERDOMAIN;
+	rchn->u.interdomain.remote_dom = ld;
+	rchn->u.interdomain.remote_port = (uint32_t)lport;
+
+	evtchn_raise(ld, lchn, (uint32_t)lport);
+	b->local_port = (uint32_t)lport;
+out:
+	evtchn_unlock_pair(ld, rd, flags);
+	put_domain(rd);
+	return rc;
+}
+
+/*
+ * EVTCHNOP_bind_virq: a new port raised by VIRQ virq on vcpu. A global VIRQ
+ * binds on vCPU 0 only (move it with bind_vcpu); each VIRQ binds once per vCPU.
+ */
+static long evtchn_op_bind_virq(struct evtchn_bind_virq *b)
+{
+	struct domain *d = current->domain;
+	uint32_t virq = b->virq;
+	struct evtchn *chn;
+	unsigned long flags;
+	struct vcpu *v;
+	long rc = 0;
+	int port;
+
+	if (virq >= NR_VIRQS)
+		return -EINVAL;
+	if (virq_is_global(virq) && b->vcpu != 0)
+		return -EINVAL;
+	v = domain_vcpu(d, b->vcpu);
+	if (v == NULL)
+		return -ENOENT;
+
+	flags = spin_lock_irqsave(&d->event_lock);
+	if (v->virq_to_evtchn[virq] != 0) {
+		rc = -EEXIST;
+		goto out;
+	}
+	port = d->evtchn ? evtchn_get_free_port(d->evtchn) : -EINVAL;
+	if (port < 0) {
+		rc = port;
+		goto out;
+	}
+	chn = evtchn_take(d->evtchn, (uint32_t)port, ECS_VIRQ, (uint16_t)v->vcpu_id);
+	chn->u.virq = virq;
+	v->virq_to_evtchn[virq] = (uint16_t)port;
+	b->port = (uint32_t)port;
+out:
+	spin_unlock_irqrestore(&d->event_lock, flags);
+	return rc;
+}
+
+/* EVTCHNOP_bind_ipi: a new port that, when sent on, raises itself on vcpu. */
+static long evtchn_op_bind_ipi(struct evtchn_bind_ipi *b)
+{
+	struct domain *d = current->domain;
+	unsigned long flags;
+	struct vcpu *v;
+	long rc = 0;
+	int port;
+
+	v = domain_vcpu(d, b->vcpu);
+	if (v == NULL)
+		return -ENOENT;
+	flags = spin_lock_irqsave(&d->event_lock);
+	port = d->evtchn ? evtchn_get_free_port(d->evtchn) : -EINVAL;
+	if (port < 0) {
+		rc = port;
+		goto out;
+	}
+	evtchn_take(d->evtchn, (uint32_t)port, ECS_IPI, (uint16_t)v->vcpu_id);
+	b->port = (uint32_t)port;
+out:
+	spin_unlock_irqrestore(&d->event_lock, flags);
+	return rc;
+}
+
+/*
+ * EVTCHNOP_send / the hypervisor sending as d: an interdomain port raises
+ * its peer, an IPI port itself; an unbound port drops the event (0, as
+ * Xen); anything else is -EINVAL.
+ */
+int evtchn_send(struct domain *ld, uint32_t lport)
+{
+	unsigned long flags = spin_lock_irqsave(&ld->event_lock);
+	struct evtchn_domain *led = ld->evtchn;
+	struct evtchn *lchn, *rchn;
+	struct domain *rd;
+	uint32_t rport;
+	int rc = 0;
+
+	if (!port_is_valid(led, lport)) {
+		rc = -EINVAL;
+		goto out;
+	}
+	lchn = evtchn_from_port(led, lport);
+	switch (lchn->state) {
+	case ECS_INTERDOMAIN:
+		/* The peer's port cannot change under our lock (see the header). */
+		rd = lchn->u.interdomain.remote_dom;
+		rport = lchn->u.interdomain.remote_port;
+		rchn = evtchn_from_port(rd->evtchn, rport);
+		evtchn_raise(rd, rchn, rport);
+		break;
+	case ECS_IPI:
+		evtchn_raise(ld, lchn, lport);
+		break;
+	case ECS_UNBOUND:
+		break;
+	default:
+		rc = -EINVAL;
+		break;
+	}
+out:
+	spin_unlock_irqrestore(&ld->event_lock, flags);
+	return rc;
+}
+
+/*
+ * EVTCHNOP_status of <dom, port>, for the caller or a domain it may act for.
+ * As with alloc_unbound, the privilege is checked before the port.
+ */
+static long evtchn_op_status(struct evtchn_status *s)
+{
+	struct domain *self = current->domain, *d;
+	struct evtchn_domain *ed;
+	struct evtchn *chn;
+	unsigned long flags;
+	long rc;
+
+	d = get_domain_by_any_id(s->dom, self);
+	if (d == NULL)
+		return -ESRCH;
+	rc = priv_target(self, d);
+	if (rc)
+		goto out_put;
+
+	flags = spin_lock_irqsave(&d->event_lock);
+	ed = d->evtchn;
+	if (!port_is_valid(ed, s->port)) {
+		rc = -EINVAL;
+		goto out;
+	}
+	chn = evtchn_from_port(ed, s->port);
+	memset(&s->u, 0, sizeof(s->u));
+	switch (chn->state) {
+	case ECS_FREE:
+	case ECS_RESERVED:
+		s->status = EVTCHNSTAT_closed;
+		break;
+	case ECS_UNBOUND:
+		s->status = EVTCHNSTAT_unbound;
+		s->u.unbound.dom = chn->u.unbound.remote_domid;
+		break;
+	case ECS_INTERDOMAIN:
+		s->status = EVTCHNSTAT_interdomain;
+		s->u.interdomain.dom = chn->u.interdomain.remote_dom->domain_id;
+		s->u.interdomain.port = chn->u.interdomain.remote_port;
+		break;
+	case ECS_PIRQ:
+		s->status = EVTCHNSTAT_pirq;
+		break;
+	case ECS_VIRQ:
+		s->status = EVTCHNSTAT_virq;
+		s->u.virq = chn->u.virq;
+		break;
+	case ECS_IPI:
+		s->status = EVTCHNSTAT_ipi;
+		break;
+	default:
+		BUG();
+	}
+	s->vcpu = chn->notify_vcpu_id;
+out:
+	spin_unlock_irqrestore(&d->event_lock, flags);
+out_put:
+	put_domain(d);
+	return rc;
+}
+
+/*
+ * EVTCHNOP_bind_vcpu: notify another vCPU. As Xen: allowed for unbound and
+ * interdomain ports and global VIRQs; per-vCPU VIRQs and IPIs are tied to
+ * their vCPU (-EINVAL). The pending state is not moved.
+ */
+static long evtchn_op_bind_vcpu(uint32_t port, uint32_t vcpu_id)
+{
+	struct domain *d = current->domain;
+	struct evtchn_domain *ed;
+	struct evtchn *chn;
+	unsigned long flags;
+	struct vcpu *v;
+	long rc = 0;
+
+	v = domain_vcpu(d, vcpu_id);
+	if (v == NULL)
+		return -ENOENT;
+	flags = spin_lock_irqsave(&d->event_lock);
+	ed = d->evtchn;
+	if (!port_is_valid(ed, port)) {
+		rc = -EINVAL;
+		goto out;
+	}
+	chn = evtchn_from_port(ed, port);
+	switch (chn->state) {
+	case ECS_VIRQ:
+		if (virq_is_global(chn->u.virq))
+			WRITE_ONCE(chn->notify_vcpu_id, (uint16_t)v->vcpu_id);
+		else
+			rc = -EINVAL;
+		break;
+	case ECS_UNBOUND:
+	case ECS_INTERDOMAIN:
+		WRITE_ONCE(chn->notify_vcpu_id, (uint16_t)v->vcpu_id);
+		break;
+	default:
+		rc = -EINVAL;
+		break;
+	}
+out:
+	spin_unlock_irqrestore(&d->event_lock, flags);
+	return rc;
+}
+
+/*
+ * EVTCHNOP_unmask: clear the mask bit and deliver a pending event. As Xen,
+ * any valid port may be unmasked, whatever its state.
+ */
+static long evtchn_op_unmask(uint32_t port)
+{
+	struct domain *d = current->domain;
+	unsigned long flags = spin_lock_irqsave(&d->event_lock);
+	struct evtchn_domain *ed = d->evtchn;
+	struct vcpu *v;
+	long rc = 0;
+
+	if (!port_is_valid(ed, port)) {
+		rc = -EINVAL;
+		goto out;
+	}
+	v = domain_vcpu(d, evtchn_from_port(ed, port)->notify_vcpu_id);
+	if (v != NULL)
+		evtchn_2l_unmask(v, port);
+out:
+	spin_unlock_irqrestore(&d->event_lock, flags);
+	return rc;
+}
+
+/*
+ * Close every port of d (Xen's evtchn_reset, used for kexec and soft reset).
+ * Only d itself, or a controller while d is paused by it (-EINVAL
+ * otherwise). Preemptible: -ERESTART continues at reset_next; a second
+ * reset while one is under way is -EBUSY; -EAGAIN if ports were opened
+ * meanwhile.
+ */
+static long evtchn_reset(struct domain *d, bool resuming)
+{
+	struct evtchn_domain *ed;
+	unsigned long flags;
+	uint32_t i;
+	long rc = 0;
+
+	if (d != current->domain && !READ_ONCE(d->controller_paused))
+		return -EINVAL;
+
+	flags = spin_lock_irqsave(&d->event_lock);
+	ed = d->evtchn;
+	if (ed == NULL) {
+		i = 0;
+	} else {
+		i = resuming ? ed->reset_next : !ed->reset_next;
+		if (i > ed->reset_next)
+			ed->reset_next = i;
+	}
+	spin_unlock_irqrestore(&d->event_lock, flags);
+	if (i == 0)
+		return ed == NULL ? -EINVAL : -EBUSY;
+
+	for (; i < evtchn_nr_valid(d); i++) {
+		(void)evtchn_close_port(d, i);
+		if ((i & 0x3f) == 0 && hypercall_preempt_check()) {
+			flags = spin_lock_irqsave(&d->event_lock);
+			if (d->evtchn)
+				d->evtchn->reset_next = i + 1;
+			spin_unlock_irqrestore(&d->event_lock, flags);
+			return -ERESTART;
+		}
+	}
+
+	flags = spin_lock_irqsave(&d->event_lock);
+	ed = d->evtchn;
+	if (ed != NULL) {
+		ed->reset_next = 0;
+		if (ed->nr_active != 0)
+			rc = -EAGAIN;
+	}
+	spin_unlock_irqrestore(&d->event_lock, flags);
+	return rc;
+}
+
+static long evtchn_op_reset(struct evtchn_reset *r, bool resuming)
+{
+	struct domain *self = current->domain;
+	struct domain *d = get_domain_by_any_id(r->dom, self);
+	long rc;
+
+	if (d == NULL)
+		return -ESRCH;
+	rc = priv_target(self, d);
+	if (!rc)
+		rc = evtchn_reset(d, resuming);
+	put_domain(d);
+	return rc;
+}
+
+bool evtchn_port_is_valid(struct domain *d, uint32_t port)
+{
+	unsigned long flags = spin_lock_irqsave(&d->event_lock);
+	bool valid = port_is_valid(d->evtchn, port);
+
+	spin_unlock_irqrestore(&d->event_lock, flags);
+	return valid;
+}
+
+bool evtchn_port_is_pending(struct domain *d, uint32_t port)
+{
+	unsigned long flags = spin_lock_irqsave(&d->event_lock);
+	bool pending = port_is_valid(d->evtchn, port) && evtchn_2l_is_pending(d, port);
+
+	spin_unlock_irqrestore(&d->event_lock, flags);
+	return pending;
+}
+
+void send_guest_vcpu_virq(struct vcpu *v, uint32_t virq)
+{
+	struct domain *d = v->domain;
+	unsigned long flags;
+	uint32_t port;
+
+	ASSERT(virq < NR_VIRQS && !virq_is_global(virq));
+	flags = spin_lock_irqsave(&d->event_lock);
+	port = v->virq_to_evtchn[virq];
+	if (port != 0 && d->evtchn != NULL)
+		evtchn_2l_set_pending(v, port);
+	spin_unlock_irqrestore(&d->event_lock, flags);
+}
+
+void send_guest_global_virq(struct domain *d, uint32_t virq)
+{
+	unsigned long flags;
+	struct vcpu *v0;
+	uint32_t port;
+
+	ASSERT(virq < NR_VIRQS && virq_is_global(virq));
+	if (d == NULL || d->vcpu == NULL || (v0 = domain_vcpu(d, 0)) == NULL)
+		return;
+	flags = spin_lock_irqsave(&d->event_lock);
+	port = v0->virq_to_evtchn[virq];
+	if (port != 0 && d->evtchn != NULL)
+		evtchn_raise(d, evtchn_from_port(d->evtchn, port), port);
+	spin_unlock_irqrestore(&d->event_lock, flags);
+}
+
+/*
+ * Which domains a global VIRQ goes to. Xen sends each to one handler
+ * domain (the hardware domain unless domctl set_virq_handler chose
+ * another); Tessera has no single dom0, so it goes to every domain holding
+ * a role that needs it: VIRQ_DOM_EXC to the control and xenstore domains
+ * (both track domain deaths), the rest to the control domain. A domain of
+ * another role may bind them, as on Xen, but is never raised.
+ */
+static uint32_t global_virq_roles(uint32_t virq)
+{
+	return virq == VIRQ_DOM_EXC ? (ROLE_CONTROL | ROLE_XENSTORE) : ROLE_CONTROL;
+}
+
+void send_global_virq(uint32_t virq)
+{
+	uint32_t roles = global_virq_roles(virq);
+	struct evtchn_domain *ed;
+	unsigned long flags;
+
+	ASSERT(virq < NR_VIRQS && virq_is_global(virq));
+	flags = spin_lock_irqsave(&evtchn_all_lock);
+	list_for_each_entry (ed, &evtchn_all_domains, all_link) {
+		if (has_role(ed->d, roles) && !ed->dying)
+			send_guest_global_virq(ed->d, virq);
+	}
+	spin_unlock_irqrestore(&evtchn_all_lock, flags);
+}
+
+long do_event_channel_op(const struct hypercall_args *args)
+{
+	int cmd = (int)args->a[0];
+	void *arg = (void *)args->a[1];
+	long rc;
+
+	switch (cmd) {
+	case EVTCHNOP_alloc_unbound: {
+		struct evtchn_alloc_unbound op;
+
+		if (raw_copy_from_guest(&op, arg, sizeof(op)))
+			return -EFAULT;
+		rc = evtchn_op_alloc_unbound(&op);
+		/* As Xen: a port allocated before a failed copy-out stays (the guest closes it). */
+		if (!rc && raw_copy_to_guest(arg, &op, sizeof(op)))
+			rc = -EFAULT;
+		break;
+	}
+	case EVTCHNOP_bind_interdomain: {
+		struct evtchn_bind_interdomain op;
+
+		if (raw_copy_from_guest(&op, arg, sizeof(op)))
+			return -EFAULT;
+		rc = evtchn_op_bind_interdomain(&op);
+		if (!rc && raw_copy_to_guest(arg, &op, sizeof(op)))
+			rc = -EFAULT;
+		break;
+	}
+	case EVTCHNOP_bind_virq: {
+		struct evtchn_bind_virq op;
+
+		if (raw_copy_from_guest(&op, arg, sizeof(op)))
+			return -EFAULT;
+		rc = evtchn_op_bind_virq(&op);
+		if (!rc && raw_copy_to_guest(arg, &op, sizeof(op)))
+			rc = -EFAULT;
+		break;
+	}
+	case EVTCHNOP_bind_ipi: {
+		struct evtchn_bind_ipi op;
+
+		if (raw_copy_from_guest(&op, arg, sizeof(op)))
+			return -EFAULT;
+		rc = evtchn_op_bind_ipi(&op);
+		if (!rc && raw_copy_to_guest(arg, &op, sizeof(op)))
+			rc = -EFAULT;
+		break;
+	}
+	case EVTCHNOP_close: {
+		struct evtchn_close op;
+
+		if (raw_copy_from_guest(&op, arg, sizeof(op)))
+			return -EFAULT;
+		rc = evtchn_close_port(current->domain, op.port);
+		break;
+	}
+	case EVTCHNOP_send: {
+		struct evtchn_send op;
+
+		if (raw_copy_from_guest(&op, arg, sizeof(op)))
+			return -EFAULT;
+		rc = evtchn_send(current->domain, op.port);
+		break;
+	}
+	case EVTCHNOP_status: {
+		struct evtchn_status op;
+
+		if (raw_copy_from_guest(&op, arg, sizeof(op)))
+			return -EFAULT;
+		rc = evtchn_op_status(&op);
+		if (!rc && raw_copy_to_guest(arg, &op, sizeof(op)))
+			rc = -EFAULT;
+		break;
+	}
+	case EVTCHNOP_bind_vcpu: {
+		struct evtchn_bind_vcpu op;
+
+		if (raw_copy_from_guest(&op, arg, sizeof(op)))
+			return -EFAULT;
+		rc = evtchn_op_bind_vcpu(op.port, op.vcpu);
+		break;
+	}
+	case EVTCHNOP_unmask: {
+		struct evtchn_unmask op;
+
+		if (raw_copy_from_guest(&op, arg, sizeof(op)))
+			return -EFAULT;
+		rc = evtchn_op_unmask(op.port);
+		break;
+	}
+	case EVTCHNOP_reset:
+	case EVTCHNOP_reset_cont: {
+		struct evtchn_reset op;
+
+		if (raw_copy_from_guest(&op, arg, sizeof(op)))
+			return -EFAULT;
+		rc = evtchn_op_reset(&op, cmd == EVTCHNOP_reset_cont);
+		if (rc == -ERESTART)
+			rc = hypercall_create_continuation(__HYPERVISOR_event_channel_op, "ih",
+							   EVTCHNOP_reset_cont, arg);
+		break;
+	}
+	case EVTCHNOP_bind_pirq:
+		/* No physical IRQs are given to guests yet (docs/abi.md). */
+		rc = -ENOSYS;
+		break;
+	case EVTCHNOP_init_control:
+	case EVTCHNOP_expand_array:
+	case EVTCHNOP_set_priority:
+		/* FIFO ABI not provided: guests (Linux) fall back to 2-level (docs/abi.md). */
+		rc = -ENOSYS;
+		break;
+	default:
+		rc = -ENOSYS;
+		break;
+	}
+	return rc;
+}

@@ -1,0 +1,892 @@
+/*
+ * HYPERVISOR_memory_op (XENMEM_*): a domain's reservation (populate,
+ * increase, decrease), its physmap (add_to_physmap for shared_info, grant
+ * frames, moved frames and foreign frames; remove_from_physmap), and the
+ * memory map the builder gave it. Semantics and error codes follow Xen
+ * 4.17's common/memory.c and x86 arch_memory_op; where Tessera differs it
+ * says so here and in docs/abi.md.
+ *
+ * Frame numbers in extent lists are GFNs for auto-translated (PVH/HVM)
+ * domains and MFNs for PV ones, as in Xen. The reservation ops return the
+ * number of extents done (never an error code, as Xen's) and continue
+ * themselves with the start extent in cmd's bits MEMOP_EXTENT_SHIFT and up.
+ *
+ * Locking: d->physmap_lock serialises the physmap changes made here (a
+ * lookup and the update that depends on it), so two vCPUs cannot both free
+ * the frame behind one gfn. Lock order: physmap_lock -> p2m lock ->
+ * page_alloc_lock -> heap_lock. Guest memory is copied with no lock held,
+ * except the single-entry copies of XENMEM_memory_map (none taken there).
+ */
+#include <tessera/console.h>
+#include <tessera/domain.h>
+#include <tessera/errno.h>
+#include <tessera/grant_table.h>
+#include <tessera/guest_access.h>
+#include <tessera/hypercall.h>
+#include <tessera/memory.h>
+#include <tessera/mm.h>
+#include <tessera/p2m.h>
+#include <tessera/privilege.h>
+#include <tessera/string.h>
+#include <public/memory.h>
+#include <public/xen.h>
+
+/* cmd = op | (start extent << MEMOP_EXTENT_SHIFT), as Xen encodes continuations. */
+#define MEMOP_EXTENT_SHIFT 6
+#define MEMOP_CMD_MASK ((1UL << MEMOP_EXTENT_SHIFT) - 1)
+
+/* Largest extent order per caller, Xen's x86 defaults (memop-max-order). */
+#define MEMOP_DOMU_MAX_ORDER 9 /* PAGETABLE_ORDER */
+#define MEMOP_HWDOM_MAX_ORDER 12
+#define MEMOP_CTLDOM_MAX_ORDER 18 /* 2 * PAGETABLE_ORDER */
+
+/* We have one NUMA node; XENMEMF_get_node() of this means "none asked". */
+#define MEMOP_NUMA_NO_NODE 0xffu
+#define MEMOP_NR_NODES 1u
+
+#define MEMOP_INVALID_GFN (~(xen_pfn_t)0)
+
+/* One reservation op in progress (Xen's struct memop_args). */
+struct memop_args {
+	struct domain *d;      /* the target (referenced) */
+	uintptr_t extent_list; /* guest address of xen_pfn_t[nr_extents] */
+	unsigned int nr_extents;
+	unsigned int extent_order;
+	bool populate_on_demand;
+	unsigned int nr_done; /* extents done so far (in: the start extent) */
+	bool preempted;
+};
+
+static unsigned int memop_max_order(const struct domain *caller)
+{
+	unsigned int order = MEMOP_DOMU_MAX_ORDER;
+
+	if (has_role(caller, ROLE_CONTROL) && order < MEMOP_CTLDOM_MAX_ORDER)
+		order = MEMOP_CTLDOM_MAX_ORDER;
+	if (has_role(caller, ROLE_HARDWARE) && order < MEMOP_HWDOM_MAX_ORDER)
+		order = MEMOP_HWDOM_MAX_ORDER;
+	return MIN(order, (unsigned int)MAX_ORDER);
+}
+
+/*
+ * Is the guest array base[0..nr) of size-byte elements addressable without
+ * wrapping (Xen's guest_handle_subrange_okay, minus the address-space limit
+ * the arch copy enforces)? Element addresses are then computed as integers.
+ */
+static bool memop_array_ok(uintptr_t base, unsigned long nr, size_t size)
+{
+	if (!nr)
+		return true;
+	if (nr > UINTPTR_MAX / size)
+		return false;
+	return base <= UINTPTR_MAX - nr * size;
+}
+
+static bool memop_get_pfn(uintptr_t list, unsigned long i, xen_pfn_t *pfn)
+{
+	return raw_copy_from_guest(pfn, (const void *)(list + i * sizeof(*pfn)), sizeof(*pfn)) == 0;
+}
+
+static bool memop_put_pfn(uintptr_t list, unsigned long i, xen_pfn_t pfn)
+{
+	return raw_copy_to_guest((void *)(list + i * sizeof(pfn)), &pfn, sizeof(pfn)) == 0;
+}
+
+static bool gfn_range_ok(xen_pfn_t gfn, unsigned long nr)
+{
+	return gfn <= P2M_MAX_GFN && nr - 1 <= P2M_MAX_GFN - gfn;
+}
+
+/*
+ * Give up the frame behind d's gfn (Xen's guest_remove_page): its own RAM is
+ * unmapped and relinquished; a hypervisor page (shared_info, grant frame) is
+ * only unhooked. Physmap lock held. 0, -ENOENT (nothing there), -EPERM
+ * (device memory), -EINVAL (no frame), -ENXIO (not d's to give up).
+ */
+static int memop_remove_page_locked(struct domain *d, xen_pfn_t gmfn)
+{
+	enum p2m_type t = p2m_invalid;
+	struct page_info *pg;
+	mfn_t mfn;
+
+	if (d->auto_translated) {
+		if (gmfn > P2M_MAX_GFN)
+			return -ENOENT;
+		mfn = p2m_lookup(d, _gfn(gmfn), &t);
+		if (t == p2m_invalid)
+			return -ENOENT;
+		if (t == p2m_mmio_direct)
+			return -EPERM;
+		if (t == p2m_special)
+			return p2m_remove_entry(d, _gfn(gmfn), mfn);
+	} else {
+		mfn = _mfn(gmfn); /* PV: the list holds machine frames */
+	}
+	if (!mfn_valid(mfn))
+		return -EINVAL;
+	pg = mfn_to_page(mfn);
+	/* Grant and foreign entries map frames d does not own: get_page fails. */
+	if (!get_page(pg, d))
+		return -ENXIO;
+	if (d->auto_translated && p2m_remove_entry(d, _gfn(gmfn), mfn)) {
+		put_page(pg);
+		return -EINVAL;
+	}
+	relinquish_page(d, pg);
+	put_page(pg);
+	return 0;
+}
+
+/* XENMEM_increase_reservation: allocate extents; PV domains learn their MFNs. */
+static void memop_increase_reservation(struct memop_args *a)
+{
+	unsigned int i;
+
+	for (i = a->nr_done; i < a->nr_extents; i++) {
+		struct page_info *pg;
+
+		if (i != a->nr_done && hypercall_preempt_check()) {
+			a->preempted = true;
+			break;
+		}
+		pg = alloc_domain_pages(a->d, a->extent_order);
+		if (!pg)
+			break;
+		/*
+		 * As Xen: a translated domain gets frames with no gfn (it owns them
+		 * until it decreases or dies); with no list nothing is reported.
+		 */
+		if (!a->d->auto_translated && a->extent_list &&
+		    !memop_put_pfn(a->extent_list, i, mfn_x(page_to_mfn(pg))))
+			break;
+	}
+	a->nr_done = i;
+}
+
+/* Would replacing d's entry at gfn be refused (another domain's frame or device memory)? */
+static bool populate_slot_refused(struct domain *d, xen_pfn_t gfn)
+{
+	enum p2m_type t = p2m_invalid;
+
+	p2m_lookup(d, _gfn(gfn), &t);
+	/* As Xen's p2m_add_page: never unmap grant, foreign or MMIO entries this way. */
+	return t == p2m_grant_map_rw || t == p2m_grant_map_ro || t == p2m_map_foreign ||
+	       t == p2m_mmio_direct;
+}
+
+/*
+ * Map the 2^order fresh frames at pg to gfn.. of translated d, physmap lock
+ * held. A RAM frame that was there is given back (Xen leaves it allocated
+ * but unreachable until the domain dies); a hypervisor page is unhooked.
+ * On failure the frames mapped so far are unmapped again; 0 or -errno.
+ */
+static int populate_map_extent_locked(struct domain *d, xen_pfn_t gfn, struct page_info *pg,
+				      unsigned int order)
+{
+	unsigned long n = 1UL << order, j;
+	int rc = 0;
+
+	for (j = 0; j < n; j++)
+		if (populate_slot_refused(d, gfn + j))
+			return -EPERM;
+	for (j = 0; j < n; j++) {
+		enum p2m_type t = p2m_invalid;
+		mfn_t old = p2m_lookup(d, _gfn(gfn + j), &t);
+
+		rc = p2m_set_entry(d, _gfn(gfn + j), page_to_mfn(pg + j), p2m_ram_rw);
+		if (rc)
+			break;
+		if ((t == p2m_ram_rw || t == p2m_ram_ro) && mfn_valid(old)) {
+			struct page_info *opg = mfn_to_page(old);
+
+			if (get_page(opg, d)) {
+				relinquish_page(d, opg);
+				put_page(opg);
+			}
+		}
+	}
+	if (rc)
+		while (j--)
+			p2m_remove_entry(d, _gfn(gfn + j), page_to_mfn(pg + j));
+	return rc;
+}
+
+/* XENMEM_populate_physmap: back each listed gfn (PV: pfn) extent with fresh frames. */
+static void memop_populate_physmap(struct memop_args *a)
+{
+	struct domain *d = a->d;
+	unsigned long n = 1UL << a->extent_order;
+	unsigned int i;
+
+	for (i = a->nr_done; i < a->nr_extents; i++) {
+		struct page_info *pg;
+		xen_pfn_t gpfn;
+		int rc = 0;
+
+		if (i != a->nr_done && hypercall_preempt_check()) {
+			a->preempted = true;
+			break;
+		}
+		if (!memop_get_pfn(a->extent_list, i, &gpfn))
+			break;
+		/* Populate-on-demand is not implemented: no extent is done. */
+		if (a->populate_on_demand)
+			break;
+		if (d->auto_translated && !gfn_range_ok(gpfn, n))
+			break;
+		pg = alloc_domain_pages(d, a->extent_order);
+		if (!pg)
+			break;
+		if (d->auto_translated) {
+			spin_lock(&d->physmap_lock);
+			rc = populate_map_extent_locked(d, gpfn, pg, a->extent_order);
+			spin_unlock(&d->physmap_lock);
+		} else if (!memop_put_pfn(a->extent_list, i, mfn_x(page_to_mfn(pg)))) {
+			/*
+			 * PV: the guest learns the MFN (the M2P entry for gpfn is the PV
+			 * issue's). Unlike Xen, a frame the guest cannot be told about is
+			 * given back rather than left owned and unknown.
+			 */
+			rc = -EFAULT;
+		}
+		if (rc) {
+			for (unsigned long j = 0; j < n; j++)
+				relinquish_page(d, pg + j);
+			break;
+		}
+	}
+	a->nr_done = i;
+}
+
+/* XENMEM_decrease_reservation: give back each listed extent; stops at the first frame that fails.
+ */
+static void memop_decrease_reservation(struct memop_args *a)
+{
+	unsigned long n = 1UL << a->extent_order;
+	unsigned int i;
+
+	for (i = a->nr_done; i < a->nr_extents; i++) {
+		xen_pfn_t gmfn;
+		unsigned long j;
+		int rc = 0;
+
+		if (i != a->nr_done && hypercall_preempt_check()) {
+			a->preempted = true;
+			break;
+		}
+		if (!memop_get_pfn(a->extent_list, i, &gmfn))
+			break;
+		if (n - 1 > ~(xen_pfn_t)0 - gmfn)
+			break;
+		spin_lock(&a->d->physmap_lock);
+		for (j = 0; j < n && !rc; j++)
+			rc = memop_remove_page_locked(a->d, gmfn + j);
+		spin_unlock(&a->d->physmap_lock);
+		if (rc)
+			break;
+	}
+	a->nr_done = i;
+}
+
+/* Bits of a machine address: order of max_page frames plus the page shift (Xen's check). */
+static unsigned int memop_machine_address_bits(void)
+{
+	unsigned int order = 0;
+
+	while (order < 52 && (1UL << order) < max_page)
+		order++;
+	return order + 12;
+}
+
+/*
+ * XENMEM_{increase,decrease}_reservation and populate_physmap. As Xen, every
+ * failure (bad copy, unknown domain, no permission, bad flags) simply returns
+ * the number of extents done so far.
+ */
+static long memop_reservation(unsigned int op, unsigned long start_extent, uintptr_t arg)
+{
+	struct domain *curr = current->domain;
+	struct xen_memory_reservation r;
+	struct memop_args a = {0};
+	unsigned int address_bits, node;
+	long rc = (long)start_extent;
+
+	if (raw_copy_from_guest(&r, (const void *)arg, sizeof(r)))
+		return rc;
+	/* Too many extents to encode a continuation, or nothing left. */
+	if (r.nr_extents > (UINT32_MAX >> MEMOP_EXTENT_SHIFT) || start_extent >= r.nr_extents)
+		return rc;
+	/*
+	 * Address-width limits: Xen refuses <= PAGE_SHIFT and allocates below a
+	 * narrower limit than the machine's; our allocator cannot, so such a
+	 * request does no extents.
+	 */
+	address_bits = XENMEMF_get_address_bits(r.mem_flags);
+	if (address_bits && address_bits < memop_machine_address_bits())
+		return rc;
+	/*
+	 * NUMA, as Xen's propagate_node with one node: a privileged caller may
+	 * name node 0; a guest's exact-node request cannot be honoured.
+	 */
+	node = XENMEMF_get_node(r.mem_flags);
+	if (!(r.mem_flags & XENMEMF_vnode) && node != MEMOP_NUMA_NO_NODE) {
+		if (has_role(curr, ROLE_CONTROL | ROLE_HARDWARE)
+			? node >= MEMOP_NR_NODES
+			: (r.mem_flags & XENMEMF_exact_node_request))
+			return rc;
+	}
+
+	a.d = get_domain_by_any_id(r.domid, curr);
+	if (!a.d)
+		return rc;
+	if (priv_target(curr, a.d))
+		goto out;
+	a.extent_list = (uintptr_t)r.extent_start.p;
+	a.nr_extents = (unsigned int)r.nr_extents;
+	a.extent_order = r.extent_order;
+	a.nr_done = (unsigned int)start_extent;
+	a.populate_on_demand =
+	    op == XENMEM_populate_physmap && (r.mem_flags & XENMEMF_populate_on_demand);
+	if (a.extent_order >
+	    (a.populate_on_demand ? (unsigned int)MAX_ORDER : memop_max_order(curr)))
+		goto out;
+	if ((a.extent_list || op != XENMEM_increase_reservation) &&
+	    !memop_array_ok(a.extent_list, a.nr_extents, sizeof(xen_pfn_t)))
+		goto out;
+
+	switch (op) {
+	case XENMEM_increase_reservation:
+		memop_increase_reservation(&a);
+		break;
+	case XENMEM_decrease_reservation:
+		memop_decrease_reservation(&a);
+		break;
+	default:
+		memop_populate_physmap(&a);
+		break;
+	}
+	rc = a.nr_done;
+out:
+	put_domain(a.d);
+	if (a.preempted)
+		return hypercall_create_continuation(__HYPERVISOR_memory_op, "lh",
+						     op | ((unsigned long)rc << MEMOP_EXTENT_SHIFT),
+						     (void *)arg);
+	return rc;
+}
+
+/* XENMEM_current_reservation, maximum_reservation, maximum_gpfn. */
+static long memop_domain_stat(unsigned int op, uintptr_t arg)
+{
+	struct xen_memory_domain md;
+	struct domain *d;
+	long rc;
+
+	if (raw_copy_from_guest(&md, (const void *)arg, sizeof(md)))
+		return -EFAULT;
+	d = get_domain_by_any_id(md.domid, current->domain);
+	if (!d)
+		return -ESRCH;
+	rc = priv_target(current->domain, d);
+	if (rc)
+		goto out;
+	switch (op) {
+	case XENMEM_current_reservation:
+		rc = (long)READ_ONCE(d->tot_pages);
+		break;
+	case XENMEM_maximum_reservation:
+		rc = (long)READ_ONCE(d->max_pages); /* 0: no limit set yet */
+		break;
+	default:
+		/* PV's maximum pfn lives in the PV issue's M2P bookkeeping. */
+		rc = d->auto_translated ? (long)p2m_max_mapped_gfn(d) : -ENOSYS;
+		break;
+	}
+out:
+	put_domain(d);
+	return rc;
+}
+
+int domain_set_memory_map(struct domain *d, const struct e820entry *map, unsigned int nr)
+{
+	struct e820entry *copy = NULL, *old;
+
+	if (nr > E820_MAX_ENTRIES)
+		return -EINVAL;
+	if (nr) {
+		copy = xmalloc_bytes(sizeof(*copy) * nr);
+		if (!copy)
+			return -ENOMEM;
+		memcpy(copy, map, sizeof(*copy) * nr);
+	}
+	spin_lock(&d->physmap_lock);
+	old = d->memory_map;
+	d->memory_map = copy;
+	d->nr_memory_map = nr;
+	spin_unlock(&d->physmap_lock);
+	xfree(old);
+	return 0;
+}
+
+void domain_memory_map_free(struct domain *d)
+{
+	domain_set_memory_map(d, NULL, 0);
+}
+
+/* XENMEM_memory_map: the caller's own map, as much as its buffer holds. */
+static long memop_memory_map(uintptr_t arg)
+{
+	struct domain *d = current->domain;
+	struct xen_memory_map map;
+	unsigned int i, n;
+
+	if (raw_copy_from_guest(&map, (const void *)arg, sizeof(map)))
+		return -EFAULT;
+	spin_lock(&d->physmap_lock);
+	n = d->nr_memory_map;
+	spin_unlock(&d->physmap_lock);
+	/* As Xen: a domain no map was set for gets -ENOSYS. */
+	if (!n)
+		return -ENOSYS;
+	n = MIN(n, map.nr_entries);
+	if (!memop_array_ok((uintptr_t)map.buffer.p, n, sizeof(struct e820entry)))
+		return -EFAULT;
+	for (i = 0; i < n; i++) {
+		struct e820entry e;
+		bool gone;
+
+		/* One entry at a time: no guest copy under the lock. */
+		spin_lock(&d->physmap_lock);
+		gone = i >= d->nr_memory_map;
+		if (!gone)
+			e = d->memory_map[i];
+		spin_unlock(&d->physmap_lock);
+		if (gone)
+			break; /* replaced by a shorter map meanwhile */
+		if (raw_copy_to_guest((void *)((uintptr_t)map.buffer.p + i * sizeof(e)), &e,
+				      sizeof(e)))
+			return -EFAULT;
+	}
+	map.nr_entries = i;
+	if (raw_copy_to_guest((void *)arg, &map, sizeof(map)))
+		return -EFAULT;
+	return 0;
+}
+
+/* XENMEM_set_memory_map: the toolstack (or the domain itself) sets the map it will see. */
+static long memop_set_memory_map(uintptr_t arg)
+{
+	struct xen_foreign_memory_map fmap;
+	struct e820entry *buf = NULL;
+	struct domain *d;
+	long rc;
+
+	if (raw_copy_from_guest(&fmap, (const void *)arg, sizeof(fmap)))
+		return -EFAULT;
+	if (fmap.map.nr_entries > E820_MAX_ENTRIES)
+		return -EINVAL;
+	d = get_domain_by_any_id(fmap.domid, current->domain);
+	if (!d)
+		return -ESRCH;
+	rc = priv_target(current->domain, d);
+	if (rc)
+		goto out;
+	if (fmap.map.nr_entries) {
+		rc = -ENOMEM;
+		buf = xmalloc_bytes(sizeof(*buf) * fmap.map.nr_entries);
+		if (!buf)
+			goto out;
+		rc = -EFAULT;
+		if (!memop_array_ok((uintptr_t)fmap.map.buffer.p, fmap.map.nr_entries,
+				    sizeof(*buf)) ||
+		    raw_copy_from_guest(buf, fmap.map.buffer.p, sizeof(*buf) * fmap.map.nr_entries))
+			goto out;
+	}
+	rc = domain_set_memory_map(d, buf, fmap.map.nr_entries);
+out:
+	xfree(buf);
+	put_domain(d);
+	return rc;
+}
+
+/*
+ * Make room at gfn of translated d for a new mapping of mfn (Xen's
+ * add_to_physmap_one): a hypervisor page there is unhooked, d's own RAM is
+ * given back; device memory is -EPERM, another domain's frame -ENXIO.
+ * Physmap lock held.
+ */
+static int physmap_clear_slot_locked(struct domain *d, gfn_t gfn, mfn_t mfn)
+{
+	enum p2m_type t = p2m_invalid;
+	mfn_t prev = p2m_lookup(d, gfn, &t);
+
+	if (t == p2m_invalid || mfn_eq(prev, mfn))
+		return 0;
+	if (t == p2m_mmio_direct)
+		return -EPERM;
+	if (t == p2m_special)
+		return p2m_remove_entry(d, gfn, prev);
+	return memop_remove_page_locked(d, gfn_x(gfn));
+}
+
+/*
+ * XENMAPSPACE_gmfn_foreign: map frame fgfn of domain fid at gpfn of td (a
+ * control domain mapping a guest's memory, e.g. to build it). The p2m entry
+ * holds its own reference on the frame until removed.
+ */
+static int physmap_add_foreign(struct domain *td, domid_t fid, xen_ulong_t fgfn, xen_pfn_t gpfn)
+{
+	struct page_info *pg = NULL;
+	struct domain *fd;
+	enum p2m_type t = p2m_invalid;
+	mfn_t mfn;
+	int rc;
+
+	/* As Xen's rcu_lock_remote_domain_by_id: not found -ESRCH, the caller itself -EPERM. */
+	fd = get_domain_by_id(fid);
+	if (!fd)
+		return -ESRCH;
+	rc = -EPERM;
+	if (fd == current->domain)
+		goto out;
+	rc = -EINVAL;
+	if (fd == td)
+		goto out;
+	rc = priv_foreign_map(td, fd);
+	if (rc)
+		goto out;
+	rc = -EINVAL;
+	if (fd->auto_translated) {
+		if (fgfn > P2M_MAX_GFN)
+			goto out;
+		mfn = p2m_lookup(fd, _gfn(fgfn), &t);
+		if (t != p2m_ram_rw && t != p2m_ram_ro)
+			goto out;
+	} else {
+		mfn = _mfn(fgfn);
+	}
+	if (!mfn_valid(mfn) || !get_page(mfn_to_page(mfn), fd))
+		goto out;
+	pg = mfn_to_page(mfn);
+
+	spin_lock(&td->physmap_lock);
+	rc = physmap_clear_slot_locked(td, _gfn(gpfn), mfn);
+	if (!rc)
+		rc = p2m_set_entry(td, _gfn(gpfn), mfn, p2m_map_foreign);
+	spin_unlock(&td->physmap_lock);
+out:
+	if (pg)
+		put_page(pg); /* ours; the p2m entry took its own */
+	put_domain(fd);
+	return rc;
+}
+
+/* XENMAPSPACE_gmfn: move d's frame at gfn idx to gpfn. */
+static int physmap_move_gmfn(struct domain *d, xen_ulong_t idx, xen_pfn_t gpfn)
+{
+	enum p2m_type t = p2m_invalid;
+	struct page_info *pg;
+	mfn_t mfn;
+	int rc;
+
+	if (idx > P2M_MAX_GFN)
+		return -EINVAL;
+	spin_lock(&d->physmap_lock);
+	rc = -EINVAL;
+	mfn = p2m_lookup(d, _gfn(idx), &t);
+	if (t != p2m_ram_rw || !mfn_valid(mfn) || !get_page(mfn_to_page(mfn), d))
+		goto out;
+	pg = mfn_to_page(mfn);
+	rc = 0;
+	if (idx != gpfn) {
+		rc = physmap_clear_slot_locked(d, _gfn(gpfn), mfn);
+		if (!rc)
+			rc = p2m_set_entry(d, _gfn(gpfn), mfn, p2m_ram_rw);
+		if (!rc)
+			p2m_remove_entry(d, _gfn(idx), mfn);
+	}
+	put_page(pg);
+out:
+	spin_unlock(&d->physmap_lock);
+	return rc;
+}
+
+/* One add_to_physmap(_batch) entry for translated d (permission checked). 0 or -errno. */
+static int physmap_add_one(struct domain *d, unsigned int space, domid_t foreign_domid,
+			   xen_ulong_t idx, xen_pfn_t gpfn)
+{
+	mfn_t mfn = INVALID_MFN;
+	int rc;
+
+	if (gpfn == MEMOP_INVALID_GFN || gpfn > P2M_MAX_GFN)
+		return -EINVAL;
+	switch (space) {
+	case XENMAPSPACE_shared_info:
+		if (idx != 0 || !d->shared_info)
+			return -EINVAL;
+		mfn = page_to_mfn(virt_to_page(d->shared_info));
+		break;
+	case XENMAPSPACE_grant_table:
+		/* Status frames exist only with grant tables v2, which we do not offer. */
+		if ((idx & XENMAPIDX_grant_table_status) || idx > UINT32_MAX)
+			return -EINVAL;
+		rc = gnttab_get_shared_frame(d, (unsigned int)idx, &mfn);
+		if (rc)
+			return rc;
+		break;
+	case XENMAPSPACE_gmfn:
+		return physmap_move_gmfn(d, idx, gpfn);
+	case XENMAPSPACE_gmfn_foreign:
+		return physmap_add_foreign(d, foreign_domid, idx, gpfn);
+	default:
+		/* dev_mmio and unknown spaces: no frame, as Xen on x86. */
+		return -EINVAL;
+	}
+	/* Hypervisor pages: mapped p2m_special, holding no reference. */
+	spin_lock(&d->physmap_lock);
+	rc = physmap_clear_slot_locked(d, _gfn(gpfn), mfn);
+	if (!rc)
+		rc = p2m_set_entry(d, _gfn(gpfn), mfn, p2m_special);
+	if (!rc && space == XENMAPSPACE_grant_table) {
+		/*
+		 * As Xen (gnttab_set_frame_gfn): a grant frame appears at one gfn
+		 * only; its previous place is unhooked if it still holds it.
+		 */
+		uint64_t old = gnttab_get_frame_gfn(d, (unsigned int)idx);
+
+		if (old != ~0UL && old != gpfn)
+			p2m_remove_entry(d, _gfn(old), mfn);
+		gnttab_set_frame_gfn(d, (unsigned int)idx, gpfn);
+	}
+	spin_unlock(&d->physmap_lock);
+	return rc;
+}
+
+/* Xen's xatp_permission_check: translated targets only, the caller itself or a control domain. */
+static int physmap_permission(struct domain *d, unsigned int space)
+{
+	struct domain *curr = current->domain;
+
+	if (!d->auto_translated)
+		return -EACCES;
+	if (space == XENMAPSPACE_dev_mmio && (!has_role(d, ROLE_HARDWARE) || d != curr))
+		return -EACCES;
+	return priv_target(curr, d);
+}
+
+/* XENMEM_add_to_physmap (gmfn_range continues with the frames done in cmd). */
+static long memop_add_to_physmap(unsigned long start, uintptr_t arg)
+{
+	struct xen_add_to_physmap xatp;
+	unsigned int done = 0;
+	struct domain *d;
+	long rc;
+
+	if (start != (uint16_t)start)
+		return -EDOM;
+	if (raw_copy_from_guest(&xatp, (const void *)arg, sizeof(xatp)))
+		return -EFAULT;
+	/* Foreign frames only through add_to_physmap_batch, as Xen. */
+	if (xatp.space == XENMAPSPACE_gmfn_foreign)
+		return -ENOSYS;
+	d = get_domain_by_any_id(xatp.domid, current->domain);
+	if (!d)
+		return -ESRCH;
+	rc = physmap_permission(d, xatp.space);
+	if (rc)
+		goto out;
+	if (xatp.space != XENMAPSPACE_gmfn_range) {
+		rc = physmap_add_one(d, xatp.space, DOMID_INVALID, xatp.idx, xatp.gpfn);
+		goto out;
+	}
+
+	rc = -EILSEQ;
+	if (xatp.size < start)
+		goto out;
+	rc = -EOVERFLOW;
+	if (xatp.gpfn + xatp.size < xatp.gpfn || xatp.idx + xatp.size < xatp.idx)
+		goto out;
+	rc = 0;
+	xatp.idx += start;
+	xatp.gpfn += start;
+	xatp.size -= (uint16_t)start;
+	while (xatp.size > done) {
+		rc = physmap_add_one(d, XENMAPSPACE_gmfn, DOMID_INVALID, xatp.idx, xatp.gpfn);
+		if (rc < 0)
+			break;
+		xatp.idx++;
+		xatp.gpfn++;
+		if (xatp.size > ++done && hypercall_preempt_check()) {
+			rc = (long)(start + done);
+			break;
+		}
+	}
+out:
+	put_domain(d);
+	if (xatp.space == XENMAPSPACE_gmfn_range && rc > 0)
+		return hypercall_create_continuation(
+		    __HYPERVISOR_memory_op, "lh",
+		    XENMEM_add_to_physmap | ((unsigned long)rc << MEMOP_EXTENT_SHIFT), (void *)arg);
+	return rc;
+}
+
+/* XENMEM_add_to_physmap_batch: per-entry results in errs[]; 0, or -errno for the call. */
+static long memop_add_to_physmap_batch(unsigned long start, uintptr_t arg)
+{
+	struct xen_add_to_physmap_batch b;
+	domid_t foreign = DOMID_INVALID;
+	unsigned int extent = (unsigned int)start;
+	uintptr_t idxs, gpfns, errs;
+	struct domain *d;
+	long rc;
+
+	if (start != (uint16_t)start)
+		return -EDOM;
+	if (raw_copy_from_guest(&b, (const void *)arg, sizeof(b)))
+		return -EFAULT;
+	if (b.space == XENMAPSPACE_gmfn_range)
+		return -EOPNOTSUPP;
+	d = get_domain_by_any_id(b.domid, current->domain);
+	if (!d)
+		return -ESRCH;
+	rc = physmap_permission(d, b.space);
+	if (rc)
+		goto out;
+
+	rc = -EILSEQ;
+	if (b.size < extent)
+		goto out;
+	if (b.size == extent) {
+		rc = extent ? -EILSEQ : 0;
+		goto out;
+	}
+	idxs = (uintptr_t)b.idxs.p;
+	gpfns = (uintptr_t)b.gpfns.p;
+	errs = (uintptr_t)b.errs.p;
+	rc = -EFAULT;
+	if (!memop_array_ok(idxs, b.size, sizeof(xen_ulong_t)) ||
+	    !memop_array_ok(gpfns, b.size, sizeof(xen_pfn_t)) ||
+	    !memop_array_ok(errs, b.size, sizeof(int)))
+		goto out;
+	if (b.space == XENMAPSPACE_dev_mmio && b.u.res0) {
+		rc = -EOPNOTSUPP;
+		goto out;
+	}
+	if (b.space == XENMAPSPACE_gmfn_foreign)
+		foreign = b.u.foreign_domid;
+
+	rc = 0;
+	while (b.size > extent) {
+		xen_ulong_t idx;
+		xen_pfn_t gpfn;
+		int err;
+
+		if (raw_copy_from_guest(&idx, (const void *)(idxs + extent * sizeof(idx)),
+					sizeof(idx)) ||
+		    raw_copy_from_guest(&gpfn, (const void *)(gpfns + extent * sizeof(gpfn)),
+					sizeof(gpfn))) {
+			rc = -EFAULT;
+			break;
+		}
+		if (gpfn == MEMOP_INVALID_GFN) {
+			rc = -EINVAL;
+			break;
+		}
+		err = physmap_add_one(d, b.space, foreign, idx, gpfn);
+		if (raw_copy_to_guest((void *)(errs + extent * sizeof(err)), &err, sizeof(err))) {
+			rc = -EFAULT;
+			break;
+		}
+		if (b.size > ++extent && hypercall_preempt_check()) {
+			rc = extent;
+			break;
+		}
+	}
+out:
+	put_domain(d);
+	if (rc > 0)
+		return hypercall_create_continuation(__HYPERVISOR_memory_op, "lh",
+						     XENMEM_add_to_physmap_batch |
+							 ((unsigned long)rc << MEMOP_EXTENT_SHIFT),
+						     (void *)arg);
+	return rc;
+}
+
+/*
+ * XENMEM_remove_from_physmap: unmap whatever frame is at gpfn. As Xen, d's
+ * own RAM stays d's (allocated, unmapped); a foreign entry's reference goes.
+ * Grant mappings are -ENOENT here (GNTTABOP_unmap_grant_ref owns them).
+ */
+static long memop_remove_from_physmap(uintptr_t arg)
+{
+	struct xen_remove_from_physmap x;
+	enum p2m_type t = p2m_invalid;
+	struct domain *d;
+	mfn_t mfn;
+	long rc;
+
+	if (raw_copy_from_guest(&x, (const void *)arg, sizeof(x)))
+		return -EFAULT;
+	d = get_domain_by_any_id(x.domid, current->domain);
+	if (!d)
+		return -ESRCH;
+	rc = d->auto_translated ? priv_target(current->domain, d) : -EACCES;
+	if (rc)
+		goto out;
+	rc = -ENOENT;
+	if (x.gpfn > P2M_MAX_GFN)
+		goto out;
+	spin_lock(&d->physmap_lock);
+	mfn = p2m_lookup(d, _gfn(x.gpfn), &t);
+	if (t == p2m_ram_rw || t == p2m_ram_ro || t == p2m_map_foreign || t == p2m_special)
+		rc = p2m_remove_entry(d, _gfn(x.gpfn), mfn);
+	spin_unlock(&d->physmap_lock);
+out:
+	put_domain(d);
+	return rc;
+}
+
+long do_memory_op(const struct hypercall_args *args)
+{
+	unsigned long cmd = args->a[0];
+	uintptr_t arg = (uintptr_t)args->a[1];
+	unsigned long start_extent = cmd >> MEMOP_EXTENT_SHIFT;
+	unsigned int op = (unsigned int)(cmd & MEMOP_CMD_MASK);
+
+	switch (op) {
+	case XENMEM_increase_reservation:
+	case XENMEM_decrease_reservation:
+	case XENMEM_populate_physmap:
+		return memop_reservation(op, start_extent, arg);
+	case XENMEM_add_to_physmap:
+		return memop_add_to_physmap(start_extent, arg);
+	case XENMEM_add_to_physmap_batch:
+		return memop_add_to_physmap_batch(start_extent, arg);
+	default:
+		break;
+	}
+	/* The remaining commands take no continuation. */
+	if (start_extent)
+		return -EINVAL;
+	switch (op) {
+	case XENMEM_maximum_ram_page:
+		return (long)max_page;
+	case XENMEM_current_reservation:
+	case XENMEM_maximum_reservation:
+	case XENMEM_maximum_gpfn:
+		return memop_domain_stat(op, arg);
+	case XENMEM_remove_from_physmap:
+		return memop_remove_from_physmap(arg);
+	case XENMEM_memory_map:
+		return memop_memory_map(arg);
+	case XENMEM_set_memory_map:
+		return memop_set_memory_map(arg);
+	default:
+		/*
+		 * exchange, machine_memory_map, machphys_*, PoD targets, sharing,
+		 * paging, access, claim_pages, vnuma, reserved device memory,
+		 * acquire_resource: not implemented (docs/abi.md).
+		 */
+		return -ENOSYS;
+	}
+}
