@@ -5,6 +5,8 @@
 #   make test-unit        host unit tests (CUnit, ASan+UBSan)
 #   make test-integration QEMU boot scenarios
 #   make bench            benchmarks (not part of make test)
+#   make fuzz             the long hypercall fuzz run (FUZZ_RUNS=10000000; docs/testing.md);
+#                         make fuzz-smoke is the short one make test runs
 # SMP= and MEM= pick QEMU's CPU count and memory for make run.
 
 SHELL := /bin/bash
@@ -35,7 +37,9 @@ $(DEPS_STAMP): scripts/install-deps.sh
 
 include hypervisor/build.mk
 include dom0-tools/build.mk
+include tests/guests/guests.mk
 include tests/unit/build.mk
+include tests/fuzz/fuzz.mk
 include tests/abi/build.mk
 
 QEMU_MACHINE := -machine pc -cpu qemu64,+svm,+npt,+rdrand -nographic -no-reboot \

@@ -9,8 +9,9 @@ HV_BIN := $(BUILD)/tessera.bin
 HV_CMDLINE ?= loglvl=info
 
 HV_C_SRCS := $(wildcard $(HV_SRC)/common/*.c $(HV_SRC)/common/*/*.c \
-	$(HV_SRC)/arch/x86/*.c $(HV_SRC)/arch/x86/*/*.c)
-HV_S_SRCS := $(wildcard $(HV_SRC)/arch/x86/*.S $(HV_SRC)/arch/x86/*/*.S)
+	$(HV_SRC)/arch/x86/*.c $(HV_SRC)/arch/x86/*/*.c $(HV_SRC)/arch/x86/*/*/*.c)
+HV_S_SRCS := $(wildcard $(HV_SRC)/arch/x86/*.S $(HV_SRC)/arch/x86/*/*.S \
+	$(HV_SRC)/arch/x86/*/*/*.S)
 HV_OBJS := $(patsubst $(HV_SRC)/%.c,$(HV_OUT)/%.o,$(HV_C_SRCS)) \
 	$(patsubst $(HV_SRC)/%.S,$(HV_OUT)/%.o,$(HV_S_SRCS))
 

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Runs the test groups and prints the total as the last line:
-# "N passed, N failed". Usage: run-tests.sh all|unit|abi|integration
+# "N passed, N failed". Usage: run-tests.sh all|unit|fuzz|abi|integration
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -27,6 +27,21 @@ run_unit() {
 	[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
 	passed=$((passed + p))
 	failed=$((failed + f))
+}
+
+run_fuzz() {
+	echo "== fuzz smoke (libFuzzer over the hypercall dispatcher, tests/fuzz)"
+	local out rc
+	out=$(bash tests/fuzz/smoke.sh "$BUILD" 2>&1)
+	rc=$?
+	echo "$out" | grep -Ev '^(PASS|FAIL): '
+	if [ "$rc" -eq 0 ] && echo "$out" | grep -q '^PASS: '; then
+		echo "$out" | grep '^PASS: ' | tail -n 1
+		passed=$((passed + 1))
+	else
+		echo "$out" | grep '^FAIL: ' | tail -n 1 | grep . || echo "FAIL: fuzz smoke (status $rc)"
+		failed=$((failed + 1))
+	fi
 }
 
 run_abi() {
@@ -62,15 +77,17 @@ run_integration() {
 
 case $what in
 unit) run_unit ;;
+fuzz) run_fuzz ;;
 integration) run_integration ;;
 abi) run_abi ;;
 all)
 	run_unit
+	run_fuzz
 	run_abi
 	run_integration
 	;;
 *)
-	echo "usage: $0 all|unit|abi|integration" >&2
+	echo "usage: $0 all|unit|fuzz|abi|integration" >&2
 	exit 2
 	;;
 esac

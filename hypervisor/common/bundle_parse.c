@@ -6,7 +6,9 @@
  * message names the first thing wrong: magic, version and sizes; the length
  * against the module (truncation); the header checksum (which covers the
  * domain and module tables); then each field; then every blob's bounds; and
- * last the blob checksums, the only step that reads the blob bytes. Offsets
+ * last the blob checksums, the only step that reads the blob bytes. A blob
+ * checksum mismatch refuses only the domains that use the blob (their
+ * bundle_dom.refused says why); the bundle itself stays valid. Offsets
  * and sizes are 64-bit in the file, so every range check is written as
  * "offset <= total && size <= total - offset", never as a sum that can wrap.
  * No state, no locking.
@@ -150,7 +152,11 @@ static bool blob_same(const struct bundle_blob *a, const struct bundle_blob *b)
 	return a->size && a->offset == b->offset && a->size == b->size && a->xxh3 == b->xxh3;
 }
 
-/* A blob's checksum; skipped when an identical, already verified blob covers the same bytes. */
+/*
+ * A blob's checksum into why; skipped when an identical blob already verified
+ * good covers the same bytes (a bad one is not remembered, so each of its
+ * users is told).
+ */
 static int verify_blob(const uint8_t *base, const struct bundle_blob *b,
 		       const struct bundle_blob *const *seen, unsigned int nr_seen,
 		       const char *what, char *why, size_t whylen)
@@ -430,29 +436,6 @@ int bundle_parse(const void *buf, size_t len, struct bundle_view *out, char *why
 		if (check_module(&mods[j], j, h, tables_end, why, whylen))
 			return -EINVAL;
 
-	/* Structure is sound: now read the blobs. */
-	for (unsigned int i = 0; i < h->nr_domains; i++) {
-		const struct bundle_domain *d = &doms[i];
-		char what[BUNDLE_NAME_LEN + 40];
-
-		snprintf(what, sizeof(what), "domain %u '%s': kernel", i, d->name);
-		if (verify_blob(p, &d->kernel, seen, nr_seen, what, why, whylen))
-			return -EINVAL;
-		seen[nr_seen++] = &d->kernel;
-		snprintf(what, sizeof(what), "domain %u '%s': ramdisk", i, d->name);
-		if (verify_blob(p, &d->ramdisk, seen, nr_seen, what, why, whylen))
-			return -EINVAL;
-		seen[nr_seen++] = &d->ramdisk;
-	}
-	for (unsigned int j = 0; j < h->nr_modules; j++) {
-		char what[32];
-
-		snprintf(what, sizeof(what), "module %u", j);
-		if (verify_blob(p, &mods[j].blob, seen, nr_seen, what, why, whylen))
-			return -EINVAL;
-		seen[nr_seen++] = &mods[j].blob;
-	}
-
 	out->base = p;
 	out->size = h->total_size;
 	out->version = h->version;
@@ -463,6 +446,49 @@ int bundle_parse(const void *buf, size_t len, struct bundle_view *out, char *why
 		for (unsigned int i = 0; i < h->nr_domains; i++)
 			if (build_group(doms[i].roles) == group)
 				fill_dom(&out->domains[n++], p, &doms[i], i, mods);
+
+	/*
+	 * Structure is sound: now read the blobs. A mismatch refuses the domains using the
+	 * blob (the first reason found is kept), not the bundle.
+	 */
+	for (unsigned int n = 0; n < h->nr_domains; n++) {
+		struct bundle_dom *bd = &out->domains[n];
+		const struct bundle_domain *d = &doms[bd->index];
+
+		if (verify_blob(p, &d->kernel, seen, nr_seen, "kernel", bd->refused,
+				sizeof(bd->refused)))
+			continue;
+		seen[nr_seen++] = &d->kernel;
+		if (verify_blob(p, &d->ramdisk, seen, nr_seen, "ramdisk", bd->refused,
+				sizeof(bd->refused)))
+			continue;
+		seen[nr_seen++] = &d->ramdisk;
+	}
+	for (unsigned int j = 0; j < h->nr_modules; j++) {
+		char what[32], reason[BUNDLE_REFUSED_LEN];
+		bool owned = false;
+
+		snprintf(what, sizeof(what), "module %u", j);
+		if (!verify_blob(p, &mods[j].blob, seen, nr_seen, what, reason, sizeof(reason))) {
+			seen[nr_seen++] = &mods[j].blob;
+			continue;
+		}
+		for (unsigned int n = 0; n < h->nr_domains; n++) {
+			struct bundle_dom *bd = &out->domains[n];
+			const struct bundle_domain *d = &doms[bd->index];
+
+			if (j < d->first_module || j - d->first_module >= d->nr_modules)
+				continue;
+			owned = true;
+			if (!bd->refused[0])
+				snprintf(bd->refused, sizeof(bd->refused), "%s", reason);
+		}
+		if (!owned) {
+			say(why, whylen, "%s", reason);
+			memset(out, 0, sizeof(*out));
+			return -EINVAL;
+		}
+	}
 	return 0;
 }
 
@@ -497,13 +523,14 @@ static void domain_line(const struct bundle_dom *d, char *buf, size_t size)
 		ramdisk[0] = '\0';
 	snprintf(buf, size,
 		 "  %s: domid %u, roles %s, %s, %s, %u vCPU%s, kernel %llu bytes xxh3 %016llx%s, "
-		 "%u module%s, cmdline \"%.*s%s\"",
+		 "%u module%s, cmdline \"%.*s%s\"%s%s",
 		 d->name, d->domid, bundle_roles_str(d->roles, roles, sizeof(roles)),
 		 bundle_mode_name(d->mode), mem, d->vcpus, d->vcpus == 1 ? "" : "s",
 		 (ull)d->kernel_size, (ull)d->kernel_xxh3, ramdisk, d->nr_modules,
 		 d->nr_modules == 1 ? "" : "s",
 		 (int)(clen < LISTING_CMDLINE_MAX ? clen : LISTING_CMDLINE_MAX), d->cmdline,
-		 clen > LISTING_CMDLINE_MAX ? "..." : "");
+		 clen > LISTING_CMDLINE_MAX ? "..." : "", d->refused[0] ? ", REFUSED: " : "",
+		 d->refused);
 }
 
 bool bundle_listing_line(const struct bundle_view *v, unsigned int n, char *buf, size_t size)

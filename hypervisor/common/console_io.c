@@ -143,9 +143,11 @@ static void console_guest_emit(struct domain *d, const char *s, size_t len)
 
 /*
  * A guest's chunk of want bytes at buf: how many may be printed now (rest
- * dropped), reporting the start and the end of a dropping episode.
+ * dropped), reporting the start and the end of a dropping episode. Also the
+ * PV console backend's limiter (common/console_backend.c): one bucket per
+ * domain for both ways out.
  */
-static uint32_t console_guest_allow(struct domain *d, uint32_t want, unsigned int total)
+uint32_t console_guest_allow(struct domain *d, uint32_t want, unsigned int total)
 {
 	struct domain_console *c = &d->console;
 	uint32_t n;

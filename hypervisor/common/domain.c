@@ -19,6 +19,7 @@
  * (tessera/sched.h) -> heap_lock. The release steps of domain_kill (grant
  * tables, event channels, p2m, pages) run with no lock of ours held.
  */
+#include <tessera/arch.h>
 #include <tessera/console.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>
@@ -26,12 +27,12 @@
 #include <tessera/grant_table.h>
 #include <tessera/hypercall.h>
 #include <tessera/memory.h>
-#include <tessera/memory.h>
 #include <tessera/mm.h>
 #include <tessera/p2m.h>
 #include <tessera/panic.h>
 #include <tessera/sched.h>
 #include <tessera/string.h>
+#include <tessera/time.h>
 #include <public/sched.h>
 #include <public/xen.h>
 
@@ -86,16 +87,17 @@ static void domain_free(struct domain *d)
 			vcpu_op_destroy(v); /* idempotent: done by domain_kill already */
 			if (v->sched_priv)
 				sched_destroy_vcpu(v);
+			arch_vcpu_destroy(v);
 			xfree(v);
 		}
 		xfree(d->vcpu);
 	}
+	arch_domain_destroy(d); /* after the p2m teardown: the NPT mirrors it */
 	if (d->grant_table)
 		grant_table_destroy(d);
 	domain_memory_map_free(d);
 	if (d->shared_info)
 		free_xenheap_pages(d->shared_info, 0);
-	domain_memory_map_free(d);
 	xfree(d);
 }
 
@@ -210,12 +212,26 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id)
 	v->domain = d;
 	v->pause_flags = 1UL << VPF_down; /* as Xen: down until VCPUOP_up or the builder */
 	vcpu_info_reset(v);
+	/*
+	 * A valid pvclock from the start (Linux reads tsc_to_system_mul at boot,
+	 * before anything else refreshes it); v is not visible yet, so nobody
+	 * races the write. The shared dummy slot of ids >= 32 is left alone.
+	 */
+	if (v->vcpu_info != &dummy_vcpu_info)
+		update_vcpu_system_time(v);
 	if (id > 0 && d->vcpu[id - 1])
 		cpu = vcpu_pick_cpu(d->vcpu[id - 1]->processor);
 	else if (!cpu_infos[0].online)
 		cpu = vcpu_pick_cpu(0);
+	/* The arch state (VMCB) before the scheduler can see v. */
+	if (arch_vcpu_create(v)) {
+		arch_vcpu_destroy(v);
+		xfree(v);
+		return NULL;
+	}
 	/* Down, so the scheduler does not queue it yet. */
 	if (sched_init_vcpu(v, cpu)) {
+		arch_vcpu_destroy(v);
 		xfree(v);
 		return NULL;
 	}
@@ -235,6 +251,7 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id)
 	spin_unlock(&d->domain_lock);
 	if (!published) {
 		sched_destroy_vcpu(v);
+		arch_vcpu_destroy(v);
 		xfree(v);
 		return NULL;
 	}
@@ -250,6 +267,10 @@ static int domain_init_subsystems(struct domain *d, const struct domain_create_a
 	if (ret)
 		return ret;
 	ret = grant_table_init(d, args->max_grant_frames, args->max_maptrack_frames);
+	if (ret)
+		return ret;
+	/* Arch state first (the NPT root), so every p2m entry is mirrored from the start. */
+	ret = arch_domain_create(d);
 	if (ret)
 		return ret;
 	if (d->auto_translated) {
@@ -315,7 +336,7 @@ int domain_create(domid_t domid, const struct domain_create_args *args, struct d
 	d->state = DOMAIN_ALIVE;
 	/* Created paused by the controller, as Xen's domain_create. */
 	d->pause_count = 1;
-	d->controller_paused = true;
+	d->controller_pause_count = 1;
 
 	ret = -ENOMEM;
 	d->vcpu = xzalloc_array(struct vcpu *, d->max_vcpus);
@@ -327,6 +348,8 @@ int domain_create(domid_t domid, const struct domain_create_args *args, struct d
 	ret = domain_init_subsystems(d, args);
 	if (ret)
 		goto fail;
+	/* The guest finds the wallclock in shared_info from its first instruction. */
+	update_domain_wallclock_time(d);
 
 	flags = spin_lock_irqsave(&domlist_lock);
 	for (pp = &domain_list; *pp && (*pp)->domain_id < domid; pp = &(*pp)->next_in_list)
@@ -407,67 +430,103 @@ void vcpu_unpause(struct vcpu *v)
 	for ((i) = 0; (i) < (d)->max_vcpus; (i)++)                                   \
 		if (((v) = READ_ONCE((d)->vcpu[(i)])) != NULL)
 
-void domain_pause(struct domain *d)
+/* One more pause of d and each of its vCPUs (domain_lock held); the caller sleeps them. */
+static void domain_pause_locked(struct domain *d)
 {
 	struct vcpu *v;
 	unsigned int i;
 
-	spin_lock(&d->domain_lock);
 	d->pause_count++;
 	for_each_vcpu (d, i, v)
 		vcpu_pause_locked(v);
-	spin_unlock(&d->domain_lock);
+}
+
+/* Wait until every vCPU of d is off its CPU (after domain_pause_locked). */
+static void domain_sleep_sync(struct domain *d)
+{
+	struct vcpu *v;
+	unsigned int i;
+
 	for_each_vcpu (d, i, v)
 		vcpu_sleep_sync(v);
 }
 
-void domain_unpause(struct domain *d)
+/* Drop one pause of d (domain_lock held); marks in wake the vCPUs to wake. */
+static void domain_unpause_locked(struct domain *d, unsigned long *wake)
 {
-	DECLARE_BITMAP(wake, MAX_VIRT_CPUS) = { 0 };
 	struct vcpu *v;
 	unsigned int i;
 
-	spin_lock(&d->domain_lock);
 	BUG_ON(d->pause_count <= 0);
 	d->pause_count--;
 	for_each_vcpu (d, i, v)
 		if (vcpu_unpause_locked(v))
 			__set_bit(i, wake);
-	spin_unlock(&d->domain_lock);
+}
+
+static void domain_wake(struct domain *d, const unsigned long *wake)
+{
+	struct vcpu *v;
+	unsigned int i;
+
 	for_each_vcpu (d, i, v)
 		if (test_bit(i, wake))
 			vcpu_wake(v);
 }
 
+void domain_pause(struct domain *d)
+{
+	spin_lock(&d->domain_lock);
+	domain_pause_locked(d);
+	spin_unlock(&d->domain_lock);
+	domain_sleep_sync(d);
+}
+
+void domain_unpause(struct domain *d)
+{
+	DECLARE_BITMAP(wake, MAX_VIRT_CPUS) = { 0 };
+
+	spin_lock(&d->domain_lock);
+	domain_unpause_locked(d, wake);
+	spin_unlock(&d->domain_lock);
+	domain_wake(d, wake);
+}
+
 /*
- * domctl pause: one outstanding pause by the controller (a second pause is
- * a no-op). Xen 4.17 counts these up to 255; Tessera keeps the single flag
- * the domain struct records (docs/abi.md).
+ * domctl pause/unpause, counted as Xen's domain_pause_by_systemcontroller:
+ * each pause needs its own unpause; the count is capped at
+ * DOMAIN_CONTROLLER_PAUSE_MAX (-EOVERFLOW beyond, so a toolstack cannot
+ * overflow pause_count) and an unpause with none outstanding is -EINVAL.
+ * The count and the pause it stands for change together under domain_lock,
+ * so a racing unpause never drops a pause not yet taken.
  */
 int domain_pause_by_controller(struct domain *d)
 {
-	bool was;
-
 	spin_lock(&d->domain_lock);
-	was = d->controller_paused;
-	d->controller_paused = true;
+	if (d->controller_pause_count >= DOMAIN_CONTROLLER_PAUSE_MAX) {
+		spin_unlock(&d->domain_lock);
+		return -EOVERFLOW;
+	}
+	d->controller_pause_count++;
+	domain_pause_locked(d);
 	spin_unlock(&d->domain_lock);
-	if (!was)
-		domain_pause(d);
+	domain_sleep_sync(d);
 	return 0;
 }
 
 int domain_unpause_by_controller(struct domain *d)
 {
-	bool was;
+	DECLARE_BITMAP(wake, MAX_VIRT_CPUS) = { 0 };
 
 	spin_lock(&d->domain_lock);
-	was = d->controller_paused;
-	d->controller_paused = false;
-	spin_unlock(&d->domain_lock);
-	if (!was)
+	if (d->controller_pause_count == 0) {
+		spin_unlock(&d->domain_lock);
 		return -EINVAL; /* as Xen: unpause without a pause outstanding */
-	domain_unpause(d);
+	}
+	d->controller_pause_count--;
+	domain_unpause_locked(d, wake);
+	spin_unlock(&d->domain_lock);
+	domain_wake(d, wake);
 	return 0;
 }
 

@@ -110,8 +110,8 @@ void domctl_getdomaininfo(struct domain *d, struct xen_domctl_getdomaininfo *inf
 		flags |= XEN_DOMINF_dying; /* as Xen: only once teardown has finished */
 	if (d->is_shut_down)
 		flags |= XEN_DOMINF_shutdown;
-	if (d->controller_paused)
-		flags |= XEN_DOMINF_paused;
+	if (d->controller_pause_count)
+		flags |= XEN_DOMINF_paused; /* as Xen: any domctl pause outstanding */
 	/* No reason yet reads as Xen's SHUTDOWN_CODE_INVALID (~0): all high bits set. */
 	reason = d->is_shutting_down ? d->shutdown_code : ~0u;
 	spin_unlock(&d->domain_lock);
@@ -398,7 +398,8 @@ static long domctl_on_domain(struct xen_domctl *op, struct domain *d, bool *copy
 		return ret;
 
 	case XEN_DOMCTL_settimeoffset:
-		WRITE_ONCE(d->time_offset_seconds, op->u.settimeoffset.time_offset_seconds);
+		/* As Xen: store the offset and republish the wallclock in shared_info. */
+		domain_set_time_offset(d, op->u.settimeoffset.time_offset_seconds);
 		return 0;
 
 	default:

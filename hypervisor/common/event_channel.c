@@ -4,7 +4,9 @@
  * A domain's ports live in a table of buckets (event_channel_priv.h); port
  * 0 is reserved. A port is free, unbound (waiting for one named domain to
  * bind to it), interdomain (connected to a port of another, or the same,
- * domain), a VIRQ or an IPI. Delivery of a pending port to the guest is the
+ * domain), a VIRQ, an IPI, or bound to a service in the hypervisor (the
+ * PV console backend: its send callback runs under the sender's event_lock,
+ * its closed callback after the close, with no event lock held). Delivery of a pending port to the guest is the
  * 2-level ABI in event_2l.c. The semantics and error codes follow Xen 4.17's
  * common/event_channel.c; where Tessera differs it says so here and in
  * docs/abi.md.
@@ -199,8 +201,10 @@ int evtchn_domain_init(struct domain *d, uint32_t max_port)
  */
 static int evtchn_close_port(struct domain *d1, uint32_t port1)
 {
+	const struct evtchn_xen_ops *xen_ops = NULL;
 	struct evtchn_domain *ed1, *ed2;
 	struct evtchn *chn1, *chn2;
+	void *xen_data = NULL;
 	struct domain *d2;
 	unsigned long flags;
 	uint32_t port2;
@@ -224,6 +228,12 @@ again:
 	case ECS_UNBOUND:
 	case ECS_IPI:
 	case ECS_PIRQ:
+		break;
+
+	case ECS_XEN:
+		/* The service hears of it once the port is free (below, unlocked). */
+		xen_ops = chn1->u.xen.ops;
+		xen_data = chn1->u.xen.data;
 		break;
 
 	case ECS_VIRQ:
@@ -274,6 +284,8 @@ again:
 	evtchn_free(d1, ed1, port1);
 out:
 	spin_unlock_irqrestore(&d1->event_lock, flags);
+	if (xen_ops != NULL && xen_ops->closed != NULL)
+		xen_ops->closed(d1, port1, xen_data);
 	return rc;
 }
 
@@ -331,6 +343,46 @@ int evtchn_alloc_unbound_port(struct domain *d, domid_t remote, uint32_t *port)
 	chn = evtchn_take(ed, (uint32_t)rc, ECS_UNBOUND, 0);
 	chn->u.unbound.remote_domid = remote;
 	*port = (uint32_t)rc;
+	rc = 0;
+out:
+	spin_unlock_irqrestore(&d->event_lock, flags);
+	return rc;
+}
+
+int evtchn_alloc_xen_port(struct domain *d, const struct evtchn_xen_ops *ops, void *data,
+			  uint32_t *port)
+{
+	unsigned long flags = spin_lock_irqsave(&d->event_lock);
+	struct evtchn_domain *ed = d->evtchn;
+	struct evtchn *chn;
+	int rc;
+
+	rc = ed ? evtchn_get_free_port(ed) : -EINVAL;
+	if (rc < 0)
+		goto out;
+	chn = evtchn_take(ed, (uint32_t)rc, ECS_XEN, 0);
+	chn->u.xen.ops = ops;
+	chn->u.xen.data = data;
+	*port = (uint32_t)rc;
+	rc = 0;
+out:
+	spin_unlock_irqrestore(&d->event_lock, flags);
+	return rc;
+}
+
+int evtchn_send_xen(struct domain *d, uint32_t port)
+{
+	unsigned long flags = spin_lock_irqsave(&d->event_lock);
+	struct evtchn_domain *ed = d->evtchn;
+	struct evtchn *chn;
+	int rc = -EINVAL;
+
+	if (!port_is_valid(ed, port))
+		goto out;
+	chn = evtchn_from_port(ed, port);
+	if (chn->state != ECS_XEN)
+		goto out;
+	evtchn_raise(d, chn, port);
 	rc = 0;
 out:
 	spin_unlock_irqrestore(&d->event_lock, flags);
@@ -516,6 +568,10 @@ int evtchn_send(struct domain *ld, uint32_t lport)
 	case ECS_IPI:
 		evtchn_raise(ld, lchn, lport);
 		break;
+	case ECS_XEN:
+		/* Under our lock: the port (and the service's data) cannot close meanwhile. */
+		lchn->u.xen.ops->send(ld, lport, lchn->u.xen.data);
+		break;
 	case ECS_UNBOUND:
 		break;
 	default:
@@ -563,6 +619,11 @@ static long evtchn_op_status(struct evtchn_status *s)
 		s->status = EVTCHNSTAT_unbound;
 		s->u.unbound.dom = chn->u.unbound.remote_domid;
 		break;
+	case ECS_XEN:
+		/* Waiting, as far as the guest can tell, for the hypervisor itself. */
+		s->status = EVTCHNSTAT_unbound;
+		s->u.unbound.dom = DOMID_XEN;
+		break;
 	case ECS_INTERDOMAIN:
 		s->status = EVTCHNSTAT_interdomain;
 		s->u.interdomain.dom = chn->u.interdomain.remote_dom->domain_id;
@@ -591,8 +652,8 @@ out_put:
 
 /*
  * EVTCHNOP_bind_vcpu: notify another vCPU. As Xen: allowed for unbound and
- * interdomain ports and global VIRQs; per-vCPU VIRQs and IPIs are tied to
- * their vCPU (-EINVAL). The pending state is not moved.
+ * interdomain ports (and hypervisor-bound ones) and global VIRQs; per-vCPU
+ * VIRQs and IPIs are tied to their vCPU (-EINVAL). The pending state is not moved.
  */
 static long evtchn_op_bind_vcpu(uint32_t port, uint32_t vcpu_id)
 {
@@ -622,6 +683,7 @@ static long evtchn_op_bind_vcpu(uint32_t port, uint32_t vcpu_id)
 		break;
 	case ECS_UNBOUND:
 	case ECS_INTERDOMAIN:
+	case ECS_XEN:
 		WRITE_ONCE(chn->notify_vcpu_id, (uint16_t)v->vcpu_id);
 		break;
 	default:
@@ -659,7 +721,7 @@ out:
 
 /*
  * Close every port of d (Xen's evtchn_reset, used for kexec and soft reset).
- * Only d itself, or a controller while d is paused by it (-EINVAL
+ * Only d itself, or a controller while d holds a domctl pause (-EINVAL
  * otherwise). Preemptible: -ERESTART continues at reset_next; a second
  * reset while one is under way is -EBUSY; -EAGAIN if ports were opened
  * meanwhile.
@@ -671,7 +733,7 @@ static long evtchn_reset(struct domain *d, bool resuming)
 	uint32_t i;
 	long rc = 0;
 
-	if (d != current->domain && !READ_ONCE(d->controller_paused))
+	if (d != current->domain && !READ_ONCE(d->controller_pause_count))
 		return -EINVAL;
 
 	flags = spin_lock_irqsave(&d->event_lock);

@@ -34,6 +34,7 @@ enum evtchn_state {
 	ECS_PIRQ,	 /* physical IRQ (not provided yet) */
 	ECS_VIRQ,	 /* a virtual IRQ of the hypervisor */
 	ECS_IPI,	 /* a vCPU-to-vCPU notification within the domain */
+	ECS_XEN,	 /* bound to a service in the hypervisor (evtchn_alloc_xen_port) */
 };
 
 struct evtchn {
@@ -49,6 +50,10 @@ struct evtchn {
 			uint32_t remote_port;
 		} interdomain;
 		uint32_t virq;
+		struct {
+			const struct evtchn_xen_ops *ops;
+			void *data;
+		} xen;
 	} u;
 };
 

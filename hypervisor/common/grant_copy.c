@@ -191,7 +191,7 @@ long gnttab_copy(XEN_GUEST_HANDLE(gnttab_copy_t) uop, unsigned int count, unsign
 		if (copy_from_guest_offset(&op, uop, i, 1))
 			return -EFAULT;
 		op.status = (int16_t)gnttab_copy_one(ld, &op);
-		if (raw_copy_to_guest(&uop.p[i].status, &op.status, sizeof(op.status)))
+		if (copy_field_to_guest_offset(uop, i, &op, status))
 			return -EFAULT;
 	}
 	*done = count;

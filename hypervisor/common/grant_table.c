@@ -899,7 +899,7 @@ static long gnttab_unmap_batch(struct domain *ld, XEN_GUEST_HANDLE(gnttab_unmap_
 		if (copy_from_guest_offset(&op, uop, i, 1))
 			return -EFAULT;
 		op.status = gnttab_unmap_one(ld, op.handle, op.host_addr, op.dev_bus_addr, 0);
-		if (raw_copy_to_guest(&uop.p[i].status, &op.status, sizeof(op.status)))
+		if (copy_field_to_guest_offset(uop, i, &op, status))
 			return -EFAULT;
 	}
 	return 0;
@@ -918,7 +918,7 @@ static long gnttab_unmap_and_replace_batch(struct domain *ld,
 		if (copy_from_guest_offset(&op, uop, i, 1))
 			return -EFAULT;
 		op.status = gnttab_unmap_one(ld, op.handle, op.host_addr, 0, op.new_addr);
-		if (raw_copy_to_guest(&uop.p[i].status, &op.status, sizeof(op.status)))
+		if (copy_field_to_guest_offset(uop, i, &op, status))
 			return -EFAULT;
 	}
 	return 0;
@@ -936,7 +936,7 @@ static long gnttab_swap_batch(struct domain *d, XEN_GUEST_HANDLE(gnttab_swap_gra
 		if (copy_from_guest_offset(&op, uop, i, 1))
 			return -EFAULT;
 		op.status = gnttab_swap_one(d, op.ref_a, op.ref_b);
-		if (raw_copy_to_guest(&uop.p[i].status, &op.status, sizeof(op.status)))
+		if (copy_field_to_guest_offset(uop, i, &op, status))
 			return -EFAULT;
 	}
 	return 0;

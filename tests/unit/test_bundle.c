@@ -326,27 +326,69 @@ UNIT_TEST(bundle, blob_bounds_are_checked_without_overflow)
 	free(b);
 }
 
-UNIT_TEST(bundle, blob_checksums_are_verified)
+/* Parse buf, which must be valid, and give the refusal of the domain named name ("" = none). */
+static const char *refusal_of(const uint8_t *buf, size_t len, const char *name)
+{
+	expect_valid(buf, len);
+	for (unsigned int i = 0; i < view.nr_domains; i++)
+		if (!strcmp(view.domains[i].name, name))
+			return view.domains[i].refused;
+	CU_FAIL("no such domain");
+	return "";
+}
+
+#define EXPECT_REFUSED(b, len, name, want)                                                         \
+	CU_ASSERT_PTR_NOT_NULL(strstr(refusal_of(b, len, name), want))
+#define EXPECT_ACCEPTED(b, len, name) CU_ASSERT_STRING_EQUAL(refusal_of(b, len, name), "")
+
+/* A blob checksum mismatch refuses the domains using the blob; the bundle and the rest stand. */
+UNIT_TEST(bundle, blob_checksums_refuse_only_their_domains)
 {
 	size_t len;
 	uint8_t *b = build_sample(0, &len);
+	char line[BUNDLE_LINE_LEN];
 
 	b[dom(b, 2)->kernel.offset + 299] ^= 1;
-	expect_reject(b, len, "domain 2 'guest': kernel checksum mismatch (stored");
+	EXPECT_REFUSED(b, len, "guest", "kernel checksum mismatch (stored");
+	EXPECT_ACCEPTED(b, len, "control");
+	EXPECT_ACCEPTED(b, len, "xenstore");
+	/* The listing says so (guest is the third domain in build order: line 3). */
+	CU_ASSERT_TRUE(bundle_listing_line(&view, 3, line, sizeof(line)));
+	CU_ASSERT_PTR_NOT_NULL(strstr(line, "guest: domid 5"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(line, ", REFUSED: kernel checksum mismatch (stored"));
 	b[dom(b, 2)->kernel.offset + 299] ^= 1;
+
 	b[dom(b, 2)->ramdisk.offset] ^= 0x80;
-	expect_reject(b, len, "domain 2 'guest': ramdisk checksum mismatch");
+	EXPECT_REFUSED(b, len, "guest", "ramdisk checksum mismatch");
+	EXPECT_ACCEPTED(b, len, "xenstore");
 	b[dom(b, 2)->ramdisk.offset] ^= 0x80;
+
+	/* xenstore's module. */
 	b[mod(b, 0)->blob.offset + 7] ^= 4;
-	expect_reject(b, len, "module 0 checksum mismatch");
+	EXPECT_REFUSED(b, len, "xenstore", "module 0 checksum mismatch");
+	EXPECT_ACCEPTED(b, len, "control");
+	EXPECT_ACCEPTED(b, len, "guest");
 	b[mod(b, 0)->blob.offset + 7] ^= 4;
-	/* The shared kernel: reported for the first domain that uses it. */
+
+	/* The kernel control and xenstore share: both refused, the guest not. */
 	b[dom(b, 0)->kernel.offset] ^= 4;
-	expect_reject(b, len, "domain 0 'control': kernel checksum mismatch");
+	EXPECT_REFUSED(b, len, "control", "kernel checksum mismatch");
+	EXPECT_REFUSED(b, len, "xenstore", "kernel checksum mismatch");
+	EXPECT_ACCEPTED(b, len, "guest");
 	b[dom(b, 0)->kernel.offset] ^= 4;
-	RESEALED(b, len, dom(b_, 0)->kernel.xxh3 ^= 1,
-		 "domain 0 'control': kernel checksum mismatch");
+
+	/* A wrong stored checksum in one descriptor: only that domain. */
+	uint8_t *c = malloc(len);
+	memcpy(c, b, len);
+	dom(c, 0)->kernel.xxh3 ^= 1;
+	bundle_seal(c, len);
+	EXPECT_REFUSED(c, len, "control", "kernel checksum mismatch");
+	EXPECT_ACCEPTED(c, len, "xenstore");
+	free(c);
+
 	expect_valid(b, len);
+	for (unsigned int i = 0; i < view.nr_domains; i++)
+		CU_ASSERT_STRING_EQUAL(view.domains[i].refused, "");
 	free(b);
 }
 

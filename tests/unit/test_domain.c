@@ -6,6 +6,7 @@
  * with fake_abi_teardown(), which kills what is left and checks that the
  * heap is back to its size at setup.
  */
+#include <string.h>
 #include <public/sched.h>
 #include <public/xen.h>
 #include <tessera/domain.h>
@@ -63,18 +64,24 @@ UNIT_TEST(domain, create_sets_up_vcpu0_shared_info_and_subsystems)
 	teardown();
 }
 
-UNIT_TEST(domain, shared_info_page_is_zeroed)
+UNIT_TEST(domain, shared_info_page_is_zeroed_but_for_the_time)
 {
+	static unsigned char page[4096];
+	struct shared_info *si = (struct shared_info *)page;
 	struct domain *d;
-	const unsigned char *p;
 	bool zero = true;
 
 	setup();
 	d = fake_domain_create(1, ROLE_GUEST, 1);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
-	p = (const unsigned char *)d->shared_info;
-	for (unsigned int i = 0; i < 4096; i++)
-		zero &= p[i] == 0;
+	/* Creation publishes the wallclock and vCPU 0's pvclock (even versions); nothing else. */
+	memcpy(page, d->shared_info, sizeof(page));
+	CU_ASSERT(si->wc_version > 0 && si->wc_version % 2 == 0);
+	CU_ASSERT(si->vcpu_info[0].time.version > 0 && si->vcpu_info[0].time.version % 2 == 0);
+	memset(&si->vcpu_info[0].time, 0, sizeof(si->vcpu_info[0].time));
+	si->wc_version = si->wc_sec = si->wc_nsec = si->wc_sec_hi = 0;
+	for (unsigned int i = 0; i < sizeof(page); i++)
+		zero &= page[i] == 0;
 	CU_ASSERT_TRUE(zero);
 	teardown();
 }
@@ -314,19 +321,71 @@ UNIT_TEST(domain, new_domain_is_paused_by_its_controller_until_unpaused)
 	d = fake_domain_create(1, ROLE_GUEST, 2);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
 	v = d->vcpu[0];
-	CU_ASSERT_TRUE(d->controller_paused);
+	CU_ASSERT_EQUAL(d->controller_pause_count, 1);
 	CU_ASSERT_TRUE(test_bit(VPF_paused, &v->pause_flags));
 	CU_ASSERT_EQUAL(domain_unpause_by_controller(d), 0);
+	CU_ASSERT_EQUAL(d->controller_pause_count, 0);
 	CU_ASSERT_FALSE(test_bit(VPF_paused, &v->pause_flags));
 	CU_ASSERT_EQUAL(v->pause_count, 0);
 	/* As Xen: an unpause with no pause outstanding. */
 	CU_ASSERT_EQUAL(domain_unpause_by_controller(d), -EINVAL);
-	/* One outstanding pause by the controller: the second is a no-op. */
+	CU_ASSERT_EQUAL(d->controller_pause_count, 0);
+	CU_ASSERT_EQUAL(d->pause_count, 0);
+	teardown();
+}
+
+UNIT_TEST(domain, controller_pauses_are_counted_and_each_needs_an_unpause)
+{
+	struct domain *d;
+	struct vcpu *v;
+
+	setup();
+	d = fake_domain_create(1, ROLE_GUEST, 2);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	v = d->vcpu[0];
+	CU_ASSERT_EQUAL(domain_unpause_by_controller(d), 0);
+	/* As Xen's domain_pause_by_systemcontroller: two pauses need two unpauses. */
 	CU_ASSERT_EQUAL(domain_pause_by_controller(d), 0);
 	CU_ASSERT_EQUAL(domain_pause_by_controller(d), 0);
-	CU_ASSERT_EQUAL(v->pause_count, 1);
+	CU_ASSERT_EQUAL(d->controller_pause_count, 2);
+	CU_ASSERT_EQUAL(v->pause_count, 2);
+	CU_ASSERT_EQUAL(domain_unpause_by_controller(d), 0);
+	CU_ASSERT_TRUE(test_bit(VPF_paused, &v->pause_flags));
 	CU_ASSERT_EQUAL(domain_unpause_by_controller(d), 0);
 	CU_ASSERT_FALSE(test_bit(VPF_paused, &v->pause_flags));
+	CU_ASSERT_EQUAL(domain_unpause_by_controller(d), -EINVAL);
+	/* A vCPU created while paused by the controller inherits the pause. */
+	CU_ASSERT_EQUAL(domain_pause_by_controller(d), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(vcpu_create(d, 1));
+	CU_ASSERT_TRUE(test_bit(VPF_paused, &d->vcpu[1]->pause_flags));
+	CU_ASSERT_EQUAL(domain_unpause_by_controller(d), 0);
+	CU_ASSERT_FALSE(test_bit(VPF_paused, &d->vcpu[1]->pause_flags));
+	CU_ASSERT_EQUAL(d->pause_count, 0);
+	teardown();
+}
+
+UNIT_TEST(domain, controller_pause_count_stops_at_255_with_eoverflow)
+{
+	struct domain *d;
+	unsigned int i;
+
+	setup();
+	d = fake_domain_create(1, ROLE_GUEST, 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	/* Born with one; 254 more reach Xen's limit of 255. */
+	for (i = 1; i < DOMAIN_CONTROLLER_PAUSE_MAX; i++)
+		CU_ASSERT_EQUAL(domain_pause_by_controller(d), 0);
+	CU_ASSERT_EQUAL(d->controller_pause_count, 255);
+	CU_ASSERT_EQUAL(domain_pause_by_controller(d), -EOVERFLOW);
+	/* The refused pause took nothing. */
+	CU_ASSERT_EQUAL(d->controller_pause_count, 255);
+	CU_ASSERT_EQUAL(d->pause_count, 255);
+	CU_ASSERT_EQUAL(d->vcpu[0]->pause_count, 255);
+	for (i = 0; i < DOMAIN_CONTROLLER_PAUSE_MAX; i++)
+		CU_ASSERT_EQUAL(domain_unpause_by_controller(d), 0);
+	CU_ASSERT_EQUAL(domain_unpause_by_controller(d), -EINVAL);
+	CU_ASSERT_EQUAL(d->pause_count, 0);
+	CU_ASSERT_FALSE(test_bit(VPF_paused, &d->vcpu[0]->pause_flags));
 	teardown();
 }
 

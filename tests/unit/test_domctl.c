@@ -13,6 +13,7 @@
 #include "fake_arch.h"
 #include "fake_ctl.h"
 #include "fake_guest.h"
+#include "fake_time.h"
 #include "unit.h"
 
 UNIT_SUITE(domctl);
@@ -341,7 +342,7 @@ UNIT_TEST(domctl, destroydomain_of_itself_is_einval)
 	teardown();
 }
 
-UNIT_TEST(domctl, pause_and_unpause_by_the_controller_are_counted_once)
+UNIT_TEST(domctl, pause_and_unpause_by_the_controller_are_counted)
 {
 	struct domain *d;
 
@@ -356,15 +357,23 @@ UNIT_TEST(domctl, pause_and_unpause_by_the_controller_are_counted_once)
 	CU_ASSERT_EQUAL(op->u.getdomaininfo.flags & XEN_DOMINF_paused, 0);
 	CU_ASSERT_EQUAL(domctl(XEN_DOMCTL_unpausedomain, 3), -EINVAL);
 	CU_ASSERT_EQUAL(d->pause_count, 0);
-	/* Pause twice: one controller pause outstanding (docs/abi.md). */
+	/* Pause twice: as Xen, two outstanding pauses need two unpauses. */
 	CU_ASSERT_EQUAL(domctl(XEN_DOMCTL_pausedomain, 3), 0);
 	CU_ASSERT_EQUAL(domctl(XEN_DOMCTL_pausedomain, 3), 0);
+	CU_ASSERT_EQUAL(d->pause_count, 2);
+	CU_ASSERT_EQUAL(getinfo(3), 0);
+	CU_ASSERT(op->u.getdomaininfo.flags & XEN_DOMINF_paused);
+	CU_ASSERT(d->vcpu[0]->pause_flags & (1UL << VPF_paused));
+	CU_ASSERT_EQUAL(domctl(XEN_DOMCTL_unpausedomain, 3), 0);
 	CU_ASSERT_EQUAL(d->pause_count, 1);
+	/* Still paused by the controller: getdomaininfo says so. */
 	CU_ASSERT_EQUAL(getinfo(3), 0);
 	CU_ASSERT(op->u.getdomaininfo.flags & XEN_DOMINF_paused);
 	CU_ASSERT(d->vcpu[0]->pause_flags & (1UL << VPF_paused));
 	CU_ASSERT_EQUAL(domctl(XEN_DOMCTL_unpausedomain, 3), 0);
 	CU_ASSERT_EQUAL(d->pause_count, 0);
+	CU_ASSERT_EQUAL(getinfo(3), 0);
+	CU_ASSERT_EQUAL(op->u.getdomaininfo.flags & XEN_DOMINF_paused, 0);
 	CU_ASSERT_EQUAL(d->vcpu[0]->pause_flags & (1UL << VPF_paused), 0);
 	CU_ASSERT_EQUAL(domctl(XEN_DOMCTL_unpausedomain, 3), -EINVAL);
 	/* The hypervisor's own pause is separate from the controller's. */
@@ -373,6 +382,15 @@ UNIT_TEST(domctl, pause_and_unpause_by_the_controller_are_counted_once)
 	CU_ASSERT_EQUAL(domctl(XEN_DOMCTL_unpausedomain, 3), 0);
 	CU_ASSERT_EQUAL(d->pause_count, 1);
 	domain_unpause(d);
+	/* As Xen: at most 255 outstanding; the 256th is -EOVERFLOW and takes nothing. */
+	for (int i = 0; i < 255; i++)
+		CU_ASSERT_EQUAL(domctl(XEN_DOMCTL_pausedomain, 3), 0);
+	CU_ASSERT_EQUAL(domctl(XEN_DOMCTL_pausedomain, 3), -EOVERFLOW);
+	CU_ASSERT_EQUAL(d->pause_count, 255);
+	for (int i = 0; i < 255; i++)
+		CU_ASSERT_EQUAL(domctl(XEN_DOMCTL_unpausedomain, 3), 0);
+	CU_ASSERT_EQUAL(domctl(XEN_DOMCTL_unpausedomain, 3), -EINVAL);
+	CU_ASSERT_EQUAL(d->pause_count, 0);
 	/* Pausing itself would wait for itself. */
 	CU_ASSERT_EQUAL(domctl(XEN_DOMCTL_pausedomain, 0), -EINVAL);
 	CU_ASSERT_EQUAL(domctl(XEN_DOMCTL_pausedomain, 44), -ESRCH);
@@ -590,19 +608,30 @@ UNIT_TEST(domctl, vcpucontext_round_trips_for_pvh_and_is_enosys_for_pv)
 	teardown();
 }
 
-UNIT_TEST(domctl, settimeoffset_stores_the_offset)
+UNIT_TEST(domctl, settimeoffset_stores_the_offset_and_republishes_the_wallclock)
 {
+	struct shared_info *s;
 	struct domain *d;
+	uint32_t v0;
 
 	setup();
+	fake_boot_wallclock_ns = 1700000000ULL * 1000000000ULL;
 	d = fake_domain_create(2, ROLE_GUEST, 1);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	s = d->shared_info;
+	CU_ASSERT_EQUAL(s->wc_sec, 1700000000U);
+	v0 = s->wc_version;
 	op->u.settimeoffset.time_offset_seconds = -3600;
 	CU_ASSERT_EQUAL(domctl(XEN_DOMCTL_settimeoffset, 2), 0);
 	CU_ASSERT_EQUAL(d->time_offset_seconds, -3600);
+	/* As Xen's domain_set_time_offset: the guest sees the new wallclock at once. */
+	CU_ASSERT_EQUAL(s->wc_sec, 1700000000U - 3600);
+	CU_ASSERT(s->wc_version > v0);
+	CU_ASSERT_EQUAL(s->wc_version % 2, 0);
 	op->u.settimeoffset.time_offset_seconds = INT64_MAX;
 	CU_ASSERT_EQUAL(domctl(XEN_DOMCTL_settimeoffset, 2), 0);
 	CU_ASSERT_EQUAL(d->time_offset_seconds, INT64_MAX);
+	fake_boot_wallclock_ns = 0;
 	teardown();
 }
 

@@ -895,6 +895,12 @@ UNIT_TEST(evtchn, reset_closes_every_port_and_peers_become_unbound)
 	CU_ASSERT_EQUAL(domain_pause_by_controller(a), 0);
 	CU_ASSERT_EQUAL(ev_reset(ctl, 1), 0);
 	CU_ASSERT_EQUAL(a->evtchn->nr_active, 0);
+	/* Controller pauses are counted: allowed while any one is outstanding. */
+	CU_ASSERT_EQUAL(domain_pause_by_controller(a), 0);
+	CU_ASSERT_EQUAL(domain_unpause_by_controller(a), 0);
+	CU_ASSERT_EQUAL(ev_reset(ctl, 1), 0);
+	CU_ASSERT_EQUAL(domain_unpause_by_controller(a), 0);
+	CU_ASSERT_EQUAL(ev_reset(ctl, 1), -EINVAL);
 	teardown();
 }
 

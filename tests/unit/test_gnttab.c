@@ -196,6 +196,14 @@ UNIT_TEST(gnttab, setup_table_grows_and_lists_frames)
 	s.frame_list.p = (xen_pfn_t *)8;
 	CU_ASSERT_EQUAL(op(GNTTABOP_setup_table, &s, sizeof(s), 1), 0);
 	CU_ASSERT_EQUAL(s.status, GNTST_bad_virt_addr);
+	/* A NULL list, and one that wraps past the top of the address space:
+	 * handle offsets are integer sums, never C pointer arithmetic (UBSan). */
+	s.frame_list.p = NULL;
+	CU_ASSERT_EQUAL(op(GNTTABOP_setup_table, &s, sizeof(s), 1), 0);
+	CU_ASSERT_EQUAL(s.status, GNTST_bad_virt_addr);
+	s.frame_list.p = (xen_pfn_t *)(UINTPTR_MAX - sizeof(xen_pfn_t) + 1);
+	CU_ASSERT_EQUAL(op(GNTTABOP_setup_table, &s, sizeof(s), 1), 0);
+	CU_ASSERT_EQUAL(s.status, GNTST_bad_virt_addr);
 	CU_ASSERT_EQUAL(op_n(GNTTABOP_setup_table, &s, sizeof(s), 1, 0), -EINVAL);
 	/* Another domain's table: permission denied for a guest. */
 	s.dom = 1;
@@ -1005,6 +1013,77 @@ UNIT_TEST(gnttab, fault_mid_batch_returns_efault_and_keeps_what_was_done)
 	CU_ASSERT_EQUAL(unmap(ms[0].handle, 0x800), GNTST_okay);
 	CU_ASSERT_EQUAL(unmap(ms[1].handle, 0x801), GNTST_okay);
 	CU_ASSERT_EQUAL(entry(a, 1)->flags, GTF_permit_access);
+	teardown();
+}
+
+/* As op_n, but the array starts misalign bytes past an aligned guest address. */
+static long op_misaligned(unsigned int cmd, void *arg, size_t size, unsigned int n,
+			  unsigned int misalign)
+{
+	struct domain *d = current->domain;
+	uint64_t gva = fake_guest_alloc(d, size * n + misalign, NULL) + misalign;
+	void *host = fake_guest_host(d, gva);
+	long rc;
+
+	memcpy(host, arg, size * n);
+	rc = fake_hypercall3(__HYPERVISOR_grant_table_op, cmd, gva, n);
+	memcpy(arg, host, size * n);
+	return rc;
+}
+
+/*
+ * A guest may pass a batch array at any address: per-entry statuses are
+ * written back by offset, never through a misaligned guest pointer (UBSan
+ * aborted here when status went through &uop.p[i].status).
+ */
+UNIT_TEST(gnttab, misaligned_batch_arrays_get_their_statuses)
+{
+	gnttab_map_grant_ref_t ms[3];
+	gnttab_unmap_grant_ref_t us[3];
+	gnttab_unmap_and_replace_t ur = {.host_addr = 0x900 * PG, .new_addr = 0, .handle = 999};
+	gnttab_copy_t cps[3];
+	gnttab_swap_grant_ref_t sw[2] = {{.ref_a = 5, .ref_b = 6}, {.ref_a = 5, .ref_b = 4096}};
+	unsigned int i;
+	mfn_t dst;
+
+	setup();
+	give_ram(a, 0x10, 0x5a);
+	dst = give_ram(c, 0x20, 0);
+	grant(a, 1, 2, 0x10, 0);
+	grant(c, 1, 2, 0x20, 0);
+	memset(ms, 0, sizeof(ms));
+	for (i = 0; i < 3; i++)
+		ms[i] = (gnttab_map_grant_ref_t){.host_addr = (0x800 + i) * PG,
+						 .flags = GNTMAP_host_map,
+						 .ref = i == 2 ? 700 : 1,
+						 .dom = 1};
+	CU_ASSERT_EQUAL(op_misaligned(GNTTABOP_map_grant_ref, ms, sizeof(ms[0]), 3, 1), 0);
+	CU_ASSERT_EQUAL(ms[0].status, GNTST_okay);
+	CU_ASSERT_EQUAL(ms[1].status, GNTST_okay);
+	CU_ASSERT_EQUAL(ms[2].status, GNTST_bad_gntref);
+	memset(us, 0, sizeof(us));
+	for (i = 0; i < 3; i++)
+		us[i] = (gnttab_unmap_grant_ref_t){.host_addr = (0x800 + i) * PG,
+						   .handle = i == 2 ? 999 : ms[i].handle};
+	CU_ASSERT_EQUAL(op_misaligned(GNTTABOP_unmap_grant_ref, us, sizeof(us[0]), 3, 3), 0);
+	CU_ASSERT_EQUAL(us[0].status, GNTST_okay);
+	CU_ASSERT_EQUAL(us[1].status, GNTST_okay);
+	CU_ASSERT_EQUAL(us[2].status, GNTST_bad_handle);
+	CU_ASSERT_EQUAL(entry(a, 1)->flags, GTF_permit_access);
+	CU_ASSERT_EQUAL(op_misaligned(GNTTABOP_unmap_and_replace, &ur, sizeof(ur), 1, 5), 0);
+	CU_ASSERT_NOT_EQUAL(ur.status, GNTST_okay);
+	for (i = 0; i < 3; i++)
+		cps[i] = copy_gref(1, 1, 0, 3, 1, (uint16_t)(i * 8), 4);
+	cps[2].dest.offset = 4094; /* crosses the page end */
+	CU_ASSERT_EQUAL(op_misaligned(GNTTABOP_copy, cps, sizeof(cps[0]), 3, 7), 0);
+	CU_ASSERT_EQUAL(cps[0].status, GNTST_okay);
+	CU_ASSERT_EQUAL(cps[1].status, GNTST_okay);
+	CU_ASSERT_EQUAL(cps[2].status, GNTST_bad_copy_arg);
+	CU_ASSERT_EQUAL(((unsigned char *)maddr_to_virt(mfn_x(dst) * PG))[8], 0x5a);
+	fake_set_current(a->vcpu[0]);
+	CU_ASSERT_EQUAL(op_misaligned(GNTTABOP_swap_grant_ref, sw, sizeof(sw[0]), 2, 2), 0);
+	CU_ASSERT_EQUAL(sw[0].status, GNTST_okay);
+	CU_ASSERT_EQUAL(sw[1].status, GNTST_bad_gntref);
 	teardown();
 }
 

@@ -102,6 +102,53 @@ UNIT_TEST(time, wallclock_is_boot_time_plus_the_domains_offset)
 	misc_teardown();
 }
 
+UNIT_TEST(time, new_domain_finds_its_wallclock_published)
+{
+	struct shared_info *s;
+	struct domain *d;
+
+	misc_setup();
+	fake_boot_wallclock_ns = 1700000000ULL * 1000000000ULL + 5;
+	/* No update_domain_wallclock_time() here: domain_create publishes it. */
+	d = misc_domain(1, ROLE_GUEST, 1);
+	s = d->shared_info;
+	CU_ASSERT(s->wc_version > 0);
+	CU_ASSERT_EQUAL(s->wc_version % 2, 0);
+	CU_ASSERT_EQUAL(s->wc_sec, 1700000000U);
+	CU_ASSERT_EQUAL(s->wc_nsec, 5);
+	CU_ASSERT_EQUAL(s->wc_sec_hi, 0);
+	misc_teardown();
+}
+
+UNIT_TEST(time, every_new_vcpu_starts_with_a_valid_pvclock)
+{
+	struct vcpu_time_info *t;
+	struct domain *d;
+	struct vcpu *v;
+
+	misc_setup();
+	fake_tsc = 4242;
+	fake_now = SECONDS(7);
+	d = fake_domain_create(1, ROLE_GUEST, 40);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	/* vCPU 0 from domain_create, 1 and 31 added later: Linux reads mul at boot. */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(vcpu_create(d, 1));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(vcpu_create(d, 31));
+	for (unsigned int id = 0; id < 32; id += (id ? 30 : 1)) {
+		v = d->vcpu[id];
+		t = &v->vcpu_info->time;
+		CU_ASSERT_PTR_EQUAL(v->vcpu_info, &d->shared_info->vcpu_info[id]);
+		CU_ASSERT(t->version > 0);
+		CU_ASSERT_EQUAL(t->version % 2, 0);
+		CU_ASSERT_EQUAL(t->tsc_to_system_mul, 1U << 31);
+		CU_ASSERT_EQUAL(t->tsc_timestamp, 4242);
+		CU_ASSERT_EQUAL(t->system_time, (uint64_t)SECONDS(7));
+	}
+	/* Beyond the legacy slots: no shared slot to fill, and creation still works. */
+	CU_ASSERT_PTR_NOT_NULL(vcpu_create(d, 35));
+	misc_teardown();
+}
+
 UNIT_TEST(time, set_timer_op_arms_stops_and_delivers_virq_timer)
 {
 	struct domain *d;

@@ -1,19 +1,21 @@
 /*
- * arch_context_switch(): hand this CPU from one vCPU to another. Only idle
- * vCPUs exist so far, and they all run on the hypervisor stack they were
- * entered on, so a switch is just the change of cpu_info->curr. Saving and
- * loading guest state (and not returning, when entering a guest) comes with
- * guest vCPUs.
+ * arch_context_switch(): hand this CPU from one vCPU to another. Every vCPU
+ * runs on the hypervisor stack of the CPU it is on: a guest vCPU's state
+ * lives in its VMCB, svm_gprs and FPU image, all saved by the time the run
+ * loop (hvm_funcs->run, from idle_loop) returned to schedule(). So a switch
+ * is the change of cpu_info->curr; idle_loop then enters next's guest.
+ * Each side's runstate area (VCPUOP_register_runstate_memory_area) is
+ * refreshed for the guest to read.
  */
 #include <asm/percpu.h>
 #include <tessera/arch.h>
 #include <tessera/domain.h>
-#include <tessera/panic.h>
 
 void arch_context_switch(struct vcpu *prev, struct vcpu *next)
 {
-	if (!is_idle_vcpu(next))
-		panic("context switch to d%uv%u: no guest mode yet", next->domain->domain_id,
-		      next->vcpu_id);
 	get_cpu_info()->curr = next;
+	if (!is_idle_vcpu(prev) && prev->runstate_guest)
+		vcpu_update_runstate_area(prev);
+	if (!is_idle_vcpu(next) && next->runstate_guest)
+		vcpu_update_runstate_area(next);
 }

@@ -1,43 +1,166 @@
 /*
- * x86 hooks of the ABI core: guest copies, the hardware p2m, vCPU kicks.
- * No guest mode exists yet (SVM/PVH is the next issue), so these are the
- * honest minimum: nothing can be copied, there is no NPT to mirror into,
- * and a vCPU is never in guest mode when it is kicked.
+ * Guest memory access for hypercall arguments (tessera/guest_access.h):
+ * a guest virtual address of a PVH/HVM vCPU is translated by walking the
+ * guest's own page tables (CR3, each table frame found through the p2m),
+ * then the resulting guest frame through the p2m, and the target frame is
+ * accessed through the direct map. Supported: paging off (gva = gpa,
+ * 32-bit) and long-mode 4-level paging with 1 GiB / 2 MiB pages; legacy
+ * 32-bit and PAE paging are refused (-EFAULT: Linux PVH runs in long mode
+ * when it makes hypercalls). Permissions are those of a supervisor access:
+ * present, and writable for writes when CR0.WP is set.
  *
- * Locking: none.
+ * Frames are pinned with a page reference for the access, so a concurrent
+ * decrease_reservation by another vCPU cannot free one under us.
+ *
+ * Locking: none of its own; p2m_lookup takes the p2m lock.
  */
+#include <asm/page.h>
+#include <asm/svm.h>
+#include <tessera/errno.h>
 #include <tessera/event.h>
 #include <tessera/guest_access.h>
+#include <tessera/mm.h>
 #include <tessera/p2m.h>
+#include <tessera/page_info.h>
 #include <tessera/sched.h>
+#include <tessera/string.h>
+
+#define X86_CR0_WP (1UL << 16)
+#define X86_CR0_PG (1UL << 31)
+#define X86_CR4_PAE (1UL << 5)
+#define GPTE_P (1UL << 0)
+#define GPTE_RW (1UL << 1)
+#define GPTE_PS (1UL << 7)
+#define GPTE_ADDR 0x000ffffffffff000UL
 
 /*
- * No vCPU has guest page tables or a p2m walk yet: every copy fails whole
- * (callers return -EFAULT). The PVH issue implements the guest page walk
- * (guest page tables, then the p2m) here.
+ * Take a reference on the frame behind gfn if the guest may access it this
+ * way; its page, or NULL. RAM, grant and foreign maps and the hypervisor's
+ * special pages (shared_info, grant frames) qualify; MMIO does not.
  */
+static struct page_info *ga_get_gfn(struct domain *d, uint64_t gfn, bool write, bool *ref)
+{
+	enum p2m_type t;
+	mfn_t mfn = p2m_lookup(d, _gfn(gfn), &t);
+	struct page_info *pg;
+
+	if (mfn_x(mfn) == INVALID_MFN_RAW || !mfn_valid(mfn))
+		return NULL;
+	switch (t) {
+	case p2m_ram_rw:
+	case p2m_grant_map_rw:
+	case p2m_map_foreign:
+	case p2m_special:
+		break;
+	case p2m_ram_ro:
+	case p2m_grant_map_ro:
+		if (write)
+			return NULL;
+		break;
+	default:
+		return NULL;
+	}
+	pg = mfn_to_page(mfn);
+	*ref = t != p2m_special;
+	if (!*ref)
+		return pg; /* hypervisor pages live as long as the domain (no references) */
+	if (!pg->owner || !get_page(pg, pg->owner))
+		return NULL;
+	return pg;
+}
+
+static void ga_put(struct page_info *pg, bool ref)
+{
+	if (ref)
+		put_page(pg);
+}
+
+/* Read entry idx of the guest page table at gfn; false if it is not accessible RAM. */
+static bool ga_read_pte(struct domain *d, uint64_t gfn, unsigned int idx, uint64_t *pte)
+{
+	bool ref;
+	struct page_info *pg = ga_get_gfn(d, gfn, false, &ref);
+
+	if (!pg)
+		return false;
+	*pte = READ_ONCE(((const uint64_t *)page_to_virt(pg))[idx]);
+	ga_put(pg, ref);
+	return true;
+}
+
+/* Translate gva for v: the gpa, or ~0 on a fault. */
+static uint64_t ga_translate(struct vcpu *v, uint64_t gva, bool write)
+{
+	const struct vmcb *vmcb = svm_v(v)->vmcb;
+	uint64_t table, pte = 0;
+
+	if (!(vmcb->cr0 & X86_CR0_PG))
+		return gva >> 32 ? ~0UL : gva;
+	if (!(vmcb->efer & EFER_LMA) || !(vmcb->cr4 & X86_CR4_PAE))
+		return ~0UL; /* legacy or PAE paging: not supported for hypercall arguments */
+	/* Canonical addresses only (48-bit: LA57 is hidden from guests). */
+	if ((uint64_t)((int64_t)(gva << 16) >> 16) != gva)
+		return ~0UL;
+	table = vmcb->cr3 & GPTE_ADDR;
+	for (unsigned int level = 4; level >= 1; level--) {
+		unsigned int idx = (gva >> (12 + 9 * (level - 1))) & 511;
+
+		if (!ga_read_pte(v->domain, table >> PAGE_SHIFT, idx, &pte))
+			return ~0UL;
+		if (!(pte & GPTE_P))
+			return ~0UL;
+		if (write && !(pte & GPTE_RW) && (vmcb->cr0 & X86_CR0_WP))
+			return ~0UL;
+		if ((level == 3 || level == 2) && (pte & GPTE_PS)) {
+			uint64_t size = 1UL << (12 + 9 * (level - 1));
+
+			return ((pte & GPTE_ADDR) & ~(size - 1)) | (gva & (size - 1));
+		}
+		table = pte & GPTE_ADDR;
+	}
+	return (pte & GPTE_ADDR) | (gva & (PAGE_SIZE - 1));
+}
+
+/* Copy between buf and v's gva, page by page; the bytes not copied. */
+static unsigned long ga_copy(struct vcpu *v, uint64_t gva, void *buf, unsigned long len, bool write)
+{
+	uint8_t *b = buf;
+
+	if (!v || !v->arch)
+		return len; /* no guest address space (PV comes later) */
+	while (len) {
+		unsigned long chunk = PAGE_SIZE - (gva & (PAGE_SIZE - 1));
+		uint64_t gpa = ga_translate(v, gva, write);
+		struct page_info *pg;
+		bool ref;
+		uint8_t *p;
+
+		if (chunk > len)
+			chunk = len;
+		if (gpa == ~0UL)
+			break;
+		pg = ga_get_gfn(v->domain, gpa >> PAGE_SHIFT, write, &ref);
+		if (!pg)
+			break;
+		p = (uint8_t *)page_to_virt(pg) + (gpa & (PAGE_SIZE - 1));
+		if (write)
+			memcpy(p, b, chunk);
+		else
+			memcpy(b, p, chunk);
+		ga_put(pg, ref);
+		b += chunk;
+		gva += chunk;
+		len -= chunk;
+	}
+	return len;
+}
+
 unsigned long arch_copy_from_guest(struct vcpu *v, void *to, uint64_t gva, unsigned long len)
 {
-	return len;
+	return ga_copy(v, gva, to, len, false);
 }
 
 unsigned long arch_copy_to_guest(struct vcpu *v, uint64_t gva, const void *from, unsigned long len)
 {
-	return len;
-}
-
-/* Nothing to mirror: NPT comes with SVM, which will reflect each entry here. */
-int arch_p2m_update(struct domain *d, gfn_t gfn, mfn_t mfn, enum p2m_type t)
-{
-	return 0;
-}
-
-/*
- * A vCPU cannot be running guest code yet, so there is nobody to interrupt:
- * waking it if it blocked is all a kick means (as Xen's vcpu_kick, minus the
- * IPI to a CPU in guest mode, which comes with SVM).
- */
-void arch_vcpu_kick(struct vcpu *v)
-{
-	vcpu_unblock(v);
+	return ga_copy(v, gva, (void *)from, len, true);
 }

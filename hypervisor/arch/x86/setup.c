@@ -4,7 +4,9 @@
  * be reported), then traps, memory, time, the other CPUs, the scheduler, and
  * finally the boot bundle.
  */
+#include <asm/hvm.h>
 #include <asm/percpu.h>
+#include <asm/pvh_build.h>
 #include <asm/serial.h>
 #include <asm/setup.h>
 #include <asm/smp.h>
@@ -14,6 +16,7 @@
 #include <tessera/bootbundle.h>
 #include <tessera/bootinfo.h>
 #include <tessera/console.h>
+#include <tessera/console_backend.h>
 #include <tessera/errno.h>
 #include <tessera/mm.h>
 #include <tessera/panic.h>
@@ -114,9 +117,12 @@ void start_hypervisor(uint32_t magic, uint32_t info_pa)
 	softirq_init();
 	timer_subsys_init();
 	sched_init();
+	hvm_init(); /* before the APs, which enable it in hvm_cpu_up() */
 	smp_boot_cpus();
+	console_backend_init(boot_info.cmdline);
 
 	bootbundle_load_from(&boot_info);
+	build_boot_domains(bootbundle_get());
 
 	selftests_run(boot_info.cmdline);
 

@@ -9,6 +9,7 @@
  * it is taken with spin_trylock in a loop that keeps serving requests aimed
  * at the waiting CPU. Nothing else is taken while it is held.
  */
+#include <asm/hvm.h>
 #include <asm/acpi.h>
 #include <asm/apic.h>
 #include <asm/boot.h>
@@ -83,6 +84,7 @@ void ap_start_c(void)
 	if (apic_current_id() != apic_id)
 		pr_warn("CPU%u: MADT said APIC ID %u, the APIC says %u", cpu, apic_id, apic_current_id());
 	time_init_ap();
+	hvm_cpu_up();
 
 	__atomic_store_n(&cpu_infos[cpu].online, true, __ATOMIC_RELEASE);
 	__atomic_fetch_add(&nr_cpus_online, 1, __ATOMIC_RELEASE);

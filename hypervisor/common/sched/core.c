@@ -192,7 +192,12 @@ void idle_loop(void)
 		do_softirq();
 		/* Check and halt with interrupts off, so a softirq raised in between wakes us. */
 		local_irq_disable();
-		if (!softirq_pending(cpu))
+		if (softirq_pending(cpu))
+			continue;
+		/* A guest vCPU runs until a softirq (schedule, timers) needs this CPU. */
+		if (!is_idle_vcpu(current))
+			arch_vcpu_run(current);
+		else
 			safe_halt();
 	}
 }

@@ -29,6 +29,7 @@ void arch_timer_set_deadline(s_time_t deadline);
 /* Make CPU cpu run its pending softirqs soon (an IPI; a no-op for the calling CPU). */
 void arch_send_softirq_ipi(unsigned int cpu);
 
+struct domain;
 struct vcpu;
 /* Make next this CPU's running vCPU in place of prev (cpu_info->curr = next); called by
  * schedule() with interrupts off and no lock held. Returns when next is the idle vCPU. */
@@ -55,5 +56,18 @@ struct vcpu_guest_context;
 int arch_vcpu_set_context(struct vcpu *v, const struct vcpu_guest_context *c);
 /* domctl getvcpucontext for a PVH/HVM vCPU (paused, initialised): fill c (zeroed). 0 or -errno. */
 int arch_vcpu_get_context(struct vcpu *v, struct vcpu_guest_context *c);
+
+/*
+ * Domain and vCPU arch state, called by common/domain.c: for PVH/HVM domains
+ * x86 sets up the nested page table and the VMCB (asm/hvm.h). 0 or -errno;
+ * destroy undoes create and tolerates a partial create.
+ */
+int arch_domain_create(struct domain *d);
+void arch_domain_destroy(struct domain *d);
+int arch_vcpu_create(struct vcpu *v);
+void arch_vcpu_destroy(struct vcpu *v);
+/* Run v (current, not idle) in guest mode from idle_loop, interrupts off, until a softirq is
+ * pending or v cannot run; returns with interrupts off and v's state saved (x86: hvm_funcs->run). */
+void arch_vcpu_run(struct vcpu *v);
 
 #endif

@@ -12,6 +12,9 @@
 #include <stdint.h>
 #include <tessera/bundle_format.h>
 
+/* Room for a domain's refusal reason ("module 12 checksum mismatch (stored ..., computed ...)"). */
+#define BUNDLE_REFUSED_LEN 96
+
 /* One validated domain. Pointers point into the bundle. */
 struct bundle_dom {
 	unsigned int index; /* position in the bundle's domain table */
@@ -28,6 +31,9 @@ struct bundle_dom {
 	const char *cmdline;
 	const struct bundle_module *modules; /* nr_modules entries of the module table */
 	unsigned int nr_modules;
+	/* Empty, or why the builder must refuse this domain: one of its blobs (kernel, ramdisk,
+	 * modules) fails its checksum. The rest of the bundle stays usable. */
+	char refused[BUNDLE_REFUSED_LEN];
 };
 
 struct bundle_view {
@@ -48,7 +54,9 @@ struct bundle_view {
 /*
  * Validates the len bytes at buf (8-byte aligned) as a bundle and fills out.
  * Returns 0, or -EINVAL with why (whylen bytes, may be NULL) saying exactly
- * what is wrong; out is then zeroed.
+ * what is wrong; out is then zeroed. A blob whose checksum does not match
+ * does not fail the bundle: each domain using it gets a refused reason
+ * (the issue's rule: that domain is refused, the rest boot).
  */
 int bundle_parse(const void *buf, size_t len, struct bundle_view *out, char *why, size_t whylen);
 

@@ -64,6 +64,13 @@ void console_puts_raw(const char *s, size_t len);
  */
 #define CONSOLE_GUEST_RATE 8192
 #define CONSOLE_GUEST_BURST 16384
+struct domain;
+/*
+ * Of want bytes of d's output (a write of total bytes), how many d's bucket
+ * lets through now; the caller drops the rest. Logs when dropping starts and
+ * how much was dropped when it ends. Takes d->console.lock.
+ */
+uint32_t console_guest_allow(struct domain *d, uint32_t want, unsigned int total);
 /* Serial input for the control domain's CONSOLEIO_read: the console driver hands received
  * bytes here (a full ring drops them), which raises VIRQ_CONSOLE. */
 void console_rx_put(const char *s, size_t len);

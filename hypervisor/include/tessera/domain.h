@@ -138,7 +138,7 @@ struct domain {
 	struct domain *next_in_list;   /* the domain list, sorted by domid */
 
 	int pause_count;               /* domain_pause nesting */
-	bool controller_paused;        /* paused by the control domain (domctl pause), counted once */
+	unsigned int controller_pause_count; /* outstanding domctl pauses (each also in pause_count) */
 	bool is_shutting_down;         /* SCHEDOP_shutdown received */
 	bool is_shut_down;             /* every vCPU has stopped after a shutdown */
 	uint8_t shutdown_code;         /* SHUTDOWN_* reason, valid when is_shutting_down */
@@ -216,7 +216,12 @@ void domain_crash(struct domain *d, const char *why);
 /* Counted pause/unpause of every vCPU (also for the hypervisor's own use). */
 void domain_pause(struct domain *d);
 void domain_unpause(struct domain *d);
-/* domctl pause/unpause: at most one outstanding, -EINVAL on a second unpause. */
+/*
+ * domctl pause/unpause, counted as Xen's domain_(un)pause_by_systemcontroller:
+ * -EOVERFLOW past DOMAIN_CONTROLLER_PAUSE_MAX outstanding pauses, -EINVAL
+ * on an unpause with none outstanding. A new domain starts with one.
+ */
+#define DOMAIN_CONTROLLER_PAUSE_MAX 255
 int domain_pause_by_controller(struct domain *d);
 int domain_unpause_by_controller(struct domain *d);
 /* Create vCPU id of d (down until brought up); NULL on failure. */

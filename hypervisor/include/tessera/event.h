@@ -24,6 +24,27 @@ int evtchn_send(struct domain *d, uint32_t port);
 bool evtchn_port_is_pending(struct domain *d, uint32_t port);
 /* Does d have a table entry for port (SCHEDOP_poll's -EINVAL check, as Xen's port_is_valid)? */
 bool evtchn_port_is_valid(struct domain *d, uint32_t port);
+/*
+ * Hypervisor-bound ports: the other end is a service inside the hypervisor
+ * (the PV console backend, common/console_backend.c). The guest sends on the
+ * port as on any other; the hypervisor raises it with evtchn_send_xen.
+ * ops->send(d, port, data) runs for each guest send with d->event_lock
+ * held and interrupts off: it must be short, take no lock that is ever held
+ * around d->event_lock, and not send events (defer work to a softirq).
+ * ops->closed(d, port, data) runs once, when the port is closed (the guest's
+ * EVTCHNOP_close or reset, or d's destruction), after the port is free and
+ * with no event lock held: the service releases data there. EVTCHNOP_status
+ * shows such a port as unbound to DOMID_XEN; no domain can bind it.
+ */
+struct evtchn_xen_ops {
+	void (*send)(struct domain *d, uint32_t port, void *data);
+	void (*closed)(struct domain *d, uint32_t port, void *data);
+};
+/* A new hypervisor-bound port of d (notifying vCPU 0): 0, -EINVAL (d dying), -ENOSPC, -ENOMEM. */
+int evtchn_alloc_xen_port(struct domain *d, const struct evtchn_xen_ops *ops, void *data,
+			  uint32_t *port);
+/* Raise d's hypervisor-bound port for the guest: 0, or -EINVAL if port is not one (any more). */
+int evtchn_send_xen(struct domain *d, uint32_t port);
 /* Mark upcall pending in v's vcpu_info and kick it. */
 void vcpu_mark_events_pending(struct vcpu *v);
 

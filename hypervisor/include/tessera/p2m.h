@@ -43,6 +43,19 @@ mfn_t p2m_lookup(struct domain *d, gfn_t gfn, enum p2m_type *t);
 /* The highest gfn ever mapped (XENMEM_maximum_gpfn), 0 if none. */
 uint64_t p2m_max_mapped_gfn(struct domain *d);
 
+/*
+ * The hypervisor's own access to a domain's guest-physical memory
+ * (common/guest_phys.c): through the p2m and the direct map, page by page,
+ * each page held by a reference for the copy. Only the domain's own RAM:
+ * writes need p2m_ram_rw, reads p2m_ram_rw or p2m_ram_ro; any other entry,
+ * or none, is -EFAULT (the bytes before the bad page are done). For the
+ * domain builder now, and for guest copies once guest addresses are
+ * translated to guest-physical ones.
+ */
+int copy_to_guest_phys(struct domain *d, paddr_t gpa, const void *src, size_t len);
+int copy_from_guest_phys(struct domain *d, void *dst, paddr_t gpa, size_t len);
+int clear_guest_phys(struct domain *d, paddr_t gpa, size_t len);
+
 /* Arch hook: reflect one entry change into the hardware p2m (NPT); 0 or -errno. */
 int arch_p2m_update(struct domain *d, gfn_t gfn, mfn_t mfn, enum p2m_type t);
 

@@ -1,0 +1,56 @@
+/*
+ * x86 state of domains and vCPUs (tessera/arch.h): PVH and HVM domains get
+ * their nested page table and VMCBs from the HVM layer (asm/hvm.h); PV
+ * domains need nothing here yet.
+ *
+ * Locking: called by common/domain.c on a domain or vCPU nobody else can
+ * reach yet (create) or any more (destroy).
+ */
+#include <asm/hvm.h>
+#include <tessera/arch.h>
+#include <tessera/console.h>
+#include <tessera/errno.h>
+
+static bool arch_domain_is_hvm(const struct domain *d)
+{
+	return d->mode == GUEST_MODE_PVH || d->mode == GUEST_MODE_HVM;
+}
+
+int arch_domain_create(struct domain *d)
+{
+	if (!arch_domain_is_hvm(d))
+		return 0;
+	if (!hvm_enabled()) {
+		pr_err("d%u: PVH/HVM domain refused: no SVM with nested paging on this machine",
+		       d->domain_id);
+		return -EOPNOTSUPP;
+	}
+	return hvm_funcs->domain_init(d);
+}
+
+void arch_domain_destroy(struct domain *d)
+{
+	if (d->arch && hvm_funcs)
+		hvm_funcs->domain_destroy(d);
+}
+
+int arch_vcpu_create(struct vcpu *v)
+{
+	if (!v->domain->arch)
+		return 0;
+	return hvm_funcs->vcpu_init(v);
+}
+
+void arch_vcpu_destroy(struct vcpu *v)
+{
+	if (v->arch && hvm_funcs)
+		hvm_funcs->vcpu_destroy(v);
+}
+
+void arch_vcpu_run(struct vcpu *v)
+{
+	if (v->arch)
+		hvm_funcs->run(v);
+	else
+		domain_crash(v->domain, "no guest mode for this domain type yet (PV comes later)");
+}

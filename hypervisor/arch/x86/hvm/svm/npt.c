@@ -1,0 +1,179 @@
+/*
+ * The nested page table (NPT) of a PVH/HVM domain: the hardware copy of
+ * its p2m (common/p2m.c is the authority; every change reaches here through
+ * arch_p2m_update). The format is the long-mode 4-level page table; NPT
+ * walks count as user accesses, so every entry carries U (AMD APM vol. 2
+ * 15.25.5). Leaves are 4 KiB, matching the p2m's granularity.
+ *
+ * TLB: guest translations are tagged by ASID and cache NPT permissions.
+ * Adding a mapping needs no flush (not-present entries are never cached);
+ * any other change bumps the domain's npt_gen, which makes each vCPU take a
+ * fresh ASID on its next VMRUN (svm.c), and pulls any vCPU now in guest
+ * mode out with an IPI, waiting until it has left, so that no CPU can use
+ * the old translation once this returns (the frame may be freed next).
+ *
+ * Locking: updates are serialised by the caller's p2m lock (irqsave);
+ * table pages are xenheap pages owned by the domain's svm_domain.
+ */
+#include <asm/apic.h>
+#include <asm/irq_vectors.h>
+#include <asm/page.h>
+#include <asm/percpu.h>
+#include <asm/svm.h>
+#include <asm/system.h>
+#include <tessera/errno.h>
+#include <tessera/mm.h>
+#include <tessera/p2m.h>
+#include <tessera/page_info.h>
+#include <tessera/string.h>
+
+#define NPT_P (1UL << 0)
+#define NPT_RW (1UL << 1)
+#define NPT_US (1UL << 2)
+#define NPT_PWT (1UL << 3)
+#define NPT_PCD (1UL << 4)
+#define NPT_TABLE (NPT_P | NPT_RW | NPT_US)
+
+static uint64_t *npt_table(paddr_t pa)
+{
+	return maddr_to_virt(pa);
+}
+
+static paddr_t npt_alloc_table(struct svm_domain *sd)
+{
+	void *p = alloc_xenheap_pages(0);
+
+	if (!p)
+		return 0;
+	memset(p, 0, PAGE_SIZE);
+	sd->npt_pages++;
+	return virt_to_maddr(p);
+}
+
+int svm_npt_init(struct domain *d)
+{
+	struct svm_domain *sd = svm_d(d);
+
+	sd->npt_root = npt_alloc_table(sd);
+	return sd->npt_root ? 0 : -ENOMEM;
+}
+
+static void npt_free_level(struct svm_domain *sd, paddr_t table, unsigned int level)
+{
+	uint64_t *t = npt_table(table);
+
+	if (level > 1)
+		for (unsigned int i = 0; i < PT_ENTRIES; i++)
+			if (t[i] & NPT_P)
+				npt_free_level(sd, t[i] & PTE_ADDR_MASK, level - 1);
+	free_xenheap_pages(t, 0);
+	sd->npt_pages--;
+}
+
+void svm_npt_destroy(struct domain *d)
+{
+	struct svm_domain *sd = svm_d(d);
+
+	if (sd->npt_root)
+		npt_free_level(sd, sd->npt_root, 4);
+	sd->npt_root = 0;
+}
+
+/* The leaf slot for gfn, allocating tables on the way if alloc; NULL if absent / no memory. */
+static uint64_t *npt_walk(struct svm_domain *sd, uint64_t gfn, bool alloc)
+{
+	paddr_t table = sd->npt_root;
+	uint64_t gpa = gfn << PAGE_SHIFT;
+
+	for (unsigned int level = 4; level > 1; level--) {
+		uint64_t *e = &npt_table(table)[pt_index(gpa, level)];
+
+		if (!(*e & NPT_P)) {
+			paddr_t n;
+
+			if (!alloc)
+				return NULL;
+			n = npt_alloc_table(sd);
+			if (!n)
+				return NULL;
+			WRITE_ONCE(*e, n | NPT_TABLE);
+		}
+		table = *e & PTE_ADDR_MASK;
+	}
+	return &npt_table(table)[pt_index(gpa, 1)];
+}
+
+/* The NPT leaf for a p2m type: which accesses the guest may make (0 = none). */
+static uint64_t npt_flags(int t)
+{
+	switch (t) {
+	case p2m_ram_rw:
+	case p2m_grant_map_rw:
+	case p2m_map_foreign:
+	case p2m_special:
+		return NPT_P | NPT_US | NPT_RW;
+	case p2m_ram_ro:
+	case p2m_grant_map_ro:
+		return NPT_P | NPT_US;
+	case p2m_mmio_direct:
+		return NPT_P | NPT_US | NPT_RW | NPT_PCD | NPT_PWT;
+	default:
+		return 0;
+	}
+}
+
+/* Make sure no CPU holds a translation from before the caller's NPT change. */
+static void npt_flush(struct domain *d)
+{
+	struct svm_domain *sd = svm_d(d);
+	unsigned int self = smp_processor_id();
+
+	__atomic_add_fetch(&sd->npt_gen, 1, __ATOMIC_SEQ_CST);
+	for (unsigned int i = 0; i < d->max_vcpus; i++) {
+		struct vcpu *v = READ_ONCE(d->vcpu[i]);
+		struct svm_vcpu *sv = v ? svm_v(v) : NULL;
+		unsigned long n;
+		unsigned int cpu;
+
+		if (!sv || !sv->in_guest)
+			continue;
+		n = sv->nr_exits;
+		cpu = READ_ONCE(v->processor);
+		if (cpu != self)
+			send_IPI(cpu, EVENT_CHECK_VECTOR);
+		/* It checked npt_gen before VMRUN with GIF clear: the IPI forces it out. */
+		while (sv->in_guest && sv->nr_exits == n)
+			cpu_relax();
+	}
+}
+
+int svm_npt_update(struct domain *d, gfn_t gfn, mfn_t mfn, int p2m_type)
+{
+	struct svm_domain *sd = svm_d(d);
+	uint64_t flags = mfn_x(mfn) == INVALID_MFN_RAW ? 0 : npt_flags(p2m_type);
+	uint64_t *slot, old, new;
+
+	if (!sd || !sd->npt_root)
+		return 0;
+	if (gfn_x(gfn) > P2M_MAX_GFN)
+		return -EINVAL;
+	slot = npt_walk(sd, gfn_x(gfn), flags != 0);
+	if (!slot)
+		return flags ? -ENOMEM : 0; /* removing what never reached the NPT */
+	new = flags ? ((mfn_x(mfn) << PAGE_SHIFT) | flags) : 0;
+	old = __atomic_exchange_n(slot, new, __ATOMIC_SEQ_CST);
+	if ((old & NPT_P) && old != new)
+		npt_flush(d);
+	return 0;
+}
+
+uint64_t svm_npt_lookup(struct domain *d, gfn_t gfn)
+{
+	struct svm_domain *sd = svm_d(d);
+	uint64_t *slot;
+
+	if (!sd || !sd->npt_root || gfn_x(gfn) > P2M_MAX_GFN)
+		return 0;
+	slot = npt_walk(sd, gfn_x(gfn), false);
+	return slot ? READ_ONCE(*slot) : 0;
+}

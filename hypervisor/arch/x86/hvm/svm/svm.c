@@ -1,0 +1,512 @@
+/*
+ * AMD SVM: detection and per-CPU enabling, the VMCB of each vCPU, ASIDs,
+ * event injection and the VMRUN loop. Exit handling is in exits.c, the
+ * nested page table in npt.c, the world switch in entry.S. This file fills
+ * the vendor table of asm/hvm.h (svm_function_table).
+ *
+ * The run loop (svm_run, called from idle_loop with interrupts off) keeps
+ * the guest's FPU state loaded while it loops and saves it before
+ * returning, and the VMCB and svm_gprs are in memory after every #VMEXIT:
+ * so when schedule() switches away, nothing of the guest is left in the
+ * CPU and another CPU may pick the vCPU up at once.
+ *
+ * Interrupts: the loop checks for softirqs and enters the guest with GIF
+ * clear and RFLAGS.IF set; VMRUN sets GIF, a host interrupt then causes
+ * #VMEXIT(INTR) (V_INTR_MASKING: the host's IF governs physical interrupts,
+ * APM vol. 2 15.21.1), and STGI after the exit lets the host take it.
+ *
+ * Locking: a vCPU's SVM state is touched only by the CPU running it, or
+ * while it is paused (builder, domctl). ASIDs are per CPU (svm_cpu), used
+ * with interrupts off. in_guest/nr_exits are the handshake with npt_flush
+ * and arch_vcpu_kick on other CPUs.
+ */
+#include <asm/apic.h>
+#include <asm/boot.h>
+#include <asm/hvm.h>
+#include <asm/irq_vectors.h>
+#include <asm/page.h>
+#include <asm/percpu.h>
+#include <asm/svm.h>
+#include <asm/system.h>
+#include <public/hvm/hvm_vcpu.h>
+#include <public/hvm/params.h>
+#include <tessera/console.h>
+#include <tessera/errno.h>
+#include <tessera/mm.h>
+#include <tessera/page_info.h>
+#include <tessera/panic.h>
+#include <tessera/sched.h>
+#include <tessera/softirq.h>
+#include <tessera/string.h>
+
+#define X86_EFLAGS_IF (1UL << 9)
+#define X86_CR0_PE (1UL << 0)
+#define X86_CR0_MP (1UL << 1)
+#define X86_CR0_EM (1UL << 2)
+#define X86_CR0_TS (1UL << 3)
+#define X86_CR0_ET (1UL << 4)
+
+/* The PAT a CPU comes out of reset with (AMD APM vol. 2 7.8.2). */
+#define PAT_POWER_ON 0x0007040600070406UL
+
+uint32_t svm_feature_edx;
+static uint32_t svm_nr_asids;
+static void *svm_iopm;  /* 12 KiB, every port intercepted (shared: never changes) */
+static void *svm_msrpm; /* 8 KiB, every MSR intercepted but the VMLOAD/VMSAVE ones */
+
+struct svm_cpu {
+	uint64_t asid_gen;     /* bumped (with a full flush) when ASIDs run out */
+	uint32_t next_asid;
+	paddr_t hsave_pa;      /* VM_HSAVE_PA: where VMRUN keeps host state */
+	paddr_t host_save_pa;  /* VMSAVE area for the host's FS/GS/TR/... */
+};
+static DEFINE_PER_CPU(struct svm_cpu, svm_cpus);
+
+static inline void svm_clgi(void) { __asm__ __volatile__("clgi" ::: "memory"); }
+static inline void svm_stgi(void) { __asm__ __volatile__("stgi" ::: "memory"); }
+static inline void fpu_save(void *p) { __asm__ __volatile__("fxsave64 (%0)" ::"r"(p) : "memory"); }
+static inline void fpu_restore(const void *p) { __asm__ __volatile__("fxrstor64 (%0)" ::"r"(p) : "memory"); }
+
+/*
+ * Detection (APM vol. 2 15.4): CPUID 0x80000001 ECX.SVM, not disabled by
+ * the firmware (VM_CR.SVMDIS), and nested paging (CPUID 0x8000000A EDX.NP),
+ * without which PVH is not offered.
+ */
+static bool svm_detect(void)
+{
+	uint32_t a, b, c, d;
+
+	cpuid(0x80000000, &a, &b, &c, &d);
+	if (a < 0x8000000a)
+		return false;
+	cpuid(0x80000001, &a, &b, &c, &d);
+	if (!(c & (1u << 2))) {
+		pr_info("HVM: no SVM (CPUID 0x80000001 ECX.SVM clear): PVH guests unavailable");
+		return false;
+	}
+	if (rdmsr(MSR_VM_CR) & VM_CR_SVMDIS) {
+		pr_info("HVM: SVM disabled by firmware (VM_CR.SVMDIS): PVH guests unavailable");
+		return false;
+	}
+	cpuid(0x8000000a, &a, &b, &c, &d);
+	if (!(d & SVM_FEAT_NP)) {
+		pr_info("HVM: SVM without nested paging: PVH guests unavailable");
+		return false;
+	}
+	svm_feature_edx = d;
+	svm_nr_asids = b;
+	return svm_nr_asids >= 2;
+}
+
+/* MSRs whose state VMLOAD/VMSAVE switch: the guest may access them directly (as Xen). */
+static const uint32_t svm_passthrough_msrs[] = {
+	0xc0000100, 0xc0000101, 0xc0000102,             /* FS_BASE, GS_BASE, KERNEL_GS_BASE */
+	0xc0000081, 0xc0000082, 0xc0000083, 0xc0000084, /* STAR, LSTAR, CSTAR, SFMASK */
+	0x174, 0x175, 0x176,                            /* SYSENTER_CS/ESP/EIP */
+};
+
+/* Clear msr's read and write intercept bits (APM vol. 2 15.11: two bits per MSR, 3 ranges). */
+static void svm_msrpm_allow(uint8_t *pm, uint32_t msr)
+{
+	unsigned long base;
+
+	if (msr < 0x2000)
+		base = 0;
+	else if (msr - 0xc0000000u < 0x2000)
+		base = 0x800 * 8, msr -= 0xc0000000u;
+	else
+		base = 0x1000 * 8, msr -= 0xc0010000u;
+	base += msr * 2UL;
+	pm[base / 8] &= (uint8_t)~(3u << (base % 8));
+}
+
+/* Enable SVM on the calling CPU: EFER.SVME and its host save area. */
+static int svm_cpu_up(void)
+{
+	struct svm_cpu *c = &this_cpu(svm_cpus);
+	void *hsave, *hs;
+
+	if (!c->hsave_pa) {
+		hsave = alloc_xenheap_pages(0);
+		hs = alloc_xenheap_pages(0);
+		if (!hsave || !hs) {
+			if (hsave)
+				free_xenheap_pages(hsave, 0);
+			if (hs)
+				free_xenheap_pages(hs, 0);
+			return -ENOMEM;
+		}
+		memset(hsave, 0, PAGE_SIZE);
+		memset(hs, 0, PAGE_SIZE);
+		c->hsave_pa = virt_to_maddr(hsave);
+		c->host_save_pa = virt_to_maddr(hs);
+	}
+	c->asid_gen = 1;
+	c->next_asid = 1;
+	/* Guest FPU state moves with FXSAVE/FXRSTOR: they need OSFXSR, and no TS/EM trap. */
+	write_cr4(read_cr4() | CR4_OSFXSR);
+	write_cr0((read_cr0() & ~(X86_CR0_TS | X86_CR0_EM)) | X86_CR0_MP);
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
+	wrmsr(MSR_VM_HSAVE_PA, c->hsave_pa);
+	return 0;
+}
+
+bool svm_init(void);
+bool svm_init(void)
+{
+	if (!svm_detect())
+		return false;
+	svm_iopm = alloc_xenheap_pages(2);
+	svm_msrpm = alloc_xenheap_pages(1);
+	if (!svm_iopm || !svm_msrpm) {
+		pr_err("HVM: no memory for the I/O and MSR permission maps");
+		return false;
+	}
+	memset(svm_iopm, 0xff, 4 * PAGE_SIZE);
+	memset(svm_msrpm, 0xff, 2 * PAGE_SIZE);
+	for (unsigned int i = 0; i < ARRAY_SIZE(svm_passthrough_msrs); i++)
+		svm_msrpm_allow(svm_msrpm, svm_passthrough_msrs[i]);
+	if (svm_cpu_up())
+		return false;
+	pr_info("HVM: SVM with NPT, %u ASIDs%s%s", svm_nr_asids,
+		(svm_feature_edx & SVM_FEAT_NRIPS) ? ", NRIPS" : "",
+		(svm_feature_edx & SVM_FEAT_FLUSHBYASID) ? ", flush-by-ASID" : "");
+	return true;
+}
+
+static int svm_domain_init(struct domain *d)
+{
+	struct svm_domain *sd = xzalloc(struct svm_domain);
+	int ret;
+
+	if (!sd)
+		return -ENOMEM;
+	spin_lock_init(&sd->e9_lock);
+	d->arch = sd;
+	ret = svm_npt_init(d);
+	if (ret) {
+		d->arch = NULL;
+		xfree(sd);
+	}
+	return ret;
+}
+
+static void svm_domain_destroy(struct domain *d)
+{
+	struct svm_domain *sd = svm_d(d);
+
+	if (!sd)
+		return;
+	svm_npt_destroy(d);
+	d->arch = NULL;
+	xfree(sd);
+}
+
+static void svm_set_seg(struct vmcb_seg *s, uint16_t sel, uint16_t attrib, uint32_t limit, uint64_t base)
+{
+	s->sel = sel;
+	s->attrib = attrib;
+	s->limit = limit;
+	s->base = base;
+}
+
+/* VMCB attribute encodings: descriptor bits 40-47 in 0-7, 52-55 in 8-11. */
+#define SEG_CODE32 0xc9b /* G, D, P, S, type 11 (code, read, accessed) */
+#define SEG_CODE64 0xa9b /* G, L, P, S, type 11 */
+#define SEG_DATA 0xc93   /* G, D/B, P, S, type 3 (data, write, accessed) */
+#define SEG_TSS32 0x08b  /* P, type 11 (busy 32-bit TSS) */
+#define SEG_LDT 0x082    /* P, type 2 */
+
+/*
+ * The PVH entry state (Xen docs/misc/pvh.pandoc; Linux
+ * arch/x86/platform/pvh/head.S): 32-bit protected mode, paging off, flat
+ * CS/DS/ES/SS, TR a busy 32-bit TSS (base 0, limit 0x67), IF clear, %ebx =
+ * start_info. EFER.SVME must stay set in the VMCB (APM vol. 2 15.5.1).
+ */
+static void svm_set_pvh_start(struct vcpu *v, uint32_t entry, uint32_t ebx)
+{
+	struct svm_vcpu *sv = svm_v(v);
+	struct vmcb *vmcb = sv->vmcb;
+
+	memset(&sv->gprs, 0, sizeof(sv->gprs));
+	sv->gprs.rbx = ebx;
+	vmcb->rax = 0;
+	vmcb->rsp = 0;
+	vmcb->rip = entry;
+	vmcb->rflags = 2;
+	vmcb->cr0 = X86_CR0_PE | X86_CR0_ET;
+	vmcb->cr2 = 0;
+	vmcb->cr3 = 0;
+	vmcb->cr4 = 0;
+	vmcb->efer = EFER_SVME;
+	vmcb->dr6 = 0xffff0ff0;
+	vmcb->dr7 = 0x400;
+	vmcb->g_pat = PAT_POWER_ON;
+	vmcb->cpl = 0;
+	svm_set_seg(&vmcb->cs, 0x08, SEG_CODE32, 0xffffffff, 0);
+	svm_set_seg(&vmcb->ds, 0x10, SEG_DATA, 0xffffffff, 0);
+	svm_set_seg(&vmcb->es, 0x10, SEG_DATA, 0xffffffff, 0);
+	svm_set_seg(&vmcb->ss, 0x10, SEG_DATA, 0xffffffff, 0);
+	svm_set_seg(&vmcb->fs, 0x10, SEG_DATA, 0xffffffff, 0);
+	svm_set_seg(&vmcb->gs, 0x10, SEG_DATA, 0xffffffff, 0);
+	svm_set_seg(&vmcb->tr, 0x18, SEG_TSS32, 0x67, 0);
+	svm_set_seg(&vmcb->ldtr, 0, SEG_LDT, 0, 0);
+	svm_set_seg(&vmcb->gdtr, 0, 0, 0, 0);
+	svm_set_seg(&vmcb->idtr, 0, 0, 0, 0);
+	vmcb->star = vmcb->lstar = vmcb->cstar = vmcb->sfmask = vmcb->kernel_gs_base = 0;
+	vmcb->sysenter_cs = vmcb->sysenter_esp = vmcb->sysenter_eip = 0;
+	vmcb->eventinj = 0;
+	vmcb->exitintinfo = 0;
+	vmcb->int_state = 0;
+	vmcb->vintr = SVM_VINTR_MASKING;
+	sv->apic_base = 0xfee00000UL | (1UL << 11) | (v->vcpu_id == 0 ? (1UL << 8) : 0);
+	sv->mtrr_def_type = (1UL << 11) | 6; /* enabled, write-back (pvh.pandoc) */
+}
+
+/*
+ * A VCPUOP_initialise context (public/hvm/hvm_vcpu.h, validated by
+ * vcpu_op.c): load it before the vCPU's first run.
+ */
+static void svm_load_init_ctx(struct vcpu *v, const struct vcpu_hvm_context *ctx)
+{
+	struct svm_vcpu *sv = svm_v(v);
+	struct vmcb *vmcb = sv->vmcb;
+
+	svm_set_pvh_start(v, 0, 0);
+	if (ctx->mode == VCPU_HVM_MODE_64B) {
+		const struct vcpu_hvm_x86_64 *r = &ctx->cpu_regs.x86_64;
+
+		vmcb->rax = r->rax;
+		sv->gprs.rcx = r->rcx;
+		sv->gprs.rdx = r->rdx;
+		sv->gprs.rbx = r->rbx;
+		vmcb->rsp = r->rsp;
+		sv->gprs.rbp = r->rbp;
+		sv->gprs.rsi = r->rsi;
+		sv->gprs.rdi = r->rdi;
+		vmcb->rip = r->rip;
+		vmcb->rflags = r->rflags | 2;
+		vmcb->cr0 = r->cr0 | X86_CR0_ET;
+		vmcb->cr3 = r->cr3;
+		vmcb->cr4 = r->cr4;
+		vmcb->efer = r->efer | EFER_SVME;
+		svm_set_seg(&vmcb->cs, 0x08, SEG_CODE64, 0xffffffff, 0);
+		vmcb->tr.attrib = SEG_TSS32; /* busy 64-bit TSS has the same type */
+	} else {
+		const struct vcpu_hvm_x86_32 *r = &ctx->cpu_regs.x86_32;
+
+		vmcb->rax = r->eax;
+		sv->gprs.rcx = r->ecx;
+		sv->gprs.rdx = r->edx;
+		sv->gprs.rbx = r->ebx;
+		vmcb->rsp = r->esp;
+		sv->gprs.rbp = r->ebp;
+		sv->gprs.rsi = r->esi;
+		sv->gprs.rdi = r->edi;
+		vmcb->rip = r->eip;
+		vmcb->rflags = r->eflags | 2;
+		vmcb->cr0 = r->cr0 | X86_CR0_ET;
+		vmcb->cr3 = r->cr3;
+		vmcb->cr4 = r->cr4;
+		vmcb->efer = r->efer | EFER_SVME;
+		svm_set_seg(&vmcb->cs, 0x08, r->cs_ar, r->cs_limit, r->cs_base);
+		svm_set_seg(&vmcb->ds, 0x10, r->ds_ar, r->ds_limit, r->ds_base);
+		svm_set_seg(&vmcb->ss, 0x10, r->ss_ar, r->ss_limit, r->ss_base);
+		svm_set_seg(&vmcb->es, 0x10, r->es_ar, r->es_limit, r->es_base);
+		svm_set_seg(&vmcb->tr, 0x18, r->tr_ar, r->tr_limit, r->tr_base);
+	}
+	vmcb->cpl = 0;
+}
+
+static int svm_vcpu_init(struct vcpu *v)
+{
+	struct domain *d = v->domain;
+	struct svm_vcpu *sv;
+	struct vmcb *vmcb;
+
+	if (!svm_d(d))
+		return -EINVAL;
+	sv = xzalloc(struct svm_vcpu);
+	if (!sv)
+		return -ENOMEM;
+	vmcb = alloc_xenheap_pages(0);
+	sv->fpu = xzalloc_bytes(512);
+	if (!vmcb || !sv->fpu) {
+		if (vmcb)
+			free_xenheap_pages(vmcb, 0);
+		xfree(sv->fpu);
+		xfree(sv);
+		return -ENOMEM;
+	}
+	memset(vmcb, 0, PAGE_SIZE);
+	/* FNINIT state: FCW 0x37f, MXCSR 0x1f80 (Intel SDM / APM vol. 2 11.5.3 FXSAVE image). */
+	sv->fpu[0] = 0x7f;
+	sv->fpu[1] = 0x03;
+	sv->fpu[24] = 0x80;
+	sv->fpu[25] = 0x1f;
+	sv->vmcb = vmcb;
+	sv->vmcb_pa = virt_to_maddr(vmcb);
+	sv->asid_cpu = ~0u;
+	v->arch = sv;
+
+	/* Intercepts (APM vol. 2 15.9-15.13): what a PVH guest may not do itself. */
+	vmcb->intercepts1 = SVM_INTR1_INTR | SVM_INTR1_NMI | SVM_INTR1_CPUID | SVM_INTR1_HLT |
+			    SVM_INTR1_INVLPGA | SVM_INTR1_IOIO | SVM_INTR1_MSR | SVM_INTR1_SHUTDOWN |
+			    SVM_INTR1_TASKSW;
+	/* VMRUN must be intercepted (else VMRUN fails with VMEXIT_INVALID). */
+	vmcb->intercepts2 = SVM_INTR2_VMRUN | SVM_INTR2_VMMCALL | SVM_INTR2_VMLOAD | SVM_INTR2_VMSAVE |
+			    SVM_INTR2_STGI | SVM_INTR2_CLGI | SVM_INTR2_SKINIT | SVM_INTR2_MONITOR |
+			    SVM_INTR2_MWAIT | SVM_INTR2_XSETBV;
+	vmcb->iopm_base_pa = virt_to_maddr(svm_iopm);
+	vmcb->msrpm_base_pa = virt_to_maddr(svm_msrpm);
+	vmcb->np_enable = 1;
+	vmcb->n_cr3 = svm_d(d)->npt_root;
+	vmcb->tsc_offset = 0; /* TSC passthrough: the pvclock scales the host TSC */
+	svm_set_pvh_start(v, 0, 0);
+	return 0;
+}
+
+static void svm_vcpu_destroy(struct vcpu *v)
+{
+	struct svm_vcpu *sv = svm_v(v);
+
+	if (!sv)
+		return;
+	free_xenheap_pages(sv->vmcb, 0);
+	xfree(sv->fpu);
+	v->arch = NULL;
+	xfree(sv);
+}
+
+void svm_inject_exception(struct vcpu *v, uint8_t vec, bool has_err, uint32_t err)
+{
+	struct vmcb *vmcb = svm_v(v)->vmcb;
+
+	vmcb->eventinj = vec | SVM_EVT_VALID | SVM_EVT_TYPE_EXC |
+			 (has_err ? SVM_EVT_ERR_VALID | ((uint64_t)err << 32) : 0);
+}
+
+/*
+ * The vector of v's pending event-channel upcall, or 0: the per-vCPU upcall
+ * vector (HVMOP_set_evtchn_upcall_vector) or the domain's callback vector
+ * (HVM_PARAM_CALLBACK_IRQ of type 2). As Xen's hvm_vcpu_has_pending_irq,
+ * it stays asserted while evtchn_upcall_pending is set: the guest's handler
+ * clears it with interrupts off.
+ */
+uint8_t svm_upcall_vector(struct vcpu *v)
+{
+	const struct vcpu_info *vi = v->vcpu_info;
+	uint64_t cb;
+
+	if (!vi || !READ_ONCE(vi->evtchn_upcall_pending))
+		return 0;
+	if (v->evtchn_upcall_vector)
+		return v->evtchn_upcall_vector;
+	cb = READ_ONCE(v->domain->hvm_params[HVM_PARAM_CALLBACK_IRQ]);
+	if ((cb >> 56) == HVM_PARAM_CALLBACK_TYPE_VECTOR && (cb & 0xff) >= 0x10)
+		return (uint8_t)cb;
+	return 0;
+}
+
+/* Before VMRUN: re-inject an interrupted event, else deliver an upcall or ask for a window. */
+static void svm_intr_assist(struct vcpu *v)
+{
+	struct vmcb *vmcb = svm_v(v)->vmcb;
+	uint8_t vec;
+
+	/* An event whose delivery the exit cut short is delivered again (APM vol. 2 15.7.2). */
+	if (vmcb->exitintinfo & SVM_EVT_VALID) {
+		if (!(vmcb->eventinj & SVM_EVT_VALID))
+			vmcb->eventinj = vmcb->exitintinfo;
+		vmcb->exitintinfo = 0;
+	}
+	vmcb->intercepts1 &= ~SVM_INTR1_VINTR;
+	vmcb->vintr &= ~SVM_VINTR_V_IRQ;
+	vec = svm_upcall_vector(v);
+	if (!vec)
+		return;
+	if (!(vmcb->eventinj & SVM_EVT_VALID) && (vmcb->rflags & X86_EFLAGS_IF) &&
+	    !(vmcb->int_state & 1)) {
+		vmcb->eventinj = vec | SVM_EVT_VALID | SVM_EVT_TYPE_INTR;
+		return;
+	}
+	/* Not now: a virtual interrupt makes the CPU exit (VINTR) once the guest can take one. */
+	vmcb->vintr |= SVM_VINTR_V_IRQ | SVM_VINTR_IGN_TPR | (0xfUL << SVM_VINTR_PRIO_SHIFT);
+	vmcb->intercepts1 |= SVM_INTR1_VINTR;
+}
+
+/* A fresh ASID when v moved CPU, this CPU's ASIDs were recycled, or d's NPT lost permissions. */
+static void svm_asid_check(struct vcpu *v, struct svm_cpu *c, unsigned int cpu)
+{
+	struct svm_vcpu *sv = svm_v(v);
+	uint64_t gen = __atomic_load_n(&svm_d(v->domain)->npt_gen, __ATOMIC_SEQ_CST);
+
+	if (sv->asid_cpu == cpu && sv->asid_gen == c->asid_gen && sv->npt_gen_seen == gen)
+		return;
+	if (c->next_asid >= svm_nr_asids) {
+		c->asid_gen++;
+		c->next_asid = 1;
+		sv->vmcb->tlb_control = SVM_TLB_FLUSH_ALL;
+	}
+	sv->asid = c->next_asid++;
+	sv->asid_gen = c->asid_gen;
+	sv->asid_cpu = cpu;
+	sv->npt_gen_seen = gen;
+	sv->vmcb->asid = sv->asid;
+}
+
+static void svm_run(struct vcpu *v)
+{
+	struct svm_vcpu *sv = svm_v(v);
+	unsigned int cpu = smp_processor_id();
+	struct svm_cpu *c = &per_cpu(svm_cpus, cpu);
+
+	if (!sv->launched) {
+		struct vcpu_hvm_context *ctx;
+
+		spin_lock(&v->domain->domain_lock);
+		ctx = v->hvm_init_ctx;
+		v->hvm_init_ctx = NULL;
+		spin_unlock(&v->domain->domain_lock);
+		if (ctx) {
+			svm_load_init_ctx(v, ctx);
+			xfree(ctx);
+		}
+		sv->launched = true;
+	}
+	fpu_restore(sv->fpu);
+	for (;;) {
+		local_irq_disable();
+		svm_clgi();
+		/* Visible before we read upcall_pending/npt_gen: kickers and flushers then IPI us. */
+		sv->in_guest = true;
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		if (softirq_pending(cpu) || !vcpu_runnable(v)) {
+			sv->in_guest = false;
+			svm_stgi();
+			break;
+		}
+		svm_intr_assist(v);
+		svm_asid_check(v, c, cpu);
+		local_irq_enable(); /* GIF is clear: nothing is taken before VMRUN */
+		svm_vmrun(&sv->gprs, sv->vmcb_pa, c->host_save_pa);
+		sv->in_guest = false;
+		sv->nr_exits++;
+		sv->vmcb->tlb_control = SVM_TLB_FLUSH_NONE;
+		svm_stgi(); /* a pending host interrupt (the INTR exit's cause) is taken here */
+		svm_vmexit_handler(v);
+	}
+	fpu_save(sv->fpu);
+}
+
+const struct hvm_function_table svm_function_table = {
+	.name = "SVM",
+	.cpu_up = svm_cpu_up,
+	.domain_init = svm_domain_init,
+	.domain_destroy = svm_domain_destroy,
+	.vcpu_init = svm_vcpu_init,
+	.vcpu_destroy = svm_vcpu_destroy,
+	.set_pvh_start = svm_set_pvh_start,
+	.run = svm_run,
+	.p2m_update = svm_npt_update,
+};

@@ -1,0 +1,93 @@
+# libFuzzer harness over the hypercall dispatcher (docs/testing.md).
+#
+# It links the same hypervisor sources as the unit tests (UNIT_HV_SRCS from
+# tests/unit/*.mk, with their per-source UNIT_FLAGS_*) and the fake arch
+# (tests/unit/fake/*.c), compiled by clang with -fsanitize=fuzzer-no-link,
+# address,undefined into $(BUILD)/fuzz/. One difference from the unit build:
+# xmalloc/xzalloc/xfree become host malloc in every hypervisor source but
+# the allocators themselves, so ASan checks each hypervisor object and LSan
+# reports any left behind (the page heap stays the real one and is checked
+# for leaks by the harness).
+#
+#   make fuzz-smoke   short fixed run + regression inputs (part of make test)
+#   make fuzz         the long run: FUZZ_RUNS inputs (default 10 million),
+#                     corpus kept in $(BUILD)/fuzz/corpus; FUZZ_SEED, FUZZ_ARGS
+#                     (extra libFuzzer flags, e.g. -fork=8) may be set.
+
+FUZZ_CC ?= clang
+FUZZ_OUT := $(BUILD)/fuzz
+FUZZ_BIN := $(FUZZ_OUT)/fuzz-hypercall
+FUZZ_MKSEEDS := $(FUZZ_OUT)/mkseeds
+FUZZ_SEEDS := $(FUZZ_OUT)/seeds
+FUZZ_RUNS ?= 10000000
+FUZZ_SEED ?= 1
+FUZZ_ARGS ?=
+FUZZ_MAX_LEN := 2048
+
+# pointer-overflow is off: tessera/guest_access.h adds offsets to guest handles as C pointers,
+# so a guest's NULL or wrapping address is pointer arithmetic UBSan (clang) reports at once
+# (tests/fuzz/crashes/ubsan-null-guest-handle-sysctl; docs/testing.md). Turn it back on when
+# the handle arithmetic is done on integers.
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-sanitize=pointer-overflow
+# The unit flags minus gcc's sanitizer choice and -Werror (clang warns about other things
+# in code that gcc builds clean; the harness itself keeps -Werror).
+FUZZ_CFLAGS = $(filter-out -fsanitize=% -fno-sanitize-recover=% -Werror,$(UNIT_CFLAGS)) \
+	$(FUZZ_SAN) -fsanitize=fuzzer-no-link -Itests/fuzz
+FUZZ_MALLOC := -Dxmalloc_bytes=fake_core_xmalloc_bytes -Dxzalloc_bytes=fake_core_xzalloc_bytes \
+	-Dxfree=fake_core_xfree
+# The allocators keep their own xmalloc; everything else gets host malloc.
+fuzz_malloc_for = $(if $(filter hypervisor/common/xmalloc.c hypervisor/common/page_alloc.c,$(1)),,\
+	$(if $(filter hypervisor/%,$(1)),$(FUZZ_MALLOC)))
+
+# clang 14 rejects a declaration right after a case label (tests/fuzz/clang_compat.h).
+FUZZ_FLAGS_hypervisor_common_version.c := -include tests/fuzz/clang_compat.h
+
+FUZZ_LIB_SRCS = $(UNIT_HV_SRCS) $(wildcard tests/unit/fake/*.c)
+FUZZ_LIB_OBJS = $(patsubst %.c,$(FUZZ_OUT)/obj/%.o,$(FUZZ_LIB_SRCS))
+FUZZ_HARNESS_OBJ := $(FUZZ_OUT)/obj/tests/fuzz/fuzz_hypercall.o
+
+.PHONY: fuzz-build fuzz-smoke fuzz
+fuzz-build: $(FUZZ_BIN) $(FUZZ_SEEDS)/.stamp
+
+$(FUZZ_OUT)/obj/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(UNIT_FLAGS_$(subst /,_,$<)) \
+		$(FUZZ_FLAGS_$(subst /,_,$<)) $(call fuzz_malloc_for,$<) -c $< -o $@
+
+$(FUZZ_HARNESS_OBJ): tests/fuzz/fuzz_hypercall.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -Werror -c $< -o $@
+
+# Flags live here: a change rebuilds the fuzz objects.
+$(FUZZ_LIB_OBJS) $(FUZZ_HARNESS_OBJ): tests/fuzz/fuzz.mk
+
+# The dispatch table depends on which handlers the fragments list (abi_core.mk).
+$(FUZZ_OUT)/obj/hypervisor/common/hypercall.o: $(wildcard tests/unit/*.mk)
+
+$(FUZZ_BIN): $(FUZZ_LIB_OBJS) $(FUZZ_HARNESS_OBJ)
+	$(Q)$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(UNIT_LDLIBS)
+	@echo "  LD      $@"
+
+$(FUZZ_MKSEEDS): tests/fuzz/mkseeds.c tests/fuzz/fuzz_script.h | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) -std=gnu11 -O1 -Wall -Wextra -Werror -Ihypervisor/include -Itests/fuzz $< -o $@
+
+$(FUZZ_SEEDS)/.stamp: $(FUZZ_MKSEEDS)
+	@rm -rf $(FUZZ_SEEDS) && mkdir -p $(FUZZ_SEEDS)
+	$(Q)$(FUZZ_MKSEEDS) $(FUZZ_SEEDS) >/dev/null
+	@touch $@
+
+# make test runs the smoke (scripts/run-tests.sh, group fuzz): build it first.
+test: fuzz-build
+
+fuzz-smoke: deps fuzz-build
+	$(Q)scripts/run-tests.sh fuzz
+
+# The long run: FUZZ_RUNS inputs from the seeds plus the corpus of earlier runs.
+fuzz: deps fuzz-build
+	@mkdir -p $(FUZZ_OUT)/corpus $(FUZZ_OUT)/artifacts
+	$(FUZZ_BIN) -runs=$(FUZZ_RUNS) -seed=$(FUZZ_SEED) -max_len=$(FUZZ_MAX_LEN) -timeout=30 \
+		-rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix=$(FUZZ_OUT)/artifacts/ \
+		$(FUZZ_ARGS) $(FUZZ_OUT)/corpus $(FUZZ_SEEDS) tests/fuzz/crashes
+
+-include $(FUZZ_LIB_OBJS:.o=.d) $(FUZZ_HARNESS_OBJ:.o=.d)

@@ -1,0 +1,123 @@
+#!/bin/bash
+# PVH guests on SVM/NPT, with the test guest of tests/guests/pvh and the
+# plans in tests/guests/pvh/plans (bundles built by make into
+# $BUILD/guests/pvh/plans/): one domain says hello and shuts down; two do
+# (one through the hypercall page); a domain that triple faults is crashed
+# while its neighbour still passes; version, event channel ping/pong and
+# grant copy between two boot domains; output through port 0xE9 alone. The
+# hypervisor itself must never panic.
+#
+# The domains do not end the run: QEMU is started in the background and
+# stopped (by its own process id) once the log holds every expected line,
+# a guest FAIL verdict or a panic, or after the timeout.
+here=$(cd "$(dirname "$0")" && pwd)
+cd "${here%/tests/*}" && . tests/integration/lib.sh
+
+PLANS=$BUILD/guests/pvh/plans
+HV_CMDLINE_PVH="loglvl=info"
+PANIC_RE='\] Panic:'
+GUEST_FAIL_RE='pvh-test: [a-z-]+: FAIL'
+
+# run_until NAME SMP MEM BUNDLE TIMEOUT REGEX...: boots, waits for every REGEX (or a panic,
+# a guest FAIL, QEMU's exit, the timeout); sets $log and $status (0: stopped by us, else QEMU's).
+run_until() {
+	local name=$1 smp=$2 mem=$3 bundle=$4 tmo=$5 pid re all i
+	shift 5
+	log=$LOGDIR/$name.log
+	: >"$log"
+	timeout "$tmo" "$QEMU" -machine pc -cpu qemu64,+svm,+npt,+rdrand \
+		-display none -monitor none -nic none -no-reboot \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+		-serial "file:$log" -smp "$smp" -m "$mem" \
+		-kernel "$HV_BIN" -append "$HV_CMDLINE_PVH" -initrd "$bundle" </dev/null >"$log.qemu" 2>&1 &
+	pid=$!
+	status=
+	for ((i = 0; i < tmo * 5; i++)); do
+		sleep 0.2
+		if ! kill -0 "$pid" 2>/dev/null; then
+			wait "$pid"
+			status=$?
+			return
+		fi
+		has "$PANIC_RE" && break
+		has "$GUEST_FAIL_RE" && break
+		all=1
+		for re in "$@"; do
+			has "$re" || { all=0; break; }
+		done
+		[ $all -eq 1 ] && break
+	done
+	sleep 0.5 # let a crash or shutdown line that follows the last match reach the log
+	kill -TERM "$pid" 2>/dev/null
+	wait "$pid"
+	status=0
+}
+
+# check NAME REGEX...: every REGEX is in the log, none of $ABSENT_RE, no panic, no guest FAIL.
+ABSENT_RE=
+check() {
+	local name=$1 re ok=0 why=
+	shift
+	if has "$PANIC_RE"; then
+		ok=1 why="the hypervisor panicked"
+	elif has "$GUEST_FAIL_RE"; then
+		ok=1 why="a guest failed: $(grep -Eo -- "$GUEST_FAIL_RE.*" "$log" | head -n 1)"
+	elif [ "$status" -ne 0 ]; then
+		ok=1 why="QEMU ended by itself: $(why_status)"
+	else
+		for re in "$@"; do
+			if ! has "$re"; then
+				ok=1 why="no line matching [$re]"
+				break
+			fi
+		done
+		if [ $ok -eq 0 ] && [ -n "$ABSENT_RE" ] && has "$ABSENT_RE"; then
+			ok=1 why="unexpected line matching [$ABSENT_RE]"
+		fi
+	fi
+	report "$name" $ok "$why"
+}
+
+# pvh_case NAME PLAN SMP REGEX...: boots PLAN's bundle and checks.
+pvh_case() {
+	local name=$1 bundle=$PLANS/$2.bundle smp=$3
+	shift 3
+	if [ ! -f "$bundle" ]; then
+		log=/dev/null status=0
+		report "$name" 1 "no $bundle: run make BUILD=$BUILD all"
+		return
+	fi
+	run_until "$name" "$smp" 256M "$bundle" 60 "$@"
+	check "$name" "$@"
+}
+
+if [ ! -f "$HV_BIN" ]; then
+	echo "FAIL: pvh-prerequisites (no $HV_BIN: run make BUILD=$BUILD all)"
+	exit 0
+fi
+
+# console_io lines are "(dN) text" (common/console_io.c); shutdown and crash are common/domain.c's.
+pvh_case pvh-hello hello 1 \
+	'\(d1\) pvh: hello from pvh-a' '\(d1\) pvh-test: hello: PASS' 'd1: shut down \(reason 0\)'
+pvh_case pvh-hello-two hello-two 2 \
+	'\(d1\) pvh-test: hello: PASS' 'd1: shut down \(reason 0\)' \
+	'\(d2\) pvh: pvh-b: .*hypercalls via the hypercall page' '\(d2\) pvh-test: hello: PASS' \
+	'd2: shut down \(reason 0\)'
+pvh_case pvh-hypercall-page hcpage 1 \
+	'\(d1\) pvh: pvh-hcp: .*hypercalls via the hypercall page' '\(d1\) pvh-test: hello: PASS' \
+	'd1: shut down \(reason 0\)'
+pvh_case pvh-version version 1 '\(d1\) pvh: Xen 4\.[0-9]+' '\(d1\) pvh-test: version: PASS'
+# out=e9: the verdict arrives through port 0xE9 only, not through console_io.
+ABSENT_RE='\(d1\) pvh-test'
+pvh_case pvh-debug-port e9 1 'pvh-test: hello: PASS' 'd1: shut down \(reason 0\)'
+ABSENT_RE=
+
+# A triple fault crashes only that domain; the other still passes; no panic.
+pvh_case pvh-triple-fault triple-fault 2 \
+	'd1: crashed: .*triple fault' '\(d2\) pvh-test: hello: PASS' 'd2: shut down \(reason 0\)'
+
+pvh_case pvh-evtchn evtchn 2 \
+	'\(d1\) pong: got event' '\(d1\) pvh-test: evtchn-pong: PASS' '\(d2\) pvh-test: evtchn-ping: PASS'
+pvh_case pvh-grant-copy grant-copy 2 \
+	'\(d2\) copy: 1024 bytes from d1 ref 8 are right' '\(d1\) pvh-test: grant-copy: PASS' \
+	'\(d2\) pvh-test: grant-copy: PASS'
