@@ -139,9 +139,10 @@ long do_xen_version(const struct hypercall_args *args)
 		/* As Xen: the argument must be NULL. */
 		return arg ? -EINVAL : VERSION_PAGE_SIZE;
 
-	case XENVER_guest_handle:
+	case XENVER_guest_handle: {
 		BUILD_BUG_ON(sizeof(d->handle) != sizeof(xen_domain_handle_t));
 		return version_copy_out(arg, d->handle, sizeof(d->handle));
+	}
 
 	case XENVER_commandline: {
 		static const char zeros[sizeof(xen_commandline_t) - sizeof(boot_info.cmdline)];

@@ -24,11 +24,10 @@ FUZZ_SEED ?= 1
 FUZZ_ARGS ?=
 FUZZ_MAX_LEN := 2048
 
-# pointer-overflow is off: tessera/guest_access.h adds offsets to guest handles as C pointers,
-# so a guest's NULL or wrapping address is pointer arithmetic UBSan (clang) reports at once
-# (tests/fuzz/crashes/ubsan-null-guest-handle-sysctl; docs/testing.md). Turn it back on when
-# the handle arithmetic is done on integers.
-FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-sanitize=pointer-overflow
+# Every UBSan check is on, pointer-overflow included: tessera/guest_access.h offsets guest
+# handles as integers, so a guest's NULL or wrapping address is no pointer arithmetic
+# (regression input: tests/fuzz/crashes/ubsan-null-guest-handle-sysctl).
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 # The unit flags minus gcc's sanitizer choice and -Werror (clang warns about other things
 # in code that gcc builds clean; the harness itself keeps -Werror).
 FUZZ_CFLAGS = $(filter-out -fsanitize=% -fno-sanitize-recover=% -Werror,$(UNIT_CFLAGS)) \
@@ -39,8 +38,6 @@ FUZZ_MALLOC := -Dxmalloc_bytes=fake_core_xmalloc_bytes -Dxzalloc_bytes=fake_core
 fuzz_malloc_for = $(if $(filter hypervisor/common/xmalloc.c hypervisor/common/page_alloc.c,$(1)),,\
 	$(if $(filter hypervisor/%,$(1)),$(FUZZ_MALLOC)))
 
-# clang 14 rejects a declaration right after a case label (tests/fuzz/clang_compat.h).
-FUZZ_FLAGS_hypervisor_common_version.c := -include tests/fuzz/clang_compat.h
 
 FUZZ_LIB_SRCS = $(UNIT_HV_SRCS) $(wildcard tests/unit/fake/*.c)
 FUZZ_LIB_OBJS = $(patsubst %.c,$(FUZZ_OUT)/obj/%.o,$(FUZZ_LIB_SRCS))

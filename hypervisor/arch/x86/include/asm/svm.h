@@ -222,8 +222,8 @@ struct svm_vcpu {
 	uint64_t apic_base;            /* IA32_APIC_BASE as the guest sees it */
 	uint64_t mtrr_def_type;
 	bool launched;                 /* hvm_init_ctx consumed / first run done */
-	/* Self-test and debug counters. */
-	unsigned long exits_by_reason[8]; /* see svm_exit_stat() */
+	/* Exit counts: IOIO, VMMCALL, HLT, CPUID, MSR, NPF, SHUTDOWN, other (exits.c svm_count). */
+	unsigned long exits_by_reason[8];
 };
 
 /* Per-domain SVM state (d->arch). */
@@ -231,7 +231,7 @@ struct svm_domain {
 	paddr_t npt_root;              /* L4 of the nested page table */
 	unsigned long npt_pages;       /* table pages allocated */
 	volatile uint64_t npt_gen;     /* bumped on each reduction of permissions */
-	/* Port 0xE9 line buffer (svm_vcpu serialises? no: e9_lock). */
+	/* Port 0xE9 output: the line being assembled, under e9_lock (several vCPUs may write). */
 	spinlock_t e9_lock;
 	unsigned int e9_len;
 	char e9_line[128];
@@ -248,7 +248,7 @@ void svm_inject_exception(struct vcpu *v, uint8_t vec, bool has_err, uint32_t er
 uint8_t svm_upcall_vector(struct vcpu *v);
 
 /* exits.c */
-/* Handle the exit in v's VMCB; false when v must leave the run loop (crash, block). */
+/* Handle the exit recorded in v's VMCB (a crash or a block shows up as a pending softirq). */
 void svm_vmexit_handler(struct vcpu *v);
 
 /* npt.c */

@@ -1,7 +1,8 @@
 /*
- * The PVH test guest's entry (tests/guests/pvh): the Xen note that names
- * the 32-bit entry point, and the code that takes the vCPU from the PVH
- * start state to 64-bit C.
+ * The unikernel's PVH entry: the Xen note that names the 32-bit entry
+ * point, and the code that takes the vCPU from the PVH start state to
+ * 64-bit C (uk_start in kernel/start.c). A PV (ring 3) entry would be a
+ * second head file with its own note, ending in the same uk_start.
  *
  * PVH ABI (Xen docs/misc/pvh.pandoc): entered at the PHYS32_ENTRY address
  * in 32-bit protected mode, paging off, flat 4 GiB CS/DS/ES/SS, %ebx = the
@@ -9,7 +10,7 @@
  * .bss, identity-map the first 4 GiB with 2 MiB pages, enable PAE and
  * EFER.LME, turn paging on (AMD APM vol. 2 14.6.1: long mode activates
  * when CR0.PG is set with EFER.LME and CR4.PAE), load a GDT with a 64-bit
- * code segment, and call pvh_main(start_info) on our own stack.
+ * code segment, and call uk_start(start_info) on the boot stack.
  *
  * Locking: none (one vCPU, runs before anything else).
  */
@@ -99,7 +100,7 @@ pvh_entry64:
 	mov	$pvh_stack_top, %rsp
 	xor	%ebp, %ebp
 	mov	%esi, %edi /* zero-extended: hvm_start_info's physical address */
-	call	pvh_main
+	call	uk_start
 3:	cli
 	hlt
 	jmp	3b
@@ -118,6 +119,7 @@ pvh_gdt_desc:
 	.section .bss
 	.p2align 12
 	.globl pvh_hypercall_page
+	.globl pvh_stack_top
 pvh_pml4:
 	.skip 4096
 pvh_pdpt:
@@ -128,6 +130,6 @@ pvh_hypercall_page: /* written by the hypervisor through the hypercall-page MSR 
 	.skip 4096
 pvh_stack:
 	.skip 16384
-pvh_stack_top:
+pvh_stack_top: /* the boot stack; threads get their own (kernel/sched.c) */
 
 	.section .note.GNU-stack, "", @progbits
