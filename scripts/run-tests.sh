@@ -1,6 +1,6 @@
 #!/bin/bash
 # Runs the test groups and prints the total as the last line:
-# "N passed, N failed". Usage: run-tests.sh all|unit|fuzz|abi|integration
+# "N passed, N failed". Usage: run-tests.sh all|unit|fuzz|abi|integration|guests
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -75,8 +75,22 @@ run_integration() {
 	done
 }
 
+run_guests() {
+	echo "== conformance test kernels on Tessera (tests/guests/conf, QEMU)"
+	local out
+	out=$(bash tests/guests/conf/run.sh 2>&1)
+	echo "$out"
+	passed=$((passed + $(echo "$out" | grep -c '^PASS: ')))
+	failed=$((failed + $(echo "$out" | grep -c '^FAIL: ')))
+	if ! echo "$out" | grep -Eq '^(PASS|FAIL): '; then
+		echo "FAIL: tests/guests/conf/run.sh reported no result"
+		failed=$((failed + 1))
+	fi
+}
+
 case $what in
 unit) run_unit ;;
+guests) run_guests ;;
 fuzz) run_fuzz ;;
 integration) run_integration ;;
 abi) run_abi ;;
@@ -85,9 +99,10 @@ all)
 	run_fuzz
 	run_abi
 	run_integration
+	run_guests
 	;;
 *)
-	echo "usage: $0 all|unit|fuzz|abi|integration" >&2
+	echo "usage: $0 all|unit|fuzz|abi|integration|guests" >&2
 	exit 2
 	;;
 esac

@@ -22,6 +22,7 @@
 #include <tessera/arch.h>
 #include <tessera/console.h>
 #include <tessera/domain.h>
+#include <tessera/domain_exit.h>
 #include <tessera/errno.h>
 #include <tessera/event.h>
 #include <tessera/grant_table.h>
@@ -556,6 +557,8 @@ void domain_shutdown(struct domain *d, uint8_t reason)
 	pr_info("d%u: shut down (reason %u)", d->domain_id, reason);
 	/* The control domain learns through VIRQ_DOM_EXC, as in Xen. */
 	send_global_virq(VIRQ_DOM_EXC);
+	/* A boot domain may be set to be destroyed now (no toolstack would do it). */
+	domain_exit_notify(d);
 }
 
 void domain_crash(struct domain *d, const char *why)

@@ -957,6 +957,17 @@ long do_grant_table_op(const struct hypercall_args *args)
 	size_t elem = 0;
 	long rc;
 
+	/*
+	 * As Xen's hvm_grant_table_op: an auto-translated (PVH/HVM) caller has
+	 * only the audited sub-ops, matched on the whole cmd (opaque bits
+	 * included); unmap_and_replace, get_status_frames and the rest are
+	 * -ENOSYS for it (tests/guests/conf/gnttab.c hvm_refused_subops).
+	 */
+	if (d->auto_translated && cmd != GNTTABOP_map_grant_ref &&
+	    cmd != GNTTABOP_unmap_grant_ref && cmd != GNTTABOP_setup_table &&
+	    cmd != GNTTABOP_copy && cmd != GNTTABOP_query_size && cmd != GNTTABOP_set_version &&
+	    cmd != GNTTABOP_get_version && cmd != GNTTABOP_swap_grant_ref)
+		return -ENOSYS;
 	if ((int)count < 0)
 		return -EINVAL;
 	if ((cmd & ~GNTTABOP_CMD_MASK) && (cmd & GNTTABOP_CMD_MASK) != GNTTABOP_cache_flush)

@@ -15,6 +15,7 @@ image=$dir/xen-4.17-amd64
 
 mkdir -p "$dir/deb"
 dir=$(cd "$dir" && pwd)
+image=$dir/xen-4.17-amd64
 cd "$dir/deb"
 rm -f ./*.deb
 if ! apt-get download "$PKG" 2>apt.err; then
@@ -29,10 +30,12 @@ if ! apt-get download "$PKG" 2>apt.err; then
 		exit 1
 	fi
 fi
-deb=$(ls ./"$PKG"_*.deb | head -n 1)
+debs=("$PKG"_*.deb)
+deb=${debs[0]}
 rm -rf root
 dpkg-deb -x "$deb" root
-gz=$(ls root/boot/xen-4.17-amd64.gz 2>/dev/null || ls root/boot/xen-*.gz | head -n 1)
+gzs=(root/boot/xen-*.gz)
+gz=${gzs[0]}
 gzip -dc "$gz" >"$image.tmp"
 # QEMU's Multiboot loader takes an ELF (Xen's head.S carries the Multiboot1 header).
 if [ "$(head -c 4 "$image.tmp" | od -An -c | tr -d ' ')" != '177ELF' ]; then

@@ -1,176 +1,196 @@
 /*
- * The PVH test guest's output: a small printf whose lines go to the
- * hypervisor's log through console_io (CONSOLEIO_write, one hypercall per
- * line) and through the 0xE9 debug port (one outb per byte), as selected
- * by print_outputs. Also the few string functions the compiler may call.
+ * The unikernel's printf family: one formatter (%s %c %d %i %u %x %X %p
+ * %%, with l/ll/z/h, a width, '-' and '0') feeding either a buffer
+ * (vsnprintf) or the console's line buffer (printf, kernel/console.c).
  *
- * Locking: none (one vCPU).
+ * Locking: vsnprintf is reentrant; printf's line buffer is the console's
+ * (interrupts off while a line is assembled and written).
  */
-#include "pvh.h"
+#include <uk/console.h>
+#include <uk/kernel.h>
 
-unsigned int print_outputs = OUT_E9;
+struct out {
+	void (*put)(struct out *o, char c);
+	char *buf;
+	size_t size, len;
+};
 
-static char line[256];
-static size_t line_len;
-
-static void flush_line(void)
+static void pad_n(struct out *o, int n, char c)
 {
-	size_t i;
-
-	if (!line_len)
-		return;
-	if (print_outputs & OUT_E9)
-		for (i = 0; i < line_len; i++)
-			outb(0xe9, (uint8_t)line[i]);
-	if ((print_outputs & OUT_CONSOLE) && hypercalls_ready)
-		HYPERCALL3(console_io, CONSOLEIO_write, line_len, line);
-	line_len = 0;
+	while (n-- > 0)
+		o->put(o, c);
 }
 
-static void put(char c)
+static void put_num(struct out *o, unsigned long v, unsigned int base, int upper, int neg,
+		    int width, int left, char pad)
 {
-	line[line_len++] = c;
-	if (c == '\n' || line_len == sizeof(line))
-		flush_line();
-}
-
-static void put_num(unsigned long v, unsigned int base, int neg, int width, char pad)
-{
+	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char buf[24];
-	int n = 0;
+	int n = 0, len;
 
 	do {
-		buf[n++] = "0123456789abcdef"[v % base];
+		buf[n++] = digits[v % base];
 		v /= base;
 	} while (v);
-	if (neg)
-		buf[n++] = '-';
-	while (width-- > n)
-		put(pad);
+	len = n + neg;
+	if (neg && pad == '0')
+		o->put(o, '-');
+	if (!left)
+		pad_n(o, width - len, pad);
+	if (neg && pad != '0')
+		o->put(o, '-');
 	while (n)
-		put(buf[--n]);
+		o->put(o, buf[--n]);
+	if (left)
+		pad_n(o, width - len, ' ');
 }
 
-/* %s %c %d %u %x %p, with l/ll, a width and a 0 flag. */
-void vprintk(const char *fmt, va_list ap)
+static void format(struct out *o, const char *fmt, va_list ap)
 {
 	for (; *fmt; fmt++) {
-		int lng = 0, width = 0;
+		int lng = 0, width = 0, left = 0, half = 0;
 		char pad = ' ';
 
 		if (*fmt != '%') {
-			put(*fmt);
+			o->put(o, *fmt);
 			continue;
 		}
 		fmt++;
-		if (*fmt == '0')
-			pad = '0';
-		while (*fmt >= '0' && *fmt <= '9')
-			width = width * 10 + (*fmt++ - '0');
-		while (*fmt == 'l') {
-			lng = 1;
+		for (;; fmt++) {
+			if (*fmt == '-')
+				left = 1;
+			else if (*fmt == '0')
+				pad = '0';
+			else
+				break;
+		}
+		if (*fmt == '*') {
+			width = va_arg(ap, int);
 			fmt++;
 		}
+		while (*fmt >= '0' && *fmt <= '9')
+			width = width * 10 + (*fmt++ - '0');
+		for (;; fmt++) {
+			if (*fmt == 'l' || *fmt == 'z')
+				lng = 1;
+			else if (*fmt == 'h')
+				half = 1;
+			else
+				break;
+		}
+		if (left)
+			pad = ' ';
 		switch (*fmt) {
 		case 's': {
 			const char *s = va_arg(ap, const char *);
-			int n = (int)strlen(s ? s : "(null)");
+			int n;
 
-			while (width-- > n)
-				put(' ');
-			for (s = s ? s : "(null)"; *s; s++)
-				put(*s);
+			if (!s)
+				s = "(null)";
+			n = (int)strlen(s);
+			if (!left)
+				pad_n(o, width - n, ' ');
+			while (*s)
+				o->put(o, *s++);
+			if (left)
+				pad_n(o, width - n, ' ');
 			break;
 		}
 		case 'c':
-			put((char)va_arg(ap, int));
+			o->put(o, (char)va_arg(ap, int));
 			break;
-		case 'd': {
+		case 'd':
+		case 'i': {
 			long v = lng ? va_arg(ap, long) : va_arg(ap, int);
 
-			put_num(v < 0 ? -(unsigned long)v : (unsigned long)v, 10, v < 0, width,
-				pad);
+			if (half)
+				v = (short)v;
+			put_num(o, v < 0 ? -(unsigned long)v : (unsigned long)v, 10, 0, v < 0,
+				width, left, pad);
 			break;
 		}
 		case 'u':
-			put_num(lng ? va_arg(ap, unsigned long) : va_arg(ap, unsigned int), 10, 0,
-				width, pad);
-			break;
 		case 'x':
-			put_num(lng ? va_arg(ap, unsigned long) : va_arg(ap, unsigned int), 16, 0,
-				width, pad);
+		case 'X': {
+			unsigned long v =
+			    lng ? va_arg(ap, unsigned long) : va_arg(ap, unsigned int);
+
+			if (half)
+				v = (unsigned short)v;
+			put_num(o, v, *fmt == 'u' ? 10 : 16, *fmt == 'X', 0, width, left, pad);
 			break;
+		}
 		case 'p':
-			put('0');
-			put('x');
-			put_num((unsigned long)va_arg(ap, void *), 16, 0, width, pad);
+			o->put(o, '0');
+			o->put(o, 'x');
+			put_num(o, (unsigned long)va_arg(ap, void *), 16, 0, 0, width, left, pad);
 			break;
 		case '%':
-			put('%');
+			o->put(o, '%');
 			break;
+		case '\0':
+			o->put(o, '%');
+			return;
 		default:
-			put('%');
-			if (!*fmt)
-				return;
-			put(*fmt);
+			o->put(o, '%');
+			o->put(o, *fmt);
 		}
 	}
 }
 
-void printk(const char *fmt, ...)
+static void put_buf(struct out *o, char c)
+{
+	if (o->len + 1 < o->size)
+		o->buf[o->len] = c;
+	o->len++;
+}
+
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	struct out o = {.put = put_buf, .buf = buf, .size = size};
+
+	format(&o, fmt, ap);
+	if (size)
+		buf[o.len < size ? o.len : size - 1] = '\0';
+	return (int)o.len;
+}
+
+int snprintf(char *buf, size_t size, const char *fmt, ...)
 {
 	va_list ap;
+	int n;
 
 	va_start(ap, fmt);
-	vprintk(fmt, ap);
+	n = vsnprintf(buf, size, fmt, ap);
 	va_end(ap);
-}
-
-void *memset(void *s, int c, size_t n)
-{
-	unsigned char *p = s;
-
-	while (n--)
-		*p++ = (unsigned char)c;
-	return s;
-}
-
-void *memcpy(void *d, const void *s, size_t n)
-{
-	unsigned char *dp = d;
-	const unsigned char *sp = s;
-
-	while (n--)
-		*dp++ = *sp++;
-	return d;
-}
-
-int memcmp(const void *a, const void *b, size_t n)
-{
-	const unsigned char *pa = a, *pb = b;
-
-	for (; n; n--, pa++, pb++)
-		if (*pa != *pb)
-			return *pa - *pb;
-	return 0;
-}
-
-size_t strlen(const char *s)
-{
-	size_t n = 0;
-
-	while (s[n])
-		n++;
 	return n;
 }
 
-int strncmp(const char *a, const char *b, size_t n)
+void console_putc(char c); /* kernel/console.c: the line buffer */
+
+static void put_console(struct out *o, char c)
 {
-	for (; n; n--, a++, b++) {
-		if (*a != *b)
-			return (unsigned char)*a - (unsigned char)*b;
-		if (!*a)
-			return 0;
-	}
-	return 0;
+	o->len++;
+	console_putc(c);
+}
+
+int vprintf(const char *fmt, va_list ap)
+{
+	struct out o = {.put = put_console};
+	unsigned long flags = irq_save();
+
+	format(&o, fmt, ap);
+	irq_restore(flags);
+	return (int)o.len;
+}
+
+int printf(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vprintf(fmt, ap);
+	va_end(ap);
+	return n;
 }

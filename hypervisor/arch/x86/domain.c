@@ -7,6 +7,8 @@
  * reach yet (create) or any more (destroy).
  */
 #include <asm/hvm.h>
+#include <public/hvm/params.h>
+#include <public/sched.h>
 #include <tessera/arch.h>
 #include <tessera/console.h>
 #include <tessera/errno.h>
@@ -25,6 +27,8 @@ int arch_domain_create(struct domain *d)
 		       d->domain_id);
 		return -EOPNOTSUPP;
 	}
+	/* Xen's default for HVM/PVH domains: a triple fault reboots (see svm exits). */
+	d->hvm_params[HVM_PARAM_TRIPLE_FAULT_REASON] = SHUTDOWN_reboot;
 	return hvm_funcs->domain_init(d);
 }
 

@@ -29,6 +29,7 @@
 #include <tessera/console.h>
 #include <tessera/console_backend.h>
 #include <tessera/domain.h>
+#include <tessera/domain_exit.h>
 #include <tessera/elf.h>
 #include <tessera/errno.h>
 #include <tessera/format.h>
@@ -211,6 +212,7 @@ static int build_one(const struct bundle_view *v, const struct bundle_dom *bd, d
 		snprintf(why, whylen, "domain_create failed (%d)", ret);
 		return ret;
 	}
+	d->exit_policy = (uint8_t)boot_domain_exit_policy();
 	ret = build_contents(d, v, bd, &img, &l, store_remote, info, why, whylen);
 	if (ret) {
 		destroy_partial(d);
@@ -245,6 +247,8 @@ unsigned int build_boot_domains(const struct bundle_view *v)
 		       v->nr_domains);
 		return 0;
 	}
+	/* Teardown tests compare this with the count after destroying them (common/domain_exit.c). */
+	pr_info("boot domains: heap free pages before building: %lu", total_free_pages());
 	for (unsigned int i = 0; i < v->nr_domains; i++) {
 		const struct bundle_dom *bd = &v->domains[i];
 		struct built_info info = {0};

@@ -17,6 +17,7 @@
 #include <tessera/bootinfo.h>
 #include <tessera/console.h>
 #include <tessera/console_backend.h>
+#include <tessera/domain_exit.h>
 #include <tessera/errno.h>
 #include <tessera/mm.h>
 #include <tessera/panic.h>
@@ -122,6 +123,7 @@ void start_hypervisor(uint32_t magic, uint32_t info_pa)
 	console_backend_init(boot_info.cmdline);
 
 	bootbundle_load_from(&boot_info);
+	domain_exit_init(boot_info.cmdline);
 	build_boot_domains(bootbundle_get());
 
 	selftests_run(boot_info.cmdline);

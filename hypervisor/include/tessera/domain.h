@@ -167,6 +167,8 @@ struct domain {
 	unsigned int nr_memory_map;    /* entries in memory_map; 0 = none set */
 	/* --- console_io (common/console_io.c) --- */
 	struct domain_console console;
+	/* --- exit policy (common/domain_exit.c) --- */
+	uint8_t exit_policy;           /* enum domain_exit_policy: what follows a shutdown */
 	void *arch;                    /* arch state (NPT root...) from the PVH issue on */
 };
 

@@ -1,125 +1,77 @@
 /*
- * The PVH test guest's scenarios. The command line (hvm_start_info's
- * cmdline) names one scenario and options:
+ * The PVH test guest: a unikernel application (unikernel/, the uk/ headers) whose
+ * command line names one scenario and options:
  *
- *   SCENARIO [name=NAME] [peer=DOMID] [role=grant|copy]
- *            [hypercall=vmmcall|page] [out=e9|console|both]
+ *   SCENARIO [name=NAME] [peer=DOMID] [role=...] [delay=MS] [rounds=N]
+ *            [hypercall=vmmcall|page] [out=e9|console|ring|both|all] [verbose]
  *
  *   hello         print "pvh: hello from NAME"
  *   version       XENVER_version / extraversion / get_features, checked
  *                 against CPUID leaf base+1
  *   triple-fault  a null IDT, then int3: the hypervisor must crash only us
- *   evtchn-pong   allocate an unbound port for PEER, poll until it is pending
+ *   evtchn-pong   allocate an unbound port for PEER, wait for its event
  *   evtchn-ping   bind to PEER's first port that is unbound for us, send
  *   grant-copy    role=grant: grant a page to PEER as ref 8 and wait for its
  *                 "copied" marker; role=copy: GNTTABOP_copy it from PEER,
  *                 check it, copy the marker back into the grant
+ *   timer         a thread blocks on a singleshot timer (delay=MS, default
+ *                 50); VIRQ_TIMER must wake it no earlier than asked
+ *   console-ring  "console ring: hello from NAME" on the PV console ring,
+ *                 then echo each input line as "console echo: TEXT"
+ *   threads       two threads ping-pong over a loopback event channel
+ *   demo          role=a|b with PEER: ping-pong over an interdomain event
+ *                 channel and a grant copy, then a summary line on the
+ *                 console ring every second for a few seconds; stays up
+ *                 (idle, echoing console input)
  *
- * Each ends with one verdict line, "pvh-test: SCENARIO: PASS" (then
- * SCHEDOP_shutdown poweroff) or "pvh-test: SCENARIO: FAIL (why)" (then
- * shutdown crash), so the same image also runs under Xen 4.17.
+ * Each scenario prints one verdict line through console_io (and port 0xE9),
+ * "pvh-test: SCENARIO: PASS" (then SCHEDOP_shutdown poweroff, except for
+ * console-ring and demo, which stay up) or "pvh-test: SCENARIO: FAIL (why)"
+ * (then shutdown crash), so the same image also runs under Xen 4.17.
  *
- * Locking: none (one vCPU, no interrupts).
+ * Locking: the unikernel's (one vCPU, cooperative threads; event handlers
+ * only bump counters and wake wait queues).
  */
-#include "pvh.h"
-#include <public/event_channel.h>
-#include <public/grant_table.h>
-#include <public/hvm/start_info.h>
-#include <public/memory.h>
 #include <public/sched.h>
 #include <public/version.h>
+#include <uk/console.h>
+#include <uk/events.h>
+#include <uk/gnttab.h>
+#include <uk/kernel.h>
+#include <uk/sched.h>
+#include <uk/time.h>
 
-#define PAGE_SHIFT 12
 #define GRANT_REF 8
-#define WAIT_ROUNDS 200000 /* SCHEDOP_yield rounds before a peer is given up */
+#define WAIT_PEER SECONDS(30) /* how long a peer is waited for */
 #define MARKER_OFFSET 2048
 #define PAYLOAD_LEN 1024
+#define DEMO_ROUNDS 10
+#define DEMO_SUMMARIES 5
 
 static const char marker[] = "pvh grant-copy: copied";
 
-static struct {
-	const char *scenario;
-	char scenario_buf[32];
-	char name[32];
-	int peer; /* -1: none given */
-	char role[16];
-} opt = {.name = "pvh", .peer = -1};
+static char scenario[32];
+static int peer = -1;
+static char role[16];
 
-static uint8_t shinfo_page[4096] __attribute__((aligned(4096)));
-static uint8_t gnttab_page[4096] __attribute__((aligned(4096)));
 static uint8_t data_page[4096] __attribute__((aligned(4096)));
-
-void pvh_main(uint32_t start_info_pa);
-
-static unsigned long gfn_of(const void *p)
-{
-	return (unsigned long)p >> PAGE_SHIFT; /* identity mapped */
-}
-
-static void shutdown(unsigned int reason)
-{
-	struct sched_shutdown s = {.reason = reason};
-
-	HYPERCALL2(sched_op, SCHEDOP_shutdown, &s);
-}
-
-/* The end: without hypercalls there is nothing to return to but a halt. */
-static void __attribute__((noreturn)) stop(unsigned int reason)
-{
-	if (hypercalls_ready) {
-		shutdown(reason);
-		printk("pvh: still running after shutdown; halting\n");
-	} else {
-		printk("pvh: no hypercalls to shut down with; halting\n");
-	}
-	for (;;)
-		asm volatile("cli; hlt");
-}
 
 static void __attribute__((noreturn)) pass(void)
 {
-	printk("pvh-test: %s: PASS\n", opt.scenario);
-	stop(SHUTDOWN_poweroff);
+	printf("pvh-test: %s: PASS\n", scenario);
+	uk_shutdown(SHUTDOWN_poweroff);
 }
 
 static void __attribute__((noreturn, format(printf, 1, 2))) fail(const char *fmt, ...)
 {
 	va_list ap;
 
-	printk("pvh-test: %s: FAIL (", opt.scenario ? opt.scenario : "boot");
+	printf("pvh-test: %s: FAIL (", scenario[0] ? scenario : "boot");
 	va_start(ap, fmt);
-	vprintk(fmt, ap);
+	vprintf(fmt, ap);
 	va_end(ap);
-	printk(")\n");
-	stop(SHUTDOWN_crash);
-}
-
-static void yield(void)
-{
-	HYPERCALL2(sched_op, SCHEDOP_yield, NULL);
-}
-
-static int parse_uint(const char *s, size_t n, int *out)
-{
-	int v = 0;
-
-	if (!n)
-		return -1;
-	for (; n; n--, s++) {
-		if (*s < '0' || *s > '9' || v > 100000)
-			return -1;
-		v = v * 10 + (*s - '0');
-	}
-	*out = v;
-	return 0;
-}
-
-static void copy_word(char *dst, size_t dst_size, const char *src, size_t n)
-{
-	if (n >= dst_size)
-		n = dst_size - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
+	printf(")\n");
+	uk_shutdown(SHUTDOWN_crash);
 }
 
 static int has_char(const char *w, size_t n, char c)
@@ -130,124 +82,74 @@ static int has_char(const char *w, size_t n, char c)
 	return 0;
 }
 
-static int opt_is(const char *w, size_t n, const char *key)
+/* Every word must be known: an unknown option is a typo in a plan. */
+static void check_cmdline(void)
 {
-	size_t k = strlen(key);
+	static const char *const keys[] = {"name",   "peer",	  "role", "delay",
+					   "rounds", "hypercall", "out",  "verbose"};
+	const char *p = uk_cmdline();
+	int first = 1;
 
-	return n > k && !strncmp(w, key, k);
-}
-
-/* Splits the command line into words; unknown options are a FAIL (a typo in a plan). */
-static void parse_cmdline(const char *cl)
-{
-	while (*cl) {
+	while (*p) {
 		const char *w;
-		size_t n;
+		size_t n, i, k;
+		int ok = 0;
 
-		while (*cl == ' ')
-			cl++;
-		w = cl;
-		while (*cl && *cl != ' ')
-			cl++;
-		n = (size_t)(cl - w);
+		while (*p == ' ')
+			p++;
+		w = p;
+		while (*p && *p != ' ')
+			p++;
+		n = (size_t)(p - w);
 		if (!n)
 			break;
-		if (opt_is(w, n, "name=")) {
-			copy_word(opt.name, sizeof(opt.name), w + 5, n - 5);
-		} else if (opt_is(w, n, "peer=")) {
-			if (parse_uint(w + 5, n - 5, &opt.peer) ||
-			    opt.peer >= (int)DOMID_FIRST_RESERVED)
-				fail("bad peer= in the command line");
-		} else if (opt_is(w, n, "role=")) {
-			copy_word(opt.role, sizeof(opt.role), w + 5, n - 5);
-		} else if (opt_is(w, n, "hypercall=")) {
-			/* The page itself is set up once the CPUID leaves are found. */
-			if (n == 14 && !strncmp(w + 10, "page", 4))
-				hypercall_use_page = 1;
-			else if (!(n == 17 && !strncmp(w + 10, "vmmcall", 7)))
-				fail("hypercall= takes vmmcall or page");
-		} else if (opt_is(w, n, "out=")) {
-			if (n == 6 && !strncmp(w + 4, "e9", 2))
-				print_outputs = OUT_E9;
-			else if (n == 11 && !strncmp(w + 4, "console", 7))
-				print_outputs = OUT_CONSOLE;
-			else if (n == 8 && !strncmp(w + 4, "both", 4))
-				print_outputs = OUT_E9 | OUT_CONSOLE;
-			else
-				fail("out= takes e9, console or both");
-		} else if (!has_char(w, n, '=') && !opt.scenario) {
-			copy_word(opt.scenario_buf, sizeof(opt.scenario_buf), w, n);
-			opt.scenario = opt.scenario_buf;
-		} else {
-			copy_word(opt.scenario_buf, sizeof(opt.scenario_buf), w, n);
-			opt.scenario = "cmdline";
-			fail("unexpected word '%s'", opt.scenario_buf);
+		for (i = 0; i < ARRAY_SIZE(keys) && !ok; i++) {
+			k = strlen(keys[i]);
+			ok = n >= k && !strncmp(w, keys[i], k) && (n == k || w[k] == '=');
+		}
+		if (!ok && first) /* the scenario: the first word, without '=' */
+			ok = !has_char(w, n, '=');
+		first = 0;
+		if (!ok) {
+			char word[32];
+
+			memcpy(word, w, n < sizeof(word) ? n : sizeof(word) - 1);
+			word[n < sizeof(word) ? n : sizeof(word) - 1] = '\0';
+			strlcpy(scenario, "cmdline", sizeof(scenario));
+			fail("unexpected word '%s'", word);
 		}
 	}
 }
 
-/* Checks and prints hvm_start_info (magic; version >= 1 has the memmap); returns the cmdline. */
-static const char *read_start_info(uint32_t pa)
-{
-	const struct hvm_start_info *si = (const void *)(unsigned long)pa;
-	const struct hvm_memmap_table_entry *mm;
-	const char *cl = "";
-	uint32_t i, n;
-
-	if (!pa || (pa & 7))
-		fail("start_info address 0x%x unusable", pa);
-	if (si->magic != XEN_HVM_START_MAGIC_VALUE)
-		fail("start_info magic 0x%x, expected 0x%x", si->magic, XEN_HVM_START_MAGIC_VALUE);
-	if (si->cmdline_paddr) {
-		if (si->cmdline_paddr >= (1ULL << 32))
-			fail("cmdline at 0x%lx, above our 4 GiB map",
-			     (unsigned long)si->cmdline_paddr);
-		cl = (const char *)(unsigned long)si->cmdline_paddr;
-	}
-	n = si->version >= 1 ? si->memmap_entries : 0;
-	printk("pvh: start_info at 0x%x: version %u, flags 0x%x, %u modules, rsdp 0x%lx, %u memmap "
-	       "entries, "
-	       "cmdline \"%s\"\n",
-	       pa, si->version, si->flags, si->nr_modules, (unsigned long)si->rsdp_paddr, n, cl);
-	if (n && si->memmap_paddr && si->memmap_paddr < (1ULL << 32)) {
-		mm = (const void *)(unsigned long)si->memmap_paddr;
-		for (i = 0; i < n && i < 16; i++)
-			printk("pvh:   memmap[%u] 0x%lx-0x%lx type %u\n", i,
-			       (unsigned long)mm[i].addr,
-			       (unsigned long)(mm[i].addr + mm[i].size - 1), mm[i].type);
-	}
-	return cl;
-}
-
 static void need_peer(void)
 {
-	if (opt.peer < 0)
+	if (peer < 0)
 		fail("this scenario needs peer=DOMID");
 }
 
-static void scenario_version(uint32_t cpuid_version)
+static void scenario_version(void)
 {
 	xen_extraversion_t extra;
 	struct xen_feature_info fi = {.submap_idx = 0};
 	long ver, rc;
 
-	ver = HYPERCALL2(xen_version, XENVER_version, NULL);
+	ver = HYPERVISOR_xen_version(XENVER_version, NULL);
 	if (ver < 0)
 		fail("XENVER_version: %ld", ver);
 	memset(extra, 0, sizeof(extra));
-	rc = HYPERCALL2(xen_version, XENVER_extraversion, extra);
+	rc = HYPERVISOR_xen_version(XENVER_extraversion, extra);
 	if (rc < 0)
 		fail("XENVER_extraversion: %ld", rc);
 	extra[sizeof(extra) - 1] = '\0';
-	rc = HYPERCALL2(xen_version, XENVER_get_features, &fi);
+	rc = HYPERVISOR_xen_version(XENVER_get_features, &fi);
 	if (rc < 0)
 		fail("XENVER_get_features: %ld", rc);
-	printk("pvh: Xen %lu.%lu%s, features[0] 0x%x, CPUID says %u.%u\n", (unsigned long)ver >> 16,
-	       (unsigned long)ver & 0xffff, extra, fi.submap, cpuid_version >> 16,
-	       cpuid_version & 0xffff);
-	if ((uint32_t)ver != cpuid_version)
+	printf("pvh: Xen %lu.%lu%s, features[0] 0x%x, CPUID says %u.%u\n", (unsigned long)ver >> 16,
+	       (unsigned long)ver & 0xffff, extra, fi.submap, uk_xen.version >> 16,
+	       uk_xen.version & 0xffff);
+	if ((uint32_t)ver != uk_xen.version)
 		fail("XENVER_version 0x%lx differs from CPUID's 0x%x", (unsigned long)ver,
-		     cpuid_version);
+		     uk_xen.version);
 	if ((ver >> 16) < 4)
 		fail("version %lu.%lu is older than the Xen 4 ABI", (unsigned long)ver >> 16,
 		     (unsigned long)ver & 0xffff);
@@ -262,96 +164,102 @@ static void scenario_triple_fault(void)
 	} __attribute__((packed)) idtr = {0, 0};
 
 	/* int3 -> #GP (vector past the limit) -> #DF -> shutdown: AMD APM vol. 2 8.2.9. */
-	printk("pvh: loading a null IDT, then int3: this domain should be crashed now\n");
+	printf("pvh: loading a null IDT, then int3: this domain should be crashed now\n");
+	irq_disable();
 	asm volatile("lidt %0; int3" : : "m"(idtr) : "memory");
 	fail("still running after the triple fault");
 }
 
-static int port_pending(evtchn_port_t port)
-{
-	const volatile shared_info_t *sh = (const volatile shared_info_t *)shinfo_page;
-	unsigned int bits = sizeof(xen_ulong_t) * 8;
+/* An event counter that wakes its waiters (handlers run in interrupt context). */
+struct counter {
+	volatile unsigned long n;
+	struct uk_waitq wq;
+};
 
-	return !!(sh->evtchn_pending[port / bits] & (1UL << (port % bits)));
+static void count_event(evtchn_port_t port, void *data)
+{
+	struct counter *c = data;
+
+	(void)port;
+	c->n++;
+	waitq_wake_all(&c->wq);
 }
 
-static void map_shared_info(void)
+static void counter_init(struct counter *c)
 {
-	struct xen_add_to_physmap xatp = {.domid = DOMID_SELF,
-					  .space = XENMAPSPACE_shared_info,
-					  .idx = 0,
-					  .gpfn = gfn_of(shinfo_page)};
-	long rc = HYPERCALL2(memory_op, XENMEM_add_to_physmap, &xatp);
+	c->n = 0;
+	waitq_init(&c->wq);
+}
 
-	if (rc)
-		fail("XENMEM_add_to_physmap(shared_info) at gfn 0x%lx: %ld", gfn_of(shinfo_page),
-		     rc);
-	/*
-	 * No upcall handler here: mask upcalls so that another port's event
-	 * (a console notification) does not end every SCHEDOP_poll at once.
-	 */
-	((volatile shared_info_t *)shinfo_page)->vcpu_info[0].evtchn_upcall_mask = 1;
+static int counter_wait(struct counter *c, unsigned long n, s_time_t timeout)
+{
+	return uk_wait_event(&c->wq, c->n >= n, NOW() + timeout);
 }
 
 static void scenario_evtchn_pong(void)
 {
-	struct evtchn_alloc_unbound au = {.dom = DOMID_SELF};
-	struct sched_poll poll;
+	static struct counter events;
 	evtchn_port_t port;
 	long rc;
-	int i;
 
 	need_peer();
-	map_shared_info();
-	au.remote_dom = (domid_t)opt.peer;
-	rc = HYPERCALL2(event_channel_op, EVTCHNOP_alloc_unbound, &au);
+	counter_init(&events);
+	rc = evtchn_alloc_unbound((domid_t)peer, count_event, &events, &port);
 	if (rc)
-		fail("EVTCHNOP_alloc_unbound for d%d: %ld", opt.peer, rc);
-	port = au.port;
-	printk("pong: port %u unbound for d%d, polling\n", port, opt.peer);
-	set_xen_guest_handle(poll.ports, &port);
-	poll.nr_ports = 1;
-	poll.timeout = 0;
-	for (i = 0; !port_pending(port); i++) {
-		if (i == WAIT_ROUNDS)
-			fail("no event on port %u after %d polls", port, i);
-		rc = HYPERCALL2(sched_op, SCHEDOP_poll, &poll);
-		if (rc)
-			fail("SCHEDOP_poll: %ld", rc);
-	}
-	printk("pong: got event on port %u\n", port);
+		fail("EVTCHNOP_alloc_unbound for d%d: %ld", peer, rc);
+	printf("pong: port %u unbound for d%d, waiting\n", port, peer);
+	if (counter_wait(&events, 1, WAIT_PEER))
+		fail("no event on port %u in %lld s", port, (long long)(WAIT_PEER / SECONDS(1)));
+	printf("pong: got event on port %u\n", port);
 	pass();
+}
+
+/*
+ * Xen's EVTCHNOP_bind_interdomain sets the new local port pending (in case
+ * the remote end sent before the bind): drop that event before counting.
+ */
+static long bind_counted(domid_t dom, evtchn_port_t rport, evtchn_handler_t fn, void *data,
+			 evtchn_port_t *lport)
+{
+	long rc = evtchn_bind_interdomain(dom, rport, NULL, NULL, lport);
+
+	if (rc || !fn)
+		return rc;
+	evtchn_clear_pending(*lport);
+	return evtchn_bind(*lport, fn, data);
+}
+
+/* No xenstore: the peer's first port unbound for us is the one (others refuse the bind). */
+static long bind_to_peer(evtchn_handler_t fn, void *data, evtchn_port_t *lport,
+			 evtchn_port_t *rport)
+{
+	s_time_t end = NOW() + WAIT_PEER;
+	long rc = -ENOENT;
+
+	do {
+		for (*rport = 1; *rport < 64; (*rport)++) {
+			rc = bind_counted((domid_t)peer, *rport, fn, data, lport);
+			if (!rc)
+				return 0;
+		}
+		thread_sleep_ns(MILLISECS(1));
+	} while (NOW() < end);
+	return rc;
 }
 
 static void scenario_evtchn_ping(void)
 {
-	struct evtchn_bind_interdomain bi;
-	struct evtchn_send send;
-	evtchn_port_t rport = 0;
-	long rc = -1;
-	int round;
+	evtchn_port_t lport, rport;
+	long rc;
 
 	need_peer();
-	/* No xenstore: the peer's first port unbound for us is the one (others refuse the bind). */
-	for (round = 0; round < WAIT_ROUNDS && rc; round++) {
-		for (rport = 1; rport < 64; rport++) {
-			bi.remote_dom = (domid_t)opt.peer;
-			bi.remote_port = rport;
-			rc = HYPERCALL2(event_channel_op, EVTCHNOP_bind_interdomain, &bi);
-			if (!rc)
-				break;
-		}
-		if (rc)
-			yield();
-	}
+	rc = bind_to_peer(NULL, NULL, &lport, &rport);
 	if (rc)
-		fail("no port of d%d unbound for us after %d rounds (last error %ld)", opt.peer,
-		     round, rc);
-	printk("ping: port %u bound to d%d port %u, sending\n", bi.local_port, opt.peer, rport);
-	send.port = bi.local_port;
-	rc = HYPERCALL2(event_channel_op, EVTCHNOP_send, &send);
+		fail("no port of d%d unbound for us (last error %ld)", peer, rc);
+	printf("ping: port %u bound to d%d port %u, sending\n", lport, peer, rport);
+	rc = evtchn_notify(lport);
 	if (rc)
-		fail("EVTCHNOP_send on port %u: %ld", send.port, rc);
+		fail("EVTCHNOP_send on port %u: %ld", lport, rc);
 	pass();
 }
 
@@ -362,154 +270,370 @@ static uint8_t payload_byte(unsigned int i)
 
 static void grant_side(void)
 {
-	struct xen_add_to_physmap xatp = {.domid = DOMID_SELF,
-					  .space = XENMAPSPACE_grant_table,
-					  .idx = 0,
-					  .gpfn = gfn_of(gnttab_page)};
-	volatile grant_entry_v1_t *gt = (volatile grant_entry_v1_t *)gnttab_page;
 	volatile uint8_t *m = data_page + MARKER_OFFSET;
+	s_time_t end;
 	unsigned int i;
-	long rc;
+	int rc;
 
 	for (i = 0; i < PAYLOAD_LEN; i++)
 		data_page[i] = payload_byte(i);
-	rc = HYPERCALL2(memory_op, XENMEM_add_to_physmap, &xatp);
+	rc = gnttab_init();
 	if (rc)
-		fail("XENMEM_add_to_physmap(grant_table 0) at gfn 0x%lx: %ld", gfn_of(gnttab_page),
-		     rc);
-	/* As Linux gnttab_grant_foreign_access: domid and frame before flags, with a barrier. */
-	gt[GRANT_REF].domid = (domid_t)opt.peer;
-	gt[GRANT_REF].frame = (uint32_t)gfn_of(data_page);
-	asm volatile("" : : : "memory"); /* x86 stores stay in order */
-	gt[GRANT_REF].flags = GTF_permit_access;
-	printk("grant: ref %u -> gfn 0x%lx for d%d, waiting for the copy\n", GRANT_REF,
-	       gfn_of(data_page), opt.peer);
-	for (i = 0; i < WAIT_ROUNDS; i++) {
+		fail("XENMEM_add_to_physmap(grant_table 0): %d", rc);
+	rc = gnttab_grant_access_ref(GRANT_REF, (domid_t)peer, virt_to_gfn(data_page), 0);
+	if (rc)
+		fail("granting ref %u: %d", GRANT_REF, rc);
+	printf("grant: ref %u -> gfn 0x%lx for d%d, waiting for the copy\n", GRANT_REF,
+	       virt_to_gfn(data_page), peer);
+	for (end = NOW() + WAIT_PEER; NOW() < end; thread_sleep_ns(MILLISECS(1)))
 		if (m[0] == (uint8_t)marker[0] && !memcmp((const void *)m, marker, sizeof(marker)))
 			break;
-		yield();
-	}
-	if (i == WAIT_ROUNDS)
-		fail("d%d never copied its marker into our grant", opt.peer);
-	printk("grant: d%d copied its marker into ref %u\n", opt.peer, GRANT_REF);
+	if (memcmp((const void *)m, marker, sizeof(marker)))
+		fail("d%d never copied its marker into our grant", peer);
+	printf("grant: d%d copied its marker into ref %u\n", peer, GRANT_REF);
 	pass();
 }
 
-static void copy_side(void)
+/* Copies len bytes from the peer's ref at offset off into our page, retrying while not granted. */
+static long copy_from_peer(unsigned int off, unsigned int len)
 {
 	struct gnttab_copy op;
-	unsigned int i;
-	long rc;
+	s_time_t end = NOW() + WAIT_PEER;
+	long st;
 
-	for (i = 0; i < WAIT_ROUNDS; i++) {
+	do {
 		memset(&op, 0, sizeof(op));
 		op.source.u.ref = GRANT_REF;
-		op.source.domid = (domid_t)opt.peer;
-		op.dest.u.gmfn = gfn_of(data_page);
+		op.source.domid = (domid_t)peer;
+		op.source.offset = (uint16_t)off;
+		op.dest.u.gmfn = virt_to_gfn(data_page);
 		op.dest.domid = DOMID_SELF;
-		op.len = PAYLOAD_LEN;
+		op.dest.offset = (uint16_t)off;
+		op.len = (uint16_t)len;
 		op.flags = GNTCOPY_source_gref;
-		rc = HYPERCALL3(grant_table_op, GNTTABOP_copy, &op, 1);
-		if (rc)
-			fail("GNTTABOP_copy: %ld", rc);
-		if (op.status == GNTST_okay)
-			break;
+		st = gnttab_copy(&op);
+		if (st == GNTST_okay || st > 0)
+			return st;
 		/*
 		 * The peer may not exist or have granted yet: as Xen's
 		 * acquire_grant_for_copy, an entry not (yet) granted to us is
 		 * GNTST_general_error ("bad flags or dom").
 		 */
-		if (op.status != GNTST_bad_domain && op.status != GNTST_permission_denied &&
-		    op.status != GNTST_bad_gntref && op.status != GNTST_general_error)
-			fail("GNTTABOP_copy from d%d ref %u: status %d", opt.peer, GRANT_REF,
-			     op.status);
-		yield();
-	}
-	if (i == WAIT_ROUNDS)
-		fail("d%d never granted ref %u (last status %d)", opt.peer, GRANT_REF, op.status);
+		if (st != GNTST_bad_domain && st != GNTST_permission_denied &&
+		    st != GNTST_bad_gntref && st != GNTST_general_error)
+			return st;
+		thread_sleep_ns(MILLISECS(1));
+	} while (NOW() < end);
+	return st;
+}
+
+static long copy_to_peer(unsigned int off, unsigned int len)
+{
+	struct gnttab_copy op;
+
+	memset(&op, 0, sizeof(op));
+	op.source.u.gmfn = virt_to_gfn(data_page);
+	op.source.domid = DOMID_SELF;
+	op.source.offset = (uint16_t)off;
+	op.dest.u.ref = GRANT_REF;
+	op.dest.domid = (domid_t)peer;
+	op.dest.offset = (uint16_t)off;
+	op.len = (uint16_t)len;
+	op.flags = GNTCOPY_dest_gref;
+	return gnttab_copy(&op);
+}
+
+static void copy_side(void)
+{
+	unsigned int i;
+	long st;
+
+	st = copy_from_peer(0, PAYLOAD_LEN);
+	if (st)
+		fail("GNTTABOP_copy from d%d ref %u: %ld", peer, GRANT_REF, st);
 	for (i = 0; i < PAYLOAD_LEN; i++)
 		if (data_page[i] != payload_byte(i))
 			fail("byte %u is 0x%x, expected 0x%x", i, data_page[i], payload_byte(i));
-	printk("copy: %u bytes from d%d ref %u are right, copying the marker back\n", PAYLOAD_LEN,
-	       opt.peer, GRANT_REF);
+	printf("copy: %u bytes from d%d ref %u are right, copying the marker back\n", PAYLOAD_LEN,
+	       peer, GRANT_REF);
 	memcpy(data_page + MARKER_OFFSET, marker, sizeof(marker));
-	memset(&op, 0, sizeof(op));
-	op.source.u.gmfn = gfn_of(data_page);
-	op.source.domid = DOMID_SELF;
-	op.source.offset = MARKER_OFFSET;
-	op.dest.u.ref = GRANT_REF;
-	op.dest.domid = (domid_t)opt.peer;
-	op.dest.offset = MARKER_OFFSET;
-	op.len = sizeof(marker);
-	op.flags = GNTCOPY_dest_gref;
-	rc = HYPERCALL3(grant_table_op, GNTTABOP_copy, &op, 1);
-	if (rc || op.status != GNTST_okay)
-		fail("GNTTABOP_copy of the marker to d%d: rc %ld status %d", opt.peer, rc,
-		     op.status);
+	st = copy_to_peer(MARKER_OFFSET, sizeof(marker));
+	if (st)
+		fail("GNTTABOP_copy of the marker to d%d: %ld", peer, st);
 	pass();
 }
 
 static void scenario_grant_copy(void)
 {
 	need_peer();
-	if (!strncmp(opt.role, "grant", sizeof(opt.role)))
+	if (!strcmp(role, "grant"))
 		grant_side();
-	if (!strncmp(opt.role, "copy", sizeof(opt.role)))
+	if (!strcmp(role, "copy"))
 		copy_side();
 	fail("grant-copy needs role=grant or role=copy");
 }
 
-static int is(const char *s)
+static s_time_t timer_delay, timer_slept;
+
+static void timer_thread(void *arg)
 {
-	return !strncmp(opt.scenario, s, sizeof(opt.scenario_buf));
+	s_time_t t0 = NOW();
+
+	(void)arg;
+	thread_sleep_ns(timer_delay);
+	timer_slept = NOW() - t0;
 }
 
-void pvh_main(uint32_t start_info_pa)
+static void scenario_timer(void)
 {
-	uint32_t base = 0, version = 0, msr = 0;
-	const char *cmdline;
-	int want_page;
-	int rc;
+	unsigned long virqs = timer_virq_count;
+	struct thread *t;
 
-	printk("pvh: test guest entered in 64-bit mode, start_info at 0x%x\n", start_info_pa);
-	rc = xen_cpuid_probe(&base, &version);
-	if (!rc) {
-		/* console_io works: both outputs until the command line says otherwise. */
-		hypercalls_ready = 1;
-		print_outputs = OUT_E9 | OUT_CONSOLE;
+	timer_delay = MILLISECS(uk_cmdline_long("delay", 50));
+	if (timer_delay <= 0)
+		fail("delay= must be a positive number of ms");
+	t = thread_create("sleeper", timer_thread, NULL);
+	if (!t)
+		fail("no memory for a thread");
+	thread_join(t);
+	printf("timer: slept %lld ns for a %lld ns request (%lu VIRQ_TIMER events)\n",
+	       (long long)timer_slept, (long long)timer_delay, timer_virq_count - virqs);
+	if (timer_slept < timer_delay)
+		fail("woken %lld ns early", (long long)(timer_delay - timer_slept));
+	if (timer_virq_count == virqs)
+		fail("no VIRQ_TIMER event");
+	pass();
+}
+
+/* Console input, echoed one line at a time as "console echo: TEXT" on the ring. */
+static struct uk_waitq input_wq;
+
+static void input_ready(void *data)
+{
+	(void)data;
+	waitq_wake_all(&input_wq);
+}
+
+static void __attribute__((noreturn)) echo_forever(void)
+{
+	char line[128], buf[64];
+	size_t len = 0, n, i;
+
+	waitq_init(&input_wq);
+	console_ring_set_input_handler(input_ready, NULL);
+	for (;;) {
+		n = console_ring_read(buf, sizeof(buf));
+		if (!n) {
+			waitq_wait(&input_wq, NOW() + SECONDS(1));
+			continue;
+		}
+		for (i = 0; i < n; i++) {
+			char c = buf[i];
+
+			if (c != '\r' && c != '\n' && len < sizeof(line) - 1) {
+				line[len++] = c;
+				continue;
+			}
+			if (c != '\r' && c != '\n')
+				line[len++] = c; /* a full line: echo what we have */
+			if (!len)
+				continue;
+			line[len] = '\0';
+			console_ring_printf("console echo: %s\n", line);
+			len = 0;
+		}
 	}
-	/* start_info first, so a run without a hypervisor (QEMU's own PVH boot) still checks it. */
-	cmdline = read_start_info(start_info_pa);
-	if (rc)
-		fail("%s",
-		     rc == -1 ? "CPUID.1 says no hypervisor" : "no XenVMMXenVMM CPUID leaves");
-	parse_cmdline(cmdline);
-	if (!opt.scenario)
-		fail("no scenario in the command line");
-	want_page = hypercall_use_page;
-	hypercall_use_page = 0;
-	if (want_page && hypercall_page_enable(base, &msr))
-		fail("the hypercall page (CPUID 0x%x) was not filled in", base + 2);
-	printk("pvh: %s: Xen CPUID leaves at 0x%x (version %u.%u), hypercalls via %s", opt.name,
-	       base, version >> 16, version & 0xffff,
-	       hypercall_use_page ? "the hypercall page, MSR 0x" : "vmmcall");
-	if (hypercall_use_page)
-		printk("%x", msr);
-	printk(", scenario %s\n", opt.scenario);
+}
 
-	if (is("hello")) {
-		printk("pvh: hello from %s\n", opt.name);
+static void scenario_console_ring(void)
+{
+	if (!console_ring_present())
+		fail("no PV console ring (HVM_PARAM_CONSOLE_PFN/EVTCHN)");
+	if (console_ring_printf("console ring: hello from %s\n", uk_name) < 0)
+		fail("writing the console ring");
+	printf("pvh-test: %s: PASS\n", scenario);
+	echo_forever();
+}
+
+/* threads: "ping" sends on a, "pong" on b; a's event wakes pong, b's wakes ping. */
+static struct counter ping_got, pong_got;
+static evtchn_port_t port_a, port_b;
+static long rounds;
+static int thread_err;
+
+static void ping_thread(void *arg)
+{
+	long i;
+
+	(void)arg;
+	for (i = 1; i <= rounds && !thread_err; i++) {
+		if (evtchn_notify(port_a) || counter_wait(&ping_got, (unsigned long)i, SECONDS(5)))
+			thread_err = 1;
+	}
+}
+
+static void pong_thread(void *arg)
+{
+	long i;
+
+	(void)arg;
+	for (i = 1; i <= rounds && !thread_err; i++) {
+		if (counter_wait(&pong_got, (unsigned long)i, SECONDS(5)) || evtchn_notify(port_b))
+			thread_err = 2;
+	}
+}
+
+static void scenario_threads(void)
+{
+	struct thread *a, *b;
+	s_time_t t0;
+	long rc;
+
+	rounds = uk_cmdline_long("rounds", 100);
+	counter_init(&ping_got);
+	counter_init(&pong_got);
+	/* Loopback: a is unbound for ourselves, b binds to it; a send on one fires the other. */
+	rc = evtchn_alloc_unbound(DOMID_SELF, count_event, &ping_got, &port_a);
+	if (rc)
+		fail("EVTCHNOP_alloc_unbound(DOMID_SELF): %ld", rc);
+	rc = bind_counted(DOMID_SELF, port_a, count_event, &pong_got, &port_b);
+	if (rc)
+		fail("EVTCHNOP_bind_interdomain(DOMID_SELF, %u): %ld", port_a, rc);
+	t0 = NOW();
+	a = thread_create("ping", ping_thread, NULL);
+	b = thread_create("pong", pong_thread, NULL);
+	if (!a || !b)
+		fail("no memory for threads");
+	thread_join(a);
+	thread_join(b);
+	if (thread_err)
+		fail("thread %s timed out after %lu/%lu events", thread_err == 1 ? "ping" : "pong",
+		     ping_got.n, pong_got.n);
+	printf("threads: %ld round trips between 'ping' and 'pong' over ports %u<->%u in %lld us\n",
+	       rounds, port_a, port_b, (long long)((NOW() - t0) / 1000));
+	if ((long)ping_got.n != rounds || (long)pong_got.n != rounds)
+		fail("%lu and %lu events for %ld rounds", ping_got.n, pong_got.n, rounds);
+	evtchn_close(port_b);
+	evtchn_close(port_a);
+	pass();
+}
+
+/* demo: a grants and waits for pings; b binds, pings, copies. */
+static void scenario_demo(void)
+{
+	static struct counter got;
+	static const char hello[] = "hello from the other domain";
+	static const char reply[] = "greetings back";
+	evtchn_port_t port, rport = 0;
+	s_time_t t0 = NOW();
+	unsigned long i;
+	int a = !strcmp(role, "a");
+	long rc;
+
+	need_peer();
+	if (!a && strcmp(role, "b"))
+		fail("demo needs role=a or role=b");
+	if (!console_ring_present())
+		fail("no PV console ring");
+	counter_init(&got);
+	if (a) {
+		strlcpy((char *)data_page, hello, PAYLOAD_LEN);
+		if ((rc = gnttab_init()) ||
+		    (rc = gnttab_grant_access_ref(GRANT_REF, (domid_t)peer, virt_to_gfn(data_page),
+						  0)))
+			fail("granting ref %u: %ld", GRANT_REF, rc);
+		rc = evtchn_alloc_unbound((domid_t)peer, count_event, &got, &port);
+		if (rc)
+			fail("EVTCHNOP_alloc_unbound for d%d: %ld", peer, rc);
+		console_ring_printf("demo: granted ref %u, port %u waits for d%d\n", GRANT_REF,
+				    port, peer);
+		for (i = 1; i <= DEMO_ROUNDS; i++) {
+			if (counter_wait(&got, i, WAIT_PEER))
+				fail("ping %lu from d%d never came", i, peer);
+			evtchn_notify(port);
+		}
+		for (i = 0; i < 3000 && memcmp(data_page + MARKER_OFFSET, reply, sizeof(reply));
+		     i++)
+			thread_sleep_ns(MILLISECS(10));
+		if (memcmp(data_page + MARKER_OFFSET, reply, sizeof(reply)))
+			fail("d%d never wrote its reply into ref %u", peer, GRANT_REF);
+	} else {
+		rc = bind_to_peer(count_event, &got, &port, &rport);
+		if (rc)
+			fail("no port of d%d unbound for us (last error %ld)", peer, rc);
+		console_ring_printf("demo: port %u bound to d%d port %u\n", port, peer, rport);
+		for (i = 1; i <= DEMO_ROUNDS; i++) {
+			evtchn_notify(port);
+			if (counter_wait(&got, i, WAIT_PEER))
+				fail("pong %lu from d%d never came", i, peer);
+		}
+		rc = copy_from_peer(0, sizeof(hello));
+		if (rc || memcmp(data_page, hello, sizeof(hello)))
+			fail("grant copy from d%d ref %u: %ld", peer, GRANT_REF, rc);
+		memcpy(data_page + MARKER_OFFSET, reply, sizeof(reply));
+		rc = copy_to_peer(MARKER_OFFSET, sizeof(reply));
+		if (rc)
+			fail("grant copy to d%d ref %u: %ld", peer, GRANT_REF, rc);
+	}
+	printf("pvh-test: %s: PASS\n", scenario);
+	for (i = 1; i <= DEMO_SUMMARIES; i++) {
+		console_ring_printf("demo summary %lu/%u: %lu event round trips with d%d over port "
+				    "%u; grant copy: \"%s\"; up %lld ms\n",
+				    i, DEMO_SUMMARIES, got.n, peer, port,
+				    (const char *)data_page + (a ? MARKER_OFFSET : 0),
+				    (long long)((NOW() - t0) / 1000000));
+		thread_sleep_ns(SECONDS(1));
+	}
+	console_ring_printf("demo: idle (type to echo; Ctrl-] three times switches consoles)\n");
+	echo_forever();
+}
+
+void app_main(void)
+{
+	char hc[16];
+
+	check_cmdline();
+	if (uk_cmdline_first_word(scenario, sizeof(scenario))) {
+		strlcpy(scenario, "boot", sizeof(scenario));
+		fail("no scenario in the command line");
+	}
+	if (!uk_xen.base)
+		fail("no XenVMMXenVMM CPUID leaves");
+	peer = (int)uk_cmdline_long("peer", -1);
+	if (uk_cmdline_has("peer") && (peer < 0 || peer >= (int)DOMID_FIRST_RESERVED))
+		fail("bad peer= in the command line");
+	uk_cmdline_str("role", role, sizeof(role));
+	if (!uk_cmdline_str("hypercall", hc, sizeof(hc)) && strcmp(hc, "page") &&
+	    strcmp(hc, "vmmcall"))
+		fail("hypercall= takes vmmcall or page");
+	printf("pvh: %s: Xen CPUID leaves at 0x%x (version %u.%u), hypercalls via %s", uk_name,
+	       uk_xen.base, uk_xen.version >> 16, uk_xen.version & 0xffff,
+	       uk_hypercall_via_page() ? "the hypercall page, MSR 0x" : "vmmcall");
+	if (uk_hypercall_via_page())
+		printf("%x", uk_hypercall_page_msr());
+	printf(", scenario %s\n", scenario);
+
+	if (!strcmp(scenario, "hello")) {
+		printf("pvh: hello from %s\n", uk_name);
 		pass();
 	}
-	if (is("version"))
-		scenario_version(version);
-	if (is("triple-fault"))
+	if (!strcmp(scenario, "version"))
+		scenario_version();
+	if (!strcmp(scenario, "triple-fault"))
 		scenario_triple_fault();
-	if (is("evtchn-pong"))
+	if (!strcmp(scenario, "evtchn-pong"))
 		scenario_evtchn_pong();
-	if (is("evtchn-ping"))
+	if (!strcmp(scenario, "evtchn-ping"))
 		scenario_evtchn_ping();
-	if (is("grant-copy"))
+	if (!strcmp(scenario, "grant-copy"))
 		scenario_grant_copy();
+	if (!strcmp(scenario, "timer"))
+		scenario_timer();
+	if (!strcmp(scenario, "console-ring"))
+		scenario_console_ring();
+	if (!strcmp(scenario, "threads"))
+		scenario_threads();
+	if (!strcmp(scenario, "demo"))
+		scenario_demo();
 	fail("unknown scenario");
 }

@@ -127,7 +127,7 @@ static inline uint16_t cmpxchg_u16(volatile uint16_t *p, uint16_t old, uint16_t 
 
 /* CPUID probing of the hypervisor (arch/x86/cpuid.c). */
 struct uk_xen_cpuid {
-	uint32_t base;    /* 0x40000000 or 0x40000100 (Viridian first) */
+	uint32_t base;	  /* 0x40000000 or 0x40000100 (Viridian first) */
 	uint32_t version; /* major << 16 | minor, from leaf base+1 */
 	uint32_t max_leaf;
 };

@@ -25,7 +25,8 @@ extern unsigned int uk_console_outputs;
 /* Sets up the PV console ring from the HVM params: 0, or -ENODEV when the domain has none. */
 int console_ring_init(void);
 int console_ring_present(void);
-/* Writes len bytes to the ring and notifies; waits (yielding) for room. Bytes written or -ENODEV. */
+/* Writes len bytes to the ring and notifies; waits (yielding) for room. Bytes written or -ENODEV.
+ */
 long console_ring_write(const char *buf, size_t len);
 /* printf to the ring only. */
 int console_ring_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -42,12 +42,19 @@ long evtchn_notify(evtchn_port_t port);
 /* EVTCHNOP_close (and unbind): 0 or -Exxx. */
 long evtchn_close(evtchn_port_t port);
 
-/* Open a port and attach fn (NULL: leave it masked, no handler); 0 or -Exxx, *port set on 0. */
+/*
+ * Open a port and attach fn (NULL: leave it masked, no handler); 0 or -Exxx, *port set on 0.
+ * As Xen, bind_interdomain leaves the new local port pending (a sender may have notified
+ * the unbound end): bind with fn NULL, evtchn_clear_pending, then evtchn_bind to drop it.
+ */
 long evtchn_alloc_unbound(domid_t remote, evtchn_handler_t fn, void *data, evtchn_port_t *port);
 long evtchn_bind_interdomain(domid_t remote, evtchn_port_t remote_port, evtchn_handler_t fn,
 			     void *data, evtchn_port_t *local_port);
 long evtchn_bind_virq(uint32_t virq, evtchn_handler_t fn, void *data, evtchn_port_t *port);
 long evtchn_bind_ipi(uint32_t vcpu, evtchn_handler_t fn, void *data, evtchn_port_t *port);
+
+/* Our domain id (found once through an unbound port and EVTCHNOP_status), or -Exxx. */
+long uk_domid(void);
 
 /* Upcalls taken so far (for tests). */
 extern unsigned long evtchn_upcall_count;

@@ -34,7 +34,7 @@ void app_main(void);
 
 /* ---- boot information (kernel/start.c) ---- */
 extern const struct hvm_start_info *uk_start_info;
-extern struct uk_xen_cpuid uk_xen; /* the hypervisor's CPUID leaves */
+extern struct uk_xen_cpuid uk_xen;     /* the hypervisor's CPUID leaves */
 extern shared_info_t *uk_shared_info;  /* mapped at boot (XENMEM_add_to_physmap) */
 extern struct vcpu_info *uk_vcpu_info; /* vCPU 0's, inside uk_shared_info */
 /* The domain's name: name= on the command line, else "uk". */
@@ -54,7 +54,8 @@ int uk_cmdline_has(const char *word);
 /* ---- printing (kernel/printf.c, kernel/console.c) ---- */
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* printf: %s %c %d %i %u %x %X %p %%, with l/ll/z, width, '-' and '0'. One console write per line. */
+/* printf: %s %c %d %i %u %x %X %p %%, with l/ll/z, width, '-' and '0'. One console write per line.
+ */
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int vprintf(const char *fmt, va_list ap);
 
@@ -66,7 +67,7 @@ void __attribute__((noreturn)) uk_panic(const char *fmt, ...) __attribute__((for
 #define UK_BUG_ON(c)                                                                               \
 	do {                                                                                       \
 		if (c)                                                                             \
-			uk_panic("BUG_ON(%s) at %s:%d", #c, __FILE__, __LINE__);                  \
+			uk_panic("BUG_ON(%s) at %s:%d", #c, __FILE__, __LINE__);                   \
 	} while (0)
 
 #endif /* UK_KERNEL_H */

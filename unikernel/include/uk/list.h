@@ -12,7 +12,10 @@ struct uk_list {
 	struct uk_list *next, *prev;
 };
 
-#define UK_LIST_INIT(name) {&(name), &(name)}
+#define UK_LIST_INIT(name)                                                                         \
+	{                                                                                          \
+		&(name), &(name)                                                                   \
+	}
 
 static inline void uk_list_init(struct uk_list *l)
 {
@@ -45,7 +48,7 @@ static inline void uk_list_del(struct uk_list *n)
 	n->next = n->prev = n;
 }
 
-#define uk_container_of(p, type, member) ((type *)((char *)(p) - offsetof(type, member)))
+#define uk_container_of(p, type, member) ((type *)((char *)(p)-offsetof(type, member)))
 #define uk_list_first(head, type, member) uk_container_of((head)->next, type, member)
 
 #endif /* UK_LIST_H */

@@ -57,16 +57,16 @@ struct uk_test {
 #define TEST(tname)                                                                                \
 	static void uk_test_fn_##tname(void);                                                      \
 	static const struct uk_test uk_test_desc_##tname                                           \
-		__attribute__((used, section(".uk_tests"), aligned(8))) = {                        \
-			#tname, uk_test_fn_##tname, __FILE__, __LINE__};                           \
+	    __attribute__((used, section(".uk_tests"), aligned(8))) = {#tname, uk_test_fn_##tname, \
+								       __FILE__, __LINE__};        \
 	static void uk_test_fn_##tname(void)
 
 /* Runs every (selected) test, prints the verdict line, shuts down (poweroff). */
 void __attribute__((noreturn)) test_main(void);
 
 /* Check recording (the macros call these); return 1 when the check passed. */
-int test_check_eq(int eq_wanted, long a, long b, const char *as, const char *bs,
-		  const char *file, int line);
+int test_check_eq(int eq_wanted, long a, long b, const char *as, const char *bs, const char *file,
+		  int line);
 int test_check_true(long v, const char *expr, const char *file, int line);
 int test_check_errno(long rc, long want, const char *expr, const char *file, int line);
 
@@ -76,7 +76,8 @@ int test_check_errno(long rc, long want, const char *expr, const char *file, int
 #define EXPECT_TRUE(x) test_check_true((long)!!(x), #x, __FILE__, __LINE__)
 #define EXPECT_FALSE(x) test_check_true((long)!(x), "!(" #x ")", __FILE__, __LINE__)
 /* expr must equal want, a -Exxx value or 0; failures print both with their errno names. */
-#define EXPECT_ERRNO(expr, want) test_check_errno((long)(expr), (long)(want), #expr, __FILE__, __LINE__)
+#define EXPECT_ERRNO(expr, want)                                                                   \
+	test_check_errno((long)(expr), (long)(want), #expr, __FILE__, __LINE__)
 #define EXPECT_OK(expr) EXPECT_ERRNO(expr, 0)
 
 /* As EXPECT_*, but a failure ends the test (returns from the TEST function). */

@@ -19,9 +19,9 @@
 
 typedef int64_t s_time_t;
 
-#define MILLISECS(ms) ((s_time_t)(ms) * 1000000LL)
-#define MICROSECS(us) ((s_time_t)(us) * 1000LL)
-#define SECONDS(s) ((s_time_t)(s) * 1000000000LL)
+#define MILLISECS(ms) ((s_time_t)(ms)*1000000LL)
+#define MICROSECS(us) ((s_time_t)(us)*1000LL)
+#define SECONDS(s) ((s_time_t)(s)*1000000000LL)
 
 /* Nanoseconds of Xen system time (since the host booted). */
 s_time_t NOW(void);

@@ -2,7 +2,8 @@
  * The vendor-neutral HVM layer (asm/hvm.h): picks the vendor implementation
  * at boot (SVM now; VMX can join as a second function table), and routes
  * the arch hooks of the ABI core that depend on it: the NPT mirror of the
- * p2m (arch_p2m_update) and event kicks (arch_vcpu_kick).
+ * p2m (arch_p2m_update) and event kicks (arch_vcpu_kick: the per-vCPU
+ * upcall vector through the virtual x2APIC, asm/vlapic.h).
  *
  * Locking: hvm_funcs is written once on the boot CPU before the APs start.
  */
@@ -11,6 +12,7 @@
 #include <asm/irq_vectors.h>
 #include <asm/percpu.h>
 #include <asm/svm.h>
+#include <asm/vlapic.h>
 #include <tessera/console.h>
 #include <tessera/errno.h>
 #include <tessera/event.h>
@@ -63,13 +65,13 @@ int arch_p2m_update(struct domain *d, gfn_t gfn, mfn_t mfn, enum p2m_type t)
 }
 
 /*
- * v has an upcall pending (vcpu_info->evtchn_upcall_pending was just set):
- * wake it if it blocked (HLT, SCHEDOP_block), and if it is on another CPU,
- * IPI that CPU so it leaves guest mode and injects the vector on re-entry
- * (as Xen's vcpu_kick). The run loop marks itself in_guest before reading
- * upcall_pending, so either it sees the new value or we see it and IPI.
+ * Make v look at its pending interrupts again: wake it if it blocked (HLT,
+ * SCHEDOP_block), and if it is on another CPU, IPI that CPU so it leaves
+ * guest mode and injects on re-entry (as Xen's vcpu_kick). The run loop
+ * marks itself in_guest before it evaluates what to inject, so either it
+ * sees the new request or we see in_guest and IPI.
  */
-void arch_vcpu_kick(struct vcpu *v)
+void hvm_vcpu_kick(struct vcpu *v)
 {
 	struct svm_vcpu *sv = svm_v(v);
 	unsigned int cpu;
@@ -81,4 +83,23 @@ void arch_vcpu_kick(struct vcpu *v)
 	cpu = READ_ONCE(v->processor);
 	if ((READ_ONCE(v->is_running) || sv->in_guest) && cpu != smp_processor_id())
 		send_IPI(cpu, EVENT_CHECK_VECTOR);
+}
+
+/*
+ * v has an upcall pending (vcpu_info->evtchn_upcall_pending was just set).
+ * With a per-vCPU upcall vector (HVMOP_set_evtchn_upcall_vector) it is an
+ * interrupt request to v's local APIC, which the guest EOIs (Linux
+ * sysvec_xen_hvm_callback); the domain-wide callback vector
+ * (HVM_PARAM_CALLBACK_IRQ type 2) bypasses the APIC and needs no EOI: the
+ * run loop injects it while upcall_pending stays set (as Xen's
+ * hvm_assert_evtchn_irq / hvm_vcpu_has_pending_irq).
+ */
+void arch_vcpu_kick(struct vcpu *v)
+{
+	uint8_t vec = READ_ONCE(v->evtchn_upcall_vector);
+	struct vlapic *l = v->arch ? vcpu_vlapic(v) : NULL;
+
+	if (vec && l && v->vcpu_info && READ_ONCE(v->vcpu_info->evtchn_upcall_pending))
+		vlapic_set_irr(l, vec);
+	hvm_vcpu_kick(v);
 }

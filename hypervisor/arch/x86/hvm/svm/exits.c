@@ -8,11 +8,14 @@
  * Locking: runs on the CPU running v, interrupts on, GIF set; v's VMCB and
  * registers are its own. The 0xE9 line buffer is per domain (e9_lock).
  */
+#include <asm/acpi_build.h>
 #include <asm/hvm.h>
 #include <asm/page.h>
 #include <asm/svm.h>
 #include <asm/system.h>
+#include <asm/vlapic.h>
 #include <public/xen.h>
+#include <public/hvm/params.h>
 #include <tessera/arch.h>
 #include <tessera/console.h>
 #include <tessera/errno.h>
@@ -35,6 +38,7 @@
 #define XEN_CPUID_MAX_LEAF 5u
 #define XEN_HVM_CPUID_VCPU_ID_PRESENT (1u << 3)
 #define XEN_HVM_CPUID_DOMID_PRESENT (1u << 4)
+#define XEN_HVM_CPUID_UPCALL_VECTOR (1u << 6)
 #define XEN_HYPERCALL_MSR 0x40000000u
 
 /* Version the CPUID leaf and XENVER_version report (Xen 4.17). */
@@ -98,8 +102,13 @@ static void svm_cpuid_xen(struct vcpu *v, uint32_t idx, uint32_t sub, uint32_t *
 			*a = arch_cpu_khz();
 		break;
 	case 4:
-		/* HVM features: only what we do (no x2APIC/APIC-access virtualisation, no upcall-vector bit). */
-		*a = XEN_HVM_CPUID_VCPU_ID_PRESENT | XEN_HVM_CPUID_DOMID_PRESENT;
+		/*
+		 * HVM features: vCPU and domain ids, and per-vCPU upcall vectors
+		 * (delivered through the vLAPIC, arch_vcpu_kick). No hardware
+		 * APIC-access or x2APIC virtualisation bits: ours is emulated.
+		 */
+		*a = XEN_HVM_CPUID_VCPU_ID_PRESENT | XEN_HVM_CPUID_DOMID_PRESENT |
+		     XEN_HVM_CPUID_UPCALL_VECTOR;
 		*b = v->vcpu_id;
 		*c = v->domain->domain_id;
 		break;
@@ -123,12 +132,18 @@ static void svm_exit_cpuid(struct vcpu *v)
 		cpuid_count(leaf, sub, &a, &b, &c, &d);
 		switch (leaf) {
 		case 1:
-			/* Hide MONITOR(3), VMX(5), x2APIC(21), TSC-deadline(24), XSAVE(26), OSXSAVE(27);
-			 * set the hypervisor bit (31). The guest's FPU state moves with FXSAVE only. */
-			c &= ~((1u << 3) | (1u << 5) | (1u << 21) | (1u << 24) | (1u << 26) | (1u << 27));
-			c |= 1u << 31;
+			/* Hide MONITOR(3), VMX(5), TSC-deadline(24), XSAVE(26), OSXSAVE(27); set
+			 * x2APIC(21, vlapic.c) and the hypervisor bit (31). The guest's FPU state
+			 * moves with FXSAVE only. */
+			c &= ~((1u << 3) | (1u << 5) | (1u << 24) | (1u << 26) | (1u << 27));
+			c |= (1u << 21) | (1u << 31);
 			d |= 1u << 9; /* APIC */
-			b = (b & 0x00ffffffu) | (v->vcpu_id << 24);
+			/* Initial APIC ID (bits 31:24): the MADT's and the x2APIC ID register's. */
+			b = (b & 0x00ffffffu) | ((PVH_LAPIC_ID(v->vcpu_id) & 0xff) << 24);
+			break;
+		case 0xb: /* x2APIC topology: EDX is this logical CPU's x2APIC ID */
+		case 0x1f:
+			d = PVH_LAPIC_ID(v->vcpu_id);
 			break;
 		case 5:  /* MONITOR/MWAIT */
 		case 0xd: /* XSAVE */
@@ -163,8 +178,6 @@ static void svm_exit_cpuid(struct vcpu *v)
 #define MSR_MTRR_CAP 0xfe
 #define MSR_PAT 0x277
 #define MSR_MTRR_DEF_TYPE 0x2ff
-#define APIC_BASE_EXTD (1UL << 10)
-#define APIC_BASE_EN (1UL << 11)
 
 /* Fill the hypercall page at gpa: slot i is "mov $i,%eax; vmmcall; ret" (Xen's layout). */
 static int svm_write_hypercall_page(struct vcpu *v, uint64_t val)
@@ -221,8 +234,10 @@ static int svm_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 		*val = sv->vmcb->g_pat;
 		return 0;
 	case MSR_APIC_BASE:
-		*val = sv->apic_base;
+		*val = sv->vlapic.apic_base;
 		return 0;
+	case VLAPIC_MSR_FIRST ... VLAPIC_MSR_LAST:
+		return vlapic_guest_msr_read(v, msr, val);
 	case MSR_MTRR_CAP:
 		*val = 0; /* no variable or fixed ranges, no WC: the default type rules */
 		return 0;
@@ -258,12 +273,10 @@ static int svm_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 		sv->vmcb->g_pat = val;
 		return 0;
 	case MSR_APIC_BASE:
-		/* The base stays at 0xfee00000; the guest may only toggle enable/x2APIC mode. */
-		if ((val & ~(APIC_BASE_EN | APIC_BASE_EXTD | (1UL << 8))) != 0xfee00000UL ||
-		    (val & (1UL << 8)) != (sv->apic_base & (1UL << 8)))
-			return -1;
-		sv->apic_base = val;
-		return 0;
+		/* x2APIC mode at 0xfee00000 is all there is (vlapic.c): only that value is taken. */
+		return vlapic_base_write(&sv->vlapic, val) ? -1 : 0;
+	case VLAPIC_MSR_FIRST ... VLAPIC_MSR_LAST:
+		return vlapic_guest_msr_write(v, msr, val);
 	case MSR_MTRR_DEF_TYPE:
 		if ((val & ~0xcffUL) || ((val & 0xff) != 0 && (val & 0xff) != 1 && (val & 0xff) != 4 &&
 					 (val & 0xff) != 5 && (val & 0xff) != 6))
@@ -304,6 +317,13 @@ gp:
 /* ---- Port I/O ---- */
 
 #define E9_PORT 0xe9
+/*
+ * PIT channel 2 reads as 0, not 0xff: Linux's quick_pit_calibrate
+ * (arch/x86/kernel/tsc.c) polls it for a counting-down MSB and, when every
+ * read matches 0xff, spins ~50,000 port reads (each a #VMEXIT) before giving
+ * up; a value that never matches ends it at the first read.
+ */
+#define PIT_CH2_PORT 0x42
 
 /* One byte of the guest's port 0xE9 debug output: lines go to the log with the domain's name. */
 static void svm_e9_putc(struct domain *d, char ch)
@@ -398,7 +418,9 @@ static void svm_exit_ioio(struct vcpu *v)
 	}
 	if (info & 1) {
 		/* No device behind any port (PVH): reads float high, as Xen's null handler. */
-		if (size == 4)
+		if (port == PIT_CH2_PORT && size == 1)
+			vmcb->rax &= ~0xffUL; /* see PIT_CH2_PORT */
+		else if (size == 4)
 			vmcb->rax = 0xffffffffUL;
 		else if (size == 2)
 			vmcb->rax |= 0xffff;
@@ -445,11 +467,11 @@ static void svm_exit_npf(struct vcpu *v)
 static void svm_exit_hlt(struct vcpu *v)
 {
 	svm_skip(v, 1);
-	if (svm_upcall_vector(v))
+	if (svm_intr_pending(v))
 		return;
 	vcpu_block(v);
 	/* An event that arrived between the check and the block must not be slept through. */
-	if (svm_upcall_vector(v))
+	if (svm_intr_pending(v))
 		vcpu_unblock(v);
 }
 
@@ -567,9 +589,19 @@ void svm_vmexit_handler(struct vcpu *v)
 		/* SVM, MONITOR and XSAVE are hidden from the guest: these do not exist for it. */
 		svm_inject_exception(v, TRAP_UD, false, 0);
 		break;
-	case SVM_EXIT_SHUTDOWN:
-		svm_crash(v, "triple fault (rip %#lx)", (unsigned long)vmcb->rip);
+	case SVM_EXIT_SHUTDOWN: {
+		/*
+		 * As Xen's hvm_triple_fault: shut the domain down with the reason in
+		 * HVM_PARAM_TRIPLE_FAULT_REASON (SHUTDOWN_reboot unless the toolstack
+		 * set another). Only this domain is affected.
+		 */
+		uint8_t reason = (uint8_t)v->domain->hvm_params[HVM_PARAM_TRIPLE_FAULT_REASON];
+
+		pr_warn("d%u: triple fault (rip %#lx): HVM shutdown action %u", v->domain->domain_id,
+			(unsigned long)vmcb->rip, reason);
+		domain_shutdown(v->domain, reason);
 		break;
+	}
 	case SVM_EXIT_TASKSW:
 		svm_crash(v, "hardware task switch is not supported (rip %#lx)",
 			  (unsigned long)vmcb->rip);

@@ -26,8 +26,10 @@
 #include <asm/irq_vectors.h>
 #include <asm/page.h>
 #include <asm/percpu.h>
+#include <asm/acpi_build.h>
 #include <asm/svm.h>
 #include <asm/system.h>
+#include <asm/vlapic.h>
 #include <public/hvm/hvm_vcpu.h>
 #include <public/hvm/params.h>
 #include <tessera/console.h>
@@ -38,6 +40,7 @@
 #include <tessera/sched.h>
 #include <tessera/softirq.h>
 #include <tessera/string.h>
+#include <tessera/time.h>
 
 #define X86_EFLAGS_IF (1UL << 9)
 #define X86_CR0_PE (1UL << 0)
@@ -259,7 +262,6 @@ static void svm_set_pvh_start(struct vcpu *v, uint32_t entry, uint32_t ebx)
 	vmcb->exitintinfo = 0;
 	vmcb->int_state = 0;
 	vmcb->vintr = SVM_VINTR_MASKING;
-	sv->apic_base = 0xfee00000UL | (1UL << 11) | (v->vcpu_id == 0 ? (1UL << 8) : 0);
 	sv->mtrr_def_type = (1UL << 11) | 6; /* enabled, write-back (pvh.pandoc) */
 }
 
@@ -318,6 +320,31 @@ static void svm_load_init_ctx(struct vcpu *v, const struct vcpu_hvm_context *ctx
 	vmcb->cpl = 0;
 }
 
+/*
+ * The state a vCPU starts in after INIT and then a SIPI with this vector
+ * (Intel SDM vol. 3A 9.1.1 table 9-1 and 8.4.4; AMD APM vol. 2 14.1.3):
+ * real mode, CS selector vector << 8 and base vector << 12, IP 0, other
+ * segments at 0 with 64 KiB limits, paging and caching state at reset.
+ */
+static void svm_set_sipi_start(struct vcpu *v, uint8_t vector)
+{
+	struct vmcb *vmcb = svm_v(v)->vmcb;
+
+	svm_set_pvh_start(v, 0, 0);
+	vmcb->cr0 = X86_CR0_ET;
+	vmcb->rip = 0;
+	svm_set_seg(&vmcb->cs, (uint16_t)(vector << 8), 0x9b, 0xffff, (uint64_t)vector << 12);
+	svm_set_seg(&vmcb->ds, 0, 0x93, 0xffff, 0);
+	svm_set_seg(&vmcb->es, 0, 0x93, 0xffff, 0);
+	svm_set_seg(&vmcb->ss, 0, 0x93, 0xffff, 0);
+	svm_set_seg(&vmcb->fs, 0, 0x93, 0xffff, 0);
+	svm_set_seg(&vmcb->gs, 0, 0x93, 0xffff, 0);
+	svm_set_seg(&vmcb->tr, 0, SEG_TSS32, 0xffff, 0);
+	svm_set_seg(&vmcb->ldtr, 0, SEG_LDT, 0xffff, 0);
+	svm_set_seg(&vmcb->gdtr, 0, 0, 0xffff, 0);
+	svm_set_seg(&vmcb->idtr, 0, 0, 0xffff, 0);
+}
+
 static int svm_vcpu_init(struct vcpu *v)
 {
 	struct domain *d = v->domain;
@@ -363,6 +390,7 @@ static int svm_vcpu_init(struct vcpu *v)
 	vmcb->n_cr3 = svm_d(d)->npt_root;
 	vmcb->tsc_offset = 0; /* TSC passthrough: the pvclock scales the host TSC */
 	svm_set_pvh_start(v, 0, 0);
+	vlapic_reset(&sv->vlapic, PVH_LAPIC_ID(v->vcpu_id), v->vcpu_id == 0);
 	return 0;
 }
 
@@ -387,31 +415,51 @@ void svm_inject_exception(struct vcpu *v, uint8_t vec, bool has_err, uint32_t er
 }
 
 /*
- * The vector of v's pending event-channel upcall, or 0: the per-vCPU upcall
- * vector (HVMOP_set_evtchn_upcall_vector) or the domain's callback vector
- * (HVM_PARAM_CALLBACK_IRQ of type 2). As Xen's hvm_vcpu_has_pending_irq,
- * it stays asserted while evtchn_upcall_pending is set: the guest's handler
- * clears it with interrupts off.
+ * The domain's callback vector (HVM_PARAM_CALLBACK_IRQ of type 2) if v has
+ * an upcall pending for it, or 0. As Xen's hvm_vcpu_has_pending_irq, it
+ * stays asserted while evtchn_upcall_pending is set: the guest's handler
+ * clears it with interrupts off, and there is no EOI. A vCPU with its own
+ * upcall vector (HVMOP_set_evtchn_upcall_vector) gets it through its vLAPIC
+ * instead (arch_vcpu_kick sets the IRR bit), and the guest EOIs it.
  */
 uint8_t svm_upcall_vector(struct vcpu *v)
 {
 	const struct vcpu_info *vi = v->vcpu_info;
 	uint64_t cb;
 
-	if (!vi || !READ_ONCE(vi->evtchn_upcall_pending))
+	if (!vi || !READ_ONCE(vi->evtchn_upcall_pending) || READ_ONCE(v->evtchn_upcall_vector))
 		return 0;
-	if (v->evtchn_upcall_vector)
-		return v->evtchn_upcall_vector;
 	cb = READ_ONCE(v->domain->hvm_params[HVM_PARAM_CALLBACK_IRQ]);
 	if ((cb >> 56) == HVM_PARAM_CALLBACK_TYPE_VECTOR && (cb & 0xff) >= 0x10)
 		return (uint8_t)cb;
 	return 0;
 }
 
-/* Before VMRUN: re-inject an interrupted event, else deliver an upcall or ask for a window. */
+struct vlapic *vcpu_vlapic(struct vcpu *v)
+{
+	struct svm_vcpu *sv = svm_v(v);
+
+	return sv ? &sv->vlapic : NULL;
+}
+
+bool svm_intr_pending(struct vcpu *v)
+{
+	return svm_upcall_vector(v) || vlapic_pending(&svm_v(v)->vlapic) >= 0;
+}
+
+/*
+ * Before VMRUN: re-inject an interrupted event, else deliver the callback
+ * vector or the vLAPIC's best request, or ask for an interrupt window. The
+ * callback vector goes first, as in Xen (it bypasses the APIC); a vLAPIC
+ * vector moves from IRR to ISR when it is put in EVENTINJ (an exit that
+ * cuts its delivery short brings it back through EXITINTINFO).
+ */
 static void svm_intr_assist(struct vcpu *v)
 {
-	struct vmcb *vmcb = svm_v(v)->vmcb;
+	struct svm_vcpu *sv = svm_v(v);
+	struct vmcb *vmcb = sv->vmcb;
+	bool from_lapic = false;
+	int lv;
 	uint8_t vec;
 
 	/* An event whose delivery the exit cut short is delivered again (APM vol. 2 15.7.2). */
@@ -423,11 +471,18 @@ static void svm_intr_assist(struct vcpu *v)
 	vmcb->intercepts1 &= ~SVM_INTR1_VINTR;
 	vmcb->vintr &= ~SVM_VINTR_V_IRQ;
 	vec = svm_upcall_vector(v);
-	if (!vec)
-		return;
+	if (!vec) {
+		lv = vlapic_pending(&sv->vlapic);
+		if (lv < 0)
+			return;
+		vec = (uint8_t)lv;
+		from_lapic = true;
+	}
 	if (!(vmcb->eventinj & SVM_EVT_VALID) && (vmcb->rflags & X86_EFLAGS_IF) &&
 	    !(vmcb->int_state & 1)) {
 		vmcb->eventinj = vec | SVM_EVT_VALID | SVM_EVT_TYPE_INTR;
+		if (from_lapic)
+			vlapic_ack(&sv->vlapic, vec);
 		return;
 	}
 	/* Not now: a virtual interrupt makes the CPU exit (VINTR) once the guest can take one. */
@@ -473,6 +528,21 @@ static void svm_run(struct vcpu *v)
 			xfree(ctx);
 		}
 		sv->launched = true;
+	}
+	/* INIT then SIPI from another vCPU (vlapic_ipi.c): start in real mode at vector << 12. */
+	if (READ_ONCE(sv->vlapic.sipi_vector) >= 0) {
+		svm_set_sipi_start(v, (uint8_t)sv->vlapic.sipi_vector);
+		WRITE_ONCE(sv->vlapic.sipi_vector, -1);
+	}
+	/*
+	 * Keep the pvclock current (common/time.c): on the first entry, when v
+	 * moved to another CPU (whose TSC may differ), and after a long absence
+	 * so the guest's extrapolation from an old sample stays short.
+	 */
+	if (sv->time_cpu != cpu + 1 || NOW() - sv->time_stamp > SECONDS(1)) {
+		update_vcpu_system_time(v);
+		sv->time_cpu = cpu + 1;
+		sv->time_stamp = NOW();
 	}
 	fpu_restore(sv->fpu);
 	for (;;) {

@@ -30,6 +30,7 @@
 #include <tessera/compiler.h>
 #include <tessera/domain.h>
 #include <tessera/types.h>
+#include <asm/vlapic.h>
 
 /* MSRs and bits (APM vol. 2 15.4, 15.30). */
 #include <asm/boot.h> /* MSR_EFER, EFER_SCE/LME/NXE/SVME */
@@ -219,7 +220,9 @@ struct svm_vcpu {
 	uint64_t npt_gen_seen;         /* domain's npt_gen at the last entry */
 	volatile bool in_guest;        /* between the last generation check and #VMEXIT */
 	volatile unsigned long nr_exits; /* counts #VMEXITs (flush waiters watch it) */
-	uint64_t apic_base;            /* IA32_APIC_BASE as the guest sees it */
+	struct vlapic vlapic;          /* the virtual x2APIC (asm/vlapic.h), APIC_BASE included */
+	unsigned int time_cpu;         /* CPU + 1 where the pvclock was last published; 0 never */
+	s_time_t time_stamp;           /* when (update_vcpu_system_time in svm_run) */
 	uint64_t mtrr_def_type;
 	bool launched;                 /* hvm_init_ctx consumed / first run done */
 	/* Exit counts: IOIO, VMMCALL, HLT, CPUID, MSR, NPF, SHUTDOWN, other (exits.c svm_count). */
@@ -244,8 +247,11 @@ static inline struct svm_domain *svm_d(const struct domain *d) { return (struct 
 extern uint32_t svm_feature_edx;
 /* Inject exception vec (with error code if has_err) on the next entry. */
 void svm_inject_exception(struct vcpu *v, uint8_t vec, bool has_err, uint32_t err);
-/* Is an event-channel upcall pending for v and deliverable by vector? Returns the vector or 0. */
+/* The callback vector (HVM_PARAM_CALLBACK_IRQ type 2) if v has an upcall for it, else 0. */
 uint8_t svm_upcall_vector(struct vcpu *v);
+
+/* Will v take an interrupt (callback-vector upcall, or a vLAPIC request above its PPR)? */
+bool svm_intr_pending(struct vcpu *v);
 
 /* exits.c */
 /* Handle the exit recorded in v's VMCB (a crash or a block shows up as a pending softirq). */

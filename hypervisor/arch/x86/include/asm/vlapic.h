@@ -115,6 +115,7 @@ struct vlapic {
 	DECLARE_BITMAP(tmr, 256);      /* level-triggered (never set: all our sources are edge) */
 	/* INIT/SIPI (SDM vol. 3A 8.4.4): INIT arms wait_sipi; the first SIPI then starts the vCPU. */
 	bool wait_sipi;
+	bool init_warned;              /* an INIT to it while running was logged (once) */
 	volatile int sipi_vector;      /* -1 none; else the start page (vector << 12), taken at run */
 };
 
