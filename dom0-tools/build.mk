@@ -38,3 +38,5 @@ $(BUILD)/default.bundle: $(DEFAULT_PLAN) $(MKBOOT) $(GUEST_HLT)
 	@echo "  BUNDLE  $@"
 
 -include $(MKBOOT_OBJS:.o=.d)
+
+include dom0-tools/xenstored/xenstored.mk

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Runs the test groups and prints the total as the last line:
-# "N passed, N failed". Usage: run-tests.sh all|unit|fuzz|abi|integration|guests
+# "N passed, N failed". Usage: run-tests.sh all|unit|fuzz|xsfuzz|abi|integration|guests
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -40,6 +40,21 @@ run_fuzz() {
 		passed=$((passed + 1))
 	else
 		echo "$out" | grep '^FAIL: ' | tail -n 1 | grep . || echo "FAIL: fuzz smoke (status $rc)"
+		failed=$((failed + 1))
+	fi
+}
+
+run_xsfuzz() {
+	echo "== fuzz smoke (libFuzzer over the xenstored core, tests/fuzz/xs_fuzz.c)"
+	local out rc
+	out=$(bash tests/fuzz/xs_smoke.sh "$BUILD" 2>&1)
+	rc=$?
+	echo "$out" | grep -Ev '^(PASS|FAIL): '
+	if [ "$rc" -eq 0 ] && echo "$out" | grep -q '^PASS: '; then
+		echo "$out" | grep '^PASS: ' | tail -n 1
+		passed=$((passed + 1))
+	else
+		echo "$out" | grep '^FAIL: ' | tail -n 1 | grep . || echo "FAIL: xenstored fuzz smoke (status $rc)"
 		failed=$((failed + 1))
 	fi
 }
@@ -92,17 +107,19 @@ case $what in
 unit) run_unit ;;
 guests) run_guests ;;
 fuzz) run_fuzz ;;
+xsfuzz) run_xsfuzz ;;
 integration) run_integration ;;
 abi) run_abi ;;
 all)
 	run_unit
 	run_fuzz
+	run_xsfuzz
 	run_abi
 	run_integration
 	run_guests
 	;;
 *)
-	echo "usage: $0 all|unit|fuzz|abi|integration|guests" >&2
+	echo "usage: $0 all|unit|fuzz|xsfuzz|abi|integration|guests" >&2
 	exit 2
 	;;
 esac

@@ -184,11 +184,22 @@ static int populate_map_extent_locked(struct domain *d, xen_pfn_t gfn, struct pa
 				      unsigned int order)
 {
 	unsigned long n = 1UL << order, j;
+	bool empty = true;
 	int rc = 0;
 
-	for (j = 0; j < n; j++)
+	for (j = 0; j < n; j++) {
 		if (populate_slot_refused(d, gfn + j))
 			return -EPERM;
+		if (empty && !mfn_eq(p2m_lookup(d, _gfn(gfn + j), NULL), INVALID_MFN))
+			empty = false;
+	}
+	/*
+	 * A whole aligned 2 MiB block over nothing: one p2m step, so the nested
+	 * page table can use one 2 MiB leaf (all or nothing, nothing to give back).
+	 */
+	if (order == P2M_ORDER_2M && empty && !(gfn & (n - 1)) &&
+	    !(mfn_x(page_to_mfn(pg)) & (n - 1)))
+		return p2m_set_entry_order(d, _gfn(gfn), page_to_mfn(pg), order, p2m_ram_rw);
 	for (j = 0; j < n; j++) {
 		enum p2m_type t = p2m_invalid;
 		mfn_t old = p2m_lookup(d, _gfn(gfn + j), &t);

@@ -2,6 +2,11 @@
  * The guest-physical map of an auto-translated domain (tessera/p2m.h): a
  * radix tree from guest frame number to {machine frame, type}.
  *
+ * Blocks: p2m_set_entry_order(order 9) fills one whole leaf node (an
+ * aligned 512-gfn block is exactly one node) and tells the arch once with
+ * the order, so the NPT can use a 2 MiB leaf; the records stay 4 KiB, and
+ * any later 4 KiB change reaches the arch as order 0 (it splits there).
+ *
  * Shape: gfns have 40 bits (P2M_MAX_GFN). The top 4 bits index a 16-slot
  * root inside struct p2m; below it, four levels of 512-slot nodes of 9 bits
  * each, one xenheap page per node. Interior slots hold node pointers, leaf
@@ -237,7 +242,7 @@ int p2m_set_entry(struct domain *d, gfn_t gfn, mfn_t mfn, enum p2m_type t)
 	}
 	old = *slot;
 	*slot = entry_make(mfn, t);
-	ret = arch_p2m_update(d, gfn, mfn, t);
+	ret = arch_p2m_update(d, gfn, mfn, 0, t);
 	if (ret) {
 		/* The hardware table refused: keep the software one as it was. */
 		*slot = old;
@@ -261,6 +266,54 @@ out:
 	return 0;
 }
 
+int p2m_set_entry_order(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned int order,
+			enum p2m_type t)
+{
+	struct p2m *p = d->p2m;
+	uint64_t *path[P2M_LEVELS], *slot, g = gfn_x(gfn), m = mfn_x(mfn);
+	unsigned long flags;
+	int ret;
+
+	if (order == 0)
+		return p2m_set_entry(d, gfn, mfn, t);
+	/* One block is one whole leaf node: gfn and mfn aligned, no per-frame references. */
+	if (!p || order != P2M_ORDER_2M || t <= p2m_invalid || t >= P2M_NR_TYPES ||
+	    type_holds_ref(t) || g > P2M_MAX_GFN || (g & (P2M_SLOTS - 1)) ||
+	    (m & (P2M_SLOTS - 1)) || m > P2M_MFN_MASK - (P2M_SLOTS - 1))
+		return -EINVAL;
+	for (unsigned int i = 0; i < P2M_SLOTS; i++) {
+		ret = entry_get_ref(d, _mfn(m + i), t); /* a check only: t holds no reference */
+		if (ret)
+			return ret;
+	}
+
+	flags = spin_lock_irqsave(&p->lock);
+	slot = leaf_slot(p, g, true, path);
+	if (!slot) {
+		prune_path(p, g);
+		ret = -ENOMEM;
+		goto out;
+	}
+	/* The hardware table first: if it refuses, the software one is untouched. */
+	ret = arch_p2m_update(d, gfn, mfn, order, t);
+	if (ret) {
+		prune_path(p, g); /* a leaf node made just now, still empty */
+		goto out;
+	}
+	for (unsigned int i = 0; i < P2M_SLOTS; i++) {
+		uint64_t old = slot[i];
+
+		slot[i] = entry_make(_mfn(m + i), t);
+		entry_put_ref(old); /* heap_lock nests inside p2m->lock */
+	}
+	*node_count(path[0]) = P2M_SLOTS;
+	if (g + P2M_SLOTS - 1 > p->max_mapped_gfn)
+		p->max_mapped_gfn = g + P2M_SLOTS - 1;
+out:
+	spin_unlock_irqrestore(&p->lock, flags);
+	return ret;
+}
+
 int p2m_remove_entry(struct domain *d, gfn_t gfn, mfn_t mfn)
 {
 	struct p2m *p = d->p2m;
@@ -277,7 +330,7 @@ int p2m_remove_entry(struct domain *d, gfn_t gfn, mfn_t mfn)
 		ret = -ENOENT;
 		goto out;
 	}
-	ret = arch_p2m_update(d, gfn, INVALID_MFN, p2m_invalid);
+	ret = arch_p2m_update(d, gfn, INVALID_MFN, 0, p2m_invalid);
 	if (ret)
 		goto out;
 	old = *slot;

@@ -22,7 +22,7 @@ boot() {
 	log=$LOGDIR/$name.log
 	local initrd=()
 	[ -n "$bundle" ] && initrd=(-initrd "$bundle")
-	timeout "$tmo" "$QEMU" -machine pc -cpu qemu64,+svm,+npt,+rdrand \
+	timeout "$tmo" "$QEMU" -machine pc -cpu "${QEMU_CPU:-qemu64,+svm,+npt,+rdrand}" \
 		-display none -monitor none -nic none -no-reboot \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 		-serial "file:$log" -smp "$smp" -m "$mem" \

@@ -164,6 +164,28 @@ UNIT_TEST(memory, populate_of_an_order_maps_every_frame_of_the_extent)
 	teardown();
 }
 
+UNIT_TEST(memory, populate_of_an_aligned_2m_extent_is_one_block_for_the_arch)
+{
+	xen_pfn_t gfns[] = {0x600}, part[] = {0x800};
+	unsigned long calls;
+
+	setup();
+	calls = fake_p2m_update_calls;
+	CU_ASSERT_EQUAL(reservation(guest, XENMEM_populate_physmap, DOMID_SELF, gfns, 1, 9), 1);
+	CU_ASSERT_EQUAL(fake_p2m_update_calls, calls + 1);
+	CU_ASSERT_EQUAL(fake_p2m_last.order, 9);
+	CU_ASSERT_EQUAL(gfn_x(fake_p2m_last.gfn), 0x600);
+	/* Over a block that already has an entry: page by page (the old frame is given back). */
+	CU_ASSERT_EQUAL(reservation(guest, XENMEM_populate_physmap, DOMID_SELF, gfns, 1, 0), 1);
+	part[0] = 0x600;
+	calls = fake_p2m_update_calls;
+	CU_ASSERT_EQUAL(reservation(guest, XENMEM_populate_physmap, DOMID_SELF, part, 1, 9), 1);
+	CU_ASSERT_EQUAL(fake_p2m_update_calls, calls + 512);
+	CU_ASSERT_EQUAL(fake_p2m_last.order, 0);
+	CU_ASSERT_EQUAL(type_at(guest, 0x7ff), p2m_ram_rw);
+	teardown();
+}
+
 UNIT_TEST(memory, populate_then_decrease_gives_every_frame_back)
 {
 	xen_pfn_t gfns[64];

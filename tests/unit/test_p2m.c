@@ -2,7 +2,8 @@
  * The guest-physical map (common/p2m.c): entries set, looked up, replaced
  * and removed; the references grant and foreign entries hold; the bounds;
  * the arch hook told of each change; teardown (preemptible) freeing every
- * node and reference.
+ * node and reference; whole 2 MiB blocks (p2m_set_entry_order) and 4 KiB
+ * changes inside them.
  */
 #include <public/xen.h>
 #include <tessera/domain.h>
@@ -297,5 +298,157 @@ UNIT_TEST(p2m, p2m_init_twice_is_eexist)
 {
 	setup();
 	CU_ASSERT_EQUAL(p2m_init(d), -EEXIST);
+	teardown();
+}
+
+/* ---- Whole 2 MiB blocks (p2m_set_entry_order) ---- */
+
+static struct page_info *own_block(struct domain *dom)
+{
+	struct page_info *pg = alloc_domain_pages(dom, P2M_ORDER_2M);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pg);
+	/* The buddy allocator hands out naturally aligned blocks. */
+	CU_ASSERT_EQUAL_FATAL(mfn_x(page_to_mfn(pg)) & 511, 0);
+	return pg;
+}
+
+UNIT_TEST(p2m, order9_block_maps_512_frames_and_tells_the_arch_once)
+{
+	struct page_info *pg;
+	unsigned long calls;
+	enum p2m_type t;
+	mfn_t base;
+
+	setup();
+	pg = own_block(d);
+	base = page_to_mfn(pg);
+	calls = fake_p2m_update_calls;
+	CU_ASSERT_EQUAL(p2m_set_entry_order(d, _gfn(0x400), base, P2M_ORDER_2M, p2m_ram_rw), 0);
+	CU_ASSERT_EQUAL(fake_p2m_update_calls, calls + 1);
+	CU_ASSERT_EQUAL(fake_p2m_last.order, P2M_ORDER_2M);
+	CU_ASSERT_EQUAL(gfn_x(fake_p2m_last.gfn), 0x400);
+	CU_ASSERT(mfn_eq(fake_p2m_last.mfn, base));
+	CU_ASSERT_EQUAL(fake_p2m_last.t, p2m_ram_rw);
+	for (unsigned long i = 0; i < 512; i++) {
+		CU_ASSERT(mfn_eq(p2m_lookup(d, _gfn(0x400 + i), &t), _mfn(mfn_x(base) + i)));
+		CU_ASSERT_EQUAL(t, p2m_ram_rw);
+	}
+	CU_ASSERT(mfn_eq(p2m_lookup(d, _gfn(0x3ff), NULL), INVALID_MFN));
+	CU_ASSERT(mfn_eq(p2m_lookup(d, _gfn(0x600), NULL), INVALID_MFN));
+	CU_ASSERT_EQUAL(p2m_max_mapped_gfn(d), 0x5ff);
+	/* Order 0 is p2m_set_entry. */
+	CU_ASSERT_EQUAL(p2m_set_entry_order(d, _gfn(0x10), own_frame(d), 0, p2m_ram_ro), 0);
+	CU_ASSERT_EQUAL(fake_p2m_last.order, 0);
+	CU_ASSERT(!mfn_eq(p2m_lookup(d, _gfn(0x10), &t), INVALID_MFN));
+	CU_ASSERT_EQUAL(t, p2m_ram_ro);
+	teardown();
+}
+
+UNIT_TEST(p2m, a_4k_change_inside_a_block_keeps_the_other_511)
+{
+	mfn_t base, lone;
+	enum p2m_type t;
+
+	setup();
+	base = page_to_mfn(own_block(d));
+	lone = own_frame(d);
+	CU_ASSERT_EQUAL(p2m_set_entry_order(d, _gfn(0x200), base, P2M_ORDER_2M, p2m_ram_rw), 0);
+	/* Replace one page, make another read-only, remove a third: each an order-0 hook call. */
+	CU_ASSERT_EQUAL(p2m_set_entry(d, _gfn(0x205), lone, p2m_ram_rw), 0);
+	CU_ASSERT_EQUAL(fake_p2m_last.order, 0);
+	CU_ASSERT_EQUAL(gfn_x(fake_p2m_last.gfn), 0x205);
+	CU_ASSERT_EQUAL(p2m_set_entry(d, _gfn(0x206), _mfn(mfn_x(base) + 6), p2m_ram_ro), 0);
+	CU_ASSERT_EQUAL(p2m_remove_entry(d, _gfn(0x207), INVALID_MFN), 0);
+	CU_ASSERT_EQUAL(fake_p2m_last.order, 0);
+	CU_ASSERT(mfn_eq(fake_p2m_last.mfn, INVALID_MFN));
+	for (unsigned long i = 0; i < 512; i++) {
+		mfn_t m = p2m_lookup(d, _gfn(0x200 + i), &t);
+
+		if (i == 5) {
+			CU_ASSERT(mfn_eq(m, lone) && t == p2m_ram_rw);
+		} else if (i == 6) {
+			CU_ASSERT(mfn_eq(m, _mfn(mfn_x(base) + 6)) && t == p2m_ram_ro);
+		} else if (i == 7) {
+			CU_ASSERT(mfn_eq(m, INVALID_MFN) && t == p2m_invalid);
+		} else {
+			CU_ASSERT(mfn_eq(m, _mfn(mfn_x(base) + i)));
+			CU_ASSERT_EQUAL(t, p2m_ram_rw);
+		}
+	}
+	/* Removing the rest one by one prunes the node (teardown checks nothing leaked). */
+	for (unsigned long i = 0; i < 512; i++)
+		if (i != 7)
+			CU_ASSERT_EQUAL(p2m_remove_entry(d, _gfn(0x200 + i), INVALID_MFN), 0);
+	CU_ASSERT(mfn_eq(p2m_lookup(d, _gfn(0x200), NULL), INVALID_MFN));
+	teardown();
+}
+
+UNIT_TEST(p2m, order9_refuses_misaligned_foreign_and_referenced_types)
+{
+	struct page_info *pg, *theirs;
+	unsigned long calls;
+	mfn_t base;
+
+	setup();
+	pg = own_block(d);
+	theirs = own_block(other);
+	base = page_to_mfn(pg);
+	calls = fake_p2m_update_calls;
+	CU_ASSERT_EQUAL(p2m_set_entry_order(d, _gfn(0x201), base, 9, p2m_ram_rw), -EINVAL);
+	CU_ASSERT_EQUAL(p2m_set_entry_order(d, _gfn(0x200), _mfn(mfn_x(base) + 1), 9, p2m_ram_rw),
+			-EINVAL);
+	CU_ASSERT_EQUAL(p2m_set_entry_order(d, _gfn(0x200), base, 1, p2m_ram_rw), -EINVAL);
+	CU_ASSERT_EQUAL(p2m_set_entry_order(d, _gfn(0x200), base, 18, p2m_ram_rw), -EINVAL);
+	CU_ASSERT_EQUAL(p2m_set_entry_order(d, _gfn(0x200), base, 9, p2m_grant_map_rw), -EINVAL);
+	CU_ASSERT_EQUAL(p2m_set_entry_order(d, _gfn(0x200), base, 9, p2m_map_foreign), -EINVAL);
+	CU_ASSERT_EQUAL(p2m_set_entry_order(d, _gfn(0x200), base, 9, p2m_invalid), -EINVAL);
+	CU_ASSERT_EQUAL(p2m_set_entry_order(d, _gfn(P2M_MAX_GFN + 1), base, 9, p2m_ram_rw), -EINVAL);
+	CU_ASSERT_EQUAL(p2m_set_entry_order(d, _gfn(0x200), INVALID_MFN, 9, p2m_ram_rw), -EINVAL);
+	/* Own RAM: every one of the 512 frames must be the domain's. */
+	CU_ASSERT_EQUAL(p2m_set_entry_order(d, _gfn(0x200), page_to_mfn(theirs), 9, p2m_ram_rw),
+			-EINVAL);
+	CU_ASSERT_EQUAL(fake_p2m_update_calls, calls);
+	CU_ASSERT(mfn_eq(p2m_lookup(d, _gfn(0x200), NULL), INVALID_MFN));
+	CU_ASSERT_EQUAL(p2m_max_mapped_gfn(d), 0);
+	teardown();
+}
+
+UNIT_TEST(p2m, order9_arch_refusal_leaves_the_p2m_unchanged)
+{
+	mfn_t base, a;
+	enum p2m_type t;
+
+	setup();
+	base = page_to_mfn(own_block(d));
+	a = own_frame(d);
+	/* Into empty space: no node left behind (teardown checks). */
+	fake_p2m_update_fail_next = -ENOMEM;
+	CU_ASSERT_EQUAL(p2m_set_entry_order(d, _gfn(0x800), base, 9, p2m_ram_rw), -ENOMEM);
+	CU_ASSERT(mfn_eq(p2m_lookup(d, _gfn(0x800), NULL), INVALID_MFN));
+	/* Over an existing entry: it stays. */
+	CU_ASSERT_EQUAL(p2m_set_entry(d, _gfn(0xa03), a, p2m_ram_ro), 0);
+	fake_p2m_update_fail_next = -ENOMEM;
+	CU_ASSERT_EQUAL(p2m_set_entry_order(d, _gfn(0xa00), base, 9, p2m_ram_rw), -ENOMEM);
+	CU_ASSERT(mfn_eq(p2m_lookup(d, _gfn(0xa03), &t), a));
+	CU_ASSERT_EQUAL(t, p2m_ram_ro);
+	CU_ASSERT(mfn_eq(p2m_lookup(d, _gfn(0xa00), NULL), INVALID_MFN));
+	CU_ASSERT_EQUAL(p2m_max_mapped_gfn(d), 0xa03);
+	teardown();
+}
+
+UNIT_TEST(p2m, order9_over_a_grant_entry_drops_its_reference)
+{
+	struct page_info *theirs;
+	mfn_t base;
+
+	setup();
+	base = page_to_mfn(own_block(d));
+	theirs = mfn_to_page(own_frame(other));
+	CU_ASSERT_EQUAL(p2m_set_entry(d, _gfn(0x603), page_to_mfn(theirs), p2m_grant_map_rw), 0);
+	CU_ASSERT_EQUAL(page_refs(theirs), 2);
+	CU_ASSERT_EQUAL(p2m_set_entry_order(d, _gfn(0x600), base, 9, p2m_ram_rw), 0);
+	CU_ASSERT_EQUAL(page_refs(theirs), 1);
+	CU_ASSERT(mfn_eq(p2m_lookup(d, _gfn(0x603), NULL), _mfn(mfn_x(base) + 3)));
 	teardown();
 }

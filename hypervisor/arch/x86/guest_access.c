@@ -40,9 +40,10 @@
  */
 static struct page_info *ga_get_gfn(struct domain *d, uint64_t gfn, bool write, bool *ref)
 {
-	enum p2m_type t;
+	enum p2m_type t, t2;
 	mfn_t mfn = p2m_lookup(d, _gfn(gfn), &t);
 	struct page_info *pg;
+	struct domain *owner;
 
 	if (mfn_x(mfn) == INVALID_MFN_RAW || !mfn_valid(mfn))
 		return NULL;
@@ -64,8 +65,21 @@ static struct page_info *ga_get_gfn(struct domain *d, uint64_t gfn, bool write, 
 	*ref = t != p2m_special;
 	if (!*ref)
 		return pg; /* hypervisor pages live as long as the domain (no references) */
-	if (!pg->owner || !get_page(pg, pg->owner))
+	/*
+	 * The lookup took no reference: another vCPU may have given the frame
+	 * back (decrease_reservation, grant unmap) and the heap handed it to
+	 * another domain since. Own RAM must still be d's; a grant or foreign
+	 * frame must still be what gfn maps once our reference holds it.
+	 */
+	if (t == p2m_ram_rw || t == p2m_ram_ro)
+		return get_page(pg, d) ? pg : NULL;
+	owner = page_get_owner(pg);
+	if (!owner || !get_page(pg, owner))
 		return NULL;
+	if (!mfn_eq(p2m_lookup(d, _gfn(gfn), &t2), mfn) || t2 != t) {
+		put_page(pg);
+		return NULL;
+	}
 	return pg;
 }
 

@@ -106,6 +106,7 @@ static int populate_range(struct domain *d, uint64_t start, uint64_t end)
 	while (gfn < last) {
 		unsigned int order = 0;
 		struct page_info *pg = NULL;
+		int ret;
 
 		if (!(gfn & ((1UL << PVH_POPULATE_ORDER) - 1)) &&
 		    last - gfn >= (1UL << PVH_POPULATE_ORDER)) {
@@ -120,11 +121,17 @@ static int populate_range(struct domain *d, uint64_t start, uint64_t end)
 			return -ENOMEM;
 		/* Never hand a guest another's old data (domain heap frames come unzeroed). */
 		memset(page_to_virt(pg), 0, PVH_PAGE_SIZE << order);
-		for (unsigned long i = 0; i < (1UL << order); i++) {
-			int ret = p2m_set_entry(d, _gfn(gfn + i), page_to_mfn(pg + i), p2m_ram_rw);
-
+		/* An aligned 2 MiB block goes in at once: one 2 MiB nested-page leaf. */
+		if (order && !(mfn_x(page_to_mfn(pg)) & ((1UL << order) - 1))) {
+			ret = p2m_set_entry_order(d, _gfn(gfn), page_to_mfn(pg), order, p2m_ram_rw);
 			if (ret)
 				return ret;
+		} else {
+			for (unsigned long i = 0; i < (1UL << order); i++) {
+				ret = p2m_set_entry(d, _gfn(gfn + i), page_to_mfn(pg + i), p2m_ram_rw);
+				if (ret)
+					return ret;
+			}
 		}
 		gfn += 1UL << order;
 	}

@@ -2,7 +2,9 @@
  * The guest-physical map of an auto-translated (PVH/HVM) domain: guest frame
  * number -> machine frame and type (common/p2m.c, portable). It is the
  * authority; the arch mirrors each change into the hardware table (NPT)
- * through arch_p2m_update(). 4 KiB granularity.
+ * through arch_p2m_update(). Entries are 4 KiB records; a whole aligned
+ * 2 MiB block set at once (p2m_set_entry_order, order 9) is also told to the
+ * arch as one block, so the NPT can map it with one 2 MiB leaf.
  *
  * References: an entry of type p2m_ram_* for a frame the domain owns holds no
  * extra reference (ownership keeps it); p2m_grant_map_* and p2m_map_foreign
@@ -36,6 +38,16 @@ int p2m_init(struct domain *d);
 int p2m_teardown(struct domain *d);
 /* Map gfn to mfn with type t, replacing any entry (its reference dropped); 0 or -errno. */
 int p2m_set_entry(struct domain *d, gfn_t gfn, mfn_t mfn, enum p2m_type t);
+/*
+ * Map the 2^order frames from mfn at gfn.. with type t in one step: order 0
+ * is p2m_set_entry; order P2M_ORDER_2M needs gfn and mfn 512-aligned, frames
+ * that all fit t, and a type that holds no reference (own RAM, special,
+ * MMIO). All or nothing: 0 or -errno with the p2m unchanged. Entries it
+ * replaces are dropped as by p2m_set_entry.
+ */
+#define P2M_ORDER_2M 9
+int p2m_set_entry_order(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned int order,
+			enum p2m_type t);
 /* Remove gfn's entry if it maps mfn (INVALID_MFN: whatever it maps); 0, -ENOENT. */
 int p2m_remove_entry(struct domain *d, gfn_t gfn, mfn_t mfn);
 /* What gfn maps: the mfn (INVALID_MFN if none) and, if t, its type. */
@@ -56,7 +68,13 @@ int copy_to_guest_phys(struct domain *d, paddr_t gpa, const void *src, size_t le
 int copy_from_guest_phys(struct domain *d, void *dst, paddr_t gpa, size_t len);
 int clear_guest_phys(struct domain *d, paddr_t gpa, size_t len);
 
-/* Arch hook: reflect one entry change into the hardware p2m (NPT); 0 or -errno. */
-int arch_p2m_update(struct domain *d, gfn_t gfn, mfn_t mfn, enum p2m_type t);
+/*
+ * Arch hook: reflect one change into the hardware p2m (NPT); 0 or -errno.
+ * order 0: gfn's entry; order P2M_ORDER_2M: the aligned block gfn..gfn+511
+ * now maps mfn..mfn+511 with type t (or, with INVALID_MFN, nothing). A
+ * later order-0 change inside such a block must keep the other 511.
+ */
+int arch_p2m_update(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned int order,
+		    enum p2m_type t);
 
 #endif

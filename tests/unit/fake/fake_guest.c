@@ -169,12 +169,13 @@ unsigned long arch_copy_to_guest(struct vcpu *v, uint64_t gva, const void *from,
 	return len - n;
 }
 
-int arch_p2m_update(struct domain *d, gfn_t gfn, mfn_t mfn, enum p2m_type t)
+int arch_p2m_update(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned int order,
+		    enum p2m_type t)
 {
 	int ret = fake_p2m_update_fail_next;
 
 	fake_p2m_update_calls++;
-	fake_p2m_last = (struct fake_p2m_call){ d, gfn, mfn, t };
+	fake_p2m_last = (struct fake_p2m_call){ d, gfn, mfn, t, order };
 	fake_p2m_update_fail_next = 0;
 	return ret;
 }

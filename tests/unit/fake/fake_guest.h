@@ -72,6 +72,7 @@ struct fake_p2m_call {
 	gfn_t gfn;
 	mfn_t mfn;
 	enum p2m_type t;
+	unsigned int order;
 };
 extern unsigned long fake_p2m_update_calls;
 extern struct fake_p2m_call fake_p2m_last;

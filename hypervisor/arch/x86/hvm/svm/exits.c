@@ -25,11 +25,14 @@
 #include <tessera/p2m.h>
 #include <tessera/page_info.h>
 #include <tessera/mm.h>
+#include <tessera/privilege.h>
 #include <tessera/sched.h>
 #include <tessera/string.h>
 
+#define TRAP_DB 1
 #define TRAP_UD 6
 #define TRAP_GP 13
+#define TRAP_AC 17
 #define X86_EFLAGS_DF (1UL << 10)
 #define SVM_FEAT_DECODEASSISTS (1u << 7)
 
@@ -132,11 +135,11 @@ static void svm_exit_cpuid(struct vcpu *v)
 		cpuid_count(leaf, sub, &a, &b, &c, &d);
 		switch (leaf) {
 		case 1:
-			/* Hide MONITOR(3), VMX(5), TSC-deadline(24), XSAVE(26), OSXSAVE(27); set
-			 * x2APIC(21, vlapic.c) and the hypervisor bit (31). The guest's FPU state
-			 * moves with FXSAVE only. */
-			c &= ~((1u << 3) | (1u << 5) | (1u << 24) | (1u << 26) | (1u << 27));
+			/* Hide MONITOR(3), VMX(5), TSC-deadline(24); set x2APIC(21, vlapic.c)
+			 * and the hypervisor bit (31). XSAVE/OSXSAVE/AVX: xstate.c. */
+			c &= ~((1u << 3) | (1u << 5) | (1u << 24));
 			c |= (1u << 21) | (1u << 31);
+			svm_cpuid_xstate(v, leaf, sub, &a, &b, &c, &d);
 			d |= 1u << 9; /* APIC */
 			/* Initial APIC ID (bits 31:24): the MADT's and the x2APIC ID register's. */
 			b = (b & 0x00ffffffu) | ((PVH_LAPIC_ID(v->vcpu_id) & 0xff) << 24);
@@ -146,8 +149,10 @@ static void svm_exit_cpuid(struct vcpu *v)
 			d = PVH_LAPIC_ID(v->vcpu_id);
 			break;
 		case 5:  /* MONITOR/MWAIT */
-		case 0xd: /* XSAVE */
 			a = b = c = d = 0;
+			break;
+		case 0xd: /* XSAVE: what xstate.c offers */
+			svm_cpuid_xstate(v, leaf, sub, &a, &b, &c, &d);
 			break;
 		case 7:
 			if (sub == 0)
@@ -183,6 +188,7 @@ static void svm_exit_cpuid(struct vcpu *v)
 static int svm_write_hypercall_page(struct vcpu *v, uint64_t val)
 {
 	struct domain *d = v->domain;
+	struct page_info *pg;
 	enum p2m_type t;
 	mfn_t mfn;
 	uint8_t *p;
@@ -190,9 +196,16 @@ static int svm_write_hypercall_page(struct vcpu *v, uint64_t val)
 	if (val & 0xfff)
 		return -EINVAL; /* page index 0 only: one page */
 	mfn = p2m_lookup(d, _gfn(val >> PAGE_SHIFT), &t);
-	if (mfn_x(mfn) == INVALID_MFN_RAW || t != p2m_ram_rw)
+	if (mfn_x(mfn) == INVALID_MFN_RAW || t != p2m_ram_rw || !mfn_valid(mfn))
 		return -EINVAL;
-	p = maddr_to_virt(mfn_x(mfn) << PAGE_SHIFT);
+	/*
+	 * Held while we write: another vCPU may give the frame back at any time,
+	 * and the heap may hand it to another domain (get_page checks d owns it).
+	 */
+	pg = mfn_to_page(mfn);
+	if (!get_page(pg, d))
+		return -EINVAL;
+	p = page_to_virt(pg);
 	memset(p, 0xcc, PAGE_SIZE); /* int3 outside the stubs */
 	for (unsigned int i = 0; i < PAGE_SIZE / 32; i++) {
 		uint8_t *s = p + i * 32;
@@ -207,6 +220,7 @@ static int svm_write_hypercall_page(struct vcpu *v, uint64_t val)
 		s[7] = 0xd9;
 		s[8] = 0xc3; /* ret */
 	}
+	put_page(pg);
 	return 0;
 }
 
@@ -325,17 +339,29 @@ gp:
  */
 #define PIT_CH2_PORT 0x42
 
-/* One byte of the guest's port 0xE9 debug output: lines go to the log with the domain's name. */
+/*
+ * One byte of the guest's port 0xE9 debug output: lines go to the log with
+ * the domain's name. Each line (with its newline) is paid for from the
+ * domain's CONSOLEIO_write token bucket (console_guest_allow), as Xen
+ * rate-limits guest log lines: else a guest could keep the serial line, and
+ * every CPU printing to it, busy. Charged per line, not per byte, so the
+ * limiter's own "dropping" notes come at most once a line.
+ */
 static void svm_e9_putc(struct domain *d, char ch)
 {
 	struct svm_domain *sd = svm_d(d);
 	unsigned long flags = spin_lock_irqsave(&sd->e9_lock);
+	uint32_t n;
 
 	if (ch != '\n' && ch != '\r')
 		sd->e9_line[sd->e9_len++] = (ch >= 0x20 && ch < 0x7f) || ch == '\t' ? ch : '?';
 	if ((ch == '\n' || sd->e9_len == sizeof(sd->e9_line) - 1) && sd->e9_len) {
-		log_printf(LOG_INFO, "(%s) %.*s", d->name[0] ? d->name : "guest", (int)sd->e9_len,
-			   sd->e9_line);
+		n = sd->e9_len;
+		if (!is_control_domain(d))
+			n = console_guest_allow(d, n + 1, n + 1) > n ? n : 0;
+		if (n)
+			log_printf(LOG_INFO, "(%s) %.*s", d->name[0] ? d->name : "guest", (int)n,
+				   sd->e9_line);
 		sd->e9_len = 0;
 	}
 	spin_unlock_irqrestore(&sd->e9_lock, flags);
@@ -540,6 +566,9 @@ static void svm_count(struct svm_vcpu *sv, uint64_t code)
 	case SVM_EXIT_MSR: i = 4; break;
 	case SVM_EXIT_NPF: i = 5; break;
 	case SVM_EXIT_SHUTDOWN: i = 6; break;
+	case SVM_EXIT_INVD: i = 8; break;
+	case SVM_EXIT_EXCP_BASE + SVM_EXC_DB:
+	case SVM_EXIT_EXCP_BASE + SVM_EXC_AC: i = 9; break;
 	default: i = 7; break;
 	}
 	sv->exits_by_reason[i]++;
@@ -576,6 +605,24 @@ void svm_vmexit_handler(struct vcpu *v)
 	case SVM_EXIT_VMMCALL:
 		svm_exit_vmmcall(v);
 		break;
+	case SVM_EXIT_INVD:
+		/* As Xen without passthrough devices: nothing to write back or drop (svm.c). */
+		svm_skip(v, 2);
+		break;
+	case SVM_EXIT_EXCP_BASE + SVM_EXC_DB:
+		/*
+		 * Intercepted only so that a #DB raised by its own delivery loops
+		 * through #VMEXITs, where host interrupts get in (svm.c): give it
+		 * back. RIP and DR6 are already as the trap left them (APM vol. 2
+		 * 15.12); an event whose delivery it interrupted is dropped, as the
+		 * guest's handler could not have run anyway.
+		 */
+		svm_inject_exception(v, TRAP_DB, false, 0);
+		break;
+	case SVM_EXIT_EXCP_BASE + SVM_EXC_AC:
+		/* Likewise for #AC (error code 0, in EXITINFO1). */
+		svm_inject_exception(v, TRAP_AC, true, (uint32_t)vmcb->exitinfo1);
+		break;
 	case SVM_EXIT_VMRUN:
 	case SVM_EXIT_VMLOAD:
 	case SVM_EXIT_VMSAVE:
@@ -585,9 +632,11 @@ void svm_vmexit_handler(struct vcpu *v)
 	case SVM_EXIT_INVLPGA:
 	case SVM_EXIT_MONITOR:
 	case SVM_EXIT_MWAIT:
-	case SVM_EXIT_XSETBV:
-		/* SVM, MONITOR and XSAVE are hidden from the guest: these do not exist for it. */
+		/* SVM and MONITOR are hidden from the guest: these do not exist for it. */
 		svm_inject_exception(v, TRAP_UD, false, 0);
+		break;
+	case SVM_EXIT_XSETBV:
+		svm_exit_xsetbv(v); /* xstate.c: #UD without XSAVE, else checked as the SDM/APM */
 		break;
 	case SVM_EXIT_SHUTDOWN: {
 		/*

@@ -3,7 +3,12 @@
  * its p2m (common/p2m.c is the authority; every change reaches here through
  * arch_p2m_update). The format is the long-mode 4-level page table; NPT
  * walks count as user accesses, so every entry carries U (AMD APM vol. 2
- * 15.25.5). Leaves are 4 KiB, matching the p2m's granularity.
+ * 15.25.5). Leaves are 4 KiB, or 2 MiB (PS in the L2 entry, AMD APM vol. 2
+ * 5.3.4) when the p2m sets a whole aligned block at once (order 9: the PVH
+ * builder, populate_physmap). A later 4 KiB change inside a 2 MiB leaf
+ * first splits it into an L1 table of 512 leaves with the same frames and
+ * permissions, then changes the one entry; a 2 MiB set over an L1 table
+ * replaces it and frees the table after the flush.
  *
  * TLB: guest translations are tagged by ASID and cache NPT permissions.
  * Adding a mapping needs no flush (not-present entries are never cached);
@@ -11,6 +16,8 @@
  * fresh ASID on its next VMRUN (svm.c), and pulls any vCPU now in guest
  * mode out with an IPI, waiting until it has left, so that no CPU can use
  * the old translation once this returns (the frame may be freed next).
+ * A split or a replaced L1 table also flushes, so no 2 MiB TLB entry and
+ * no cached walk through a freed table page outlives the change.
  *
  * Locking: updates are serialised by the caller's p2m lock (irqsave);
  * table pages are xenheap pages owned by the domain's svm_domain.
@@ -32,7 +39,9 @@
 #define NPT_US (1UL << 2)
 #define NPT_PWT (1UL << 3)
 #define NPT_PCD (1UL << 4)
+#define NPT_PS (1UL << 7) /* in an L2 entry: a 2 MiB leaf (bit 12 would be its PAT: never set) */
 #define NPT_TABLE (NPT_P | NPT_RW | NPT_US)
+#define NPT_LEAF_FLAGS (NPT_P | NPT_RW | NPT_US | NPT_PWT | NPT_PCD)
 
 static uint64_t *npt_table(paddr_t pa)
 {
@@ -64,7 +73,7 @@ static void npt_free_level(struct svm_domain *sd, paddr_t table, unsigned int le
 
 	if (level > 1)
 		for (unsigned int i = 0; i < PT_ENTRIES; i++)
-			if (t[i] & NPT_P)
+			if ((t[i] & NPT_P) && !(level == 2 && (t[i] & NPT_PS)))
 				npt_free_level(sd, t[i] & PTE_ADDR_MASK, level - 1);
 	free_xenheap_pages(t, 0);
 	sd->npt_pages--;
@@ -79,13 +88,13 @@ void svm_npt_destroy(struct domain *d)
 	sd->npt_root = 0;
 }
 
-/* The leaf slot for gfn, allocating tables on the way if alloc; NULL if absent / no memory. */
-static uint64_t *npt_walk(struct svm_domain *sd, uint64_t gfn, bool alloc)
+/* gfn's L2 slot, allocating the L3/L2 tables on the way if alloc; NULL if absent / no memory. */
+static uint64_t *npt_walk_l2(struct svm_domain *sd, uint64_t gfn, bool alloc)
 {
 	paddr_t table = sd->npt_root;
 	uint64_t gpa = gfn << PAGE_SHIFT;
 
-	for (unsigned int level = 4; level > 1; level--) {
+	for (unsigned int level = 4; level > 2; level--) {
 		uint64_t *e = &npt_table(table)[pt_index(gpa, level)];
 
 		if (!(*e & NPT_P)) {
@@ -100,7 +109,28 @@ static uint64_t *npt_walk(struct svm_domain *sd, uint64_t gfn, bool alloc)
 		}
 		table = *e & PTE_ADDR_MASK;
 	}
-	return &npt_table(table)[pt_index(gpa, 1)];
+	return &npt_table(table)[pt_index(gpa, 2)];
+}
+
+/*
+ * Replace the 2 MiB leaf in *l2 by an L1 table of 512 4 KiB leaves mapping
+ * the same frames with the same permissions, so that one of them can then
+ * change alone. 0 or -ENOMEM (the leaf is then left as it was).
+ */
+static int npt_split(struct svm_domain *sd, uint64_t *l2)
+{
+	uint64_t e = READ_ONCE(*l2), base = e & PTE_ADDR_MASK, flags = e & NPT_LEAF_FLAGS;
+	paddr_t n = npt_alloc_table(sd);
+	uint64_t *t;
+
+	if (!n)
+		return -ENOMEM;
+	t = npt_table(n);
+	for (unsigned int i = 0; i < PT_ENTRIES; i++)
+		t[i] = (base + ((uint64_t)i << PAGE_SHIFT)) | flags;
+	WRITE_ONCE(*l2, n | NPT_TABLE);
+	sd->npt_splits++;
+	return 0;
 }
 
 /* The NPT leaf for a p2m type: which accesses the guest may make (0 = none). */
@@ -147,22 +177,67 @@ static void npt_flush(struct domain *d)
 	}
 }
 
-int svm_npt_update(struct domain *d, gfn_t gfn, mfn_t mfn, int p2m_type)
+/* A whole aligned 2 MiB block: one leaf in the L2 entry (or none, when removing). */
+static int npt_update_2m(struct domain *d, uint64_t *l2, mfn_t mfn, uint64_t flags)
+{
+	struct svm_domain *sd = svm_d(d);
+	uint64_t old, new = flags ? ((mfn_x(mfn) << PAGE_SHIFT) | flags | NPT_PS) : 0;
+
+	old = __atomic_exchange_n(l2, new, __ATOMIC_SEQ_CST);
+	if (!(old & NPT_P))
+		return 0;
+	if (!(old & NPT_PS)) {
+		/* An L1 table was there: no CPU may walk through it once it is freed. */
+		npt_flush(d);
+		npt_free_level(sd, old & PTE_ADDR_MASK, 1);
+	} else if (old != new) {
+		npt_flush(d);
+	}
+	return 0;
+}
+
+int svm_npt_update(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned int order, int p2m_type)
 {
 	struct svm_domain *sd = svm_d(d);
 	uint64_t flags = mfn_x(mfn) == INVALID_MFN_RAW ? 0 : npt_flags(p2m_type);
-	uint64_t *slot, old, new;
+	uint64_t g = gfn_x(gfn), *l2, *slot, old, new;
+	bool flush = false;
 
 	if (!sd || !sd->npt_root)
 		return 0;
-	if (gfn_x(gfn) > P2M_MAX_GFN)
+	if (g > P2M_MAX_GFN || (order != 0 && order != P2M_ORDER_2M))
 		return -EINVAL;
-	slot = npt_walk(sd, gfn_x(gfn), flags != 0);
-	if (!slot)
+	if (order && ((g & (PT_ENTRIES - 1)) || (flags && (mfn_x(mfn) & (PT_ENTRIES - 1)))))
+		return -EINVAL;
+	l2 = npt_walk_l2(sd, g, flags != 0);
+	if (!l2)
 		return flags ? -ENOMEM : 0; /* removing what never reached the NPT */
+	if (order)
+		return npt_update_2m(d, l2, mfn, flags);
+
+	if ((*l2 & NPT_P) && (*l2 & NPT_PS)) {
+		int ret = npt_split(sd, l2);
+
+		if (ret)
+			return ret;
+		/* Same translations, other page size: flush anyway so no 2 MiB entry stays cached. */
+		flush = true;
+	} else if (!(*l2 & NPT_P)) {
+		paddr_t n;
+
+		if (!flags)
+			return 0;
+		n = npt_alloc_table(sd);
+		if (!n)
+			return -ENOMEM;
+		WRITE_ONCE(*l2, n | NPT_TABLE);
+	}
+	slot = &npt_table(*l2 & PTE_ADDR_MASK)[pt_index(g << PAGE_SHIFT, 1)];
 	new = flags ? ((mfn_x(mfn) << PAGE_SHIFT) | flags) : 0;
 	old = __atomic_exchange_n(slot, new, __ATOMIC_SEQ_CST);
 	if ((old & NPT_P) && old != new)
+		flush = true;
+	if (flush)
 		npt_flush(d);
 	return 0;
 }
@@ -174,6 +249,8 @@ uint64_t svm_npt_lookup(struct domain *d, gfn_t gfn)
 
 	if (!sd || !sd->npt_root || gfn_x(gfn) > P2M_MAX_GFN)
 		return 0;
-	slot = npt_walk(sd, gfn_x(gfn), false);
-	return slot ? READ_ONCE(*slot) : 0;
+	slot = npt_walk_l2(sd, gfn_x(gfn), false);
+	if (!slot || !(READ_ONCE(*slot) & NPT_P) || (READ_ONCE(*slot) & NPT_PS))
+		return slot ? READ_ONCE(*slot) : 0;
+	return READ_ONCE(npt_table(*slot & PTE_ADDR_MASK)[pt_index(gfn_x(gfn) << PAGE_SHIFT, 1)]);
 }

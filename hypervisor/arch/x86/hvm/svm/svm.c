@@ -67,8 +67,6 @@ static DEFINE_PER_CPU(struct svm_cpu, svm_cpus);
 
 static inline void svm_clgi(void) { __asm__ __volatile__("clgi" ::: "memory"); }
 static inline void svm_stgi(void) { __asm__ __volatile__("stgi" ::: "memory"); }
-static inline void fpu_save(void *p) { __asm__ __volatile__("fxsave64 (%0)" ::"r"(p) : "memory"); }
-static inline void fpu_restore(const void *p) { __asm__ __volatile__("fxrstor64 (%0)" ::"r"(p) : "memory"); }
 
 /*
  * Detection (APM vol. 2 15.4): CPUID 0x80000001 ECX.SVM, not disabled by
@@ -149,6 +147,7 @@ static int svm_cpu_up(void)
 	/* Guest FPU state moves with FXSAVE/FXRSTOR: they need OSFXSR, and no TS/EM trap. */
 	write_cr4(read_cr4() | CR4_OSFXSR);
 	write_cr0((read_cr0() & ~(X86_CR0_TS | X86_CR0_EM)) | X86_CR0_MP);
+	svm_xstate_cpu_init(false); /* CR4.OSXSAVE and XCR0 when guests get XSAVE (xstate.c) */
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
 	wrmsr(MSR_VM_HSAVE_PA, c->hsave_pa);
 	return 0;
@@ -169,6 +168,7 @@ bool svm_init(void)
 	memset(svm_msrpm, 0xff, 2 * PAGE_SIZE);
 	for (unsigned int i = 0; i < ARRAY_SIZE(svm_passthrough_msrs); i++)
 		svm_msrpm_allow(svm_msrpm, svm_passthrough_msrs[i]);
+	svm_xstate_cpu_init(true);
 	if (svm_cpu_up())
 		return false;
 	pr_info("HVM: SVM with NPT, %u ASIDs%s%s", svm_nr_asids,
@@ -357,29 +357,30 @@ static int svm_vcpu_init(struct vcpu *v)
 	if (!sv)
 		return -ENOMEM;
 	vmcb = alloc_xenheap_pages(0);
-	sv->fpu = xzalloc_bytes(512);
-	if (!vmcb || !sv->fpu) {
+	if (!vmcb || svm_xstate_vcpu_init(sv)) {
 		if (vmcb)
 			free_xenheap_pages(vmcb, 0);
-		xfree(sv->fpu);
 		xfree(sv);
 		return -ENOMEM;
 	}
 	memset(vmcb, 0, PAGE_SIZE);
-	/* FNINIT state: FCW 0x37f, MXCSR 0x1f80 (Intel SDM / APM vol. 2 11.5.3 FXSAVE image). */
-	sv->fpu[0] = 0x7f;
-	sv->fpu[1] = 0x03;
-	sv->fpu[24] = 0x80;
-	sv->fpu[25] = 0x1f;
 	sv->vmcb = vmcb;
 	sv->vmcb_pa = virt_to_maddr(vmcb);
 	sv->asid_cpu = ~0u;
 	v->arch = sv;
 
-	/* Intercepts (APM vol. 2 15.9-15.13): what a PVH guest may not do itself. */
+	/*
+	 * Intercepts (APM vol. 2 15.9-15.13): what a PVH guest may not do itself.
+	 * INVD would drop dirty cache lines of the host and other domains (as
+	 * Xen, it is a no-op for a guest without devices). #DB and #AC are
+	 * intercepted and reflected (exits.c) because a guest can make their
+	 * delivery raise them again forever inside the CPU, which then takes no
+	 * host interrupt (CVE-2015-8104, CVE-2015-5307; Xen intercepts both).
+	 */
 	vmcb->intercepts1 = SVM_INTR1_INTR | SVM_INTR1_NMI | SVM_INTR1_CPUID | SVM_INTR1_HLT |
 			    SVM_INTR1_INVLPGA | SVM_INTR1_IOIO | SVM_INTR1_MSR | SVM_INTR1_SHUTDOWN |
-			    SVM_INTR1_TASKSW;
+			    SVM_INTR1_TASKSW | SVM_INTR1_INVD;
+	vmcb->exc_intercepts = (1u << SVM_EXC_DB) | (1u << SVM_EXC_AC);
 	/* VMRUN must be intercepted (else VMRUN fails with VMEXIT_INVALID). */
 	vmcb->intercepts2 = SVM_INTR2_VMRUN | SVM_INTR2_VMMCALL | SVM_INTR2_VMLOAD | SVM_INTR2_VMSAVE |
 			    SVM_INTR2_STGI | SVM_INTR2_CLGI | SVM_INTR2_SKINIT | SVM_INTR2_MONITOR |
@@ -401,7 +402,7 @@ static void svm_vcpu_destroy(struct vcpu *v)
 	if (!sv)
 		return;
 	free_xenheap_pages(sv->vmcb, 0);
-	xfree(sv->fpu);
+	svm_xstate_vcpu_destroy(sv);
 	v->arch = NULL;
 	xfree(sv);
 }
@@ -544,7 +545,7 @@ static void svm_run(struct vcpu *v)
 		sv->time_cpu = cpu + 1;
 		sv->time_stamp = NOW();
 	}
-	fpu_restore(sv->fpu);
+	svm_xstate_load(sv);
 	for (;;) {
 		local_irq_disable();
 		svm_clgi();
@@ -566,7 +567,7 @@ static void svm_run(struct vcpu *v)
 		svm_stgi(); /* a pending host interrupt (the INTR exit's cause) is taken here */
 		svm_vmexit_handler(v);
 	}
-	fpu_save(sv->fpu);
+	svm_xstate_save(sv);
 }
 
 const struct hvm_function_table svm_function_table = {

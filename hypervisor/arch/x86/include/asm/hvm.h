@@ -20,8 +20,8 @@ struct hvm_function_table {
 	void (*set_pvh_start)(struct vcpu *v, uint32_t entry, uint32_t ebx);
 	/* Enter the guest on this CPU and handle exits until it must be rescheduled; returns then. */
 	void (*run)(struct vcpu *v);
-	/* Mirror one p2m change into the nested page table. */
-	int (*p2m_update)(struct domain *d, gfn_t gfn, mfn_t mfn, int p2m_type);
+	/* Mirror one p2m change (order 0: 4 KiB, 9: an aligned 2 MiB block) into the nested page table. */
+	int (*p2m_update)(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned int order, int p2m_type);
 };
 
 /* Detect SVM+NPT on the boot CPU and enable it there; false when absent (no PVH/HVM then). */

@@ -177,6 +177,9 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "VMCB size");
 
 /* Exit codes (APM vol. 2 appendix C). */
 #define SVM_EXIT_EXCP_BASE 0x40
+/* Exceptions intercepted through exc_intercepts (one bit per vector). */
+#define SVM_EXC_DB 1
+#define SVM_EXC_AC 17
 #define SVM_EXIT_INTR 0x60
 #define SVM_EXIT_NMI 0x61
 #define SVM_EXIT_SMI 0x62
@@ -213,7 +216,8 @@ struct svm_vcpu {
 	struct svm_gprs gprs;          /* first: entry.S takes its address */
 	struct vmcb *vmcb;             /* one page */
 	paddr_t vmcb_pa;
-	uint8_t *fpu;                  /* FXSAVE image, 512 bytes, 16-aligned */
+	uint8_t *fpu;                  /* XSAVE area (or FXSAVE image without XSAVE): one page (xstate.c) */
+	uint64_t xcr0;                 /* the guest's XCR0 (xstate.c) */
 	uint32_t asid;                 /* ASID on asid_cpu, valid while asid_gen matches */
 	unsigned int asid_cpu;
 	uint64_t asid_gen;
@@ -225,14 +229,16 @@ struct svm_vcpu {
 	s_time_t time_stamp;           /* when (update_vcpu_system_time in svm_run) */
 	uint64_t mtrr_def_type;
 	bool launched;                 /* hvm_init_ctx consumed / first run done */
-	/* Exit counts: IOIO, VMMCALL, HLT, CPUID, MSR, NPF, SHUTDOWN, other (exits.c svm_count). */
-	unsigned long exits_by_reason[8];
+	/* Exit counts: IOIO, VMMCALL, HLT, CPUID, MSR, NPF, SHUTDOWN, other, INVD, #DB/#AC
+	 * (exits.c svm_count). */
+	unsigned long exits_by_reason[10];
 };
 
 /* Per-domain SVM state (d->arch). */
 struct svm_domain {
 	paddr_t npt_root;              /* L4 of the nested page table */
 	unsigned long npt_pages;       /* table pages allocated */
+	unsigned long npt_splits;      /* 2 MiB leaves split into L1 tables (npt.c) */
 	volatile uint64_t npt_gen;     /* bumped on each reduction of permissions */
 	/* Port 0xE9 output: the line being assembled, under e9_lock (several vCPUs may write). */
 	spinlock_t e9_lock;
@@ -260,9 +266,24 @@ void svm_vmexit_handler(struct vcpu *v);
 /* npt.c */
 int svm_npt_init(struct domain *d);
 void svm_npt_destroy(struct domain *d);
-int svm_npt_update(struct domain *d, gfn_t gfn, mfn_t mfn, int p2m_type);
-/* The leaf entry for gfn (0 if none): present/rw bits for NPF diagnosis. */
+int svm_npt_update(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned int order, int p2m_type);
+/* The leaf entry for gfn (0 if none; a 2 MiB leaf has PS set): present/rw bits for NPF diagnosis. */
 uint64_t svm_npt_lookup(struct domain *d, gfn_t gfn);
+
+/* xstate.c: guest x87/SSE/AVX state and XCR0 (XSAVE when the CPU has it, else FXSAVE). */
+extern uint64_t svm_xcr0_max; /* components a guest may enable; 0 without XSAVE */
+/* Set CR4.OSXSAVE and XCR0 on this CPU (the BSP first decides what guests get). */
+void svm_xstate_cpu_init(bool bsp);
+int svm_xstate_vcpu_init(struct svm_vcpu *sv);
+void svm_xstate_vcpu_destroy(struct svm_vcpu *sv);
+/* Load v's state and XCR0 before the run loop; save them after it. */
+void svm_xstate_load(struct svm_vcpu *sv);
+void svm_xstate_save(struct svm_vcpu *sv);
+/* The XSETBV intercept: validate and load the guest's XCR0, or #UD/#GP. */
+void svm_exit_xsetbv(struct vcpu *v);
+/* Adjust CPUID leaf 1 (XSAVE, OSXSAVE, AVX) and fill leaf 0xD for v. */
+void svm_cpuid_xstate(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b,
+		      uint32_t *c, uint32_t *d);
 
 /* entry.S: run the guest once; returns after #VMEXIT with host state back. */
 void svm_vmrun(struct svm_gprs *gprs, paddr_t vmcb_pa, paddr_t host_save_pa);

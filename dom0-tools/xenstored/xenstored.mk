@@ -1,0 +1,66 @@
+# xenstored (dom0-tools/xenstored/, README.md there): the portable core and its builds.
+#   core sources         XS_CORE_SRCS (also compiled into the unit tests: tests/unit/xenstored.mk)
+#   $(BUILD)/fuzz-xs/fuzz-xenstored   libFuzzer harness tests/fuzz/xs_fuzz.c over the core;
+#                        make xs-fuzz-smoke = the short run make test does (tests/fuzz/xs_smoke.sh)
+#   make xs-fuzz         the long run (XS_FUZZ_RUNS inputs, corpus in $(BUILD)/fuzz-xs/corpus)
+
+XS_CORE_SRCS := dom0-tools/xenstored/xs_store.c dom0-tools/xenstored/xs_conn.c \
+	dom0-tools/xenstored/xs_ops.c
+
+XSF_CC ?= clang
+XSF_OUT := $(BUILD)/fuzz-xs
+XSF_BIN := $(XSF_OUT)/fuzz-xenstored
+XS_FUZZ_RUNS ?= 2000000
+XSF_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
+	-fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer -Ihypervisor/include -Idom0-tools/xenstored -MMD -MP
+XSF_OBJS := $(patsubst %.c,$(XSF_OUT)/obj/%.o,$(XS_CORE_SRCS) tests/fuzz/xs_fuzz.c)
+
+.PHONY: xs-fuzz-build xs-fuzz-smoke xs-fuzz
+xs-fuzz-build: $(XSF_BIN)
+
+$(XSF_OUT)/obj/%.o: %.c dom0-tools/xenstored/xenstored.mk | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(Q)$(XSF_CC) $(XSF_CFLAGS) -c $< -o $@
+
+$(XSF_BIN): $(XSF_OBJS)
+	$(Q)$(XSF_CC) -fsanitize=fuzzer,address,undefined -o $@ $^
+	@echo "  LD      $@"
+
+# make test runs the smoke (scripts/run-tests.sh, group xsfuzz): build it first.
+test: xs-fuzz-build
+
+xs-fuzz-smoke: deps xs-fuzz-build
+	$(Q)scripts/run-tests.sh xsfuzz
+
+xs-fuzz: deps xs-fuzz-build
+	@mkdir -p $(XSF_OUT)/corpus $(XSF_OUT)/artifacts
+	$(XSF_BIN) -runs=$(XS_FUZZ_RUNS) -seed=1 -max_len=4096 -timeout=30 -print_final_stats=1 \
+		-artifact_prefix=$(XSF_OUT)/artifacts/ $(XSF_OUT)/corpus tests/fuzz/xs_crashes
+
+-include $(XSF_OBJS:.o=.d)
+
+# The Linux daemon (xenstored_linux.c: Unix socket, epoll) and its check with Xen's libxenstore
+# (dom0-tools/xenstored/test/libxs_check.c, run by tests/integration/xenstored.sh).
+XSD_OUT := $(BUILD)/xenstored
+XSD_BIN := $(XSD_OUT)/xenstored
+XSD_CHECK := $(XSD_OUT)/libxs-check
+XSD_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
+	-Wno-unused-parameter -Ihypervisor/include -Idom0-tools/xenstored -MMD -MP
+XSD_OBJS := $(patsubst %.c,$(XSD_OUT)/obj/%.o,$(XS_CORE_SRCS) dom0-tools/xenstored/xenstored_linux.c)
+
+tools: $(XSD_BIN) $(XSD_CHECK)
+
+$(XSD_OUT)/obj/%.o: %.c dom0-tools/xenstored/xenstored.mk | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(XSD_CFLAGS) -c $< -o $@
+
+$(XSD_BIN): $(XSD_OBJS)
+	$(Q)$(HOSTCC) -o $@ $^
+	@echo "  LD      $@"
+
+$(XSD_CHECK): dom0-tools/xenstored/test/libxs_check.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) -std=gnu11 -O1 -g -Wall -Wextra -Werror -o $@ $< -lxenstore
+
+-include $(XSD_OBJS:.o=.d)

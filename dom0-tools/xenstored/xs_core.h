@@ -1,0 +1,110 @@
+/*
+ * xenstored core: the store and the xs_wire protocol, with no OS calls.
+ *
+ * The same core is built three ways (host unit tests and fuzzing, the Linux
+ * daemon, the xenstore domain on the unikernel).  The build injects an
+ * allocator and a few callbacks (struct xs_ops) and moves bytes in and out
+ * of connections; the core parses messages, runs them against the store and
+ * queues replies and watch events.
+ *
+ * Transport model: the build feeds received bytes with xs_conn_input(), which
+ * consumes only what the connection may take (a connection with too many
+ * unread replies "stops reading": its bytes stay in the ring/socket and other
+ * connections are served).  The build drains replies with xs_conn_output()
+ * whenever ops->notify says there is output.  A connection whose queue of
+ * unread watch events overflows is dropped: ops->drop is called once and the
+ * connection becomes dead (xs_conn_dead); the build then closes its transport
+ * and calls xs_conn_destroy().
+ *
+ * Locking: none; the core is single-threaded (one event loop per store).
+ */
+#ifndef XS_CORE_H
+#define XS_CORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct xs_store;
+struct xs_conn;
+
+struct xs_ops {
+	void *ctx;                                    /* passed back to every hook */
+	void *(*alloc)(void *ctx, size_t size);       /* NULL on failure: the request gets ENOMEM */
+	void (*free)(void *ctx, void *p);
+	/* Output was queued on c (a reply or a watch event).  Optional. */
+	void (*notify)(void *ctx, struct xs_conn *c);
+	/* The core gave up on c (protocol error, output overflow, domain released).  Optional. */
+	void (*drop)(void *ctx, struct xs_conn *c);
+	/*
+	 * XS_INTRODUCE of domid with its ring frame and event channel: the build maps the ring
+	 * and creates the domain's connection (xs_conn_create(..., domid, false, ...)), then
+	 * returns 0, or -Exxx to fail the request.  Optional (NULL: the domain is only recorded).
+	 */
+	int (*introduce)(void *ctx, struct xs_store *s, uint32_t domid, uint64_t mfn, uint32_t port);
+};
+
+/* Quotas; privileged connections are exempt from the per-domain ones.  0 = default. */
+struct xs_quota {
+	uint32_t nodes_per_domain;     /* nodes a domain may own (ENOSPC), default 1000 */
+	uint32_t entry_size;           /* value + permissions bytes of one node (ENOSPC), default 2048 */
+	uint32_t watches_per_domain;   /* (E2BIG), default 128 */
+	uint32_t transactions_per_conn;/* open transactions (ENOSPC), default 10 */
+	uint32_t outstanding;          /* unread replies before the connection stops reading, default 20 */
+	uint32_t outq_events;          /* unread watch events before the connection is dropped, default 1024 */
+};
+
+/* Counters for tests and the daemon's log. */
+struct xs_stats {
+	uint64_t nodes;
+	uint64_t requests;
+	uint64_t errors;
+	uint64_t events;
+	uint64_t tx_conflicts;
+	uint64_t dropped_conns;
+};
+
+struct xs_store *xs_store_create(const struct xs_ops *ops, const struct xs_quota *quota);
+/* Frees everything; connections still open are destroyed too (no drop hook). */
+void xs_store_destroy(struct xs_store *s);
+void xs_store_stats(const struct xs_store *s, struct xs_stats *out);
+
+/*
+ * A client: domid 0 or privileged = a tool (socket clients, the control domain) that bypasses
+ * permissions and quotas, as Xen's domain_is_unprivileged().  NULL on allocation failure.
+ */
+struct xs_conn *xs_conn_create(struct xs_store *s, uint32_t domid, bool privileged, void *opaque);
+void xs_conn_destroy(struct xs_conn *c);
+void *xs_conn_opaque(const struct xs_conn *c);
+uint32_t xs_conn_domid(const struct xs_conn *c);
+
+/* Feeds bytes; returns how many were consumed (less than len when the connection stops reading). */
+size_t xs_conn_input(struct xs_conn *c, const void *buf, size_t len);
+/* True when xs_conn_input would consume at least one byte. */
+bool xs_conn_wants_input(const struct xs_conn *c);
+/* Copies out up to len queued output bytes and consumes them; returns the count. */
+size_t xs_conn_output(struct xs_conn *c, void *buf, size_t len);
+size_t xs_conn_output_pending(const struct xs_conn *c);
+bool xs_conn_dead(const struct xs_conn *c);
+
+/*
+ * The domain died (VIRQ_DOM_EXC) or was released: its watches, transactions and connection
+ * go, @releaseDomain fires.  Returns 0 or -ENOENT when it was not introduced.
+ */
+int xs_domain_release(struct xs_store *s, uint32_t domid);
+
+/*
+ * Direct privileged write for the build (e.g. the xenstore domain writing /local/domain/<id>
+ * basics): creates parents, fires watches.  perms: NULL keeps the inherited/old ones, else
+ * a NUL-separated list of nperms Xen permission strings ("n0", "r1", ...).  0 or -Exxx.
+ */
+int xs_store_write(struct xs_store *s, const char *path, const void *value, uint32_t vlen,
+		   const char *perms, uint32_t nperms);
+
+/* Consistency check of the committed tree (tests, fuzzing): 0 or -EIO. */
+int xs_store_check(const struct xs_store *s);
+
+/* Name on the wire of an errno value ("ENOENT"); "EINVAL" for unknown ones. */
+const char *xs_errname(int err);
+
+#endif
