@@ -64,3 +64,19 @@ $(XSD_CHECK): dom0-tools/xenstored/test/libxs_check.c | $(DEPS_STAMP)
 	$(Q)$(HOSTCC) -std=gnu11 -O1 -g -Wall -Wextra -Werror -o $@ $< -lxenstore
 
 -include $(XSD_OBJS:.o=.d)
+
+# make xs-bench: ops/s over the socket with Xen's libxenstore as the client (not part of make test;
+# dom0-tools/xenstored/README.md has the figures). XS_BENCH_SECS per operation.
+XSD_BENCH := $(XSD_OUT)/libxs-bench
+XS_BENCH_SECS ?= 2
+.PHONY: xs-bench
+tools: $(XSD_BENCH)
+
+$(XSD_BENCH): dom0-tools/xenstored/test/libxs_bench.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $< -lxenstore
+
+xs-bench: $(XSD_BIN) $(XSD_BENCH)
+	$(Q)d=$$(mktemp -d /tmp/xs-bench.XXXXXX); $(XSD_BIN) --socket $$d/socket & p=$$!; \
+	for i in $$(seq 50); do [ -S $$d/socket ] && break; sleep 0.1; done; \
+	XENSTORED_PATH=$$d/socket $(XSD_BENCH) $(XS_BENCH_SECS); kill $$p; wait $$p; rm -rf $$d

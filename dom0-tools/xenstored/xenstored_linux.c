@@ -35,7 +35,7 @@ struct client {
 	struct client *next;
 	int fd;
 	struct xs_conn *c;
-	uint32_t events;       /* current epoll interest */
+	uint32_t events; /* current epoll interest */
 	bool closing;
 	size_t in_len, out_len, out_off;
 	uint8_t in[XSD_BUF];
@@ -70,7 +70,7 @@ static void on_signal(int sig)
 
 static int listen_on(const char *path)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	char dir[sizeof(sa.sun_path)];
 	char *slash;
 	int fd;
@@ -138,7 +138,8 @@ static bool client_pump(struct client *cl)
 				cl->in_len -= n;
 			}
 		}
-		w = send(cl->fd, cl->out + cl->out_off, cl->out_len - cl->out_off, MSG_NOSIGNAL | MSG_DONTWAIT);
+		w = send(cl->fd, cl->out + cl->out_off, cl->out_len - cl->out_off,
+			 MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (w < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				break;
@@ -206,11 +207,11 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
-	const struct xs_ops ops = { .alloc = xsd_alloc, .free = xsd_free, .drop = xsd_drop };
+	const struct xs_ops ops = {.alloc = xsd_alloc, .free = xsd_free, .drop = xsd_drop};
 	const char *path = XSD_DEFAULT_SOCKET, *pidfile = NULL;
-	struct epoll_event lev = { .events = EPOLLIN }, evs[64];
+	struct epoll_event lev = {.events = EPOLLIN}, evs[64];
 	struct xs_store *s;
-	struct sigaction sa = { .sa_handler = on_signal };
+	struct sigaction sa = {.sa_handler = on_signal};
 	int lfd, ep, rc = 1;
 
 	for (int i = 1; i < argc; i++) {
@@ -253,7 +254,8 @@ int main(int argc, char **argv)
 				continue;
 			}
 			if (evs[i].events & EPOLLIN) {
-				ssize_t r = recv(cl->fd, cl->in + cl->in_len, sizeof(cl->in) - cl->in_len, 0);
+				ssize_t r = recv(cl->fd, cl->in + cl->in_len,
+						 sizeof(cl->in) - cl->in_len, 0);
 
 				if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR))
 					cl->closing = true;

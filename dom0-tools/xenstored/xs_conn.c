@@ -22,12 +22,12 @@
 #include "xs_conn.h"
 
 static const struct xs_quota xs_default_quota = {
-	.nodes_per_domain = 1000,
-	.entry_size = 2048,
-	.watches_per_domain = 128,
-	.transactions_per_conn = 10,
-	.outstanding = 20,
-	.outq_events = 1024,
+    .nodes_per_domain = 1000,
+    .entry_size = 2048,
+    .watches_per_domain = 128,
+    .transactions_per_conn = 10,
+    .outstanding = 20,
+    .outq_events = 1024,
 };
 
 const char *xs_errname(int err)
@@ -130,7 +130,8 @@ void xs_conn_kill(struct xs_conn *c)
 		c->s->ops.drop(c->s->ops.ctx, c);
 }
 
-struct xs_msg *xs_msg_new(struct xs_conn *c, uint32_t type, uint32_t req_id, uint32_t tx_id, uint32_t len)
+struct xs_msg *xs_msg_new(struct xs_conn *c, uint32_t type, uint32_t req_id, uint32_t tx_id,
+			  uint32_t len)
 {
 	struct xs_msg *m = xs_alloc(c->s, sizeof(*m) + len);
 
@@ -174,7 +175,8 @@ void xs_msg_queue(struct xs_conn *c, struct xs_msg *m)
 		c->s->ops.notify(c->s->ops.ctx, c);
 }
 
-void xs_reply(struct xs_conn *c, const struct xsd_sockmsg *req, uint32_t type, const void *data, uint32_t len)
+void xs_reply(struct xs_conn *c, const struct xsd_sockmsg *req, uint32_t type, const void *data,
+	      uint32_t len)
 {
 	struct xs_msg *m = xs_msg_new(c, type, req->req_id, req->tx_id, len);
 
@@ -424,7 +426,8 @@ void xs_fire_rm(struct xs_store *s, const char *path, const struct xs_node *n)
 /* @introduceDomain / @releaseDomain: to the watchers allowed to read the special node. */
 void xs_fire_special(struct xs_store *s, const char *name)
 {
-	const struct xs_node *n = (const struct xs_node *)xs_table_find(&s->nodes, name, xs_hash(name));
+	const struct xs_node *n =
+	    (const struct xs_node *)xs_table_find(&s->nodes, name, xs_hash(name));
 
 	fire(s, name, n, false);
 }
@@ -449,16 +452,16 @@ int xs_domain_release(struct xs_store *s, uint32_t domid)
 
 static struct xs_node *special_node(struct xs_store *s, const char *path)
 {
-	static const struct xs_perm n0 = { 0, XS_PERM_NONE };
+	static const struct xs_perm n0 = {0, XS_PERM_NONE};
 
 	return xs_node_build(s, path, NULL, 0, &n0, 1, NULL, 0);
 }
 
 struct xs_store *xs_store_create(const struct xs_ops *ops, const struct xs_quota *quota)
 {
-	static const char *const roots[] = { "/", "@introduceDomain", "@releaseDomain" };
+	static const char *const roots[] = {"/", "@introduceDomain", "@releaseDomain"};
 	struct xs_store *s = ops->alloc(ops->ctx, sizeof(*s));
-	struct xs_view v = { s, NULL };
+	struct xs_view v = {s, NULL};
 
 	if (!s)
 		return NULL;
@@ -466,7 +469,9 @@ struct xs_store *xs_store_create(const struct xs_ops *ops, const struct xs_quota
 	s->ops = *ops;
 	s->q = xs_default_quota;
 	if (quota) {
-#define XS_Q(f) if (quota->f) s->q.f = quota->f
+#define XS_Q(f)                                                                                    \
+	if (quota->f)                                                                              \
+	s->q.f = quota->f
 		XS_Q(nodes_per_domain);
 		XS_Q(entry_size);
 		XS_Q(watches_per_domain);

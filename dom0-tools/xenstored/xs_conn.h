@@ -10,16 +10,16 @@
 
 struct xs_msg {
 	struct xs_msg *next;
-	bool event;            /* a WATCH_EVENT (counted against outq_events) */
-	uint32_t len;          /* header + payload bytes */
+	bool event;   /* a WATCH_EVENT (counted against outq_events) */
+	uint32_t len; /* header + payload bytes */
 	struct xsd_sockmsg hdr;
 	uint8_t data[];
 };
 
 struct xs_watch {
 	struct xs_watch *next;
-	bool relative;         /* registered relative to /local/domain/<id>/ */
-	char *path;            /* canonical (absolute or @special) */
+	bool relative; /* registered relative to /local/domain/<id>/ */
+	char *path;    /* canonical (absolute or @special) */
 	char *token;
 	/* path and token strings follow */
 };
@@ -32,10 +32,10 @@ struct xs_conn {
 	bool priv;
 	bool dead;
 	void *opaque;
-	char prefix[32];       /* "/local/domain/<domid>", set lazily */
+	char prefix[32]; /* "/local/domain/<domid>", set lazily */
 	/* input */
 	struct xsd_sockmsg in_hdr;
-	size_t in_used;        /* header + payload bytes received of the current message */
+	size_t in_used; /* header + payload bytes received of the current message */
 	uint8_t in_buf[XENSTORE_PAYLOAD_MAX + 1];
 	/* output */
 	struct xs_msg *out_head, *out_tail;
@@ -50,9 +50,11 @@ struct xs_conn {
 size_t xs_fmt_u64(char *buf, uint64_t v);
 bool xs_parse_u64(const char *str, uint64_t max, uint64_t *out);
 
-struct xs_msg *xs_msg_new(struct xs_conn *c, uint32_t type, uint32_t req_id, uint32_t tx_id, uint32_t len);
+struct xs_msg *xs_msg_new(struct xs_conn *c, uint32_t type, uint32_t req_id, uint32_t tx_id,
+			  uint32_t len);
 void xs_msg_queue(struct xs_conn *c, struct xs_msg *m);
-void xs_reply(struct xs_conn *c, const struct xsd_sockmsg *req, uint32_t type, const void *data, uint32_t len);
+void xs_reply(struct xs_conn *c, const struct xsd_sockmsg *req, uint32_t type, const void *data,
+	      uint32_t len);
 void xs_reply_error(struct xs_conn *c, const struct xsd_sockmsg *req, int err);
 void xs_conn_kill(struct xs_conn *c);
 void xs_conn_reset(struct xs_conn *c);
@@ -62,7 +64,8 @@ void xs_watch_initial(struct xs_conn *c, const struct xs_watch *w);
 void xs_fire_special(struct xs_store *s, const char *name);
 
 /* One complete message from c (xs_ops.c). */
-void xs_process(struct xs_conn *c, const struct xsd_sockmsg *hdr, const uint8_t *payload, uint32_t len);
+void xs_process(struct xs_conn *c, const struct xsd_sockmsg *hdr, const uint8_t *payload,
+		uint32_t len);
 /* The privileged write behind xs_store_write (xs_ops.c). */
 int xs_tool_write(struct xs_conn *c, const char *path, const void *value, uint32_t vlen,
 		  const struct xs_perm *perms, uint32_t nperms);

@@ -29,8 +29,8 @@ struct xs_store;
 struct xs_conn;
 
 struct xs_ops {
-	void *ctx;                                    /* passed back to every hook */
-	void *(*alloc)(void *ctx, size_t size);       /* NULL on failure: the request gets ENOMEM */
+	void *ctx;				/* passed back to every hook */
+	void *(*alloc)(void *ctx, size_t size); /* NULL on failure: the request gets ENOMEM */
 	void (*free)(void *ctx, void *p);
 	/* Output was queued on c (a reply or a watch event).  Optional. */
 	void (*notify)(void *ctx, struct xs_conn *c);
@@ -41,17 +41,19 @@ struct xs_ops {
 	 * and creates the domain's connection (xs_conn_create(..., domid, false, ...)), then
 	 * returns 0, or -Exxx to fail the request.  Optional (NULL: the domain is only recorded).
 	 */
-	int (*introduce)(void *ctx, struct xs_store *s, uint32_t domid, uint64_t mfn, uint32_t port);
+	int (*introduce)(void *ctx, struct xs_store *s, uint32_t domid, uint64_t mfn,
+			 uint32_t port);
 };
 
 /* Quotas; privileged connections are exempt from the per-domain ones.  0 = default. */
 struct xs_quota {
-	uint32_t nodes_per_domain;     /* nodes a domain may own (ENOSPC), default 1000 */
-	uint32_t entry_size;           /* value + permissions bytes of one node (ENOSPC), default 2048 */
-	uint32_t watches_per_domain;   /* (E2BIG), default 128 */
-	uint32_t transactions_per_conn;/* open transactions (ENOSPC), default 10 */
-	uint32_t outstanding;          /* unread replies before the connection stops reading, default 20 */
-	uint32_t outq_events;          /* unread watch events before the connection is dropped, default 1024 */
+	uint32_t nodes_per_domain; /* nodes a domain may own (ENOSPC), default 1000 */
+	uint32_t entry_size; /* value + permissions bytes of one node (ENOSPC), default 2048 */
+	uint32_t watches_per_domain;	/* (E2BIG), default 128 */
+	uint32_t transactions_per_conn; /* open transactions (ENOSPC), default 10 */
+	uint32_t outstanding; /* unread replies before the connection stops reading, default 20 */
+	uint32_t
+	    outq_events; /* unread watch events before the connection is dropped, default 1024 */
 };
 
 /* Counters for tests and the daemon's log. */

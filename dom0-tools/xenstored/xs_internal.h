@@ -38,30 +38,30 @@ struct xs_table {
  * a change builds a new node.  Reference-counted: the store and transactions share them.
  */
 struct xs_node {
-	struct xs_hent h;      /* h.key = path */
+	struct xs_hent h; /* h.key = path */
 	uint32_t refs;
-	uint64_t gen;          /* unique per built node: DIRECTORY_PART gencnt, tx conflicts */
+	uint64_t gen; /* unique per built node: DIRECTORY_PART gencnt, tx conflicts */
 	uint32_t vlen, nperms, clen;
 	uint8_t *value;
 	struct xs_perm *perms;
-	char *children;        /* names, each NUL-terminated */
+	char *children; /* names, each NUL-terminated */
 };
 
 /* A transaction's record of one path: what it saw and, if changed, its new node. */
 struct xs_txent {
-	struct xs_hent h;      /* h.key = path (owned) */
-	uint64_t seen_gen;     /* store gen at first access, 0 = absent */
-	struct xs_node *node;  /* current node in the tx (NULL = absent/deleted) */
+	struct xs_hent h;     /* h.key = path (owned) */
+	uint64_t seen_gen;    /* store gen at first access, 0 = absent */
+	struct xs_node *node; /* current node in the tx (NULL = absent/deleted) */
 	bool changed;
-	bool removed;          /* commit: this entry deleted a node of the store */
-	struct xs_txent *order;/* change order, for events at commit */
+	bool removed;		/* commit: this entry deleted a node of the store */
+	struct xs_txent *order; /* change order, for events at commit */
 };
 
 struct xs_tx {
-	struct xs_tx *next;    /* in the connection's list */
+	struct xs_tx *next; /* in the connection's list */
 	uint32_t id;
-	uint32_t domid;        /* the owning connection's domain (node_delta) */
-	int32_t node_delta;    /* nodes created - deleted owned by the conn's domain */
+	uint32_t domid;	    /* the owning connection's domain (node_delta) */
+	int32_t node_delta; /* nodes created - deleted owned by the conn's domain */
 	struct xs_table ents;
 	struct xs_txent *first, *last;
 };
@@ -70,9 +70,9 @@ struct xs_dom {
 	struct xs_dom *next;
 	uint32_t domid;
 	bool introduced;
-	uint32_t nodes;        /* nodes it owns */
+	uint32_t nodes; /* nodes it owns */
 	uint32_t watches;
-	bool has_target;       /* XS_SET_TARGET: acts with target's permissions too */
+	bool has_target; /* XS_SET_TARGET: acts with target's permissions too */
 	uint32_t target;
 	struct xs_conn *conn;
 };
@@ -84,7 +84,7 @@ struct xs_store {
 	uint64_t gen;
 	struct xs_dom *doms;
 	struct xs_conn *conns;
-	struct xs_conn *tool;  /* privileged writer of xs_store_write, not in conns */
+	struct xs_conn *tool; /* privileged writer of xs_store_write, not in conns */
 	uint32_t next_txid;
 	struct xs_stats st;
 };
@@ -106,9 +106,9 @@ struct xs_hent *xs_table_find(const struct xs_table *t, const char *key, uint64_
 void xs_table_insert(struct xs_store *s, struct xs_table *t, struct xs_hent *e);
 void xs_table_remove(struct xs_table *t, struct xs_hent *e);
 
-struct xs_node *xs_node_build(struct xs_store *s, const char *path, const void *value, uint32_t vlen,
-			      const struct xs_perm *perms, uint32_t nperms, const char *children,
-			      uint32_t clen);
+struct xs_node *xs_node_build(struct xs_store *s, const char *path, const void *value,
+			      uint32_t vlen, const struct xs_perm *perms, uint32_t nperms,
+			      const char *children, uint32_t clen);
 void xs_node_put(struct xs_store *s, struct xs_node *n);
 static inline const char *xs_node_path(const struct xs_node *n)
 {
@@ -117,7 +117,8 @@ static inline const char *xs_node_path(const struct xs_node *n)
 
 struct xs_dom *xs_dom_get(struct xs_store *s, uint32_t domid, bool create);
 
-/* View access: get records a read in a transaction; set takes the node's reference (NULL deletes). */
+/* View access: get records a read in a transaction; set takes the node's reference (NULL deletes).
+ */
 int xs_view_get(struct xs_view *v, const char *path, const struct xs_node **out);
 int xs_view_set(struct xs_view *v, const char *path, struct xs_node *n);
 

@@ -69,8 +69,8 @@ static bool valid_chars(const char *s)
 	for (; *s; s++) {
 		char ch = *s;
 
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-		      ch == '-' || ch == '/' || ch == '_' || ch == '@'))
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (ch >= '0' && ch <= '9') || ch == '-' || ch == '/' || ch == '_' || ch == '@'))
 			return false;
 	}
 	return true;
@@ -141,7 +141,8 @@ static const char *base_name(const char *path)
 }
 
 /* What may c do on the nearest existing ancestor of path?  (Xen's ask_parents.) */
-static int errno_from_parents(struct xs_conn *c, struct xs_view *v, const char *path, int err, uint32_t perm)
+static int errno_from_parents(struct xs_conn *c, struct xs_view *v, const char *path, int err,
+			      uint32_t perm)
 {
 	char *buf;
 	const struct xs_node *n = NULL;
@@ -189,7 +190,8 @@ static int get_chk(struct xs_conn *c, struct xs_view *v, const char *path, uint3
 }
 
 /* A copy of n with the child name added (add) or removed (del). */
-static struct xs_node *with_child(struct xs_store *s, const struct xs_node *n, const char *add, const char *del)
+static struct xs_node *with_child(struct xs_store *s, const struct xs_node *n, const char *add,
+				  const char *del)
 {
 	uint32_t alen = add ? (uint32_t)strlen(add) + 1 : 0;
 	char *buf = xs_alloc(s, n->clen + alen + 1);
@@ -227,7 +229,8 @@ static int node_quota(struct xs_conn *c, struct xs_view *v)
 }
 
 /* Creates path (and its missing parents, with empty values), as Xen's create_node. */
-static int create_rec(struct xs_conn *c, struct xs_view *v, const char *path, const void *val, uint32_t vlen)
+static int create_rec(struct xs_conn *c, struct xs_view *v, const char *path, const void *val,
+		      uint32_t vlen)
 {
 	struct xs_store *s = c->s;
 	char *parent = xs_alloc(s, strlen(path) + 2);
@@ -288,7 +291,8 @@ static void fire_change(struct xs_conn *c, struct xs_view *v, const char *path)
 
 /* ---- node requests ---- */
 
-static int op_read(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg *h, char *p, uint32_t len)
+static int op_read(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg *h, char *p,
+		   uint32_t len)
 {
 	char path[XS_PATH_BUF];
 	const char *arg = onearg(p, len);
@@ -304,7 +308,8 @@ static int op_read(struct xs_conn *c, struct xs_view *v, const struct xsd_sockms
 	return 0;
 }
 
-static int do_write(struct xs_conn *c, struct xs_view *v, const char *path, const void *val, uint32_t vlen)
+static int do_write(struct xs_conn *c, struct xs_view *v, const char *path, const void *val,
+		    uint32_t vlen)
 {
 	const struct xs_node *n;
 	struct xs_node *nn;
@@ -323,7 +328,8 @@ static int do_write(struct xs_conn *c, struct xs_view *v, const char *path, cons
 	return xs_view_set(v, path, nn);
 }
 
-static int op_write(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg *h, char *p, uint32_t len)
+static int op_write(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg *h, char *p,
+		    uint32_t len)
 {
 	char path[XS_PATH_BUF];
 	const char *nul = memchr(p, '\0', len);
@@ -341,7 +347,8 @@ static int op_write(struct xs_conn *c, struct xs_view *v, const struct xsd_sockm
 	return 0;
 }
 
-static int op_mkdir(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg *h, char *p, uint32_t len)
+static int op_mkdir(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg *h, char *p,
+		    uint32_t len)
 {
 	char path[XS_PATH_BUF];
 	const char *arg = onearg(p, len);
@@ -363,7 +370,8 @@ static int op_mkdir(struct xs_conn *c, struct xs_view *v, const struct xsd_sockm
 }
 
 /* Deletes path and everything below it (no permission checks below, as Xen). */
-static int del_tree(struct xs_store *s, struct xs_view *v, const char *path, const struct xs_node *n)
+static int del_tree(struct xs_store *s, struct xs_view *v, const char *path,
+		    const struct xs_node *n)
 {
 	size_t pl = strlen(path);
 	int rc;
@@ -390,7 +398,8 @@ static int del_tree(struct xs_store *s, struct xs_view *v, const char *path, con
 	return xs_view_set(v, path, NULL);
 }
 
-static int op_rm(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg *h, char *p, uint32_t len)
+static int op_rm(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg *h, char *p,
+		 uint32_t len)
 {
 	char path[XS_PATH_BUF], parent[XS_PATH_BUF];
 	const char *arg = onearg(p, len);
@@ -438,7 +447,8 @@ static int op_rm(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg 
 	return rc;
 }
 
-static int op_directory(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg *h, char *p, uint32_t len)
+static int op_directory(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg *h, char *p,
+			uint32_t len)
 {
 	char path[XS_PATH_BUF];
 	const char *arg = onearg(p, len);
@@ -451,14 +461,14 @@ static int op_directory(struct xs_conn *c, struct xs_view *v, const struct xsd_s
 	if (rc)
 		return rc;
 	if (n->clen > XENSTORE_PAYLOAD_MAX)
-		return -E2BIG;  /* the client must use XS_DIRECTORY_PART */
+		return -E2BIG; /* the client must use XS_DIRECTORY_PART */
 	xs_reply(c, h, XS_DIRECTORY, n->children, n->clen);
 	return 0;
 }
 
 /* Xen's send_directory_part: "<gencnt>\0" then whole names from offset; a final "\0" at the end. */
-static int op_directory_part(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg *h, char *p,
-			     uint32_t len)
+static int op_directory_part(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg *h,
+			     char *p, uint32_t len)
 {
 	char path[XS_PATH_BUF], data[XENSTORE_PAYLOAD_MAX];
 	const char *vec[2];
@@ -501,11 +511,20 @@ static int parse_perm(const char *str, struct xs_perm *out)
 	uint64_t id;
 
 	switch (str[0]) {
-	case 'n': out->perms = XS_PERM_NONE; break;
-	case 'r': out->perms = XS_PERM_READ; break;
-	case 'w': out->perms = XS_PERM_WRITE; break;
-	case 'b': out->perms = XS_PERM_READ | XS_PERM_WRITE; break;
-	default: return -EINVAL;
+	case 'n':
+		out->perms = XS_PERM_NONE;
+		break;
+	case 'r':
+		out->perms = XS_PERM_READ;
+		break;
+	case 'w':
+		out->perms = XS_PERM_WRITE;
+		break;
+	case 'b':
+		out->perms = XS_PERM_READ | XS_PERM_WRITE;
+		break;
+	default:
+		return -EINVAL;
 	}
 	if (!xs_parse_u64(str + 1, 0xffff, &id))
 		return -EINVAL;
@@ -521,7 +540,8 @@ static uint32_t fmt_perm(char *buf, const struct xs_perm *pm)
 	return (uint32_t)xs_fmt_u64(buf + 1, pm->id) + 2;
 }
 
-static int op_get_perms(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg *h, char *p, uint32_t len)
+static int op_get_perms(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg *h, char *p,
+			uint32_t len)
 {
 	char path[XS_PATH_BUF], data[XENSTORE_PAYLOAD_MAX + 16];
 	const char *arg = onearg(p, len);
@@ -542,8 +562,8 @@ static int op_get_perms(struct xs_conn *c, struct xs_view *v, const struct xsd_s
 	return 0;
 }
 
-static int set_perms(struct xs_conn *c, struct xs_view *v, const char *path, const struct xs_perm *perms,
-		     uint32_t np)
+static int set_perms(struct xs_conn *c, struct xs_view *v, const char *path,
+		     const struct xs_perm *perms, uint32_t np)
 {
 	const struct xs_node *n;
 	struct xs_node *nn;
@@ -563,7 +583,8 @@ static int set_perms(struct xs_conn *c, struct xs_view *v, const char *path, con
 	return xs_view_set(v, path, nn);
 }
 
-static int op_set_perms(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg *h, char *p, uint32_t len)
+static int op_set_perms(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg *h, char *p,
+			uint32_t len)
 {
 	char path[XS_PATH_BUF];
 	struct xs_perm *perms;
@@ -599,7 +620,8 @@ out:
 
 /* ---- watches ---- */
 
-static int op_watch(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg *h, char *p, uint32_t len)
+static int op_watch(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg *h, char *p,
+		    uint32_t len)
 {
 	char path[XS_PATH_BUF];
 	const char *vec[2];
@@ -633,7 +655,8 @@ static int op_watch(struct xs_conn *c, struct xs_view *v, const struct xsd_sockm
 	return 0;
 }
 
-static int op_unwatch(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg *h, char *p, uint32_t len)
+static int op_unwatch(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg *h, char *p,
+		      uint32_t len)
 {
 	char path[XS_PATH_BUF];
 	const char *vec[2];
@@ -656,8 +679,8 @@ static int op_unwatch(struct xs_conn *c, struct xs_view *v, const struct xsd_soc
 	return -ENOENT;
 }
 
-static int op_reset_watches(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg *h, char *p,
-			    uint32_t len)
+static int op_reset_watches(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg *h,
+			    char *p, uint32_t len)
 {
 	xs_conn_reset(c);
 	ack(c, h);
@@ -676,7 +699,8 @@ static struct xs_tx *find_tx(struct xs_conn *c, uint32_t id)
 	return NULL;
 }
 
-static int op_tx_start(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg *h, char *p, uint32_t len)
+static int op_tx_start(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg *h, char *p,
+		       uint32_t len)
 {
 	struct xs_store *s = c->s;
 	struct xs_tx *tx;
@@ -707,7 +731,8 @@ static int op_tx_start(struct xs_conn *c, struct xs_view *v, const struct xsd_so
 	return 0;
 }
 
-static int op_tx_end(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg *h, char *p, uint32_t len)
+static int op_tx_end(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg *h, char *p,
+		     uint32_t len)
 {
 	const char *arg = onearg(p, len);
 	struct xs_tx **pp, *tx = v->tx;
@@ -731,7 +756,7 @@ static int op_tx_end(struct xs_conn *c, struct xs_view *v, const struct xsd_sock
 
 /* ---- domains ---- */
 
-#define XS_DOMID_MAX 0x7fefu  /* DOMID_FIRST_RESERVED - 1 */
+#define XS_DOMID_MAX 0x7fefu /* DOMID_FIRST_RESERVED - 1 */
 
 static int parse_domid(const char *s, uint32_t *out)
 {
@@ -743,7 +768,8 @@ static int parse_domid(const char *s, uint32_t *out)
 	return 0;
 }
 
-static int op_introduce(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg *h, char *p, uint32_t len)
+static int op_introduce(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg *h, char *p,
+			uint32_t len)
 {
 	struct xs_store *s = c->s;
 	const char *vec[3];
@@ -773,7 +799,8 @@ static int op_introduce(struct xs_conn *c, struct xs_view *v, const struct xsd_s
 	return 0;
 }
 
-static int op_release(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg *h, char *p, uint32_t len)
+static int op_release(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg *h, char *p,
+		      uint32_t len)
 {
 	const char *arg = onearg(p, len);
 	uint32_t domid;
@@ -789,8 +816,8 @@ static int op_release(struct xs_conn *c, struct xs_view *v, const struct xsd_soc
 	return rc;
 }
 
-static int op_is_introduced(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg *h, char *p,
-			    uint32_t len)
+static int op_is_introduced(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg *h,
+			    char *p, uint32_t len)
 {
 	const char *arg = onearg(p, len);
 	struct xs_dom *d;
@@ -805,8 +832,8 @@ static int op_is_introduced(struct xs_conn *c, struct xs_view *v, const struct x
 	return 0;
 }
 
-static int op_get_domain_path(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg *h, char *p,
-			      uint32_t len)
+static int op_get_domain_path(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg *h,
+			      char *p, uint32_t len)
 {
 	const char *arg = onearg(p, len);
 	char buf[40] = "/local/domain/";
@@ -819,7 +846,8 @@ static int op_get_domain_path(struct xs_conn *c, struct xs_view *v, const struct
 	return 0;
 }
 
-static int op_resume(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg *h, char *p, uint32_t len)
+static int op_resume(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg *h, char *p,
+		     uint32_t len)
 {
 	const char *arg = onearg(p, len);
 	struct xs_dom *d;
@@ -836,7 +864,8 @@ static int op_resume(struct xs_conn *c, struct xs_view *v, const struct xsd_sock
 	return 0;
 }
 
-static int op_set_target(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg *h, char *p, uint32_t len)
+static int op_set_target(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg *h, char *p,
+			 uint32_t len)
 {
 	const char *vec[2];
 	uint32_t domid, target;
@@ -844,7 +873,8 @@ static int op_set_target(struct xs_conn *c, struct xs_view *v, const struct xsd_
 
 	if (!c->priv)
 		return -EACCES;
-	if (split(p, len, vec, 2) != 2 || parse_domid(vec[0], &domid) || parse_domid(vec[1], &target))
+	if (split(p, len, vec, 2) != 2 || parse_domid(vec[0], &domid) ||
+	    parse_domid(vec[1], &target))
 		return -EINVAL;
 	d = xs_dom_get(c->s, domid, false);
 	if (!d || !d->introduced)
@@ -859,38 +889,40 @@ static int op_set_target(struct xs_conn *c, struct xs_view *v, const struct xsd_
 
 static const struct {
 	xs_handler *fn;
-	bool in_tx;  /* may carry a transaction id */
+	bool in_tx; /* may carry a transaction id */
 } xs_handlers[XS_TYPE_COUNT] = {
-	[XS_DIRECTORY] = { op_directory, true },
-	[XS_READ] = { op_read, true },
-	[XS_GET_PERMS] = { op_get_perms, true },
-	[XS_WATCH] = { op_watch, false },
-	[XS_UNWATCH] = { op_unwatch, false },
-	[XS_TRANSACTION_START] = { op_tx_start, true },
-	[XS_TRANSACTION_END] = { op_tx_end, true },
-	[XS_INTRODUCE] = { op_introduce, false },
-	[XS_RELEASE] = { op_release, false },
-	[XS_GET_DOMAIN_PATH] = { op_get_domain_path, false },
-	[XS_WRITE] = { op_write, true },
-	[XS_MKDIR] = { op_mkdir, true },
-	[XS_RM] = { op_rm, true },
-	[XS_SET_PERMS] = { op_set_perms, true },
-	[XS_IS_DOMAIN_INTRODUCED] = { op_is_introduced, false },
-	[XS_RESUME] = { op_resume, false },
-	[XS_SET_TARGET] = { op_set_target, false },
-	[XS_RESET_WATCHES] = { op_reset_watches, false },
-	[XS_DIRECTORY_PART] = { op_directory_part, true },
+    [XS_DIRECTORY] = {op_directory, true},
+    [XS_READ] = {op_read, true},
+    [XS_GET_PERMS] = {op_get_perms, true},
+    [XS_WATCH] = {op_watch, false},
+    [XS_UNWATCH] = {op_unwatch, false},
+    [XS_TRANSACTION_START] = {op_tx_start, true},
+    [XS_TRANSACTION_END] = {op_tx_end, true},
+    [XS_INTRODUCE] = {op_introduce, false},
+    [XS_RELEASE] = {op_release, false},
+    [XS_GET_DOMAIN_PATH] = {op_get_domain_path, false},
+    [XS_WRITE] = {op_write, true},
+    [XS_MKDIR] = {op_mkdir, true},
+    [XS_RM] = {op_rm, true},
+    [XS_SET_PERMS] = {op_set_perms, true},
+    [XS_IS_DOMAIN_INTRODUCED] = {op_is_introduced, false},
+    [XS_RESUME] = {op_resume, false},
+    [XS_SET_TARGET] = {op_set_target, false},
+    [XS_RESET_WATCHES] = {op_reset_watches, false},
+    [XS_DIRECTORY_PART] = {op_directory_part, true},
 };
 
-void xs_process(struct xs_conn *c, const struct xsd_sockmsg *h, const uint8_t *payload, uint32_t len)
+void xs_process(struct xs_conn *c, const struct xsd_sockmsg *h, const uint8_t *payload,
+		uint32_t len)
 {
-	struct xs_view v = { c->s, NULL };
+	struct xs_view v = {c->s, NULL};
 	char *p = (char *)payload;
 	int rc;
 
 	c->s->st.requests++;
-	p[len] = '\0';  /* in_buf has room; handlers still check their own NULs */
-	/* Unknown or client-illegal types (XS_CONTROL, XS_WATCH_EVENT, XS_ERROR): ENOSYS, as Xen. */
+	p[len] = '\0'; /* in_buf has room; handlers still check their own NULs */
+	/* Unknown or client-illegal types (XS_CONTROL, XS_WATCH_EVENT, XS_ERROR): ENOSYS, as Xen.
+	 */
 	if (h->type >= XS_TYPE_COUNT || !xs_handlers[h->type].fn) {
 		rc = -ENOSYS;
 		goto out;
@@ -915,7 +947,7 @@ out:
 int xs_tool_write(struct xs_conn *c, const char *path, const void *value, uint32_t vlen,
 		  const struct xs_perm *perms, uint32_t nperms)
 {
-	struct xs_view v = { c->s, NULL };
+	struct xs_view v = {c->s, NULL};
 	int rc;
 
 	if (path[0] != '/' || strlen(path) > XENSTORE_ABS_PATH_MAX)
@@ -934,8 +966,8 @@ int xs_tool_write(struct xs_conn *c, const char *path, const void *value, uint32
 	return rc;
 }
 
-int xs_store_write(struct xs_store *s, const char *path, const void *value, uint32_t vlen, const char *perms,
-		   uint32_t nperms)
+int xs_store_write(struct xs_store *s, const char *path, const void *value, uint32_t vlen,
+		   const char *perms, uint32_t nperms)
 {
 	struct xs_perm pm[16];
 

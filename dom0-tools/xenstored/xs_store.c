@@ -117,9 +117,9 @@ void xs_table_remove(struct xs_table *t, struct xs_hent *e)
 	}
 }
 
-struct xs_node *xs_node_build(struct xs_store *s, const char *path, const void *value, uint32_t vlen,
-			      const struct xs_perm *perms, uint32_t nperms, const char *children,
-			      uint32_t clen)
+struct xs_node *xs_node_build(struct xs_store *s, const char *path, const void *value,
+			      uint32_t vlen, const struct xs_perm *perms, uint32_t nperms,
+			      const char *children, uint32_t clen)
 {
 	size_t plen = strlen(path) + 1;
 	size_t size = sizeof(struct xs_node) + nperms * sizeof(struct xs_perm) + plen + vlen + clen;
@@ -416,9 +416,11 @@ int xs_store_check(const struct xs_store *s)
 			size_t pl = strlen(h->key);
 
 			total++;
-			if (n->nperms == 0 || h->hash != xs_hash(h->key) || pl > XENSTORE_ABS_PATH_MAX)
+			if (n->nperms == 0 || h->hash != xs_hash(h->key) ||
+			    pl > XENSTORE_ABS_PATH_MAX)
 				return -EIO;
-			for (uint32_t off = 0; off < n->clen; off += (uint32_t)strlen(n->children + off) + 1) {
+			for (uint32_t off = 0; off < n->clen;
+			     off += (uint32_t)strlen(n->children + off) + 1) {
 				const char *name = n->children + off;
 
 				if (pl + strlen(name) + 2 > sizeof(buf))

@@ -40,10 +40,44 @@ static void f_free(void *ctx, void *p)
 }
 
 static const char *const dict[] = {
-	"/", "/a", "/a/b", "/a/b/c", "/local", "/local/domain", "/local/domain/1", "/local/domain/2",
-	"/local/domain/1/x", "/local/domain/2/y", "x", "y/z", "device/vif/0", "@introduceDomain",
-	"@releaseDomain", "@other", "//bad", "/bad/", "", "tok", "T", "F", "0", "1", "2", "3", "17",
-	"4096", "n0", "r1", "w2", "b1", "n1", "b2", "q", "/a/b/c/d/e/f/g", "-1", "99999999999999999999",
+    "/",
+    "/a",
+    "/a/b",
+    "/a/b/c",
+    "/local",
+    "/local/domain",
+    "/local/domain/1",
+    "/local/domain/2",
+    "/local/domain/1/x",
+    "/local/domain/2/y",
+    "x",
+    "y/z",
+    "device/vif/0",
+    "@introduceDomain",
+    "@releaseDomain",
+    "@other",
+    "//bad",
+    "/bad/",
+    "",
+    "tok",
+    "T",
+    "F",
+    "0",
+    "1",
+    "2",
+    "3",
+    "17",
+    "4096",
+    "n0",
+    "r1",
+    "w2",
+    "b1",
+    "n1",
+    "b2",
+    "q",
+    "/a/b/c/d/e/f/g",
+    "-1",
+    "99999999999999999999",
 };
 
 struct fz {
@@ -62,7 +96,7 @@ static unsigned int take(struct fz *f)
 struct conn {
 	struct xs_conn *c;
 	uint32_t domid;
-	uint32_t tx;  /* last transaction id seen in a TRANSACTION_START reply */
+	uint32_t tx; /* last transaction id seen in a TRANSACTION_START reply */
 };
 
 static void check_out(struct conn *k, size_t max)
@@ -74,7 +108,8 @@ static void check_out(struct conn *k, size_t max)
 
 		if (xs_conn_output(k->c, h, sizeof(*h)) != sizeof(*h))
 			abort();
-		if (h->len > XENSTORE_PAYLOAD_MAX || h->type >= XS_TYPE_COUNT || h->type == XS_CONTROL)
+		if (h->len > XENSTORE_PAYLOAD_MAX || h->type >= XS_TYPE_COUNT ||
+		    h->type == XS_CONTROL)
 			abort();
 		if (xs_conn_output(k->c, buf + sizeof(*h), h->len) != h->len)
 			abort();
@@ -85,7 +120,7 @@ static void check_out(struct conn *k, size_t max)
 
 static void open_conn(struct xs_store *s, struct conn *k, unsigned int i)
 {
-	static const uint32_t domids[NCONN] = { 0, 1, 2, 0 };
+	static const uint32_t domids[NCONN] = {0, 1, 2, 0};
 
 	k->domid = domids[i];
 	k->tx = 0;
@@ -98,10 +133,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const struct xs_ops ops = { .alloc = f_alloc, .free = f_free };
-	static const struct xs_quota q = { .nodes_per_domain = 16, .watches_per_domain = 4,
-					   .transactions_per_conn = 3, .outstanding = 6, .outq_events = 12 };
-	struct fz f = { data, size };
+	static const struct xs_ops ops = {.alloc = f_alloc, .free = f_free};
+	static const struct xs_quota q = {.nodes_per_domain = 16,
+					  .watches_per_domain = 4,
+					  .transactions_per_conn = 3,
+					  .outstanding = 6,
+					  .outq_events = 12};
+	struct fz f = {data, size};
 	struct conn k[NCONN];
 	struct xs_store *s;
 	static uint8_t msg[sizeof(struct xsd_sockmsg) + XENSTORE_PAYLOAD_MAX + 8];
@@ -120,7 +158,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint32_t len = 0;
 
 		switch (kind) {
-		case 0: {  /* raw bytes */
+		case 0: { /* raw bytes */
 			size_t n = take(&f);
 
 			if (n > f.n)
@@ -139,7 +177,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			else
 				check_out(kc, take(&f) % 4);
 			break;
-		default: {  /* a request from the dictionary */
+		default: { /* a request from the dictionary */
 			unsigned int t = take(&f), sel = take(&f), nargs = take(&f);
 			bool nonul = nargs & 0x80;
 
@@ -151,7 +189,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				const char *str = dict[d % (sizeof(dict) / sizeof(dict[0]))];
 				size_t l = strlen(str) + 1;
 
-				if (d >= 0xf0) {  /* a long value */
+				if (d >= 0xf0) { /* a long value */
 					l = (size_t)(d - 0xf0) * 300 + 1;
 					if (len + l > XENSTORE_PAYLOAD_MAX)
 						break;
@@ -170,7 +208,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		}
 		if (xs_store_check(s)) {
-			fprintf(stderr, "fuzz-xenstored: store inconsistent after step %u\n", steps);
+			fprintf(stderr, "fuzz-xenstored: store inconsistent after step %u\n",
+				steps);
 			abort();
 		}
 		for (unsigned int i = 0; i < NCONN; i++) {
@@ -185,7 +224,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			check_out(&k[i], (size_t)-1);
 	xs_store_destroy(s);
 	if (live != 0) {
-		fprintf(stderr, "fuzz-xenstored: %ld allocations left after xs_store_destroy\n", live);
+		fprintf(stderr, "fuzz-xenstored: %ld allocations left after xs_store_destroy\n",
+			live);
 		abort();
 	}
 	return 0;

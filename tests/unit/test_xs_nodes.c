@@ -8,10 +8,10 @@
 UNIT_SUITE(xs_nodes);
 
 #define EXPECT_ERR(cl, name) CU_ASSERT_STRING_EQUAL(xsc_err(cl), name)
-#define EXPECT_OK(cl, ty)                                         \
-	do {                                                      \
-		CU_ASSERT_EQUAL((cl)->last.h.type, ty);           \
-		CU_ASSERT_STRING_EQUAL((cl)->last.d, "OK");       \
+#define EXPECT_OK(cl, ty)                                                                          \
+	do {                                                                                       \
+		CU_ASSERT_EQUAL((cl)->last.h.type, ty);                                            \
+		CU_ASSERT_STRING_EQUAL((cl)->last.d, "OK");                                        \
 	} while (0)
 
 static void done(struct xs_store *s)
@@ -60,7 +60,7 @@ UNIT_TEST(xs_nodes, bad_paths_and_payloads_are_einval)
 {
 	struct xs_store *s = xsc_store(NULL);
 	struct xsc a;
-	static const char *const bad[] = { "/a//b", "/a/", "/a b", "/a\xff", "@x", "" };
+	static const char *const bad[] = {"/a//b", "/a/", "/a b", "/a\xff", "@x", ""};
 
 	xsc_open(&a, s, 0);
 	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -176,7 +176,8 @@ UNIT_TEST(xs_nodes, directory_part_pages_a_big_directory_with_a_generation)
 		size_t gl;
 
 		snprintf(off, sizeof(off), "%zu", got);
-		CU_ASSERT_EQUAL_FATAL(xsc_call(&a, XS_DIRECTORY_PART, 0, 2, "/big", off), XS_DIRECTORY_PART);
+		CU_ASSERT_EQUAL_FATAL(xsc_call(&a, XS_DIRECTORY_PART, 0, 2, "/big", off),
+				      XS_DIRECTORY_PART);
 		CU_ASSERT(a.last.h.len <= XENSTORE_PAYLOAD_MAX);
 		gl = strlen(a.last.d) + 1;
 		if (pages == 0)

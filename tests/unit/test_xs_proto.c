@@ -38,7 +38,7 @@ UNIT_TEST(xs_proto, watch_fires_initially_then_for_the_node_and_its_children)
 	CU_ASSERT_EQUAL(xsc_nevents(&w), 0);
 	xsc_write(&a, 0, "/be/vif/0/state", "1");
 	CU_ASSERT(event_is(&w, "/be/vif/0/state", "tok"));
-	xsc_write(&a, 0, "/bend", "1");  /* not below /be */
+	xsc_write(&a, 0, "/bend", "1"); /* not below /be */
 	xsc_write(&a, 0, "/other", "1");
 	CU_ASSERT_EQUAL(xsc_nevents(&w), 0);
 	xsc_call(&a, XS_SET_PERMS, 0, 2, "/be/vif", "n0");
@@ -84,7 +84,7 @@ UNIT_TEST(xs_proto, watch_events_need_read_permission_on_the_node)
 	xsc_open(&d1, s, 1);
 	xsc_call(&d1, XS_WATCH, 0, 2, "/shared", "t");
 	CU_ASSERT(event_is(&d1, "/shared", "t"));
-	xsc_write(&a, 0, "/shared/hidden", "x");  /* n0: domain 1 may not read it */
+	xsc_write(&a, 0, "/shared/hidden", "x"); /* n0: domain 1 may not read it */
 	CU_ASSERT_EQUAL(xsc_nevents(&d1), 0);
 	xsc_call(&a, XS_SET_PERMS, 0, 2, "/shared/hidden", "r0");
 	CU_ASSERT(event_is(&d1, "/shared/hidden", "t"));
@@ -99,7 +99,7 @@ UNIT_TEST(xs_proto, reset_watches_drops_watches_and_transactions)
 
 	xsc_open(&a, s, 0);
 	xsc_call(&a, XS_WATCH, 0, 2, "/w", "t");
-	xsc_event(&a, &(const char *){ 0 }, &(const char *){ 0 });
+	xsc_event(&a, &(const char *){0}, &(const char *){0});
 	xsc_call(&a, XS_TRANSACTION_START, 0, 1, "");
 	tx = (uint32_t)strtoul(a.last.d, NULL, 10);
 	CU_ASSERT_EQUAL(xsc_call(&a, XS_RESET_WATCHES, 0, 1, ""), XS_RESET_WATCHES);
@@ -245,7 +245,7 @@ UNIT_TEST(xs_proto, introduce_release_and_special_watches)
 	xsc_call(&a, XS_WATCH, 0, 2, "@releaseDomain", "out");
 	CU_ASSERT(event_is(&a, "@releaseDomain", "out"));
 	xsc_call(&d7, XS_WATCH, 0, 2, "/x", "t");
-	xsc_event(&d7, &(const char *){ 0 }, &(const char *){ 0 });
+	xsc_event(&d7, &(const char *){0}, &(const char *){0});
 	CU_ASSERT_EQUAL(xsc_call(&a, XS_IS_DOMAIN_INTRODUCED, 0, 1, "7"), XS_IS_DOMAIN_INTRODUCED);
 	CU_ASSERT_STRING_EQUAL(a.last.d, "F");
 	CU_ASSERT_EQUAL(xsc_call(&a, XS_INTRODUCE, 0, 3, "7", "4660", "3"), XS_INTRODUCE);
@@ -288,7 +288,8 @@ UNIT_TEST(xs_proto, introduce_release_and_special_watches)
 	done(s);
 }
 
-static int fake_introduce(void *ctx, struct xs_store *s, uint32_t domid, uint64_t mfn, uint32_t port)
+static int fake_introduce(void *ctx, struct xs_store *s, uint32_t domid, uint64_t mfn,
+			  uint32_t port)
 {
 	return mfn == 13 ? -ENOMEM : 0;
 }
@@ -311,8 +312,10 @@ UNIT_TEST(xs_proto, introduce_hook_failure_is_reported)
 
 UNIT_TEST(xs_proto, quotas_give_xen_errors)
 {
-	struct xs_quota q = { .nodes_per_domain = 4, .entry_size = 16, .watches_per_domain = 2,
-			      .transactions_per_conn = 1 };
+	struct xs_quota q = {.nodes_per_domain = 4,
+			     .entry_size = 16,
+			     .watches_per_domain = 2,
+			     .transactions_per_conn = 1};
 	struct xs_store *s = xsc_store(&q);
 	char big[32];
 	struct xsc a, d1;
@@ -327,7 +330,8 @@ UNIT_TEST(xs_proto, quotas_give_xen_errors)
 	big[sizeof(big) - 1] = '\0';
 	CU_ASSERT_EQUAL(xsc_write(&d1, 0, "n0", big), XS_ERROR);
 	EXPECT_ERR(&d1, "ENOSPC");
-	CU_ASSERT_EQUAL(xsc_write(&a, 0, "/local/domain/1/n0", big), XS_WRITE);  /* tools are exempt */
+	CU_ASSERT_EQUAL(xsc_write(&a, 0, "/local/domain/1/n0", big),
+			XS_WRITE); /* tools are exempt */
 	xsc_call(&a, XS_RM, 0, 1, "/local/domain/1/n0");
 	/* Nodes: domain 1 owns /local/domain/1 already (set_perms n1). */
 	CU_ASSERT_EQUAL(xsc_write(&d1, 0, "n1", "1"), XS_WRITE);
@@ -361,8 +365,8 @@ UNIT_TEST(xs_proto, unknown_and_server_only_types_get_enosys)
 {
 	struct xs_store *s = xsc_store(NULL);
 	struct xsc a;
-	static const uint32_t types[] = { XS_CONTROL, XS_WATCH_EVENT, XS_ERROR, 20, XS_TYPE_COUNT, 0xffff,
-					  0xffffffffu };
+	static const uint32_t types[] = {XS_CONTROL,	XS_WATCH_EVENT, XS_ERROR,   20,
+					 XS_TYPE_COUNT, 0xffff,		0xffffffffu};
 
 	xsc_open(&a, s, 0);
 	for (unsigned int i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
@@ -376,7 +380,7 @@ UNIT_TEST(xs_proto, unknown_and_server_only_types_get_enosys)
 UNIT_TEST(xs_proto, oversize_payload_drops_only_that_connection)
 {
 	struct xs_store *s = xsc_store(NULL);
-	struct xsd_sockmsg h = { XS_READ, 1, 0, XENSTORE_PAYLOAD_MAX + 1 };
+	struct xsd_sockmsg h = {XS_READ, 1, 0, XENSTORE_PAYLOAD_MAX + 1};
 	struct xsc bad, good;
 
 	xsc_open(&bad, s, 3);
@@ -406,7 +410,7 @@ UNIT_TEST(xs_proto, byte_at_a_time_input_is_framed)
 	struct {
 		struct xsd_sockmsg h;
 		char d[8];
-	} m = { { XS_WRITE, 42, 0, 8 }, "/bytes\0v" };
+	} m = {{XS_WRITE, 42, 0, 8}, "/bytes\0v"};
 	struct xsc a;
 
 	xsc_open(&a, s, 0);
@@ -416,7 +420,7 @@ UNIT_TEST(xs_proto, byte_at_a_time_input_is_framed)
 	CU_ASSERT_EQUAL(a.last.h.req_id, 42);
 	/* Two messages in one buffer; a zero-length payload. */
 	{
-		struct xsd_sockmsg two[2] = { { XS_READ, 1, 0, 0 }, { XS_RESET_WATCHES, 2, 0, 0 } };
+		struct xsd_sockmsg two[2] = {{XS_READ, 1, 0, 0}, {XS_RESET_WATCHES, 2, 0, 0}};
 
 		CU_ASSERT_EQUAL(xs_conn_input(a.c, two, sizeof(two)), sizeof(two));
 		CU_ASSERT_EQUAL(xsc_reply(&a), XS_ERROR);
@@ -427,9 +431,9 @@ UNIT_TEST(xs_proto, byte_at_a_time_input_is_framed)
 
 UNIT_TEST(xs_proto, client_that_never_reads_stops_being_read_then_is_dropped)
 {
-	struct xs_quota q = { .outstanding = 4, .outq_events = 8 };
+	struct xs_quota q = {.outstanding = 4, .outq_events = 8};
 	struct xs_store *s = xsc_store(&q);
-	struct xsd_sockmsg req = { XS_GET_DOMAIN_PATH, 0, 0, 2 };
+	struct xsd_sockmsg req = {XS_GET_DOMAIN_PATH, 0, 0, 2};
 	char buf[sizeof(req) + 2];
 	struct xsc lazy, w, busy;
 	size_t consumed = 0;
@@ -451,7 +455,7 @@ UNIT_TEST(xs_proto, client_that_never_reads_stops_being_read_then_is_dropped)
 	/* A watcher that never reads its events is dropped; others go on. */
 	xs_conn_input(w.c, "", 0);
 	{
-		struct xsd_sockmsg wm = { XS_WATCH, 1, 0, 5 };
+		struct xsd_sockmsg wm = {XS_WATCH, 1, 0, 5};
 		char wb[sizeof(wm) + 5];
 
 		memcpy(wb, &wm, sizeof(wm));
@@ -469,7 +473,7 @@ UNIT_TEST(xs_proto, client_that_never_reads_stops_being_read_then_is_dropped)
 UNIT_TEST(xs_proto, committed_data_survives_a_dropped_connection)
 {
 	struct xs_store *s = xsc_store(NULL);
-	struct xsd_sockmsg h = { XS_READ, 1, 0, 99999 };
+	struct xsd_sockmsg h = {XS_READ, 1, 0, 99999};
 	struct xsc a, b;
 	uint32_t tx;
 

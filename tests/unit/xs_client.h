@@ -25,7 +25,7 @@ struct xsc {
 	struct xsc_msg q[XSC_MAXQ];
 	unsigned int nq;
 	uint32_t req;
-	struct xsc_msg last;  /* the last reply call() returned */
+	struct xsc_msg last; /* the last reply call() returned */
 };
 
 static long xsc_live;
@@ -51,7 +51,7 @@ static inline void xsc_drop(void *ctx, struct xs_conn *c)
 	xsc_drops++;
 }
 
-static const struct xs_ops xsc_ops = { .alloc = xsc_alloc, .free = xsc_free, .drop = xsc_drop };
+static const struct xs_ops xsc_ops = {.alloc = xsc_alloc, .free = xsc_free, .drop = xsc_drop};
 
 static inline struct xs_store *xsc_store(const struct xs_quota *q)
 {
@@ -87,7 +87,8 @@ static inline void xsc_pop(struct xsc *cl, unsigned int i, struct xsc_msg *out)
 }
 
 /* Sends raw bytes as one message; returns bytes consumed. */
-static inline size_t xsc_send_raw(struct xsc *cl, uint32_t type, uint32_t tx, const void *p, uint32_t len)
+static inline size_t xsc_send_raw(struct xsc *cl, uint32_t type, uint32_t tx, const void *p,
+				  uint32_t len)
 {
 	struct {
 		struct xsd_sockmsg h;

@@ -26,12 +26,13 @@ int main(void)
 	struct xs_handle *h = xs_open(XS_OPEN_SOCKETONLY), *h2 = xs_open(XS_OPEN_SOCKETONLY);
 	unsigned int len, n;
 	char *v, **dir, **ev;
-	struct xs_permissions perms[2] = { { 3, XS_PERM_NONE }, { 4, XS_PERM_READ } }, *gp;
+	struct xs_permissions perms[2] = {{3, XS_PERM_NONE}, {4, XS_PERM_READ}}, *gp;
 	xs_transaction_t t1, t2;
 	bool ok;
 
 	if (!h || !h2) {
-		printf("FAIL: xenstored socket: xs_open (XENSTORED_PATH=%s)\n", getenv("XENSTORED_PATH"));
+		printf("FAIL: xenstored socket: xs_open (XENSTORED_PATH=%s)\n",
+		       getenv("XENSTORED_PATH"));
 		return 1;
 	}
 	ok = xs_write(h, XBT_NULL, "/test/a/b", "hello", 5);
@@ -53,7 +54,8 @@ int main(void)
 	/* Watch: the initial event, then one for a child. */
 	ok = xs_watch(h2, "/test/w", "tok");
 	ev = xs_read_watch(h2, &n);
-	check(ok && ev && !strcmp(ev[XS_WATCH_PATH], "/test/w") && !strcmp(ev[XS_WATCH_TOKEN], "tok"),
+	check(ok && ev && !strcmp(ev[XS_WATCH_PATH], "/test/w") &&
+		  !strcmp(ev[XS_WATCH_TOKEN], "tok"),
 	      "watch fires once up front");
 	free(ev);
 	xs_write(h, XBT_NULL, "/test/w/child", "1", 1);
@@ -79,7 +81,8 @@ int main(void)
 	xs_write(h, t1, "/test/tx", "2", 1);
 	xs_write(h2, t2, "/test/tx", "3", 1);
 	ok = xs_transaction_end(h, t1, false);
-	check(ok && !xs_transaction_end(h2, t2, false) && errno == EAGAIN, "conflicting commit is EAGAIN");
+	check(ok && !xs_transaction_end(h2, t2, false) && errno == EAGAIN,
+	      "conflicting commit is EAGAIN");
 
 	/* Domains. */
 	v = xs_get_domain_path(h, 5);
@@ -89,7 +92,8 @@ int main(void)
 	check(xs_introduce_domain(h, 9, 1234, 7) && xs_is_domain_introduced(h, 9), "introduce");
 	check(xs_release_domain(h, 9) && !xs_is_domain_introduced(h, 9), "release");
 
-	check(xs_rm(h, XBT_NULL, "/test") && !xs_read(h, XBT_NULL, "/test/a/b", &len), "recursive rm");
+	check(xs_rm(h, XBT_NULL, "/test") && !xs_read(h, XBT_NULL, "/test/a/b", &len),
+	      "recursive rm");
 	xs_close(h2);
 	xs_close(h);
 	return failures ? 1 : 0;

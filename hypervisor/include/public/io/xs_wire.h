@@ -14,7 +14,7 @@
 #include <stdint.h>
 #endif
 
-/* Message types; the numbering is the protocol (18 = XS_SET_TARGET, 20 skips 19). */
+/* Message types; the numbering is the protocol (XS_SET_TARGET = 19; 20 is unused). */
 enum xsd_sockmsg_type {
     XS_CONTROL,
     XS_DIRECTORY,
@@ -36,7 +36,7 @@ enum xsd_sockmsg_type {
     XS_IS_DOMAIN_INTRODUCED,
     XS_RESUME,
     XS_SET_TARGET,
-    XS_RESET_WATCHES = XS_SET_TARGET + 2,   /* 19 was a removed command */
+    XS_RESET_WATCHES = XS_SET_TARGET + 2,   /* 21: 20 was a removed command */
     XS_DIRECTORY_PART,
     XS_TYPE_COUNT,                          /* number of types; not a command */
     XS_INVALID = 0xffff
