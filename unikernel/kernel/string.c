@@ -131,6 +131,7 @@ static const struct {
     {EEXIST, "EEXIST"},
     {EXDEV, "EXDEV"},
     {ENODEV, "ENODEV"},
+    {EISDIR, "EISDIR"},
     {EINVAL, "EINVAL"},
     {ENFILE, "ENFILE"},
     {EMFILE, "EMFILE"},
