@@ -21,36 +21,9 @@ FAIL_RE='lapic-test: [a-z]+: FAIL'
 
 # run NAME SMP BUNDLE CMDLINE TIMEOUT REGEX...: boot, wait for every REGEX (or panic/FAIL/exit).
 run() {
-	local name=$1 smp=$2 bundle=$3 cmdline=$4 tmo=$5 pid re all i
+	local name=$1 smp=$2 bundle=$3 cmdline=$4 tmo=$5
 	shift 5
-	log=$LOGDIR/$name.log
-	: >"$log"
-	timeout "$tmo" "$QEMU" -machine pc -cpu qemu64,+svm,+npt,+rdrand \
-		-display none -monitor none -nic none -no-reboot \
-		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-		-serial "file:$log" -smp "$smp" -m 256M \
-		-kernel "$HV_BIN" -append "loglvl=info $cmdline" -initrd "$bundle" </dev/null >"$log.qemu" 2>&1 &
-	pid=$!
-	status=
-	for ((i = 0; i < tmo * 5; i++)); do
-		sleep 0.2
-		if ! kill -0 "$pid" 2>/dev/null; then
-			wait "$pid"
-			status=$?
-			return
-		fi
-		has "$PANIC_RE" && break
-		has "$FAIL_RE" && break
-		all=1
-		for re in "$@"; do
-			has "$re" || { all=0; break; }
-		done
-		[ $all -eq 1 ] && break
-	done
-	sleep 0.5 # let a line that follows the last match reach the log
-	kill -TERM "$pid" 2>/dev/null
-	wait "$pid"
-	status=0
+	boot_until "$name" "$smp" 256M "loglvl=info $cmdline" "$bundle" "$tmo" "$FAIL_RE" "$@"
 }
 
 # check NAME REGEX...: every REGEX is in the log; no panic, no guest FAIL, QEMU stopped by us.

@@ -30,6 +30,44 @@ boot() {
 	status=$?
 }
 
+# boot_until NAME SMP MEM CMDLINE BUNDLE TIMEOUT_S STOP_RE REGEX...
+# For runs whose domains do not end QEMU: boots in the background and stops
+# QEMU (by its process id) once the log holds every REGEX, or a line matches
+# STOP_RE (a guest's FAIL verdict; a hypervisor panic always stops), or at the
+# timeout. Sets $log, and $status: 0 when we stopped it, else QEMU's own.
+boot_until() {
+	local name=$1 smp=$2 mem=$3 cmdline=$4 bundle=$5 tmo=$6 stop_re=$7 pid re all i
+	shift 7
+	log=$LOGDIR/$name.log
+	: >"$log"
+	timeout "$tmo" "$QEMU" -machine pc -cpu "${QEMU_CPU:-qemu64,+svm,+npt,+rdrand}" \
+		-display none -monitor none -nic none -no-reboot \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+		-serial "file:$log" -smp "$smp" -m "$mem" \
+		-kernel "$HV_BIN" -append "$cmdline" -initrd "$bundle" </dev/null >"$log.qemu" 2>&1 &
+	pid=$!
+	status=
+	for ((i = 0; i < tmo * 5; i++)); do
+		sleep 0.2
+		if ! kill -0 "$pid" 2>/dev/null; then
+			wait "$pid"
+			status=$?
+			return
+		fi
+		has '\] Panic:' && break
+		[ -n "$stop_re" ] && has "$stop_re" && break
+		all=1
+		for re in "$@"; do
+			has "$re" || { all=0; break; }
+		done
+		[ $all -eq 1 ] && break
+	done
+	sleep 0.5 # let a line that follows the last match (a shutdown, a crash) reach the log
+	kill -TERM "$pid" 2>/dev/null
+	wait "$pid"
+	status=0
+}
+
 # has PATTERN: the log contains an extended-regex match.
 has() { grep -Eq -- "$1" "$log"; }
 

@@ -21,36 +21,9 @@ GUEST_FAIL_RE='pvh-test: [a-z-]+: FAIL'
 # run_until NAME SMP MEM BUNDLE TIMEOUT REGEX...: boots, waits for every REGEX (or a panic,
 # a guest FAIL, QEMU's exit, the timeout); sets $log and $status (0: stopped by us, else QEMU's).
 run_until() {
-	local name=$1 smp=$2 mem=$3 bundle=$4 tmo=$5 pid re all i
+	local name=$1 smp=$2 mem=$3 bundle=$4 tmo=$5
 	shift 5
-	log=$LOGDIR/$name.log
-	: >"$log"
-	timeout "$tmo" "$QEMU" -machine pc -cpu qemu64,+svm,+npt,+rdrand \
-		-display none -monitor none -nic none -no-reboot \
-		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-		-serial "file:$log" -smp "$smp" -m "$mem" \
-		-kernel "$HV_BIN" -append "$HV_CMDLINE_PVH" -initrd "$bundle" </dev/null >"$log.qemu" 2>&1 &
-	pid=$!
-	status=
-	for ((i = 0; i < tmo * 5; i++)); do
-		sleep 0.2
-		if ! kill -0 "$pid" 2>/dev/null; then
-			wait "$pid"
-			status=$?
-			return
-		fi
-		has "$PANIC_RE" && break
-		has "$GUEST_FAIL_RE" && break
-		all=1
-		for re in "$@"; do
-			has "$re" || { all=0; break; }
-		done
-		[ $all -eq 1 ] && break
-	done
-	sleep 0.5 # let a crash or shutdown line that follows the last match reach the log
-	kill -TERM "$pid" 2>/dev/null
-	wait "$pid"
-	status=0
+	boot_until "$name" "$smp" "$mem" "$HV_CMDLINE_PVH" "$bundle" "$tmo" "$GUEST_FAIL_RE" "$@"
 }
 
 # check NAME REGEX...: every REGEX is in the log, none of $ABSENT_RE, no panic, no guest FAIL.
