@@ -1,11 +1,15 @@
 # Tessera: one Makefile for the whole tree (plain GNU make).
 #   make                  build everything into build/
-#   make run              boot the unikernel demo in QEMU (serial on this terminal; Ctrl-a x quits)
+#   make run              boot the xenstore domain, Linux at a shell and the unikernel demo in QEMU
+#                         (serial on this terminal; Ctrl-] x3 switches consoles; Ctrl-a x quits)
+#   make run-linux        boot Debian's Linux as a PVH guest at a shell on hvc0 (tests/linux/linux.mk,
+#                         docs/linux-guests.md); make linux fetches and prepares the kernel
 #   make test             every test; ends with one line "N passed, N failed"
 #   make test-unit        host unit tests (CUnit, ASan+UBSan)
 #   make test-integration QEMU boot scenarios
 #   make test-guests      the conformance test kernels on Tessera (tests/guests/conf; part of make test)
-#   make bench            benchmarks (not part of make test)
+#   make bench            benchmarks side by side with Xen 4.17 (not part of make test;
+#                         tests/bench/bench.mk, docs/performance.md)
 #   make test-xen         test kernels on Debian's Xen 4.17 and on Tessera: same verdicts
 #                         (not part of make test; tests/xen/xen.mk, docs/conformance.md)
 #   make fuzz             the long hypercall fuzz run (FUZZ_RUNS=10000000; docs/testing.md);
@@ -16,7 +20,7 @@ SHELL := /bin/bash
 BUILD ?= build
 export BUILD
 SMP ?= 1
-MEM ?= 512M
+MEM ?= 1G
 V ?= 0
 ifeq ($(V),0)
 Q := @
@@ -41,36 +45,45 @@ $(DEPS_STAMP): scripts/install-deps.sh
 include hypervisor/build.mk
 include dom0-tools/build.mk
 include unikernel/build.mk
+include dom0-tools/xenstored/xenstored_uk.mk
+include dom0-tools/libs/libs.mk
 include tests/guests/guests.mk
+include tests/guests/toolstack/toolstack.mk
 include tests/guests/lapic/lapic.mk
 include tests/guests/conf/conf.mk
 include tests/unit/build.mk
 include tests/fuzz/fuzz.mk
 include tests/abi/build.mk
 include tests/xen/xen.mk
+include tests/linux/linux.mk
+include tests/bench/bench.mk
 
 QEMU_MACHINE := -machine pc -cpu qemu64,+svm,+npt,+rdrand -nographic -no-reboot \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -nic none
 
-# make run boots the unikernel demo (two domains that talk; tests/guests/pvh/plans/demo.json);
-# RUN_BUNDLE=$(BUILD)/default.bundle boots the default plan instead.
-RUN_BUNDLE ?= $(BUILD)/guests/pvh/plans/demo.bundle
-run: deps all $(RUN_BUNDLE)
-	$(Q)echo "tessera: booting in QEMU (SMP=$(SMP) MEM=$(MEM)); press Ctrl-a then x to quit"
+# make run boots the xenstore domain, Debian's Linux at a shell on its console and the unikernel
+# demo (two domains that talk): tests/linux/plans/run.json, so it needs make linux (apt-get
+# download of the kernel, once). RUN_BUNDLE= boots another bundle, e.g.
+# RUN_BUNDLE=$(BUILD)/guests/pvh/plans/demo.bundle (the demo alone, no kernel needed).
+RUN_BUNDLE ?= $(BUILD)/linux/plans/run.bundle
+run: deps all $(if $(filter $(BUILD)/linux/%,$(RUN_BUNDLE)),linux,$(RUN_BUNDLE))
+	$(Q)[ -f $(RUN_BUNDLE) ] || { echo "make run: no $(RUN_BUNDLE): Debian's Linux kernel could" \
+		"not be fetched (see the linux: lines above; make linux retries)."; \
+		echo "make run RUN_BUNDLE=$(BUILD)/guests/pvh/plans/demo.bundle boots the unikernel demo alone."; \
+		exit 1; }
+	$(Q)echo "tessera: booting in QEMU (SMP=$(SMP) MEM=$(MEM)); Ctrl-] three times switches" \
+		"the console input (Linux first); Ctrl-a then x quits"
 	$(Q)$(QEMU) $(QEMU_MACHINE) -smp $(SMP) -m $(MEM) \
 		-kernel $(HV_BIN) -append "$(HV_CMDLINE)" -initrd $(RUN_BUNDLE)
 
-test: deps all unit-tests
+test: deps all unit-tests linux
 	$(Q)scripts/run-tests.sh all
 
 test-unit: deps unit-tests
 	$(Q)scripts/run-tests.sh unit
 
-test-integration: deps all
+test-integration: deps all linux
 	$(Q)scripts/run-tests.sh integration
-
-bench: deps all
-	$(Q)tests/bench/boot-cost.sh
 
 clean:
 	rm -rf $(BUILD)

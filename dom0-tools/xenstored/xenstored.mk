@@ -80,3 +80,4 @@ xs-bench: $(XSD_BIN) $(XSD_BENCH)
 	$(Q)d=$$(mktemp -d /tmp/xs-bench.XXXXXX); $(XSD_BIN) --socket $$d/socket & p=$$!; \
 	for i in $$(seq 50); do [ -S $$d/socket ] && break; sleep 0.1; done; \
 	XENSTORED_PATH=$$d/socket $(XSD_BENCH) $(XS_BENCH_SECS); kill $$p; wait $$p; rm -rf $$d
+

@@ -371,6 +371,12 @@ static void watch_event(struct xs_conn *c, const struct xs_watch *w, const char 
 			path += pre + 1;
 	}
 	plen = strlen(path) + 1;
+	/*
+	 * A long child path under a watch with a long token can exceed what one
+	 * message may carry: as Xen's xenstored, such an event is not sent.
+	 */
+	if (plen + tlen > XENSTORE_PAYLOAD_MAX)
+		return;
 	m = xs_msg_new(c, XS_WATCH_EVENT, 0, 0, (uint32_t)(plen + tlen));
 	if (!m) {
 		xs_conn_kill(c);
@@ -444,6 +450,16 @@ int xs_domain_release(struct xs_store *s, uint32_t domid)
 	d->has_target = false;
 	if (d->conn)
 		xs_conn_kill(d->conn);
+	xs_fire_special(s, "@releaseDomain");
+	return 0;
+}
+
+int xs_domain_shutdown(struct xs_store *s, uint32_t domid)
+{
+	struct xs_dom *d = xs_dom_get(s, domid, false);
+
+	if (!d || !d->introduced)
+		return -ENOENT;
 	xs_fire_special(s, "@releaseDomain");
 	return 0;
 }

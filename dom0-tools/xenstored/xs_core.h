@@ -94,6 +94,11 @@ bool xs_conn_dead(const struct xs_conn *c);
  * go, @releaseDomain fires.  Returns 0 or -ENOENT when it was not introduced.
  */
 int xs_domain_release(struct xs_store *s, uint32_t domid);
+/*
+ * The domain shut down but still exists (Xen's domain_cleanup on XEN_DOMINF_shutdown): only
+ * @releaseDomain fires; its connection stays until xs_domain_release.  0 or -ENOENT.
+ */
+int xs_domain_shutdown(struct xs_store *s, uint32_t domid);
 
 /*
  * Direct privileged write for the build (e.g. the xenstore domain writing /local/domain/<id>

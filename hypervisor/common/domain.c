@@ -665,6 +665,8 @@ int domain_kill(struct domain *d)
 	spin_unlock(&d->domain_lock);
 	pr_info("d%u: destroyed", d->domain_id);
 	domain_unlist(d);
+	/* As Xen's domain_kill: the store and the toolstack look again (the domain is gone). */
+	send_global_virq(VIRQ_DOM_EXC);
 	return 0;
 
 out:

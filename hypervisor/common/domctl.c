@@ -19,6 +19,7 @@
 #include <tessera/arch.h>
 #include <tessera/domctl.h>
 #include <tessera/errno.h>
+#include <tessera/grant_table.h>
 #include <tessera/guest_access.h>
 #include <tessera/hypercall.h>
 #include <tessera/mm.h>
@@ -29,6 +30,7 @@
 #include <tessera/string.h>
 #include <tessera/time.h>
 #include <public/domctl.h>
+#include <public/grant_table.h>
 #include <public/xen.h>
 
 static DEFINE_SPINLOCK(domctl_lock);
@@ -297,8 +299,16 @@ static long domctl_setvcpucontext(struct domain *d, const struct xen_domctl_vcpu
 	}
 	domain_pause(d);
 	ret = arch_vcpu_set_context(v, ctx);
-	if (!ret)
+	if (!ret) {
+		spin_lock(&d->domain_lock);
 		v->is_initialised = ctx != NULL;
+		/* As Xen's arch_set_info_guest: VGCF_online brings the vCPU up, else it is down. */
+		if (ctx && (ctx->flags & VGCF_online))
+			clear_bit(VPF_down, &v->pause_flags);
+		else
+			set_bit(VPF_down, &v->pause_flags);
+		spin_unlock(&d->domain_lock);
+	}
 	domain_unpause(d);
 out:
 	xfree(ctx);
@@ -328,6 +338,20 @@ static long domctl_getvcpucontext(struct domain *d, const struct xen_domctl_vcpu
 		ret = -EFAULT;
 	xfree(ctx);
 	return ret;
+}
+
+/*
+ * XEN_DOMCTL_tessera_gnttab_seed: a builder's reserved grant entry (the
+ * console or store ring for its backend), as the hypervisor's own builder
+ * writes it (gnttab_seed_entry). Only the reserved entries, which a guest
+ * does not hand out itself, and never to a reserved domid.
+ */
+static long domctl_gnttab_seed(struct domain *d, const struct xen_domctl_tessera_gnttab_seed *s)
+{
+	if (s->ref >= GNTTAB_NR_RESERVED_ENTRIES || (s->flags & ~XEN_DOMCTL_TESSERA_SEED_readonly))
+		return -EINVAL;
+	return gnttab_seed_entry(d, s->ref, s->grantee, s->gfn,
+				 s->flags & XEN_DOMCTL_TESSERA_SEED_readonly);
 }
 
 /* XEN_DOMCTL_getdomaininfo: the domain asked for, or else the next one up (as Xen). */
@@ -397,6 +421,9 @@ static long domctl_on_domain(struct xen_domctl *op, struct domain *d, bool *copy
 		*copyback = ret == 0;
 		return ret;
 
+	case XEN_DOMCTL_tessera_gnttab_seed:
+		return domctl_gnttab_seed(d, &op->u.tessera_gnttab_seed);
+
 	case XEN_DOMCTL_settimeoffset:
 		/* As Xen: store the offset and republish the wallclock in shared_info. */
 		domain_set_time_offset(d, op->u.settimeoffset.time_offset_seconds);
@@ -416,13 +443,16 @@ long do_domctl(const struct hypercall_args *args)
 	long ret;
 
 	/* The dispatcher checked the role already; a second look costs nothing. */
-	ret = priv_control(current->domain);
-	if (ret)
-		return ret;
+	if (!has_role(current->domain, ROLE_CONTROL | ROLE_XENSTORE))
+		return -EPERM;
 	if (copy_from_guest(&op, u_domctl, 1))
 		return -EFAULT;
 	if (op.interface_version != XEN_DOMCTL_INTERFACE_VERSION)
 		return -EACCES;
+	/* The xenstore domain may only ask getdomaininfo (docs/security.md). */
+	ret = priv_domctl(current->domain, op.cmd);
+	if (ret)
+		return ret;
 
 	switch (op.cmd) {
 	case XEN_DOMCTL_createdomain:

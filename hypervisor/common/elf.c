@@ -243,18 +243,19 @@ static int note_numeric(const uint8_t *desc, uint32_t descsz, uint64_t *val)
 	}
 }
 
-/* A string note: NUL-terminated within its descriptor, kept truncated to len. */
-static int note_string(const uint8_t *desc, uint32_t descsz, char *out, size_t len)
+/*
+ * A string note: up to the first NUL within its descriptor, or the whole descriptor when it
+ * has none (Linux emits XEN_ELFNOTE_FEATURES with .ascii, unterminated; Xen's libelf reads on
+ * into the note's zero padding). Kept truncated to len.
+ */
+static void note_string(const uint8_t *desc, uint32_t descsz, char *out, size_t len)
 {
 	size_t n = strnlen((const char *)desc, descsz);
 
-	if (n == descsz)
-		return -EINVAL;
 	if (n >= len)
 		n = len - 1;
 	memcpy(out, desc, n);
 	out[n] = '\0';
-	return 0;
 }
 
 static int xen_note(struct elf_image *img, uint32_t type, const uint8_t *desc, uint32_t descsz,
@@ -337,9 +338,8 @@ static int xen_note(struct elf_image *img, uint32_t type, const uint8_t *desc, u
 		if (note_numeric(desc, descsz, &val))
 			goto bad_size;
 		*num = val;
-	} else if (note_string(desc, descsz, str, strlen_max)) {
-		say(why, whylen, "Xen note type %u: string not NUL-terminated", type);
-		return -EINVAL;
+	} else {
+		note_string(desc, descsz, str, strlen_max);
 	}
 found:
 	if (type < 32)

@@ -219,6 +219,37 @@ uint64_t gnttab_get_frame_gfn(struct domain *d, unsigned int idx)
 	return gfn;
 }
 
+/*
+ * The builder's grant for a toolstack service (the store ring at
+ * GNTTAB_RESERVED_XENSTORE), as Xen's domain builders write reserved
+ * entries before the guest runs. The entry is written while the domain is
+ * paused and its table is new; the flags go last so a reader never sees a
+ * half-written entry.
+ */
+int gnttab_seed_entry(struct domain *d, uint32_t ref, domid_t grantee, uint64_t gfn,
+		      bool readonly)
+{
+	struct grant_table *gt = d->grant_table;
+	grant_entry_v1_t *e;
+
+	if (!gt)
+		return -ENOENT;
+	if (gfn > UINT32_MAX || grantee >= DOMID_FIRST_RESERVED)
+		return -EINVAL;
+	spin_lock(&gt->lock);
+	if (ref >= gnttab_nr_entries(gt)) {
+		spin_unlock(&gt->lock);
+		return -EINVAL;
+	}
+	e = gnttab_shared_entry(gt, ref);
+	e->domid = grantee;
+	e->frame = (uint32_t)gfn;
+	barrier(); /* x86 keeps stores in order: the compiler must too */
+	WRITE_ONCE(e->flags, (uint16_t)(GTF_permit_access | (readonly ? GTF_readonly : 0)));
+	spin_unlock(&gt->lock);
+	return 0;
+}
+
 /* ---- Shared entry status and frames -------------------------------------- */
 
 /* flags and domid of a v1 entry updated together, as Xen's union grant_combo. */

@@ -229,11 +229,14 @@ static long hvmop_param(void *arg, bool set)
 	d = get_domain_by_any_id(a.domid, current->domain);
 	if (!d)
 		return -ESRCH;
-	/* As Xen: a PV domain has no HVM params; then XSM_TARGET (itself or its controller). */
+	/*
+	 * As Xen: a PV domain has no HVM params; then XSM_TARGET (itself or its controller),
+	 * plus Tessera's rule that the xenstore domain reads others' store ring and port.
+	 */
 	ret = -EINVAL;
 	if (!hvm_domain(d))
 		goto out;
-	ret = priv_target(current->domain, d);
+	ret = set ? priv_target(current->domain, d) : priv_hvm_get_param(current->domain, d, a.index);
 	if (ret)
 		goto out;
 	if (set) {

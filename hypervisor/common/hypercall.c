@@ -31,7 +31,8 @@ hypercall_fn fake_hc_open, fake_hc_control;
 
 /*
  * domctl and sysctl are the toolstack's: the control role for the whole
- * call. Everything else is open to every domain and checks its targets.
+ * call (domctl also admits the xenstore role, for getdomaininfo alone).
+ * Everything else is open to every domain and checks its targets.
  */
 static const struct hypercall_entry hypercall_table[NR_HYPERCALLS] = {
 	HC(__HYPERVISOR_memory_op, do_memory_op, 0),
@@ -45,7 +46,8 @@ static const struct hypercall_entry hypercall_table[NR_HYPERCALLS] = {
 	HC(__HYPERVISOR_hvm_op, do_hvm_op, 0),
 	HC(__HYPERVISOR_multicall, do_multicall, 0),
 	HC(__HYPERVISOR_sysctl, do_sysctl, ROLE_CONTROL),
-	HC(__HYPERVISOR_domctl, do_domctl, ROLE_CONTROL),
+	/* The xenstore domain's getdomaininfo: do_domctl checks the command (priv_domctl). */
+	HC(__HYPERVISOR_domctl, do_domctl, ROLE_CONTROL | ROLE_XENSTORE),
 #ifdef TESSERA_HOST_TEST
 	/* Host tests only: two arch numbers run test handlers (tests/unit/fake/fake_guest.c). */
 	HC(__HYPERVISOR_arch_6, fake_hc_open, 0),

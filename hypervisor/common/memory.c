@@ -137,6 +137,16 @@ static int memop_remove_page_locked(struct domain *d, xen_pfn_t gmfn)
 	return 0;
 }
 
+/*
+ * Domain heap frames come back unzeroed from the allocator: clear each one
+ * before a domain sees it, or it would read what the frame's last owner left
+ * there (Xen scrubs freed pages for the same reason).
+ */
+static void memop_scrub(struct page_info *pg, unsigned int order)
+{
+	memset(page_to_virt(pg), 0, 4096UL << order);
+}
+
 /* XENMEM_increase_reservation: allocate extents; PV domains learn their MFNs. */
 static void memop_increase_reservation(struct memop_args *a)
 {
@@ -152,6 +162,7 @@ static void memop_increase_reservation(struct memop_args *a)
 		pg = alloc_domain_pages(a->d, a->extent_order);
 		if (!pg)
 			break;
+		memop_scrub(pg, a->extent_order);
 		/*
 		 * As Xen: a translated domain gets frames with no gfn (it owns them
 		 * until it decreases or dies); with no list nothing is reported.
@@ -248,6 +259,7 @@ static void memop_populate_physmap(struct memop_args *a)
 		pg = alloc_domain_pages(d, a->extent_order);
 		if (!pg)
 			break;
+		memop_scrub(pg, a->extent_order);
 		if (d->auto_translated) {
 			spin_lock(&d->physmap_lock);
 			rc = populate_map_extent_locked(d, gpfn, pg, a->extent_order);

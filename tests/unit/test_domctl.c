@@ -6,9 +6,11 @@
 #include <string.h>
 #include <tessera/domctl.h>
 #include <tessera/errno.h>
+#include <tessera/grant_table.h>
 #include <tessera/mm.h>
 #include <tessera/sched.h>
 #include <public/domctl.h>
+#include <public/grant_table.h>
 #include <public/sched.h>
 #include "fake_arch.h"
 #include "fake_ctl.h"
@@ -95,10 +97,56 @@ UNIT_TEST(domctl, guest_caller_gets_eperm_from_dispatcher_and_handler)
 	/* The handler refuses on its own too (defence in depth). */
 	a.a[0] = gva;
 	CU_ASSERT_EQUAL(do_domctl(&a), -EPERM);
-	/* A xenstore domain is not a control domain either. */
-	g->roles = ROLE_XENSTORE | ROLE_HARDWARE;
+	/* A hardware domain is not a control domain either. */
+	g->roles = ROLE_HARDWARE;
 	CU_ASSERT_EQUAL(fake_hypercall(__HYPERVISOR_domctl, gva, 0, 0, 0, 0), -EPERM);
 	CU_ASSERT_EQUAL(fake_copy_to_calls, 0);
+	teardown();
+}
+
+/* Tessera's rule (docs/security.md), as Xen's XSM_XS_PRIV: the xenstore domain's one domctl. */
+UNIT_TEST(domctl, xenstore_domain_may_getdomaininfo_and_nothing_else)
+{
+	static const uint32_t denied[] = {
+	    XEN_DOMCTL_createdomain, XEN_DOMCTL_destroydomain, XEN_DOMCTL_pausedomain,
+	    XEN_DOMCTL_unpausedomain, XEN_DOMCTL_max_mem, XEN_DOMCTL_max_vcpus,
+	    XEN_DOMCTL_getvcpucontext, XEN_DOMCTL_settimeoffset, 0xffff,
+	};
+	struct domain *xs, *g;
+	struct xen_domctl *xop;
+	unsigned int pauses;
+	uint64_t gva;
+
+	setup();
+	xs = fake_domain_create(1, ROLE_XENSTORE, 1);
+	g = fake_domain_create(5, ROLE_GUEST, 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(xs);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(g);
+	gva = fake_guest_alloc(xs, sizeof(*xop), (void **)&xop);
+	pauses = g->controller_pause_count;
+	fake_set_current(xs->vcpu[0]);
+	memset(xop, 0, sizeof(*xop));
+	xop->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
+	xop->cmd = XEN_DOMCTL_getdomaininfo;
+	/* Next domain up from 2 is 5: how the store enumerates the domains. */
+	xop->domain = 2;
+	CU_ASSERT_EQUAL(fake_hypercall(__HYPERVISOR_domctl, gva, 0, 0, 0, 0), 0);
+	CU_ASSERT_EQUAL(xop->domain, 5);
+	CU_ASSERT_EQUAL(xop->u.getdomaininfo.domain, 5);
+	xop->domain = 6;
+	CU_ASSERT_EQUAL(fake_hypercall(__HYPERVISOR_domctl, gva, 0, 0, 0, 0), -ESRCH);
+	for (unsigned int i = 0; i < sizeof(denied) / sizeof(denied[0]); i++) {
+		memset(xop, 0, sizeof(*xop));
+		xop->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
+		xop->cmd = denied[i];
+		xop->domain = 5;
+		CU_ASSERT_EQUAL(fake_hypercall(__HYPERVISOR_domctl, gva, 0, 0, 0, 0), -EPERM);
+	}
+	/* The pause did not happen, the domain is still there. */
+	CU_ASSERT_EQUAL(g->controller_pause_count, pauses);
+	CU_ASSERT_EQUAL(g->state, DOMAIN_ALIVE);
+	/* sysctl stays the control domain's. */
+	CU_ASSERT_EQUAL(fake_hypercall(__HYPERVISOR_sysctl, gva, 0, 0, 0, 0), -EPERM);
 	teardown();
 }
 
@@ -544,6 +592,12 @@ UNIT_TEST(domctl, vcpucontext_round_trips_for_pvh_and_is_enosys_for_pv)
 	set_xen_guest_handle(op->u.vcpucontext.ctxt, (vcpu_guest_context_t *)cgva);
 	CU_ASSERT_EQUAL(domctl(XEN_DOMCTL_setvcpucontext, 5), 0);
 	CU_ASSERT(d->vcpu[0]->is_initialised);
+	/* Without VGCF_online the vCPU stays down (as Xen's arch_set_info_guest). */
+	CU_ASSERT(test_bit(VPF_down, &d->vcpu[0]->pause_flags));
+	c->flags = VGCF_online;
+	CU_ASSERT_EQUAL(domctl(XEN_DOMCTL_setvcpucontext, 5), 0);
+	CU_ASSERT(!test_bit(VPF_down, &d->vcpu[0]->pause_flags)); /* the builder's vCPU 0 is up */
+	c->flags = 0;
 	CU_ASSERT_PTR_NOT_NULL_FATAL(fake_vcpu_context(d->vcpu[0]));
 	CU_ASSERT_EQUAL(fake_vcpu_context(d->vcpu[0])->user_regs.rip, 0x100000);
 	CU_ASSERT_EQUAL(d->pause_count, 1); /* paused around the call, then back */
@@ -604,6 +658,50 @@ UNIT_TEST(domctl, vcpucontext_round_trips_for_pvh_and_is_enosys_for_pv)
 	op->u.vcpucontext.vcpu = 0;
 	CU_ASSERT_EQUAL(domctl(XEN_DOMCTL_getvcpucontext, 12), -ENOSYS);
 	pv->mode = GUEST_MODE_PVH; /* as created, for teardown */
+	put_domain(d);
+	teardown();
+}
+
+/* Tessera's builder command: a reserved grant entry of the new domain names the store domain. */
+UNIT_TEST(domctl, tessera_gnttab_seed_writes_only_reserved_entries)
+{
+	grant_entry_v1_t *e;
+	struct domain *d;
+	mfn_t mfn;
+
+	setup();
+	CU_ASSERT_EQUAL(create_pvh(6, 1), 6);
+	d = get_domain_by_id(6);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	CU_ASSERT_EQUAL_FATAL(gnttab_get_shared_frame(d, 0, &mfn), 0);
+	e = (grant_entry_v1_t *)maddr_to_virt((paddr_t)mfn_x(mfn) << 12);
+	memset(&op->u, 0, sizeof(op->u));
+	op->u.tessera_gnttab_seed.ref = GNTTAB_RESERVED_XENSTORE;
+	op->u.tessera_gnttab_seed.grantee = 1;
+	op->u.tessera_gnttab_seed.gfn = 0xfeff;
+	CU_ASSERT_EQUAL(domctl(XEN_DOMCTL_tessera_gnttab_seed, 6), 0);
+	CU_ASSERT_EQUAL(e[1].flags, GTF_permit_access);
+	CU_ASSERT_EQUAL(e[1].domid, 1);
+	CU_ASSERT_EQUAL(e[1].frame, 0xfeff);
+	op->u.tessera_gnttab_seed.ref = GNTTAB_RESERVED_CONSOLE;
+	op->u.tessera_gnttab_seed.flags = XEN_DOMCTL_TESSERA_SEED_readonly;
+	CU_ASSERT_EQUAL(domctl(XEN_DOMCTL_tessera_gnttab_seed, 6), 0);
+	CU_ASSERT_EQUAL(e[0].flags, GTF_permit_access | GTF_readonly);
+	/* Not a reserved entry, unknown flags, a reserved grantee, a gfn too wide, no domain. */
+	op->u.tessera_gnttab_seed.ref = GNTTAB_NR_RESERVED_ENTRIES;
+	CU_ASSERT_EQUAL(domctl(XEN_DOMCTL_tessera_gnttab_seed, 6), -EINVAL);
+	CU_ASSERT_EQUAL(e[GNTTAB_NR_RESERVED_ENTRIES].flags, 0);
+	op->u.tessera_gnttab_seed.ref = 1;
+	op->u.tessera_gnttab_seed.flags = 2;
+	CU_ASSERT_EQUAL(domctl(XEN_DOMCTL_tessera_gnttab_seed, 6), -EINVAL);
+	op->u.tessera_gnttab_seed.flags = 0;
+	op->u.tessera_gnttab_seed.grantee = DOMID_SELF;
+	CU_ASSERT_EQUAL(domctl(XEN_DOMCTL_tessera_gnttab_seed, 6), -EINVAL);
+	op->u.tessera_gnttab_seed.grantee = 1;
+	op->u.tessera_gnttab_seed.gfn = 1ULL << 32;
+	CU_ASSERT_EQUAL(domctl(XEN_DOMCTL_tessera_gnttab_seed, 6), -EINVAL);
+	CU_ASSERT_EQUAL(e[1].frame, 0xfeff);
+	CU_ASSERT_EQUAL(domctl(XEN_DOMCTL_tessera_gnttab_seed, 9), -ESRCH);
 	put_domain(d);
 	teardown();
 }

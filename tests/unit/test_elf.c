@@ -321,12 +321,21 @@ UNIT_TEST(elf, malformed_notes_are_refused_with_a_reason)
 		   "Xen note type 18: descriptor size 3 invalid");
 	EXPECT_BAD(ph64(2)->p_filesz = put_note(0, "Xen", XEN_ELFNOTE_PHYS32_ENTRY, &big, 8),
 		   "PHYS32_ENTRY 0x100000000 is above 4 GiB");
-	EXPECT_BAD(ph64(2)->p_filesz = put_note(0, "Xen", XEN_ELFNOTE_GUEST_OS, "linux", 5),
-		   "Xen note type 6: string not NUL-terminated");
 	EXPECT_BAD(ph64(2)->p_filesz = put_note(0, "Xen", XEN_ELFNOTE_HYPERCALL_PAGE, three, 3),
 		   "Xen note type 2: descriptor size 3");
 	EXPECT_BAD(ph64(2)->p_filesz = put_note(0, "Xen", XEN_ELFNOTE_SUPPORTED_FEATURES, three, 3),
 		   "Xen note type 17: descriptor size 3");
+}
+
+/* Linux's XEN_ELFNOTE_FEATURES is .ascii: the whole descriptor is the string. */
+UNIT_TEST(elf, unterminated_string_note_is_taken_whole)
+{
+	struct elf_image e;
+
+	make_elf64();
+	ph64(2)->p_filesz = put_note(0, "Xen", XEN_ELFNOTE_GUEST_OS, "linux", 5);
+	CU_ASSERT_EQUAL(elf_parse(img, IMG_SIZE, &e, NULL, 0), 0);
+	CU_ASSERT_STRING_EQUAL(e.xen.guest_os, "linux");
 }
 
 UNIT_TEST(elf, missing_phys32_entry_is_reported_as_absent)

@@ -766,6 +766,24 @@ UNIT_TEST(evtchn, global_virq_goes_to_privileged_binders_and_follows_bind_vcpu)
 	teardown();
 }
 
+/* As Xen's domain_kill: the end of a teardown raises VIRQ_DOM_EXC again (the store cleans up). */
+UNIT_TEST(evtchn, domain_kill_raises_dom_exc_for_the_store_once_the_domain_is_gone)
+{
+	struct domain *store, *victim;
+	uint32_t sp;
+
+	setup();
+	store = mkdom(1, ROLE_XENSTORE, 1);
+	victim = mkdom(3, ROLE_GUEST, 1);
+	CU_ASSERT_EQUAL(bind_virq(store, VIRQ_DOM_EXC, 0, &sp), 0);
+	guest_ack_all(store);
+	while (domain_kill(victim) == -ERESTART)
+		;
+	CU_ASSERT(pending(store, sp));
+	CU_ASSERT_PTR_NULL(get_domain_by_id(3));
+	teardown();
+}
+
 /* ===================== IPIs and bind_vcpu ===================== */
 
 UNIT_TEST(evtchn, ipi_raises_its_own_port_on_the_bound_vcpu)

@@ -355,6 +355,36 @@ UNIT_TEST(gnttab, map_sets_flags_and_p2m_unmap_clears_them)
 	teardown();
 }
 
+/* The builder's GNTTAB_RESERVED_XENSTORE entry: the named grantee maps it, nobody else. */
+UNIT_TEST(gnttab, seeded_entry_lets_the_grantee_map_the_store_page)
+{
+	gnttab_map_grant_ref_t m;
+	mfn_t frame, got;
+
+	setup();
+	frame = give_ram(a, 0x20, 0x3c);
+	CU_ASSERT_EQUAL(gnttab_seed_entry(a, GNTTAB_RESERVED_XENSTORE, 2, 0x20, false), 0);
+	CU_ASSERT_EQUAL(entry(a, 1)->flags, GTF_permit_access);
+	CU_ASSERT_EQUAL(entry(a, 1)->domid, 2);
+	CU_ASSERT_EQUAL(entry(a, 1)->frame, 0x20);
+	/* c is not the grantee. */
+	fake_set_current(c->vcpu[0]);
+	CU_ASSERT_EQUAL(map(1, 1, 0x900, GNTMAP_host_map, NULL), GNTST_general_error);
+	fake_set_current(b->vcpu[0]);
+	CU_ASSERT_EQUAL(map(1, 1, 0x800, GNTMAP_host_map, &m), GNTST_okay);
+	CU_ASSERT_EQUAL(p2m_type_at(b, 0x800, &got), p2m_grant_map_rw);
+	CU_ASSERT_TRUE(mfn_eq(got, frame));
+	CU_ASSERT_EQUAL(unmap(m.handle, 0x800), GNTST_okay);
+	/* A read-only seed; refs past the table, reserved grantees and huge gfns are refused. */
+	CU_ASSERT_EQUAL(gnttab_seed_entry(a, 2, 3, 0x20, true), 0);
+	CU_ASSERT_EQUAL(entry(a, 2)->flags, GTF_permit_access | GTF_readonly);
+	CU_ASSERT_EQUAL(gnttab_seed_entry(a, 512, 2, 0x20, false), -EINVAL);
+	CU_ASSERT_EQUAL(gnttab_seed_entry(a, 0xffffffffu, 2, 0x20, false), -EINVAL);
+	CU_ASSERT_EQUAL(gnttab_seed_entry(a, 1, DOMID_SELF, 0x20, false), -EINVAL);
+	CU_ASSERT_EQUAL(gnttab_seed_entry(a, 1, 2, 1ULL << 32, false), -EINVAL);
+	teardown();
+}
+
 UNIT_TEST(gnttab, readonly_maps_read_only_and_readonly_entry_refuses_write)
 {
 	gnttab_map_grant_ref_t m;

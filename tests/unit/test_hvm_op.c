@@ -67,6 +67,38 @@ UNIT_TEST(hvm_op, guest_sets_and_reads_its_callback_and_reads_its_rings)
 	misc_teardown();
 }
 
+/* Tessera's rule (docs/security.md): the xenstore domain reads others' store ring and port only. */
+UNIT_TEST(hvm_op, xenstore_domain_reads_store_params_of_others_and_nothing_more)
+{
+	struct domain *ctl, *xs, *g, *h;
+	uint64_t v;
+
+	misc_setup();
+	ctl = misc_domain(0, ROLE_CONTROL, 1);
+	xs = misc_domain(1, ROLE_XENSTORE, 1);
+	g = misc_domain(2, ROLE_GUEST, 1);
+	h = misc_domain(3, ROLE_GUEST, 1);
+	CU_ASSERT_EQUAL(set(ctl, 2, HVM_PARAM_STORE_PFN, 0xfeffc), 0);
+	CU_ASSERT_EQUAL(set(ctl, 2, HVM_PARAM_STORE_EVTCHN, 7), 0);
+	CU_ASSERT_EQUAL(get(xs, 2, HVM_PARAM_STORE_PFN, &v), 0);
+	CU_ASSERT_EQUAL(v, 0xfeffc);
+	CU_ASSERT_EQUAL(get(xs, 2, HVM_PARAM_STORE_EVTCHN, &v), 0);
+	CU_ASSERT_EQUAL(v, 7);
+	/* Nothing else of another domain, and no writes. */
+	CU_ASSERT_EQUAL(get(xs, 2, HVM_PARAM_CONSOLE_PFN, &v), -EPERM);
+	CU_ASSERT_EQUAL(get(xs, 2, HVM_PARAM_CALLBACK_IRQ, &v), -EPERM);
+	CU_ASSERT_EQUAL(set(xs, 2, HVM_PARAM_STORE_EVTCHN, 9), -EPERM);
+	CU_ASSERT_EQUAL(set(xs, 2, HVM_PARAM_STORE_PFN, 1), -EPERM);
+	CU_ASSERT_EQUAL(g->hvm_params[HVM_PARAM_STORE_EVTCHN], 7);
+	/* A plain guest gets none of it for another domain (its own stays readable). */
+	CU_ASSERT_EQUAL(get(h, 2, HVM_PARAM_STORE_PFN, &v), -EPERM);
+	CU_ASSERT_EQUAL(get(h, 2, HVM_PARAM_STORE_EVTCHN, &v), -EPERM);
+	CU_ASSERT_EQUAL(get(g, DOMID_SELF, HVM_PARAM_STORE_EVTCHN, &v), 0);
+	/* Bad domains are still -ESRCH. */
+	CU_ASSERT_EQUAL(get(xs, 42, HVM_PARAM_STORE_PFN, &v), -ESRCH);
+	misc_teardown();
+}
+
 UNIT_TEST(hvm_op, control_only_deprecated_and_bad_requests_are_refused)
 {
 	struct domain *ctl, *g, *h, *pv;

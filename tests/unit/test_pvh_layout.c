@@ -260,6 +260,28 @@ UNIT_TEST(pvh_layout, a_domain_built_and_read_back_field_by_field)
 		CU_ASSERT_EQUAL(mi.cpus[i].apic_id, PVH_LAPIC_ID(i));
 		CU_ASSERT_EQUAL(mi.cpus[i].acpi_uid, i);
 	}
+	/* Hardware-reduced FADT: boot flags, sleep control and reset ports, a DSDT with \_S5. */
+	paddr_t fadt = acpi_find_table(acpi_map, l.acpi_gpa, "FACP");
+	CU_ASSERT_FATAL(fadt != 0);
+	const uint8_t *f = tables + (fadt - l.acpi_gpa);
+	CU_ASSERT_EQUAL(rd32(f + 4), 276);
+	CU_ASSERT(acpi_checksum_ok(f, 276));
+	/* HW_REDUCED_ACPI and RESET_REG_SUP; boot flags no VGA, no CMOS RTC (and no 8042). */
+	CU_ASSERT_EQUAL(rd32(f + 112), (1u << 20) | (1u << 10));
+	CU_ASSERT_EQUAL(f[109] | f[110] << 8, (1u << 2) | (1u << 5));
+	CU_ASSERT_EQUAL(f[116], 1); /* reset register: system I/O */
+	CU_ASSERT_EQUAL(rd64(f + 120), PVH_ACPI_RESET_PORT);
+	CU_ASSERT_EQUAL(f[128], PVH_ACPI_RESET_VALUE);
+	CU_ASSERT_EQUAL(rd64(f + 248), PVH_ACPI_SLEEP_CONTROL_PORT);
+	CU_ASSERT_EQUAL(rd64(f + 260), PVH_ACPI_SLEEP_STATUS_PORT);
+	uint64_t dsdt = rd64(f + 140);
+	CU_ASSERT_EQUAL(rd32(f + 40), dsdt);
+	CU_ASSERT_FATAL(dsdt > l.acpi_gpa && dsdt < l.acpi_gpa + 4096 - 64);
+	const uint8_t *ds = tables + (dsdt - l.acpi_gpa);
+	CU_ASSERT_EQUAL(memcmp(ds, "DSDT", 4), 0);
+	CU_ASSERT(acpi_checksum_ok(ds, rd32(ds + 4)));
+	CU_ASSERT_EQUAL(memcmp(ds + 36, "\x08_S5_", 5), 0);
+	CU_ASSERT_EQUAL(ds[45], PVH_ACPI_S5_SLP_TYP);
 
 	/* Special pages: params and the store's unbound port for the xenstore domain. */
 	uint32_t cport = 0, sport = 0;

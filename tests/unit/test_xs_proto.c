@@ -55,6 +55,28 @@ UNIT_TEST(xs_proto, watch_fires_initially_then_for_the_node_and_its_children)
 	done(s);
 }
 
+/* A child path plus a long token over XENSTORE_PAYLOAD_MAX: no event (as Xen), nothing else lost. */
+UNIT_TEST(xs_proto, over_long_watch_event_is_not_sent)
+{
+	struct xs_store *s = xsc_store(NULL);
+	static char token[2001], path[2600];
+	struct xsc a, w;
+
+	memset(token, 'T', sizeof(token) - 1);
+	strcpy(path, "/w/");
+	memset(path + 3, 'p', 2500);
+	xsc_open(&a, s, 0);
+	xsc_open(&w, s, 0);
+	CU_ASSERT_EQUAL(xsc_call(&w, XS_WATCH, 0, 2, "/w", token), XS_WATCH);
+	CU_ASSERT(event_is(&w, "/w", token));
+	CU_ASSERT_EQUAL(xsc_write(&a, 0, path, "1"), XS_WRITE);
+	CU_ASSERT_EQUAL(xsc_nevents(&w), 0);
+	/* The watch and the connection are still there: a short path fires as usual. */
+	xsc_write(&a, 0, "/w/x", "1");
+	CU_ASSERT(event_is(&w, "/w/x", token));
+	done(s);
+}
+
 UNIT_TEST(xs_proto, relative_watch_reports_relative_paths)
 {
 	struct xs_store *s = xsc_store(NULL);
@@ -282,6 +304,12 @@ UNIT_TEST(xs_proto, introduce_release_and_special_watches)
 	/* xs_domain_release (VIRQ_DOM_EXC) does the same. */
 	xsc_call(&a, XS_INTRODUCE, 0, 3, "8", "1", "1");
 	CU_ASSERT(event_is(&a, "@introduceDomain", "in"));
+	/* A shutdown only fires @releaseDomain: the domain stays introduced. */
+	CU_ASSERT_EQUAL(xs_domain_shutdown(s, 8), 0);
+	CU_ASSERT(event_is(&a, "@releaseDomain", "out"));
+	xsc_call(&a, XS_IS_DOMAIN_INTRODUCED, 0, 1, "8");
+	CU_ASSERT_STRING_EQUAL(a.last.d, "T");
+	CU_ASSERT_EQUAL(xs_domain_shutdown(s, 9), -ENOENT);
 	CU_ASSERT_EQUAL(xs_domain_release(s, 8), 0);
 	CU_ASSERT(event_is(&a, "@releaseDomain", "out"));
 	CU_ASSERT_EQUAL(xs_domain_release(s, 8), -ENOENT);

@@ -31,50 +31,16 @@ cd "$(dirname "$0")/../.." || exit 2
 : "${BUILD:=build}" "${QEMU:=qemu-system-x86_64}"
 : "${XEN_ONLY:=}" "${XEN_TIMEOUT:=60}" "${XEN_MEM_MB:=64}"
 export BUILD
-REF=$BUILD/xen-ref
-XEN_IMAGE=$REF/xen-4.17-amd64
-HV_BIN=$BUILD/tessera.bin
-MKBOOT=$BUILD/tools/mkboot
 OUT=$BUILD/xen-diff
 DOC=docs/conformance.md
-
-# Xen 4.17's command line (docs/misc/xen-command-line.pandoc): a PVH dom0 without an
-# IOMMU (QEMU's pc machine has none), everything on COM1, every guest line kept,
-# no reboot on dom0's shutdown (Xen then prints "Hardware Dom0 halted" and stops).
-XEN_CMDLINE="dom0=pvh dom0-iommu=none dom0_mem=${XEN_MEM_MB}M console=com1 com1=115200,8n1 \
-loglvl=all guest_loglvl=all console_timestamps=boot noreboot"
-TESSERA_CMDLINE="loglvl=info"
-# shellcheck disable=SC2054 # commas inside QEMU options
-MACHINE=(-machine pc -cpu qemu64,+svm,+npt,+rdrand -display none -monitor none -nic none
-	-no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04 -smp 1 -m 1G)
+QEMU_EXTRA=()
+# XEN_CMDLINE, MACHINE, the end markers, run_qemu, run_xen, run_tessera:
+. tests/xen/lib.sh
 
 VERDICT_RE='Test result: (SUCCESS|FAILURE|SKIP|ERROR)|pvh-test: [A-Za-z0-9_-]+: (PASS|FAIL)'
-# The end of a run: Xen's dom0 shutdown or crash ("Hardware Dom0 halted|crashed"), its
-# panic; Tessera's domain shutdown or crash (common/domain.c), its panic (common/panic.c).
-XEN_END_RE='Hardware Dom0 (halted|crashed|shutdown)|Panic on CPU'
-TESSERA_END_RE='d0: (shut down \(reason [0-9]+\)|crashed)|\] Panic:'
-
 die() {
 	echo "test-xen: $*" >&2
 	exit 2
-}
-
-# run_qemu LOG END_RE QEMU-ARGS...: boots in the background and stops QEMU (by its
-# process id) once LOG matches END_RE, QEMU ends by itself, or XEN_TIMEOUT passes.
-run_qemu() {
-	local log=$1 end_re=$2 pid i
-	shift 2
-	: >"$log"
-	timeout "$XEN_TIMEOUT" "$QEMU" "${MACHINE[@]}" -serial "file:$log" "$@" </dev/null >"$log.qemu" 2>&1 &
-	pid=$!
-	for ((i = 0; i < XEN_TIMEOUT * 10; i++)); do
-		sleep 0.1
-		kill -0 "$pid" 2>/dev/null || break
-		grep -Eq -- "$end_re" "$log" && break
-	done
-	sleep 0.3 # the lines that follow the end marker
-	kill -TERM "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
 }
 
 # ending_xen LOG / ending_tessera LOG: how dom0 ended when it printed no verdict. Xen
@@ -117,39 +83,6 @@ verdict() {
 	*ERROR) echo ERROR ;;
 	*) "ending_$2" "$1" ;;
 	esac
-}
-
-# json_str S: S as a JSON string.
-json_str() {
-	local s=${1//\\/\\\\}
-	s=${s//\"/\\\"}
-	printf '"%s"' "$s"
-}
-
-# run_xen NAME ELF CMDLINE: QEMU's Multiboot loader gives Xen the module; Xen drops the
-# module string's first word (the file name) and hands the rest to dom0 as its command line.
-run_xen() {
-	local name=$1 elf=$2 cmdline=$3
-	# QEMU's -initrd separates modules with ',' and takes ',,' for a comma.
-	run_qemu "$OUT/$name.xen.log" "$XEN_END_RE" \
-		-kernel "$XEN_IMAGE" -append "$XEN_CMDLINE" -initrd "${elf//,/,,} ${cmdline//,/,,}"
-}
-
-# run_tessera NAME ELF CMDLINE: one boot domain with dom0's domid and roles.
-run_tessera() {
-	local name=$1 elf=$2 cmdline=$3
-	local plan=$OUT/$name.json bundle=$OUT/$name.bundle
-	{
-		printf '{"format": 1, "domains": [{"name": "test-kernel", "domid": 0, '
-		printf '"roles": ["control", "hardware"], "mode": "pvh", "memory": %s, "vcpus": 1, ' "$XEN_MEM_MB"
-		printf '"kernel": %s, "cmdline": %s}]}\n' "$(json_str "$elf")" "$(json_str "$cmdline")"
-	} >"$plan"
-	if ! "$MKBOOT" "$plan" --base / -o "$bundle" >"$OUT/$name.mkboot.log" 2>&1; then
-		cp "$OUT/$name.mkboot.log" "$OUT/$name.tessera.log"
-		return
-	fi
-	run_qemu "$OUT/$name.tessera.log" "$TESSERA_END_RE" \
-		-kernel "$HV_BIN" -append "$TESSERA_CMDLINE" -initrd "$bundle"
 }
 
 [ $# -ge 1 ] || die "usage: test-xen.sh LIST..."

@@ -43,7 +43,12 @@ s_time_t NOW(void)
 		tsc = rdtsc();
 		rmb();
 	} while ((ver & 1) || ver != t->version);
-	delta = tsc > ts ? tsc - ts : 0;
+	/*
+	 * Modulo 2^64, read as signed: Xen offsets an HVM guest's TSC so that it
+	 * starts near 0, and tsc_timestamp can lie before that zero ("negative");
+	 * an unsigned comparison froze NOW() at system_time there.
+	 */
+	delta = (int64_t)(tsc - ts) > 0 ? tsc - ts : 0;
 	if (shift < 0)
 		delta >>= -shift;
 	else

@@ -16,8 +16,9 @@
  * "xenbus" thread reads rsp and feeds xenbus_input(), which wakes the
  * requesters (reply_wq) and the "xenwatch" thread (watch callbacks).
  *
- * Not tested end to end yet: no xenstore domain runs under Tessera; only the
- * message layer has tests (tests/unit/test_xenbus.c).
+ * Tested end to end against the xenstore domain (dom0-tools/xenstored/
+ * xenstored_uk.c) by tests/integration/xenstore-domain.sh; the message layer
+ * also has host tests (tests/unit/test_xenbus.c).
  *
  * Locking: cooperative threads; send_busy keeps two senders from
  * interleaving messages when one blocks on a full ring.

@@ -10,8 +10,13 @@
  *   and the RSDP of a minimal ACPI (MADT);
  *   console and xenstore ring pages with pre-created event channels and
  *   their HVM params;
+ *   grant entry 1 (GNTTAB_RESERVED_XENSTORE) of each domain with a store page
+ *   permitting the xenstore domain to map it, as Xen's xenstored expects;
  *   vCPU 0 set to the PVH entry state and brought up, the others left down
- *   for VCPUOP_up; then unpaused.
+ *   for VCPUOP_up.
+ * Every domain is built before any runs; then all are unpaused in build
+ * order, so the xenstore domain starts first and finds every boot domain
+ * already there (XEN_DOMCTL_getdomaininfo).
  * A domain that cannot be built is refused with a one-line reason and torn
  * down; the others are built regardless.
  *
@@ -25,6 +30,7 @@
 #include <asm/pvh_build.h>
 #include <asm/pvh_layout.h>
 #include <public/elfnote.h>
+#include <public/grant_table.h>
 #include <public/xen.h>
 #include <tessera/console.h>
 #include <tessera/console_backend.h>
@@ -33,6 +39,7 @@
 #include <tessera/elf.h>
 #include <tessera/errno.h>
 #include <tessera/format.h>
+#include <tessera/grant_table.h>
 #include <tessera/hypercall.h>
 #include <tessera/mm.h>
 #include <tessera/sched.h>
@@ -137,6 +144,10 @@ static int build_contents(struct domain *d, const struct bundle_view *v,
 	ret = console_backend_attach(d, _gfn(l->console_gpa >> 12), &console_port);
 	if (!ret)
 		ret = pvh_setup_special_pages(d, l, console_port, store_remote, &store_port);
+	/* The xenstore domain maps the ring through grant 1, as Xen's xenstored does. */
+	if (!ret && store_remote != DOMID_INVALID)
+		ret = gnttab_seed_entry(d, GNTTAB_RESERVED_XENSTORE, store_remote,
+					l->store_gpa / PVH_PAGE_SIZE, false);
 	if (ret) {
 		snprintf(why, whylen, "setting up the console and store pages failed (%d)", ret);
 		return ret;
@@ -214,16 +225,27 @@ static int build_one(const struct bundle_view *v, const struct bundle_dom *bd, d
 	}
 	d->exit_policy = (uint8_t)boot_domain_exit_policy();
 	ret = build_contents(d, v, bd, &img, &l, store_remote, info, why, whylen);
-	if (ret) {
+	if (ret)
 		destroy_partial(d);
-		return ret;
-	}
-	ret = domain_unpause_by_controller(d);
-	if (ret) {
-		snprintf(why, whylen, "unpausing failed (%d)", ret);
-		destroy_partial(d);
-	}
 	return ret;
+}
+
+/* Second pass: the built domains start in build order (the xenstore domain first). */
+static void start_built(const domid_t *ids, unsigned int nr)
+{
+	for (unsigned int i = 0; i < nr; i++) {
+		struct domain *d = get_domain_by_id(ids[i]);
+		int ret;
+
+		if (!d)
+			continue; /* cannot happen: nothing runs yet to destroy it */
+		ret = domain_unpause_by_controller(d);
+		if (ret) {
+			pr_err("d%u: unpausing failed (%d); destroyed", ids[i], ret);
+			destroy_partial(d);
+		}
+		put_domain(d);
+	}
 }
 
 static void format_mem(uint64_t kib, char *buf, size_t size)
@@ -237,6 +259,7 @@ static void format_mem(uint64_t kib, char *buf, size_t size)
 unsigned int build_boot_domains(const struct bundle_view *v)
 {
 	domid_t store_remote = DOMID_INVALID;
+	domid_t built_ids[BUNDLE_MAX_DOMAINS];
 	unsigned int built = 0;
 
 	if (!v || !v->nr_domains)
@@ -261,7 +284,7 @@ unsigned int build_boot_domains(const struct bundle_view *v)
 			pr_err("d%u '%s': refused: %s", bd->domid, bd->name, why);
 			continue;
 		}
-		built++;
+		built_ids[built++] = (domid_t)bd->domid;
 		if (bd->roles & BUNDLE_ROLE_XENSTORE)
 			store_remote = (domid_t)bd->domid;
 		format_mem(bd->memory_kib, mem, sizeof(mem));
@@ -269,5 +292,9 @@ unsigned int build_boot_domains(const struct bundle_view *v)
 			bd->domid, bd->name, mem, bd->vcpus, bd->vcpus == 1 ? "" : "s", info.entry,
 			(ull)info.start_info);
 	}
+	/* With the count before, the per-domain overhead beyond guest RAM (make bench). */
+	pr_info("boot domains: %u built; heap free pages after building: %lu", built,
+		total_free_pages());
+	start_built(built_ids, built);
 	return built;
 }

@@ -1,18 +1,84 @@
 /*
  * Register state of PVH/HVM vCPUs as the toolstack sees it (domctl
- * set/getvcpucontext). No vCPU has hardware register state yet: the SVM
- * work (the PVH issue) keeps it in the VMCB and fills these in. Until then
- * both say -ENOSYS rather than pretend (DESIGN.md section 8).
- * Locking: the caller has paused the vCPU.
+ * set/getvcpucontext).
+ *
+ * setvcpucontext gives a vCPU that never ran its start state, as a domain
+ * builder needs (dom0-tools/libs/builder): the vCPU starts in the PVH entry
+ * state of Xen's docs/misc/pvh.pandoc (32-bit flat protected mode, paging
+ * off, CS/DS/ES/SS flat 4 GiB, TR a 32-bit busy TSS) with the general
+ * registers, rip and rflags of user_regs, as Xen's arch_set_info_guest takes
+ * user_regs for an HVM vCPU and leaves the segment state to the arch. The
+ * state is kept as a VCPUOP_initialise context (v->hvm_init_ctx) that SVM
+ * loads before the vCPU's first run. Tessera's deliberate limits
+ * (docs/abi.md 4.1): a vCPU that already has a context gets -EBUSY, a null
+ * context (reset) -ENOSYS, a 64-bit start (ctrlreg[0] with PG) -EINVAL.
+ * getvcpucontext needs the live VMCB state and stays -ENOSYS.
+ *
+ * Locking: the caller has paused the domain; hvm_init_ctx is swapped under
+ * the domain lock, as vcpu_op.c and svm.c do.
  */
+#include <public/hvm/hvm_vcpu.h>
 #include <tessera/arch.h>
+#include <tessera/domain.h>
 #include <tessera/errno.h>
+#include <tessera/mm.h>
+#include <tessera/spinlock.h>
+#include <tessera/string.h>
+
+#define CTX_CR0_PE (1UL << 0)
+#define CTX_CR0_PG (1UL << 31)
+/* VMCB-style attributes of the PVH entry segments (pvh.pandoc): G, D/B, P, S, type. */
+#define PVH_AR_CODE32 0xc9b
+#define PVH_AR_DATA32 0xc93
+#define PVH_AR_TSS32_BUSY 0x8b
+#define PVH_TSS_LIMIT 0x67
 
 int arch_vcpu_set_context(struct vcpu *v, const struct vcpu_guest_context *c)
 {
-	(void)v;
-	(void)c;
-	return -ENOSYS;
+	const struct cpu_user_regs *r;
+	struct vcpu_hvm_context *ctx;
+	struct vcpu_hvm_x86_32 *x;
+	int ret = 0;
+
+	if (!c)
+		return -ENOSYS; /* reset to the power-on state: not yet */
+	r = &c->user_regs;
+	if (c->ctrlreg[0] & CTX_CR0_PG)
+		return -EINVAL; /* the PVH entry runs with paging off */
+	if (r->rip > 0xffffffffUL || r->rsp > 0xffffffffUL)
+		return -EINVAL;
+	ctx = xzalloc(struct vcpu_hvm_context);
+	if (!ctx)
+		return -ENOMEM;
+	ctx->mode = VCPU_HVM_MODE_32B;
+	x = &ctx->cpu_regs.x86_32;
+	x->eax = (uint32_t)r->rax;
+	x->ecx = (uint32_t)r->rcx;
+	x->edx = (uint32_t)r->rdx;
+	x->ebx = (uint32_t)r->rbx;
+	x->esp = (uint32_t)r->rsp;
+	x->ebp = (uint32_t)r->rbp;
+	x->esi = (uint32_t)r->rsi;
+	x->edi = (uint32_t)r->rdi;
+	x->eip = (uint32_t)r->rip;
+	/* Reserved bit 1 set; IF, TF, IOPL and VM stay clear at the PVH entry. */
+	x->eflags = ((uint32_t)r->rflags & ~0x23300u) | 2u;
+	x->cr0 = (uint32_t)(c->ctrlreg[0] | CTX_CR0_PE);
+	x->cs_limit = x->ds_limit = x->ss_limit = x->es_limit = ~0u;
+	x->cs_ar = PVH_AR_CODE32;
+	x->ds_ar = x->ss_ar = x->es_ar = PVH_AR_DATA32;
+	x->tr_limit = PVH_TSS_LIMIT;
+	x->tr_ar = PVH_AR_TSS32_BUSY;
+
+	spin_lock(&v->domain->domain_lock);
+	if (v->is_initialised || v->hvm_init_ctx)
+		ret = -EBUSY;
+	else
+		v->hvm_init_ctx = ctx;
+	spin_unlock(&v->domain->domain_lock);
+	if (ret)
+		xfree(ctx);
+	return ret;
 }
 
 int arch_vcpu_get_context(struct vcpu *v, struct vcpu_guest_context *c)

@@ -164,6 +164,23 @@ struct xen_domctl_settimeoffset {
     int64_aligned_t time_offset_seconds;
 };
 
+/*
+ * XEN_DOMCTL_tessera_gnttab_seed (Tessera's own, no Xen equivalent): write
+ * one of the target's reserved grant entries (GNTTAB_RESERVED_CONSOLE or
+ * GNTTAB_RESERVED_XENSTORE, public/grant_table.h) so that grantee may map
+ * the target's frame gfn, as a domain builder does before the guest runs.
+ * Xen's libxenguest does this by mapping the new domain's grant-table frame
+ * (xc_dom_gnttab_seed); Tessera does not let grant-table frames be mapped
+ * by foreign domains, so its builder asks the hypervisor instead.
+ */
+struct xen_domctl_tessera_gnttab_seed {
+    uint32_t ref;                          /* a reserved entry: below 8 */
+    domid_t grantee;                       /* the domain that may map the frame */
+#define XEN_DOMCTL_TESSERA_SEED_readonly 1
+    uint16_t flags;                        /* XEN_DOMCTL_TESSERA_SEED_*: others -EINVAL */
+    uint64_aligned_t gfn;                  /* the target's frame (a v1 entry holds 32 bits) */
+};
+
 struct xen_domctl {
     uint32_t cmd;
 #define XEN_DOMCTL_createdomain                   1
@@ -240,6 +257,8 @@ struct xen_domctl {
 #define XEN_DOMCTL_gdbsx_pausevcpu             1001
 #define XEN_DOMCTL_gdbsx_unpausevcpu           1002
 #define XEN_DOMCTL_gdbsx_domstatus             1003
+/* Tessera's own commands (docs/abi.md 4.1), numbered apart from Xen's. */
+#define XEN_DOMCTL_tessera_gnttab_seed         2000
     uint32_t interface_version;            /* XEN_DOMCTL_INTERFACE_VERSION */
     domid_t domain;                        /* the target domain */
     uint16_t _pad[3];
@@ -250,6 +269,7 @@ struct xen_domctl {
         struct xen_domctl_vcpucontext vcpucontext;
         struct xen_domctl_max_vcpus max_vcpus;
         struct xen_domctl_settimeoffset settimeoffset;
+        struct xen_domctl_tessera_gnttab_seed tessera_gnttab_seed;
         uint8_t pad[128];                  /* fixes the union's size for every command */
     } u;
 };

@@ -25,5 +25,12 @@ int gnttab_get_shared_frame(struct domain *d, unsigned int idx, mfn_t *mfn);
  */
 void gnttab_set_frame_gfn(struct domain *d, unsigned int idx, uint64_t gfn);
 uint64_t gnttab_get_frame_gfn(struct domain *d, unsigned int idx);
+/*
+ * The domain builder writes entry ref of d's table: grantee may map (or copy) d's frame gfn
+ * (Xen's builders do this for GNTTAB_RESERVED_CONSOLE/XENSTORE). 0, -ENOENT (no table) or
+ * -EINVAL (ref beyond the table, a reserved grantee or a gfn a v1 entry cannot hold).
+ */
+int gnttab_seed_entry(struct domain *d, uint32_t ref, domid_t grantee, uint64_t gfn,
+		      bool readonly);
 
 #endif

@@ -19,5 +19,12 @@ int priv_foreign_map(const struct domain *caller, const struct domain *target);
 int priv_control(const struct domain *caller);
 /* Introduce/release domains to the store, map their store rings: xenstore or control role. */
 int priv_xenstore(const struct domain *caller, const struct domain *target);
+/* A domctl command: the control role for all; the xenstore role for getdomaininfo. 0 or -EPERM. */
+int priv_domctl(const struct domain *caller, uint32_t cmd);
+/*
+ * HVMOP_get_param of target's param index: itself or a control domain (priv_target), and the
+ * xenstore role for HVM_PARAM_STORE_PFN/STORE_EVTCHN of any domain. 0 or -EPERM.
+ */
+int priv_hvm_get_param(const struct domain *caller, const struct domain *target, uint32_t index);
 
 #endif

@@ -39,6 +39,10 @@
 	.code32
 	.globl pvh_entry
 pvh_entry:
+	/* The TSC at the first instruction, for benchmarks (boot to first guest instruction). */
+	rdtsc
+	mov	%eax, uk_entry_tsc
+	mov	%edx, uk_entry_tsc + 4
 	cli
 	cld
 	mov	%ebx, %esi /* start_info, kept in esi until C */
@@ -115,6 +119,12 @@ pvh_gdt_end:
 pvh_gdt_desc:
 	.word pvh_gdt_end - pvh_gdt - 1
 	.quad pvh_gdt
+
+	.section .data
+	.p2align 3
+	.globl uk_entry_tsc
+uk_entry_tsc: /* in .data: the .bss clear below the read would erase it */
+	.quad 0
 
 	.section .bss
 	.p2align 12

@@ -37,6 +37,8 @@ extern const struct hvm_start_info *uk_start_info;
 extern struct uk_xen_cpuid uk_xen;     /* the hypervisor's CPUID leaves */
 extern shared_info_t *uk_shared_info;  /* mapped at boot (XENMEM_add_to_physmap) */
 extern struct vcpu_info *uk_vcpu_info; /* vCPU 0's, inside uk_shared_info */
+/* The TSC read by the entry's first instruction (arch/x86/head.S), for boot-time benchmarks. */
+extern uint64_t uk_entry_tsc;
 /* The domain's name: name= on the command line, else "uk". */
 extern char uk_name[32];
 

@@ -20,5 +20,11 @@ int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
 /* Copies at most size-1 bytes and always terminates (size > 0); returns strlen(src). */
 size_t strlcpy(char *d, const char *s, size_t size);
+/* As C's (the xenstored core uses them in the xenstore domain). */
+void *memchr(const void *s, int c, size_t n);
+char *strrchr(const char *s, int c);
+char *strstr(const char *hay, const char *needle);
+char *strcpy(char *d, const char *s);
+char *strcat(char *d, const char *s);
 
 #endif /* UK_STRING_H */

@@ -16,6 +16,7 @@
 #include <asm/vlapic.h>
 #include <public/xen.h>
 #include <public/hvm/params.h>
+#include <public/sched.h>
 #include <tessera/arch.h>
 #include <tessera/console.h>
 #include <tessera/errno.h>
@@ -48,6 +49,30 @@
 #define XEN_MAJOR 4
 #define XEN_MINOR 17
 
+/*
+ * The guest state a crash or triple fault leaves in the VMCB, for whoever
+ * reads the log: where it was, its paging and descriptor tables, and any
+ * event in flight (what an exception in the middle of delivery points at).
+ */
+static void svm_dump_state(struct vcpu *v)
+{
+	const struct svm_vcpu *sv = svm_v(v);
+	const struct vmcb *vmcb = sv->vmcb;
+
+	pr_warn("d%uv%u on CPU%u (ASID %u, %lu exits): rip %#lx rsp %#lx rflags %#lx cs %#x/%#x",
+		v->domain->domain_id, v->vcpu_id, smp_processor_id(), (unsigned int)vmcb->asid,
+		(unsigned long)sv->nr_exits, (unsigned long)vmcb->rip, (unsigned long)vmcb->rsp,
+		(unsigned long)vmcb->rflags, vmcb->cs.sel, vmcb->cs.attrib);
+	pr_warn("  cr0 %#lx cr2 %#lx cr3 %#lx cr4 %#lx efer %#lx idt %#lx/%#x gdt %#lx/%#x",
+		(unsigned long)vmcb->cr0, (unsigned long)vmcb->cr2, (unsigned long)vmcb->cr3,
+		(unsigned long)vmcb->cr4, (unsigned long)vmcb->efer, (unsigned long)vmcb->idtr.base,
+		vmcb->idtr.limit, (unsigned long)vmcb->gdtr.base, vmcb->gdtr.limit);
+	pr_warn("  exitintinfo %#lx eventinj %#lx vintr %#lx int_state %#lx exitinfo %#lx/%#lx",
+		(unsigned long)vmcb->exitintinfo, (unsigned long)vmcb->eventinj,
+		(unsigned long)vmcb->vintr, (unsigned long)vmcb->int_state,
+		(unsigned long)vmcb->exitinfo1, (unsigned long)vmcb->exitinfo2);
+}
+
 static void svm_crash(struct vcpu *v, const char *fmt, ...) __printf(2, 3);
 static void svm_crash(struct vcpu *v, const char *fmt, ...)
 {
@@ -57,6 +82,7 @@ static void svm_crash(struct vcpu *v, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
+	svm_dump_state(v);
 	domain_crash(v->domain, why);
 }
 
@@ -181,6 +207,11 @@ static void svm_exit_cpuid(struct vcpu *v)
 #define MSR_TSC 0x10
 #define MSR_APIC_BASE 0x1b
 #define MSR_MTRR_CAP 0xfe
+/* Machine check: CPUID offers MCE/MCA (Linux reads MCG_CAP unguarded), with no banks. */
+#define MSR_MCG_CAP 0x179
+#define MSR_MCG_STATUS 0x17a
+/* AMD interrupt-pending message (C1E): Linux reads it on family 0xf CPUs (qemu64) for E400. */
+#define MSR_K8_INT_PENDING_MSG 0xc0010055
 #define MSR_PAT 0x277
 #define MSR_MTRR_DEF_TYPE 0x2ff
 
@@ -258,6 +289,13 @@ static int svm_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 	case MSR_MTRR_DEF_TYPE:
 		*val = sv->mtrr_def_type;
 		return 0;
+	case MSR_MCG_CAP:
+	case MSR_MCG_STATUS:
+		*val = 0; /* no banks, no MCG_CTL; nothing in progress */
+		return 0;
+	case MSR_K8_INT_PENDING_MSG:
+		*val = 0; /* no C1E: the vCPU idles with HLT exits */
+		return 0;
 	case MSR_TSC:
 		*val = rdtsc();
 		return 0;
@@ -297,6 +335,8 @@ static int svm_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 			return -1;
 		sv->mtrr_def_type = val;
 		return 0;
+	case MSR_MCG_STATUS:
+		return val ? -1 : 0; /* as Xen's vMCE: only clearing it */
 	case MSR_TSC:
 		return 0; /* the TSC is the host's (pvclock uses it unscaled): writes are ignored */
 	case XEN_HYPERCALL_MSR:
@@ -365,6 +405,21 @@ static void svm_e9_putc(struct domain *d, char ch)
 		sd->e9_len = 0;
 	}
 	spin_unlock_irqrestore(&sd->e9_lock, flags);
+}
+
+/*
+ * The FADT's two platform controls (arch/x86/acpi_build.c): the sleep control register
+ * entering S5 powers the domain off, the reset register reboots it. Other sleep states and
+ * values are ignored, as writes to any port without a device are.
+ */
+static void svm_acpi_control_write(struct vcpu *v, uint16_t port, uint8_t val)
+{
+	uint8_t s5 = PVH_ACPI_SLP_EN | (PVH_ACPI_S5_SLP_TYP << 2);
+
+	if (port == PVH_ACPI_SLEEP_CONTROL_PORT && (val & 0x3c) == s5)
+		domain_shutdown(v->domain, SHUTDOWN_poweroff);
+	else if (port == PVH_ACPI_RESET_PORT && val == PVH_ACPI_RESET_VALUE)
+		domain_shutdown(v->domain, SHUTDOWN_reboot);
 }
 
 static uint64_t svm_seg_base(const struct vmcb *vmcb, unsigned int seg)
@@ -454,6 +509,8 @@ static void svm_exit_ioio(struct vcpu *v)
 			vmcb->rax |= 0xff;
 	} else if (port == E9_PORT) {
 		svm_e9_putc(v->domain, (char)vmcb->rax);
+	} else if (size == 1) {
+		svm_acpi_control_write(v, port, (uint8_t)vmcb->rax);
 	}
 	vmcb->rip = vmcb->exitinfo2;
 }
@@ -648,6 +705,7 @@ void svm_vmexit_handler(struct vcpu *v)
 
 		pr_warn("d%u: triple fault (rip %#lx): HVM shutdown action %u", v->domain->domain_id,
 			(unsigned long)vmcb->rip, reason);
+		svm_dump_state(v);
 		domain_shutdown(v->domain, reason);
 		break;
 	}

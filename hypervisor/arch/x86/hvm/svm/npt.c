@@ -11,8 +11,15 @@
  * replaces it and frees the table after the flush.
  *
  * TLB: guest translations are tagged by ASID and cache NPT permissions.
- * Adding a mapping needs no flush (not-present entries are never cached);
- * any other change bumps the domain's npt_gen, which makes each vCPU take a
+ * Adding a mapping needs no flush (not-present entries are never cached),
+ * and neither does changing or removing a leaf whose Accessed bit is still
+ * clear: the CPU sets A in every entry of a walk before it caches the
+ * translation (AMD APM vol. 2 5.4.2, 15.25.5), so a mapping nobody used
+ * (a grant mapped and unmapped untouched) is in no TLB. The exchange below
+ * reads A atomically with the replacement: a walker that sets A afterwards
+ * finds the new entry (QEMU's walker retries its compare-and-swap; hardware
+ * sets A with a locked update of the entry it read). Any other change bumps
+ * the domain's npt_gen, which makes each vCPU take a
  * fresh ASID on its next VMRUN (svm.c), and pulls any vCPU now in guest
  * mode out with an IPI, waiting until it has left, so that no CPU can use
  * the old translation once this returns (the frame may be freed next).
@@ -39,6 +46,7 @@
 #define NPT_US (1UL << 2)
 #define NPT_PWT (1UL << 3)
 #define NPT_PCD (1UL << 4)
+#define NPT_A (1UL << 5) /* set by the CPU's walk: a leaf without it was never cached */
 #define NPT_PS (1UL << 7) /* in an L2 entry: a 2 MiB leaf (bit 12 would be its PAT: never set) */
 #define NPT_TABLE (NPT_P | NPT_RW | NPT_US)
 #define NPT_LEAF_FLAGS (NPT_P | NPT_RW | NPT_US | NPT_PWT | NPT_PCD)
@@ -190,7 +198,7 @@ static int npt_update_2m(struct domain *d, uint64_t *l2, mfn_t mfn, uint64_t fla
 		/* An L1 table was there: no CPU may walk through it once it is freed. */
 		npt_flush(d);
 		npt_free_level(sd, old & PTE_ADDR_MASK, 1);
-	} else if (old != new) {
+	} else if (old != new && (old & NPT_A)) {
 		npt_flush(d);
 	}
 	return 0;
@@ -235,7 +243,7 @@ int svm_npt_update(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned int order, i
 	slot = &npt_table(*l2 & PTE_ADDR_MASK)[pt_index(g << PAGE_SHIFT, 1)];
 	new = flags ? ((mfn_x(mfn) << PAGE_SHIFT) | flags) : 0;
 	old = __atomic_exchange_n(slot, new, __ATOMIC_SEQ_CST);
-	if ((old & NPT_P) && old != new)
+	if ((old & NPT_P) && old != new && (old & NPT_A))
 		flush = true;
 	if (flush)
 		npt_flush(d);

@@ -1,7 +1,9 @@
 /*
  * SELFTEST(npt_2m): the nested page table uses 2 MiB leaves for guest RAM
  * populated in aligned 2 MiB blocks, and a 4 KiB change inside such a leaf
- * splits it without losing the other 511 translations (npt.c). A throwaway
+ * splits it without losing the other 511 translations (npt.c), and that
+ * removing a 4 KiB leaf nobody walked (Accessed clear) needs no TLB flush
+ * while removing one with Accessed set does (npt_gen counts flushes). A throwaway
  * PVH domain gets 8 MiB of RAM through the real builder path (pvh_layout_plan
  * + pvh_populate); the test counts the NPT's leaves by size, makes one page
  * of a 2 MiB leaf read-only and removes its neighbour, then reads all 512
@@ -25,6 +27,7 @@
 #define NST_RAM (8UL << 20)
 #define NST_P (1UL << 0)
 #define NST_RW (1UL << 1)
+#define NST_A (1UL << 5)
 #define NST_PS (1UL << 7)
 
 struct nst_count {
@@ -65,6 +68,47 @@ static void nst_count_leaves(struct domain *d, struct nst_count *c)
 			}
 		}
 	}
+}
+
+/* The L1 slot of gfn in d's NPT, or NULL if gfn is not under an L1 table. */
+static uint64_t *nst_leaf_slot(struct domain *d, uint64_t gfn)
+{
+	uint64_t *t = maddr_to_virt(svm_d(d)->npt_root);
+
+	for (int shift = 27; shift > 0; shift -= 9) {
+		uint64_t e = t[(gfn >> shift) & (PT_ENTRIES - 1)];
+
+		if (!(e & NST_P) || (e & NST_PS))
+			return NULL;
+		t = maddr_to_virt(e & PTE_ADDR_MASK);
+	}
+	return &t[gfn & (PT_ENTRIES - 1)];
+}
+
+/* Removing an untouched leaf flushes nothing; once the CPU set its Accessed bit, it flushes. */
+static int nst_check_unused_unmap(struct domain *d, uint64_t gfn)
+{
+	struct svm_domain *sd = svm_d(d);
+	uint64_t gen = sd->npt_gen, *slot;
+
+	if (p2m_remove_entry(d, _gfn(gfn), INVALID_MFN))
+		return -EIO;
+	if (sd->npt_gen != gen) {
+		pr_info("npt_2m: removing never-used gfn %#lx flushed", (unsigned long)gfn);
+		return -EIO;
+	}
+	slot = nst_leaf_slot(d, gfn + 1);
+	if (!slot || !(*slot & NST_P))
+		return -EIO;
+	*slot |= NST_A; /* what a guest access through it would leave */
+	if (p2m_remove_entry(d, _gfn(gfn + 1), INVALID_MFN))
+		return -EIO;
+	if (sd->npt_gen != gen + 1) {
+		pr_info("npt_2m: removing used gfn %#lx did not flush", (unsigned long)(gfn + 1));
+		return -EIO;
+	}
+	pr_info("npt_2m: unused leaf removed without a flush, used leaf with one");
+	return 0;
 }
 
 /* The checks on a populated d; 0 or -EIO with the reason logged. */
@@ -122,7 +166,7 @@ static int nst_check(struct domain *d)
 		after.leaves_4k);
 	if (after.leaves_2m != before.leaves_2m - 1 || after.leaves_4k != before.leaves_4k + 511)
 		return -EIO;
-	return 0;
+	return nst_check_unused_unmap(d, base_gfn + 8);
 }
 
 SELFTEST(npt_2m)

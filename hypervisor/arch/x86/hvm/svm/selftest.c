@@ -29,9 +29,9 @@
 #include <tessera/string.h>
 #include <tessera/time.h>
 
+#include "selftest_guest.h"
+
 #define ST_DOMID 0x7f00
-#define ST_CODE_GFN 0x100
-#define ST_DATA_GFN 0x101
 
 /* 32-bit code at gpa 0x100000; data at 0x101000 (see the file comment). */
 static const uint8_t svm_st_code[] = {
@@ -77,29 +77,6 @@ static const uint8_t svm_st_handler_evt[] = {
 	0x0f, 0x0b,             /* ud2 */
 };
 
-/* The body of idle_loop, until d has shut down and left every CPU (or the deadline). */
-static void svm_st_run_until_down(struct domain *d, struct vcpu *v, s_time_t deadline, bool kick)
-{
-	unsigned int cpu = smp_processor_id();
-
-	while (NOW() < deadline && !(d->is_shut_down && !READ_ONCE(v->is_running))) {
-		if (kick && test_bit(VPF_blocked, &v->pause_flags)) {
-			kick = false;
-			vcpu_mark_events_pending(v);
-		}
-		local_irq_enable();
-		do_softirq();
-		local_irq_disable();
-		if (softirq_pending(cpu))
-			continue;
-		if (!is_idle_vcpu(current))
-			arch_vcpu_run(current);
-		else
-			safe_halt();
-	}
-	local_irq_enable();
-}
-
 struct svm_st_result {
 	uint32_t sig, port80, version;
 	unsigned long exits[8];
@@ -108,79 +85,33 @@ struct svm_st_result {
 
 static int svm_st_once(struct svm_st_result *r, bool evt)
 {
-	struct domain_create_args args = {
-		.name = "svmtest", .mode = GUEST_MODE_PVH, .max_vcpus = 1, .max_pages = 8,
-	};
-	struct page_info *code, *data;
-	struct domain *d;
-	struct vcpu *v;
-	uint8_t *p;
+	struct stg_guest g;
 	int ret;
 
-	ret = domain_create(ST_DOMID, &args, &d);
+	ret = stg_create(&g, ST_DOMID, "svmtest");
 	if (ret)
 		return ret;
-	get_domain(d);
-	v = d->vcpu[0];
-	ret = -ENOMEM;
-	code = alloc_domain_pages(d, 0);
-	data = alloc_domain_pages(d, 0);
-	if (!code || !data)
-		goto out;
-	p = page_to_virt(code);
-	memset(p, 0xf4, PAGE_SIZE);
 	if (evt) {
-		memcpy(p, svm_st_code_evt, sizeof(svm_st_code_evt));
-		memcpy(p + ST_EVT_HANDLER, svm_st_handler_evt, sizeof(svm_st_handler_evt));
-	} else {
-		memcpy(p, svm_st_code, sizeof(svm_st_code));
-	}
-	p = page_to_virt(data);
-	memset(p, 0, PAGE_SIZE);
-	memcpy(p + 0x100, "OK\n", 3);
-	if (evt) {
-		/* IDT descriptor at 0x101180 (limit, base 0x101200); one 32-bit interrupt gate. */
-		uint8_t *gate = p + 0x200 + ST_VECTOR * 8;
-		uint32_t off = (ST_CODE_GFN << PAGE_SHIFT) + ST_EVT_HANDLER;
-
-		p[0x180] = 0xff, p[0x181] = 0x07;
-		p[0x182] = 0x00, p[0x183] = 0x12, p[0x184] = 0x10, p[0x185] = 0x00;
-		/* GDT descriptor at 0x101188 (limit 0x17, base 0x101040): null, flat code32, data. */
-		p[0x188] = 0x17, p[0x189] = 0;
-		p[0x18a] = 0x40, p[0x18b] = 0x10, p[0x18c] = 0x10, p[0x18d] = 0x00;
-		memcpy(p + 0x48, "\xff\xff\x00\x00\x00\x9b\xcf\x00", 8);
-		memcpy(p + 0x50, "\xff\xff\x00\x00\x00\x93\xcf\x00", 8);
-		gate[0] = (uint8_t)off, gate[1] = (uint8_t)(off >> 8);
-		gate[2] = 0x08, gate[3] = 0;
-		gate[4] = 0, gate[5] = 0x8e;
-		gate[6] = (uint8_t)(off >> 16), gate[7] = (uint8_t)(off >> 24);
-		d->hvm_params[HVM_PARAM_CALLBACK_IRQ] =
+		memcpy(g.code, svm_st_code_evt, sizeof(svm_st_code_evt));
+		memcpy(g.code + ST_EVT_HANDLER, svm_st_handler_evt, sizeof(svm_st_handler_evt));
+		stg_fill_tables(g.data, ST_VECTOR, (STG_CODE_GFN << PAGE_SHIFT) + ST_EVT_HANDLER);
+		g.d->hvm_params[HVM_PARAM_CALLBACK_IRQ] =
 			((uint64_t)HVM_PARAM_CALLBACK_TYPE_VECTOR << 56) | ST_VECTOR;
+	} else {
+		memcpy(g.code, svm_st_code, sizeof(svm_st_code));
 	}
-	ret = p2m_set_entry(d, _gfn(ST_CODE_GFN), page_to_mfn(code), p2m_ram_rw);
-	if (!ret)
-		ret = p2m_set_entry(d, _gfn(ST_DATA_GFN), page_to_mfn(data), p2m_ram_rw);
+	memcpy(g.data + 0x100, "OK\n", 3);
+	ret = stg_start(&g);
 	if (ret)
 		goto out;
-	ret = hvm_vcpu_set_pvh_start(v, ST_CODE_GFN << PAGE_SHIFT, 0);
-	if (ret)
-		goto out;
-	v->is_initialised = true;
-	clear_bit(VPF_down, &v->pause_flags);
-	ret = domain_unpause_by_controller(d);
-	if (ret)
-		goto out;
-	svm_st_run_until_down(d, v, NOW() + MILLISECS(3000), evt);
-	r->sig = *(uint32_t *)(p + 0);
-	r->port80 = p[4];
-	r->version = *(uint32_t *)(p + 8);
-	memcpy(r->exits, svm_v(v)->exits_by_reason, sizeof(r->exits));
-	r->triple_faulted = d->is_shut_down && d->shutdown_code == SHUTDOWN_reboot;
-	ret = 0;
+	stg_run_until_down(&g, NOW() + MILLISECS(3000), evt);
+	r->sig = *(uint32_t *)(g.data + 0);
+	r->port80 = g.data[4];
+	r->version = *(uint32_t *)(g.data + 8);
+	memcpy(r->exits, svm_v(g.v)->exits_by_reason, sizeof(r->exits));
+	r->triple_faulted = g.d->is_shut_down && g.d->shutdown_code == SHUTDOWN_reboot;
 out:
-	while (domain_kill(d) == -ERESTART)
-		;
-	put_domain(d);
+	stg_destroy(&g);
 	return ret;
 }
 

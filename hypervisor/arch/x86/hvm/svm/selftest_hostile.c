@@ -1,7 +1,7 @@
 /*
  * SELFTEST(svm_hostile): hand-made 32-bit guests doing what a hostile PVH
  * guest may do to the CPU it runs on, each in a throwaway domain (the
- * svm_basic set-up of selftest.c). What each must show:
+ * hand-made guest of selftest_guest.c). What each must show:
  *  - INVD exits (it would drop dirty cache lines of the host and of other
  *    domains) and is stepped over;
  *  - #DB exits (a #DB raised by its own delivery would loop inside the CPU
@@ -32,9 +32,9 @@
 #include <tessera/string.h>
 #include <tessera/time.h>
 
+#include "selftest_guest.h"
+
 #define HT_DOMID 0x7f01
-#define HT_CODE_GFN 0x100
-#define HT_DATA_GFN 0x101
 #define HT_DB_HANDLER 0x40
 #define HT_MARKER 0x44424721u /* "!GBD" at data + 0x10 */
 
@@ -79,103 +79,35 @@ struct ht_result {
 	bool triple_faulted;
 };
 
-/* Run the scheduler's loop on this CPU until d has shut down and v left the CPU, or the deadline. */
-static void ht_run_until_down(struct domain *d, struct vcpu *v, s_time_t deadline)
-{
-	unsigned int cpu = smp_processor_id();
-
-	while (NOW() < deadline && !(d->is_shut_down && !READ_ONCE(v->is_running))) {
-		local_irq_enable();
-		do_softirq();
-		local_irq_disable();
-		if (softirq_pending(cpu))
-			continue;
-		if (!is_idle_vcpu(current))
-			arch_vcpu_run(current);
-		else
-			safe_halt();
-	}
-	local_irq_enable();
-}
-
-/* Tables in the data page: GDT (null, flat code32, data), IDT with the #DB gate only. */
-static void ht_fill_data(uint8_t *p)
-{
-	uint8_t *gate = p + 0x200 + 1 * 8;
-	uint32_t off = (HT_CODE_GFN << PAGE_SHIFT) + HT_DB_HANDLER;
-
-	memset(p, 0, PAGE_SIZE);
-	p[0x180] = 0xff, p[0x181] = 0x07; /* IDT: limit 0x7ff, base 0x101200 */
-	p[0x182] = 0x00, p[0x183] = 0x12, p[0x184] = 0x10, p[0x185] = 0x00;
-	p[0x188] = 0x17, p[0x189] = 0; /* GDT: limit 0x17, base 0x101040 */
-	p[0x18a] = 0x40, p[0x18b] = 0x10, p[0x18c] = 0x10, p[0x18d] = 0x00;
-	memcpy(p + 0x48, "\xff\xff\x00\x00\x00\x9b\xcf\x00", 8);
-	memcpy(p + 0x50, "\xff\xff\x00\x00\x00\x93\xcf\x00", 8);
-	gate[0] = (uint8_t)off, gate[1] = (uint8_t)(off >> 8);
-	gate[2] = 0x08, gate[3] = 0;
-	gate[4] = 0, gate[5] = 0x8e; /* present 32-bit interrupt gate: TF cleared on entry */
-	gate[6] = (uint8_t)(off >> 16), gate[7] = (uint8_t)(off >> 24);
-}
-
 static int ht_once(struct ht_result *r, bool flood)
 {
-	struct domain_create_args args = {
-		.name = "svmhostile", .mode = GUEST_MODE_PVH, .max_vcpus = 1, .max_pages = 8,
-	};
-	struct page_info *code, *data;
-	struct domain *d;
-	struct vcpu *v;
-	uint8_t *p;
+	struct stg_guest g;
 	int ret;
 
-	ret = domain_create(HT_DOMID, &args, &d);
+	ret = stg_create(&g, HT_DOMID, "svmhostile");
 	if (ret)
 		return ret;
-	get_domain(d);
-	v = d->vcpu[0];
-	ret = -ENOMEM;
-	code = alloc_domain_pages(d, 0);
-	data = alloc_domain_pages(d, 0);
-	if (!code || !data)
-		goto out;
-	p = page_to_virt(code);
-	memset(p, 0xf4, PAGE_SIZE);
 	if (flood) {
-		memcpy(p, ht_code_flood, sizeof(ht_code_flood));
-	} else {
-		memcpy(p, ht_code, sizeof(ht_code));
-		memcpy(p + HT_DB_HANDLER, ht_db_handler, sizeof(ht_db_handler));
-	}
-	p = page_to_virt(data);
-	ht_fill_data(p);
-	if (flood) {
-		memset(p, 'x', PAGE_SIZE);
+		memcpy(g.code, ht_code_flood, sizeof(ht_code_flood));
+		memset(g.data, 'x', PAGE_SIZE);
 		for (unsigned int i = 63; i < PAGE_SIZE; i += 64)
-			p[i] = '\n';
+			g.data[i] = '\n';
+	} else {
+		memcpy(g.code, ht_code, sizeof(ht_code));
+		memcpy(g.code + HT_DB_HANDLER, ht_db_handler, sizeof(ht_db_handler));
+		/* The #DB gate only. */
+		stg_fill_tables(g.data, 1, (STG_CODE_GFN << PAGE_SHIFT) + HT_DB_HANDLER);
 	}
-	ret = p2m_set_entry(d, _gfn(HT_CODE_GFN), page_to_mfn(code), p2m_ram_rw);
-	if (!ret)
-		ret = p2m_set_entry(d, _gfn(HT_DATA_GFN), page_to_mfn(data), p2m_ram_rw);
+	ret = stg_start(&g);
 	if (ret)
 		goto out;
-	ret = hvm_vcpu_set_pvh_start(v, HT_CODE_GFN << PAGE_SHIFT, 0);
-	if (ret)
-		goto out;
-	v->is_initialised = true;
-	clear_bit(VPF_down, &v->pause_flags);
-	ret = domain_unpause_by_controller(d);
-	if (ret)
-		goto out;
-	ht_run_until_down(d, v, NOW() + MILLISECS(3000));
-	r->invd_exits = svm_v(v)->exits_by_reason[8];
-	r->exc_exits = svm_v(v)->exits_by_reason[9];
-	memcpy(&r->marker, p + 0x10, sizeof(r->marker));
-	r->triple_faulted = d->is_shut_down && d->shutdown_code == SHUTDOWN_reboot;
-	ret = 0;
+	stg_run_until_down(&g, NOW() + MILLISECS(3000), false);
+	r->invd_exits = svm_v(g.v)->exits_by_reason[8];
+	r->exc_exits = svm_v(g.v)->exits_by_reason[9];
+	memcpy(&r->marker, g.data + 0x10, sizeof(r->marker));
+	r->triple_faulted = g.d->is_shut_down && g.d->shutdown_code == SHUTDOWN_reboot;
 out:
-	while (domain_kill(d) == -ERESTART)
-		;
-	put_domain(d);
+	stg_destroy(&g);
 	return ret;
 }
 

@@ -21,6 +21,18 @@
 #define PVH_LAPIC_ID(vcpu_id) ((uint32_t)(vcpu_id)*2)
 #define PVH_LAPIC_ADDR 0xfee00000u
 
+/*
+ * The FADT's platform controls (hardware-reduced ACPI), served by hvm/svm/exits.c: a write
+ * with SLP_EN (bit 5) and SLP_TYP (bits 4:2) = PVH_ACPI_S5_SLP_TYP to the sleep control port
+ * powers the domain off; PVH_ACPI_RESET_VALUE to the reset port reboots it.
+ */
+#define PVH_ACPI_SLEEP_CONTROL_PORT 0xb004u
+#define PVH_ACPI_SLEEP_STATUS_PORT 0xb005u
+#define PVH_ACPI_RESET_PORT 0xcf9u
+#define PVH_ACPI_RESET_VALUE 0x06u
+#define PVH_ACPI_S5_SLP_TYP 5u
+#define PVH_ACPI_SLP_EN (1u << 5)
+
 /* Bytes the tables take for nr_vcpus vCPUs (all of them fit one page up to 128 vCPUs). */
 size_t acpi_build_size(unsigned int nr_vcpus);
 
