@@ -5,7 +5,8 @@
 # times; each guest prints one line and powers off, the control domain sees
 # VIRQ_DOM_EXC and the shutdown in getdomaininfo, destroys it and finds
 # xc_physinfo's free memory back at its value before; refused builds (bad
-# ELF, too little memory, a failure after the domain exists) leave nothing
+# ELF, more memory than the host has, too little memory, a failure after
+# the domain exists) leave nothing
 # behind.
 cd "$(dirname "$0")/../.." && . tests/integration/lib.sh
 
@@ -32,6 +33,8 @@ for i in 1 2 3 4 5; do
 		"no destroy line for cycle $i"
 done
 check "bad ELF refused, nothing left" 'toolstack: refused a bad ELF image' "no refusal line"
+check "more memory than the host has refused, nothing left" \
+	'toolstack: refused more memory than the host has \(-12\)' "no refusal line"
 check "too little memory refused, nothing left" 'toolstack: refused too little memory' \
 	"no refusal line"
 check "a failure after createdomain destroys the domain" \

@@ -4,9 +4,9 @@
  * it as boot module 0 (tests/guests/toolstack/hello.c) with the PVH builder,
  * waits for VIRQ_DOM_EXC until getdomaininfo says the guest powered off,
  * destroys it and checks that xc_physinfo's free memory is back where it
- * was, cycles=N times; then that refused builds (a bad ELF, too little
- * memory, a bad console backend after createdomain) leave no domain and no memory
- * behind. Verdict lines: "toolstack: PASS ..." / "toolstack: FAIL ...".
+ * was, cycles=N times; then that refused builds (a bad ELF, more memory
+ * than the host has, too little memory, a bad console backend after
+ * createdomain) leave no domain and no memory behind. Verdict lines: "toolstack: PASS ..." / "toolstack: FAIL ...".
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -225,6 +225,8 @@ void app_main(void)
 		cycle(image, size, i, store, base);
 
 	refused("a bad ELF image", junk, sizeof(junk), GUEST_MEMORY_KIB, self, base);
+	/* The heap runs dry in the middle of populate: -ENOMEM, and every frame comes back. */
+	refused("more memory than the host has", image, size, 1024 * 1024, self, base);
 	refused("too little memory", image, size, 1024, self, base);
 	/* Fails after createdomain and loading (the console grant names no domain): undone. */
 	refused("a console backend that is no domain", image, size, GUEST_MEMORY_KIB, DOMID_INVALID,
