@@ -2,14 +2,17 @@
 #   make                  build everything into build/
 #   make run              boot the xenstore domain, Linux at a shell and the unikernel demo in QEMU
 #                         (serial on this terminal; Ctrl-] x3 switches consoles; Ctrl-a x quits)
-#   make run-linux        boot Debian's Linux as a PVH guest at a shell on hvc0 (tests/linux/linux.mk,
-#                         docs/linux-guests.md); make linux fetches and prepares the kernel
+#   make run-linux        boot Debian's Linux as a PVH guest at a shell on hvc0 beside the xenstore domain
+#                         (tests/linux/linux.mk, docs/linux-guests.md); make linux fetches the kernel
+#   make run-dom0         boot the xenstore domain and Debian's Linux as the control domain (d0) at its
+#                         shell (tests/linux/dom0/dom0.mk, docs/control-domain.md)
 #   make test             every test; ends with one line "N passed, N failed"
 #   make test-unit        host unit tests (CUnit, ASan+UBSan)
 #   make test-integration QEMU boot scenarios
 #   make test-guests      the conformance test kernels on Tessera (tests/guests/conf; part of make test)
 #   make bench            benchmarks side by side with Xen 4.17 (not part of make test;
-#                         tests/bench/bench.mk, docs/performance.md)
+#                         tests/bench/bench.mk, docs/performance.md); make bench-linux: QEMU start
+#                         to Linux's /init natively, on Tessera and on Xen 4.17
 #   make test-xen         test kernels on Debian's Xen 4.17 and on Tessera: same verdicts
 #                         (not part of make test; tests/xen/xen.mk, docs/conformance.md)
 #   make fuzz             the long hypercall fuzz run (FUZZ_RUNS=10000000; docs/testing.md);
@@ -47,8 +50,13 @@ include dom0-tools/build.mk
 include unikernel/build.mk
 include dom0-tools/xenstored/xenstored_uk.mk
 include dom0-tools/libs/libs.mk
+include dom0-tools/tools/tools.mk
+include dom0-tools/xl/xl.mk
+include dom0-tools/xenconsoled/xenconsoled.mk
+include dom0-tools/vchan-tools/vchan-tools.mk
 include tests/guests/guests.mk
 include tests/guests/toolstack/toolstack.mk
+include tests/guests/vchan/vchan.mk
 include tests/guests/lapic/lapic.mk
 include tests/guests/conf/conf.mk
 include tests/unit/build.mk
@@ -56,6 +64,7 @@ include tests/fuzz/fuzz.mk
 include tests/abi/build.mk
 include tests/xen/xen.mk
 include tests/linux/linux.mk
+include tests/linux/dom0/dom0.mk
 include tests/bench/bench.mk
 
 QEMU_MACHINE := -machine pc -cpu qemu64,+svm,+npt,+rdrand -nographic -no-reboot \

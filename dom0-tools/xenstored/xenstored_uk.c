@@ -8,7 +8,8 @@
  *     up from an id, as Xen answers), skipping ourselves;
  *   - for each one with a store event channel (HVMOP_get_param of
  *     HVM_PARAM_STORE_EVTCHN / STORE_PFN, which the xenstore role may read):
- *     write /local/domain/<id>/ basics as libxl lays them out, then
+ *     write /local/domain/<id>/ basics as libxl lays them out (with the
+ *     control/feature-* nodes Linux writes and cpu/<n>/availability), then
  *     XS_INTRODUCE it through our own privileged connection, whose hook
  *     maps its grant ref 1 (GNTTAB_RESERVED_XENSTORE, written by the
  *     builder), binds its store port and creates its connection;
@@ -16,6 +17,9 @@
  *     shut down -> @releaseDomain (once); dying or gone -> released as Xen's
  *     domain_cleanup (connection, mapping and port go) and, since no
  *     toolstack runs to do it, /local/domain/<id> is removed.
+ *
+ * A domain's first request is logged once ("first request: its xenbus is
+ * connected"), the observable tests/integration/linux.sh waits for.
  *
  * Ring transport (Xen docs/misc/xenstore-ring.txt, we are the server): we
  * consume req and produce rsp. The indices are the guest's to corrupt:

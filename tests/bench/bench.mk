@@ -16,6 +16,11 @@ $(BUILD)/bench/plans/%.bundle: tests/bench/plans/%.json $(MKBOOT) $(BUILD)/guest
 	@mkdir -p $(dir $@)
 	$(Q)$(MKBOOT) $< --base $(BUILD) -o $@
 
-.PHONY: bench
-bench: deps all $(XEN_REF_DIR)/xen-4.17-amd64
+.PHONY: bench bench-linux
+bench: deps all linux $(XEN_REF_DIR)/xen-4.17-amd64
 	$(Q)bash tests/bench/run.sh
+
+# QEMU start to Linux's /init: natively, on Tessera, as Xen 4.17's PV dom0 (tests/bench/linux-boot.sh;
+# make bench runs it too, unless BENCH_LINUX=0 or make linux could not fetch the kernel).
+bench-linux: deps all linux $(XEN_REF_DIR)/xen-4.17-amd64
+	$(Q)bash tests/bench/linux-boot.sh

@@ -16,7 +16,8 @@
 #
 # Output: the table on stdout and in $BUILD/bench/report.md; per-run values in
 # $BUILD/bench/*.vals, logs in $BUILD/bench/*.log. Then the hypervisor boot-cost
-# table (tests/bench/boot-cost.sh) unless BENCH_BOOT_COST=0.
+# table (tests/bench/boot-cost.sh) unless BENCH_BOOT_COST=0, and QEMU start to Linux's
+# /init (tests/bench/linux-boot.sh) unless BENCH_LINUX=0.
 #
 # Environment: BUILD, QEMU, BENCH_RUNS (5), BENCH_TIMEOUT (seconds per boot, 300).
 set -u
@@ -244,4 +245,14 @@ if [ "$BENCH_BOOT_COST" != 0 ]; then
 	echo
 	echo "bench: hypervisor boot cost without a bundle (tests/bench/boot-cost.sh)"
 	bash tests/bench/boot-cost.sh
+fi
+
+if [ "${BENCH_LINUX:-1}" != 0 ]; then
+	echo
+	if [ -f "$BUILD/linux/vmlinux" ]; then
+		echo "bench: QEMU start to Linux's /init (tests/bench/linux-boot.sh)"
+		bash tests/bench/linux-boot.sh
+	else
+		echo "bench: no $BUILD/linux/vmlinux (make linux could not fetch the kernel): no Linux boot figures"
+	fi
 fi

@@ -2,6 +2,8 @@
 # The Linux xenstored build (dom0-tools/xenstored/) on a private Unix socket, checked
 # with Xen's own client library (libxenstore via XENSTORED_PATH): PASS:/FAIL: lines
 # from dom0-tools/xenstored/test/libxs_check.c, plus a clean shutdown on SIGTERM.
+# The same checks then run built with our libxenstore (dom0-tools/libs/store,
+# $build/xenstored/libxs-check-ours), named "(our libxenstore)".
 # No QEMU. Usage: BUILD=... tests/integration/xenstored.sh
 set -u
 cd "$(dirname "$0")/../.."
@@ -23,6 +25,13 @@ done
 XENSTORED_PATH=$sock timeout 20 "$check"
 rc=$?
 [ $rc -eq 124 ] && echo "FAIL: xenstored socket: libxs-check timed out"
+ours=$build/xenstored/libxs-check-ours
+if [ -x "$ours" ]; then
+	XENSTORED_PATH=$sock timeout 20 "$ours" | sed 's/^\(PASS\|FAIL\): xenstored socket:/\1: xenstored socket (our libxenstore):/'
+	[ "${PIPESTATUS[0]}" -eq 124 ] && echo "FAIL: xenstored socket (our libxenstore): timed out"
+else
+	echo "FAIL: xenstored socket (our libxenstore): $ours not built (make BUILD=$build tools)"
+fi
 kill -TERM "$pid" 2>/dev/null
 if wait "$pid"; then
 	echo "PASS: xenstored socket: daemon exits cleanly on SIGTERM"

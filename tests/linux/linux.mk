@@ -4,8 +4,9 @@
 #                    plans' bundles $(BUILD)/linux/plans/NAME.bundle. Without apt or the
 #                    network it says "linux: SKIP" and builds nothing (tests/integration/
 #                    linux.sh then reports the skip). make test runs it.
-#   make run-linux   boot the hypervisor with one Linux guest at a shell on hvc0
-#                    (tests/linux/plans/linux.json); Ctrl-a x quits QEMU.
+#   make run-linux   boot the hypervisor with one Linux guest at a shell on hvc0 and the
+#                    xenstore domain (tests/linux/plans/linux.json); Ctrl-a x quits QEMU.
+#                    make run boots tests/linux/plans/run.json (Linux, the demo, the store).
 # LINUX_PKG=linux-image-6.1.0-NN-amd64 picks another kernel package (rm -r $(BUILD)/linux first).
 
 .PHONY: linux linux-kernel linux-bundles run-linux

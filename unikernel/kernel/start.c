@@ -80,7 +80,15 @@ void uk_start(uint32_t start_info_pa)
 	have_xen = !arch_xen_cpuid_probe(&uk_xen);
 	if (have_xen) {
 		uk_hypercalls_ready = 1;
-		uk_console_outputs = UK_OUT_E9 | UK_OUT_HCALL;
+		/*
+		 * console_io where the hypervisor takes our writes (Tessera; Xen's dom0),
+		 * else port 0xE9 (a domU of a release Xen, whose XSM refuses console_io
+		 * before it looks at the count): one synchronous output, not the same
+		 * line twice.
+		 */
+		uk_console_outputs = HYPERVISOR_console_io(CONSOLEIO_write, 0, "") == 0
+					 ? UK_OUT_HCALL
+					 : UK_OUT_E9;
 	} else {
 		/*
 		 * Bare QEMU: the BIOS left the 8259 PICs delivering the PIT at

@@ -83,6 +83,15 @@ int xc_vcpu_getcontext(xc_interface *xch, uint32_t domid, uint32_t vcpu,
 typedef struct xen_sysctl_physinfo xc_physinfo_t;
 int xc_physinfo(xc_interface *xch, xc_physinfo_t *info);
 
+/* Hypervisor version (XENVER_*: the value, or 0 with *arg filled), -1 with errno. */
+int xc_version(xc_interface *xch, int cmd, void *arg);
+/*
+ * The hypervisor's console log (XEN_SYSCTL_readconsole): up to *pnr_chars
+ * bytes from *pindex (incremental) or the oldest kept; both updated.
+ */
+int xc_readconsolering(xc_interface *xch, char *buffer, unsigned int *pnr_chars, int clear,
+		       int incremental, uint32_t *pindex);
+
 /* Memory. */
 struct e820entry {
 	uint64_t addr;

@@ -41,10 +41,21 @@ dying      2 conf-mapper=SUCCESS                      d1:.destroyed
 total_checks=0
 kernels=0
 
-# verdict_re NAME: that domain's verdict line. Its debug-port output is what Tessera
-# prints as "(NAME) text" for every domain (console_io lines are "(dN) text", but raw for
-# the control domain).
-verdict_re() { echo "\] \($1\) Test result: (SUCCESS|FAILURE|SKIP|ERROR)"; }
+# line_re NAME: how that domain's lines start in the log: "] (NAME) " from its port 0xE9
+# or console ring, "] (dN) " from console_io (the unikernel's default on Tessera), N and
+# the roles read from the boot bundle listing ("  NAME: domid N, roles R, ..."); a control
+# domain's console_io text is printed raw, at the start of a line.
+line_re() {
+	local entry id
+	entry=$(grep -Eo -- "  $1: domid [0-9]+, roles [a-z+]+" "$log" | head -n 1)
+	id=$(echo "$entry" | sed -nE 's/.*domid ([0-9]+),.*/\1/p')
+	case $entry in
+	*roles*control*) echo "(^|\\] \\($1\\) )" ;;
+	*) echo "\\] \\(($1${id:+|d$id})\\) " ;;
+	esac
+}
+# verdict_re NAME: that domain's verdict line.
+verdict_re() { echo "$(line_re "$1")Test result: (SUCCESS|FAILURE|SKIP|ERROR)"; }
 
 run_plan() {
 	local name=$1 smp=$2 verdicts=$3 extra=$4 bundle=$PLANS/$1.bundle
@@ -89,7 +100,7 @@ run_plan() {
 		d=${v%%=*}
 		want=${v#*=}
 		got=$(grep -Eo -- "$(verdict_re "$d")" "$log" | head -n 1 | awk '{print $NF}')
-		line=$(grep -Eo -- "\] \($d\) tests: [0-9]+ run: .*; [0-9]+ checks" "$log" | head -n 1)
+		line=$(grep -Eo -- "$(line_re "$d")tests: [0-9]+ run: .*; [0-9]+ checks" "$log" | head -n 1)
 		n=$(echo "$line" | grep -Eo '[0-9]+ checks' | awk '{print $1}')
 		checks=$((checks + ${n:-0}))
 		kernels=$((kernels + 1))
@@ -103,7 +114,8 @@ run_plan() {
 		echo "PASS: guest-$name ($checks checks)"
 	else
 		report "guest-$name" 1 "$why"
-		grep -E -- "\] \(conf-[a-z]+\) test [a-z_0-9]+: (FAIL|ERROR)" "$log" | head -n 20 | sed 's/^/    /'
+		grep -E -- "\] \((conf-[a-z]+|d[0-9]+)\) test [a-z_0-9]+: (FAIL|ERROR)" "$log" | head -n 20 |
+			sed 's/^/    /'
 	fi
 }
 

@@ -37,8 +37,8 @@ struct vchan_interface {
     uint16_t right_order;
     uint8_t cli_live;            /* 0 gone, 1 connected, 2 client not yet connected */
     uint8_t srv_live;
-    uint8_t cli_notify;          /* VCHAN_NOTIFY_* bits the client wants raised */
-    uint8_t srv_notify;
+    uint8_t cli_notify;          /* VCHAN_NOTIFY_* the server asked for: the client */
+    uint8_t srv_notify;          /* signals after that progress, and vice versa */
     __extension__ uint32_t grants[XEN_FLEX_ARRAY_DIM];
 };
 

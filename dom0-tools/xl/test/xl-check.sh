@@ -1,0 +1,81 @@
+#!/bin/sh
+# Run inside the Linux control domain (busybox sh) by tests/integration/xl-dom0.sh:
+# xl against the hypervisor and the xenstore domain with a unikernel guest that
+# prints a line and powers off (/lib/tessera/ts-hello.elf). One line per check:
+# "XL-CHECK: PASS: name" or "XL-CHECK: FAIL: name (detail)", then "XL-CHECK: END".
+guest=/lib/tessera/ts-hello.elf
+cfg=/tmp/uk1.cfg
+pass() { echo "XL-CHECK: PASS: $1"; }
+fail() { echo "XL-CHECK: FAIL: $1 ($2)"; }
+check() { if [ "$2" -eq 0 ]; then pass "$1"; else fail "$1" "$3"; fi; }
+free_mem() { xl info | sed -n 's/^free_memory *: //p'; }
+# state_of NAME: the State column of xl list, or "gone"
+state_of() { xl list | awk -v n="$1" '$1 == n { print $5; f = 1 } END { if (!f) print "gone" }'; }
+wait_state() { # NAME PATTERN: up to 10 s
+	i=0
+	while [ $i -lt 50 ]; do
+		case $(state_of "$1") in $2) return 0 ;; esac
+		sleep 0.2
+		i=$((i + 1))
+	done
+	return 1
+}
+
+printf 'name = "uk1"\nkernel = "%s"\nmemory = 32\nvcpus = 1\n' "$guest" >"$cfg"
+
+xen-init-dom0 >/dev/null
+out=$(xl list)
+echo "$out" | grep -q '^Domain-0  *0 ' && echo "$out" | grep -q '^Xenstore  *1 '
+check "list shows Domain-0 and Xenstore after xen-init-dom0" $? "$(echo "$out" | tr '\n' '|')"
+free0=$(free_mem)
+[ -n "$free0" ]
+check "info reports free_memory" $? "$(xl info 2>&1 | head -3 | tr '\n' '|')"
+
+xl create -p -e "$cfg" 2>/tmp/err
+rc=$?
+st=$(state_of uk1)
+check "create -p: the domain exists, paused" $([ $rc -eq 0 ] && [ "$st" = "--p---" ]; echo $?) \
+	"rc=$rc state=$st $(cat /tmp/err)"
+xl unpause uk1
+wait_state uk1 '---s--'
+check "unpause: the guest runs and powers off (state s)" $? "state=$(state_of uk1)"
+xl destroy uk1
+rc=$?
+st=$(state_of uk1)
+free1=$(free_mem)
+check "destroy: gone, free memory back" $([ $rc -eq 0 ] && [ "$st" = gone ] && [ "$free1" = "$free0" ]; echo $?) \
+	"rc=$rc state=$st free $free0 -> $free1"
+
+xl create "$cfg" 2>/tmp/err
+rc=$?
+wait_state uk1 gone
+check "the monitor destroys a powered-off guest (on_poweroff=destroy)" $(($? | rc)) \
+	"rc=$rc state=$(state_of uk1) $(cat /var/log/xen/xl-uk1.log 2>&1 | tr '\n' '|')"
+
+xl create "$cfg" memory=100000 2>/tmp/err
+rc=$?
+grep -q "out of memory" /tmp/err && [ $rc -eq 1 ] && [ "$(state_of uk1)" = gone ] && [ "$(free_mem)" = "$free0" ]
+check "a create the host cannot hold fails and leaves nothing" $? "rc=$rc $(cat /tmp/err) free $(free_mem)"
+
+printf 'name = "uk1"\nkernel = "%s"\nvcpus = "many"\n' "$guest" >/tmp/bad.cfg
+xl create /tmp/bad.cfg 2>/tmp/err
+rc=$?
+grep -q '^/tmp/bad.cfg:3: vcpus: expected a number, found "many"$' /tmp/err && [ $rc -eq 1 ]
+check "a bad config names file, line and key" $? "rc=$rc $(cat /tmp/err)"
+
+n=0
+i=0
+while [ $i -lt 20 ]; do
+	xl create -p -e "$cfg" 2>/dev/null && xl destroy uk1 && n=$((n + 1))
+	i=$((i + 1))
+done
+[ $n -eq 20 ] && [ "$(free_mem)" = "$free0" ] && [ "$(state_of uk1)" = gone ]
+check "20 create/destroy cycles leak no memory" $? "$n of 20, free $free0 -> $(free_mem)"
+
+xl destroy 0 2>/dev/null
+check "destroy of domain 0 is refused" $(($? != 1)) "rc=$?"
+xl dmesg | grep -q "d[0-9]*: destroyed"
+check "dmesg reads the hypervisor log" $? "$(xl dmesg 2>&1 | head -c 100)"
+xl vcpu-list | grep -q '^Domain-0 .* all / all$' && xl uptime | grep -q '^Domain-0 '
+check "vcpu-list and uptime" $? "$(xl vcpu-list 2>&1 | head -2 | tr '\n' '|')"
+echo "XL-CHECK: END"

@@ -1,0 +1,50 @@
+# The Linux control domain (tests/linux/dom0/, docs/control-domain.md): Debian's kernel (the
+# one tests/linux/linux.mk fetches) as domid 0 with the control role, beside the xenstore
+# domain, with an initramfs holding busybox, the Xen driver modules of the same package and
+# the control-domain tools ($(DOM0_TOOLS), dom0-tools/tools/tools.mk).
+#   make dom0       fetch the kernel if needed, build $(BUILD)/linux/dom0/initramfs.cpio.gz
+#                   and the plans' bundles $(BUILD)/linux/dom0/plans/NAME.bundle (none
+#                   without a kernel: "linux: SKIP", as make linux)
+#   make run-dom0   boot the hypervisor, the xenstore domain and the control domain at a
+#                   shell on the serial line (Ctrl-] three times switches the input to it)
+
+.PHONY: dom0 dom0-bundles run-dom0
+
+DOM0_OUT := $(LINUX_OUT)/dom0
+DOM0_INITRAMFS := $(DOM0_OUT)/initramfs.cpio.gz
+DOM0_PLANS := $(wildcard tests/linux/dom0/plans/*.json)
+DOM0_BUNDLES := $(patsubst tests/linux/dom0/plans/%.json,$(DOM0_OUT)/plans/%.bundle,$(DOM0_PLANS))
+# Files the initramfs carries in /lib/tessera: the store domain's image (xen-smoke compares a
+# foreign-mapped page with it) and a unikernel guest to build.
+DOM0_DATA := $(BUILD)/guests/xenstored.elf $(BUILD)/guests/ts-hello.elf
+
+# Everything the second make needs is built by this one first, so the two never build one
+# file at once (make test also runs make linux's second make beside this one).
+dom0: linux-kernel $(MKBOOT) $(DOM0_TOOLS) $(DOM0_DATA)
+	$(Q)if [ -f $(LINUX_VMLINUX) ]; then $(MAKE) --no-print-directory dom0-bundles; fi
+
+# tests/integration/dom0.sh boots $(DOM0_OUT)/plans/dom0-test.bundle.
+test test-integration: dom0
+
+dom0-bundles: $(DOM0_BUNDLES)
+
+# The kernel package is the one fetch-kernel.sh recorded in $(LINUX_OUT)/version.
+$(DOM0_INITRAMFS): tests/linux/dom0/mkinitramfs.sh tests/linux/dom0/init $(DOM0_TOOLS) $(DOM0_DATA) \
+		$(LINUX_VMLINUX) | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(Q)set -- $$(cat $(LINUX_OUT)/version); \
+		bash tests/linux/dom0/mkinitramfs.sh $@ $(LINUX_OUT)/$$1_$$2_amd64.deb \
+		$(foreach t,$(DOM0_TOOLS),--tool $(t)) $(foreach f,$(DOM0_DATA),--data $(f))
+	@echo "  CPIO    $@"
+
+$(DOM0_OUT)/plans/%.bundle: tests/linux/dom0/plans/%.json $(MKBOOT) $(LINUX_VMLINUX) $(DOM0_INITRAMFS) \
+		$(BUILD)/guests/xenstored.elf
+	@mkdir -p $(dir $@)
+	$(Q)$(MKBOOT) $< --base $(BUILD) -o $@
+
+run-dom0: deps all dom0
+	$(Q)[ -f $(DOM0_OUT)/plans/dom0.bundle ] || { echo "run-dom0: no kernel (see above)"; exit 1; }
+	$(Q)echo "tessera: booting the Linux control domain in QEMU (SMP=$(SMP) MEM=$(LINUX_MEM));" \
+		"Ctrl-] three times switches the input to it; Ctrl-a then x quits"
+	$(Q)$(QEMU) $(QEMU_MACHINE) -smp $(SMP) -m $(LINUX_MEM) \
+		-kernel $(HV_BIN) -append "$(HV_CMDLINE)" -initrd $(DOM0_OUT)/plans/dom0.bundle
