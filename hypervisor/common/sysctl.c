@@ -42,11 +42,13 @@ static void sysctl_physinfo(struct xen_sysctl_physinfo *pi)
 	pi->max_node_id = 0;
 	pi->cpu_khz = arch_cpu_khz();
 	/*
-	 * Only what a guest can use today: grant tables v1 (v2 is -ENOSYS).
-	 * hvm/hap and pv are reported once those guest modes run (the SVM and
-	 * PV work); no IOMMU, shadow paging, vmtrace or vPMU.
+	 * Only what a guest can use today: grant tables v1 (v2 is -ENOSYS), and
+	 * hvm with hap when PVH guests run (SVM with NPT). pv is reported once
+	 * PV guests run; no IOMMU, shadow paging, vmtrace or vPMU.
 	 */
 	pi->capabilities = XEN_SYSCTL_PHYSCAP_gnttab_v1;
+	if (arch_hvm_hap())
+		pi->capabilities |= XEN_SYSCTL_PHYSCAP_hvm | XEN_SYSCTL_PHYSCAP_hap;
 	pi->total_pages = total_heap_pages();
 	pi->free_pages = total_free_pages();
 	pi->max_mfn = max_page ? max_page - 1 : 0;

@@ -101,6 +101,12 @@ UNIT_TEST(sysctl, physinfo_reports_cpus_memory_and_honest_capabilities)
 	CU_ASSERT_EQUAL(pi->max_node_id, 0);
 	CU_ASSERT_EQUAL(pi->cpu_khz, 3000123);
 	CU_ASSERT_EQUAL(pi->capabilities, XEN_SYSCTL_PHYSCAP_gnttab_v1);
+	/* hvm and hap once the CPU runs PVH guests (SVM with NPT), as Xen reports them. */
+	fake_hvm_hap = true;
+	CU_ASSERT_EQUAL(sysctl(XEN_SYSCTL_physinfo), 0);
+	CU_ASSERT_EQUAL(pi->capabilities,
+			XEN_SYSCTL_PHYSCAP_gnttab_v1 | XEN_SYSCTL_PHYSCAP_hvm | XEN_SYSCTL_PHYSCAP_hap);
+	fake_hvm_hap = false;
 	CU_ASSERT_EQUAL(pi->arch_capabilities, 0);
 	CU_ASSERT_EQUAL(pi->total_pages, 4096);
 	CU_ASSERT_EQUAL(pi->free_pages, total_free_pages());

@@ -49,6 +49,8 @@ uint64_t arch_boot_wallclock_ns(void);
 
 /* The CPU clock in kHz for sysctl physinfo (x86: the calibrated TSC); 0 until known. */
 uint32_t arch_cpu_khz(void);
+/* Whether PVH/HVM guests run, with hardware-assisted paging (x86: SVM with NPT). */
+bool arch_hvm_hap(void);
 
 struct vcpu_guest_context;
 /* domctl setvcpucontext for a PVH/HVM vCPU (paused, not current): load c, or reset to the

@@ -25,6 +25,13 @@ uint32_t arch_cpu_khz(void)
 	return fake_cpu_khz;
 }
 
+bool fake_hvm_hap;
+
+bool arch_hvm_hap(void)
+{
+	return fake_hvm_hap;
+}
+
 static int slot_of(const struct vcpu *v, bool create)
 {
 	int free_slot = -1;
