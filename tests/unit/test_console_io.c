@@ -233,7 +233,7 @@ UNIT_TEST(console_io, bucket_refills_at_the_rate_and_caps_at_the_burst)
 
 UNIT_TEST(console_io, control_domain_output_is_raw_unlimited_and_in_the_ring)
 {
-	static char big[CONSOLE_GUEST_BURST * 3];
+	static char big[CONSOLE_RING_SIZE + CONSOLE_GUEST_BURST * 3];
 	static char ring[CONSOLE_RING_SIZE];
 	uint32_t idx = 0;
 	size_t n;
@@ -356,18 +356,21 @@ UNIT_TEST(console_io, ring_wraps_and_drops_the_oldest)
 {
 	static char buf[CONSOLE_RING_SIZE];
 	uint32_t idx = 0, stale = 0;
+	char last[16];
 	size_t n;
 
 	setup();
 	console_ring_read(buf, sizeof(buf), &stale, false);
 	console_ring_clear(stale);
-	for (unsigned int i = 0; i < 2000; i++)
-		console_real_log_printf(LOG_INFO, "line %04u", i);
+	/* Each line is more than 8 bytes: these overfill the ring. */
+	for (unsigned int i = 0; i < CONSOLE_RING_SIZE / 8; i++)
+		console_real_log_printf(LOG_INFO, "line %05u", i);
 	n = console_ring_read(buf, sizeof(buf), &idx, false);
 	CU_ASSERT_EQUAL(n, CONSOLE_RING_SIZE);
 	CU_ASSERT_EQUAL(buf[n - 1], '\n');
-	CU_ASSERT(memmem(buf, n, "line 1999\n", 10) != NULL);
-	CU_ASSERT(memmem(buf, n, "line 0000", 9) == NULL);
+	snprintf(last, sizeof(last), "line %05u\n", CONSOLE_RING_SIZE / 8 - 1);
+	CU_ASSERT(memmem(buf, n, last, strlen(last)) != NULL);
+	CU_ASSERT(memmem(buf, n, "line 00000", 10) == NULL);
 	/* An index that has been overwritten restarts from the oldest byte. */
 	idx = stale;
 	CU_ASSERT_EQUAL(console_ring_read(buf, sizeof(buf), &idx, true), CONSOLE_RING_SIZE);

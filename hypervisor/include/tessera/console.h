@@ -42,9 +42,11 @@ void log_printf(enum log_level level, const char *fmt, ...) __printf(2, 3);
 
 /*
  * The history ring (common/console.c, Xen's conring): every byte written to
- * the console, the last CONSOLE_RING_SIZE kept. Indexes are free-running.
+ * the console, the last CONSOLE_RING_SIZE kept (64 KiB: a Linux control
+ * domain's boot log and the hypervisor's banner fit for xl dmesg; Xen's
+ * conring is 16 KiB unless conring_size= says more). Indexes are free-running.
  */
-#define CONSOLE_RING_SIZE 16384
+#define CONSOLE_RING_SIZE 65536
 /*
  * Copy up to len bytes of history into buf (sysctl readconsole): from the
  * oldest byte kept, or from *index if incremental and it is still in the
