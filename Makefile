@@ -1,6 +1,7 @@
 # Tessera: one Makefile for the whole tree (plain GNU make).
 #   make                  build everything into build/
-#   make run              boot the xenstore domain, Linux at a shell and the unikernel demo in QEMU
+#   make run              boot the Linux control domain (d0) at a shell with xl, the xenstore domain,
+#                         a Linux guest and the unikernel demo in QEMU
 #                         (serial on this terminal; Ctrl-] x3 switches consoles; Ctrl-a x quits)
 #   make run-linux        boot Debian's Linux as a PVH guest at a shell on hvc0 beside the xenstore domain
 #                         (tests/linux/linux.mk, docs/linux-guests.md); make linux fetches the kernel
@@ -70,18 +71,19 @@ include tests/bench/bench.mk
 QEMU_MACHINE := -machine pc -cpu qemu64,+svm,+npt,+rdrand -nographic -no-reboot \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -nic none
 
-# make run boots the xenstore domain, Debian's Linux at a shell on its console and the unikernel
-# demo (two domains that talk): tests/linux/plans/run.json, so it needs make linux (apt-get
-# download of the kernel, once). RUN_BUNDLE= boots another bundle, e.g.
+# make run boots Debian's Linux as the control domain (d0, at a shell on the serial line, with
+# xl), the xenstore domain, a Linux guest and the unikernel demo (two domains that talk):
+# tests/linux/dom0/plans/run.json, so it needs make linux and make dom0 (apt-get download of
+# the kernel, once). RUN_BUNDLE= boots another bundle, e.g.
 # RUN_BUNDLE=$(BUILD)/guests/pvh/plans/demo.bundle (the demo alone, no kernel needed).
-RUN_BUNDLE ?= $(BUILD)/linux/plans/run.bundle
-run: deps all $(if $(filter $(BUILD)/linux/%,$(RUN_BUNDLE)),linux,$(RUN_BUNDLE))
+RUN_BUNDLE ?= $(BUILD)/linux/dom0/plans/run.bundle
+run: deps all $(if $(filter $(BUILD)/linux/%,$(RUN_BUNDLE)),linux dom0,$(RUN_BUNDLE))
 	$(Q)[ -f $(RUN_BUNDLE) ] || { echo "make run: no $(RUN_BUNDLE): Debian's Linux kernel could" \
 		"not be fetched (see the linux: lines above; make linux retries)."; \
 		echo "make run RUN_BUNDLE=$(BUILD)/guests/pvh/plans/demo.bundle boots the unikernel demo alone."; \
 		exit 1; }
-	$(Q)echo "tessera: booting in QEMU (SMP=$(SMP) MEM=$(MEM)); Ctrl-] three times switches" \
-		"the console input (Linux first); Ctrl-a then x quits"
+	$(Q)echo "tessera: booting in QEMU (SMP=$(SMP) MEM=$(MEM)); the control domain d0 has the" \
+		"input (try xl list); Ctrl-] three times switches consoles; Ctrl-a then x quits"
 	$(Q)$(QEMU) $(QEMU_MACHINE) -smp $(SMP) -m $(MEM) \
 		-kernel $(HV_BIN) -append "$(HV_CMDLINE)" -initrd $(RUN_BUNDLE)
 

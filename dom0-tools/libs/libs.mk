@@ -8,8 +8,9 @@
 #   $(UK_OUT)/tools-libs/libtools_uk.a
 #                              all of them with the unikernel backends, for
 #                              unikernel control domains (uk_tools_app below)
-# The builder compiles the hypervisor's portable ELF parser and ACPI table
-# builder into itself (hypervisor/common/elf.c, hypervisor/arch/x86/acpi_build.c).
+# The builder compiles the hypervisor's portable ELF parser, PVH planner and
+# ACPI table builder into itself (hypervisor/common/elf.c,
+# hypervisor/arch/x86/pvh_plan.c, hypervisor/arch/x86/acpi_build.c).
 
 TLIBS_DIR := dom0-tools/libs
 TLIBS_OUT := $(BUILD)/tools/libs
@@ -25,8 +26,9 @@ TLIBS_STORE_CORE := $(TLIBS_DIR)/store/core.c
 # over libxenstore, which its users link as with Xen's; vchan/xs_uk.c over the
 # unikernel's xenbus client).
 TLIBS_VCHAN_CORE := $(TLIBS_DIR)/vchan/io.c $(TLIBS_DIR)/vchan/init.c
-TLIBS_BUILD_SRCS := $(TLIBS_DIR)/builder/pvh_build.c $(TLIBS_DIR)/builder/pvh_plan.c \
-	$(TLIBS_DIR)/builder/pvh_guest_mem.c hypervisor/common/elf.c hypervisor/arch/x86/acpi_build.c
+TLIBS_BUILD_SRCS := $(TLIBS_DIR)/builder/pvh_build.c \
+	$(TLIBS_DIR)/builder/pvh_guest_mem.c hypervisor/common/elf.c hypervisor/arch/x86/pvh_plan.c \
+	hypervisor/arch/x86/acpi_build.c
 
 # ---- host (Linux backends) ----
 TLIBS_HOST_CFLAGS := $(TOOLS_CFLAGS) $(TLIBS_INC)

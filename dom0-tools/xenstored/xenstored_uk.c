@@ -21,12 +21,8 @@
  * A domain's first request is logged once ("first request: its xenbus is
  * connected"), the observable tests/integration/linux.sh waits for.
  *
- * Ring transport (Xen docs/misc/xenstore-ring.txt, we are the server): we
- * consume req and produce rsp. The indices are the guest's to corrupt:
- * every read is checked (prod - cons <= XENSTORE_RING_SIZE) and a bad one
- * drops that connection (the others go on); bytes are copied out of the
- * shared page before the core parses them. The core's flow control leaves
- * unconsumed requests in the ring.
+ * The ring transport, each domain's bytes between its page and its core
+ * connection, is xenstored_uk_ring.c.
  *
  * Command line: special-read=ID[,ID...] lets those domains read (and so
  * watch) @introduceDomain and @releaseDomain (default: nobody but tools,
@@ -47,21 +43,8 @@
 #include <uk/kernel.h>
 #include <stdbool.h>
 #include <uk/sched.h>
+#include "xenstored_uk.h"
 #include "xs_core.h"
-
-/* Rounds of ring work per domain before the others get a turn. */
-#define XSD_ROUNDS 16
-
-struct xsd_dom {
-	struct xsd_dom *next;
-	uint32_t domid;
-	struct xenstore_domain_interface *ring; /* our mapping of its page; NULL once dropped */
-	grant_handle_t handle;
-	evtchn_port_t port; /* our end of its store channel */
-	struct xs_conn *conn;
-	bool shutdown; /* @releaseDomain fired for its shutdown */
-	bool heard;    /* its first request arrived (logged once: the client connected) */
-};
 
 static struct xs_store *store;
 static struct xs_conn *tool; /* our own privileged connection (XS_INTRODUCE, XS_RM...) */
@@ -246,7 +229,7 @@ static struct xsd_dom *dom_find(uint32_t domid)
 }
 
 /* Closes the transport: connection, port, mapping. The record stays until the domain goes. */
-static void dom_disconnect(struct xsd_dom *d)
+void xsd_dom_disconnect(struct xsd_dom *d)
 {
 	if (d->conn) {
 		xs_conn_destroy(d->conn);
@@ -272,7 +255,7 @@ static void dom_free(struct xsd_dom *d)
 {
 	struct xsd_dom **pp;
 
-	dom_disconnect(d);
+	xsd_dom_disconnect(d);
 	for (pp = &doms; *pp; pp = &(*pp)->next)
 		if (*pp == d) {
 			*pp = d->next;
@@ -316,13 +299,13 @@ static int xsd_introduce(void *ctx, struct xs_store *s, uint32_t domid, uint64_t
 	rc = evtchn_bind_interdomain((domid_t)domid, port, NULL, NULL, &local);
 	if (rc) {
 		printf("xenstored: d%u: binding its port %u: %ld\n", domid, port, rc);
-		dom_disconnect(d);
+		xsd_dom_disconnect(d);
 		return -EINVAL;
 	}
 	d->port = local;
 	d->conn = xs_conn_create(s, domid, false, d);
 	if (!d->conn) {
-		dom_disconnect(d);
+		xsd_dom_disconnect(d);
 		return -ENOMEM;
 	}
 	d->shutdown = false;
@@ -418,101 +401,6 @@ static void check_domains(void)
 	}
 }
 
-/* A hostile or broken ring: drop this connection only. */
-static bool ring_bad(struct xsd_dom *d, const char *why)
-{
-	printf("xenstored: d%u: %s; connection dropped\n", d->domid, why);
-	dom_disconnect(d);
-	return false;
-}
-
-/* Moves requests from the ring into the core; true if any byte moved. */
-static bool ring_input(struct xsd_dom *d)
-{
-	static char buf[XENSTORE_RING_SIZE];
-	struct xenstore_domain_interface *r = d->ring;
-	bool moved = false;
-
-	for (int i = 0; i < XSD_ROUNDS && d->conn && xs_conn_wants_input(d->conn); i++) {
-		XENSTORE_RING_IDX cons = READ_ONCE(r->req_cons), prod = READ_ONCE(r->req_prod);
-		size_t off, n, used;
-
-		if (prod - cons > XENSTORE_RING_SIZE)
-			return ring_bad(d, "request ring indices out of range");
-		if (prod == cons)
-			break;
-		rmb(); /* the index before the data */
-		off = MASK_XENSTORE_IDX(cons);
-		n = UK_MIN((size_t)(prod - cons), XENSTORE_RING_SIZE - off);
-		memcpy(buf, r->req + off, n); /* a snapshot: the guest may rewrite the ring */
-		used = xs_conn_input(d->conn, buf, n);
-		mb(); /* the data was read before the slot is handed back */
-		WRITE_ONCE(r->req_cons, cons + (XENSTORE_RING_IDX)used);
-		if (used)
-			moved = true;
-		if (used && !d->heard) {
-			d->heard = true;
-			printf("xenstored: d%u: first request: its xenbus is connected\n", d->domid);
-		}
-		if (used < n)
-			break;
-	}
-	return moved;
-}
-
-/* Moves replies and watch events into the ring; true if any byte moved. */
-static bool ring_output(struct xsd_dom *d)
-{
-	struct xenstore_domain_interface *r = d->ring;
-	bool moved = false;
-
-	for (int i = 0; i < XSD_ROUNDS && d->conn && xs_conn_output_pending(d->conn); i++) {
-		XENSTORE_RING_IDX cons = READ_ONCE(r->rsp_cons), prod = READ_ONCE(r->rsp_prod);
-		size_t off, space, got;
-
-		if (prod - cons > XENSTORE_RING_SIZE)
-			return ring_bad(d, "response ring indices out of range");
-		space = XENSTORE_RING_SIZE - (prod - cons);
-		if (!space)
-			break;
-		mb(); /* rsp_cons read before we overwrite the bytes it freed */
-		off = MASK_XENSTORE_IDX(prod);
-		got = xs_conn_output(d->conn, r->rsp + off, UK_MIN(space, XENSTORE_RING_SIZE - off));
-		wmb(); /* the data before the index */
-		WRITE_ONCE(r->rsp_prod, prod + (XENSTORE_RING_IDX)got);
-		if (!got)
-			break;
-		moved = true;
-	}
-	return moved;
-}
-
-static void service(struct xsd_dom *d)
-{
-	bool any = false;
-
-	for (int i = 0; i < XSD_ROUNDS; i++) {
-		bool moved = false;
-
-		if (d->conn && xs_conn_dead(d->conn)) {
-			printf("xenstored: d%u: connection closed by the store\n", d->domid);
-			dom_disconnect(d);
-		}
-		if (!d->conn || !d->ring)
-			break;
-		moved |= ring_input(d);
-		if (d->ring)
-			moved |= ring_output(d);
-		if (!moved)
-			break;
-		any = true;
-	}
-	if (any && d->port)
-		evtchn_notify(d->port);
-	if (any)
-		work = 1; /* come back: there may be more once the guest catches up */
-}
-
 /* special-read=ID[,ID...]: those domains may read (so watch) the two special nodes. */
 static void special_readers(void)
 {
@@ -600,7 +488,8 @@ void app_main(void)
 			check_domains();
 		}
 		for (struct xsd_dom *d = doms; d; d = d->next)
-			service(d);
+			if (xsd_ring_service(d))
+				work = 1; /* come back: there may be more once the guest catches up */
 		if (work)
 			thread_yield();
 	}

@@ -22,18 +22,6 @@
 
 typedef unsigned long long ull;
 
-static void __attribute__((format(printf, 3, 4)))
-say(char *why, size_t whylen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!why || !whylen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(why, whylen, fmt, ap);
-	va_end(ap);
-}
-
 const char *bundle_role_name(uint32_t bit)
 {
 #define ROLE_NAME_(sym, name, b)                                                                   \
@@ -120,11 +108,12 @@ static int check_blob(const struct bundle_blob *b, bool required, const char *wh
 {
 	if (b->size == 0) {
 		if (required) {
-			say(why, whylen, "%s blob is empty", what);
+			format_why(why, whylen, "%s blob is empty", what);
 			return -EINVAL;
 		}
 		if (b->offset || b->xxh3) {
-			say(why, whylen,
+			format_why(
+			    why, whylen,
 			    "%s is absent (size 0) but has offset %#llx and checksum %016llx", what,
 			    (ull)b->offset, (ull)b->xxh3);
 			return -EINVAL;
@@ -132,13 +121,15 @@ static int check_blob(const struct bundle_blob *b, bool required, const char *wh
 		return 0;
 	}
 	if (b->offset < tables_end) {
-		say(why, whylen,
+		format_why(
+		    why, whylen,
 		    "%s blob at offset %#llx overlaps the header and tables (they end at %#llx)",
 		    what, (ull)b->offset, (ull)tables_end);
 		return -EINVAL;
 	}
 	if (b->offset > total || b->size > total - b->offset) {
-		say(why, whylen,
+		format_why(
+		    why, whylen,
 		    "%s blob runs past the end of the bundle (offset %#llx, size %llu; bundle is "
 		    "%llu bytes)",
 		    what, (ull)b->offset, (ull)b->size, (ull)total);
@@ -170,8 +161,8 @@ static int verify_blob(const uint8_t *base, const struct bundle_blob *b,
 			return 0;
 	got = hv_xxh3_64(base + b->offset, (size_t)b->size);
 	if (got != b->xxh3) {
-		say(why, whylen, "%s checksum mismatch (stored %016llx, computed %016llx)", what,
-		    (ull)b->xxh3, (ull)got);
+		format_why(why, whylen, "%s checksum mismatch (stored %016llx, computed %016llx)",
+			   what, (ull)b->xxh3, (ull)got);
 		return -EINVAL;
 	}
 	return 0;
@@ -185,58 +176,63 @@ static uint64_t parse_header(const uint8_t *p, size_t len, char *why, size_t why
 	uint64_t tables_end, got;
 
 	if (len < BUNDLE_MAGIC_LEN) {
-		say(why, whylen, "truncated: the module is %zu bytes, too short even for the magic",
-		    len);
+		format_why(why, whylen,
+			   "truncated: the module is %zu bytes, too short even for the magic", len);
 		return 0;
 	}
 	if (memcmp(p, BUNDLE_MAGIC, BUNDLE_MAGIC_LEN)) {
-		say(why, whylen,
-		    "bad magic %02x %02x %02x %02x %02x %02x %02x %02x (not a boot bundle)", p[0],
-		    p[1], p[2], p[3], p[4], p[5], p[6], p[7]);
+		format_why(why, whylen,
+			   "bad magic %02x %02x %02x %02x %02x %02x %02x %02x (not a boot bundle)",
+			   p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]);
 		return 0;
 	}
 	if (len < sizeof(h)) {
-		say(why, whylen,
-		    "truncated: the module is %zu bytes, shorter than the %zu-byte header", len,
-		    sizeof(h));
+		format_why(why, whylen,
+			   "truncated: the module is %zu bytes, shorter than the %zu-byte header",
+			   len, sizeof(h));
 		return 0;
 	}
 	memcpy(&h, p, sizeof(h));
 	if (h.version != BUNDLE_VERSION) {
-		say(why, whylen, "unsupported format version %u (this build reads version %u)",
-		    h.version, BUNDLE_VERSION);
+		format_why(why, whylen,
+			   "unsupported format version %u (this build reads version %u)", h.version,
+			   BUNDLE_VERSION);
 		return 0;
 	}
 	if (h.header_size != sizeof(h)) {
-		say(why, whylen, "header size %u, expected %zu for version %u", h.header_size,
-		    sizeof(h), BUNDLE_VERSION);
+		format_why(why, whylen, "header size %u, expected %zu for version %u",
+			   h.header_size, sizeof(h), BUNDLE_VERSION);
 		return 0;
 	}
 	if (h.total_size > len) {
-		say(why, whylen, "truncated: the header says %llu bytes, the module holds %zu",
-		    (ull)h.total_size, len);
+		format_why(why, whylen,
+			   "truncated: the header says %llu bytes, the module holds %zu",
+			   (ull)h.total_size, len);
 		return 0;
 	}
 	if (h.domain_size != sizeof(struct bundle_domain) ||
 	    h.module_size != sizeof(struct bundle_module)) {
-		say(why, whylen, "descriptor sizes %u/%u, expected %zu/%zu for version %u",
-		    h.domain_size, h.module_size, sizeof(struct bundle_domain),
-		    sizeof(struct bundle_module), BUNDLE_VERSION);
+		format_why(why, whylen, "descriptor sizes %u/%u, expected %zu/%zu for version %u",
+			   h.domain_size, h.module_size, sizeof(struct bundle_domain),
+			   sizeof(struct bundle_module), BUNDLE_VERSION);
 		return 0;
 	}
 	if (h.nr_domains == 0 || h.nr_domains > BUNDLE_MAX_DOMAINS) {
-		say(why, whylen, "%u domains (must be 1..%u)", h.nr_domains, BUNDLE_MAX_DOMAINS);
+		format_why(why, whylen, "%u domains (must be 1..%u)", h.nr_domains,
+			   BUNDLE_MAX_DOMAINS);
 		return 0;
 	}
 	if (h.nr_modules > BUNDLE_MAX_MODULES) {
-		say(why, whylen, "%u extra modules (at most %u)", h.nr_modules, BUNDLE_MAX_MODULES);
+		format_why(why, whylen, "%u extra modules (at most %u)", h.nr_modules,
+			   BUNDLE_MAX_MODULES);
 		return 0;
 	}
 	/* Both counts are bounded, so this cannot overflow. */
 	tables_end = sizeof(h) + (uint64_t)h.nr_domains * sizeof(struct bundle_domain) +
 		     (uint64_t)h.nr_modules * sizeof(struct bundle_module);
 	if (tables_end > h.total_size) {
-		say(why, whylen,
+		format_why(
+		    why, whylen,
 		    "the header and tables (%llu bytes) run past the end of the bundle (%llu "
 		    "bytes)",
 		    (ull)tables_end, (ull)h.total_size);
@@ -244,12 +240,13 @@ static uint64_t parse_header(const uint8_t *p, size_t len, char *why, size_t why
 	}
 	got = hv_xxh3_64(p + BUNDLE_CSUM_START, (size_t)(tables_end - BUNDLE_CSUM_START));
 	if (got != h.header_xxh3) {
-		say(why, whylen, "header checksum mismatch (stored %016llx, computed %016llx)",
-		    (ull)h.header_xxh3, (ull)got);
+		format_why(why, whylen,
+			   "header checksum mismatch (stored %016llx, computed %016llx)",
+			   (ull)h.header_xxh3, (ull)got);
 		return 0;
 	}
 	if (h.flags || h.reserved[0] || h.reserved[1] || h.reserved[2]) {
-		say(why, whylen, "unknown header flags %#x or reserved fields set", h.flags);
+		format_why(why, whylen, "unknown header flags %#x or reserved fields set", h.flags);
 		return 0;
 	}
 	return tables_end;
@@ -265,48 +262,53 @@ static int check_domain(const struct bundle_domain *d, const struct bundle_heade
 	uint32_t r = d->roles;
 
 	if (d->domid >= BUNDLE_DOMID_LIMIT) {
-		say(why, whylen, "%sdomid %u is reserved (must be below %#x)", prefix, d->domid,
-		    BUNDLE_DOMID_LIMIT);
+		format_why(why, whylen, "%sdomid %u is reserved (must be below %#x)", prefix,
+			   d->domid, BUNDLE_DOMID_LIMIT);
 		return -EINVAL;
 	}
 	if (r & ~BUNDLE_ROLES_KNOWN) {
-		say(why, whylen, "%sunknown role bits %#x", prefix, r & ~BUNDLE_ROLES_KNOWN);
+		format_why(why, whylen, "%sunknown role bits %#x", prefix, r & ~BUNDLE_ROLES_KNOWN);
 		return -EINVAL;
 	}
 	if (!r) {
-		say(why, whylen, "%sno roles (a plain domain has role guest)", prefix);
+		format_why(why, whylen, "%sno roles (a plain domain has role guest)", prefix);
 		return -EINVAL;
 	}
 	if ((r & BUNDLE_ROLE_GUEST) && r != BUNDLE_ROLE_GUEST) {
-		say(why, whylen, "%srole guest cannot be combined with other roles (roles %#x)",
-		    prefix, r);
+		format_why(why, whylen,
+			   "%srole guest cannot be combined with other roles (roles %#x)", prefix,
+			   r);
 		return -EINVAL;
 	}
 	if (!bundle_mode_name(d->mode)) {
-		say(why, whylen, "%sunknown guest mode %u", prefix, d->mode);
+		format_why(why, whylen, "%sunknown guest mode %u", prefix, d->mode);
 		return -EINVAL;
 	}
 	if (d->vcpus < 1 || d->vcpus > BUNDLE_MAX_VCPUS) {
-		say(why, whylen, "%s%u vCPUs (must be 1..%u)", prefix, d->vcpus, BUNDLE_MAX_VCPUS);
+		format_why(why, whylen, "%s%u vCPUs (must be 1..%u)", prefix, d->vcpus,
+			   BUNDLE_MAX_VCPUS);
 		return -EINVAL;
 	}
 	if (d->memory_kib == 0 || d->memory_kib % 4 || d->memory_kib > BUNDLE_MAX_MEMORY_KIB) {
-		say(why, whylen, "%smemory %llu KiB (must be a multiple of 4 KiB, 4 KiB..%llu KiB)",
-		    prefix, (ull)d->memory_kib, (ull)BUNDLE_MAX_MEMORY_KIB);
+		format_why(why, whylen,
+			   "%smemory %llu KiB (must be a multiple of 4 KiB, 4 KiB..%llu KiB)",
+			   prefix, (ull)d->memory_kib, (ull)BUNDLE_MAX_MEMORY_KIB);
 		return -EINVAL;
 	}
 	if (d->flags || d->reserved) {
-		say(why, whylen, "%sunknown flags %#x or reserved field set", prefix, d->flags);
+		format_why(why, whylen, "%sunknown flags %#x or reserved field set", prefix,
+			   d->flags);
 		return -EINVAL;
 	}
 	err = check_string(d->cmdline, sizeof(d->cmdline), false, &bad);
 	if (err) {
-		say(why, whylen, "%scommand line %s (byte %#x)", prefix, err, bad);
+		format_why(why, whylen, "%scommand line %s (byte %#x)", prefix, err, bad);
 		return -EINVAL;
 	}
 	if (d->first_module > h->nr_modules || d->nr_modules > h->nr_modules - d->first_module) {
-		say(why, whylen, "%smodules %u..%u+%u lie outside the module table (%u entries)",
-		    prefix, d->first_module, d->first_module, d->nr_modules, h->nr_modules);
+		format_why(why, whylen,
+			   "%smodules %u..%u+%u lie outside the module table (%u entries)", prefix,
+			   d->first_module, d->first_module, d->nr_modules, h->nr_modules);
 		return -EINVAL;
 	}
 	snprintf(what, sizeof(what), "%skernel", prefix);
@@ -327,12 +329,13 @@ static int check_module(const struct bundle_module *m, unsigned int j,
 	unsigned int bad = 0;
 
 	if (m->flags || m->reserved) {
-		say(why, whylen, "module %u: unknown flags %#x or reserved field set", j, m->flags);
+		format_why(why, whylen, "module %u: unknown flags %#x or reserved field set", j,
+			   m->flags);
 		return -EINVAL;
 	}
 	err = check_string(m->cmdline, sizeof(m->cmdline), false, &bad);
 	if (err) {
-		say(why, whylen, "module %u: command line %s (byte %#x)", j, err, bad);
+		format_why(why, whylen, "module %u: command line %s (byte %#x)", j, err, bad);
 		return -EINVAL;
 	}
 	snprintf(what, sizeof(what), "module %u", j);
@@ -380,9 +383,9 @@ int bundle_parse(const void *buf, size_t len, struct bundle_view *out, char *why
 	uint64_t tables_end;
 
 	memset(out, 0, sizeof(*out));
-	say(why, whylen, "%s", none);
+	format_why(why, whylen, "%s", none);
 	if (!p) {
-		say(why, whylen, "no bundle");
+		format_why(why, whylen, "no bundle");
 		return -EINVAL;
 	}
 	tables_end = parse_header(p, len, why, whylen);
@@ -390,7 +393,7 @@ int bundle_parse(const void *buf, size_t len, struct bundle_view *out, char *why
 		return -EINVAL;
 	/* Past the magic and length checks: the descriptors are read in place. */
 	if ((uintptr_t)p % 8) {
-		say(why, whylen, "bundle is not 8-byte aligned in memory (at %p)", buf);
+		format_why(why, whylen, "bundle is not 8-byte aligned in memory (at %p)", buf);
 		return -EINVAL;
 	}
 	h = (const struct bundle_header *)p;
@@ -405,7 +408,7 @@ int bundle_parse(const void *buf, size_t len, struct bundle_view *out, char *why
 		const char *err = check_string(d->name, sizeof(d->name), true, &bad);
 
 		if (err) {
-			say(why, whylen, "domain %u: name %s (byte %#x)", i, err, bad);
+			format_why(why, whylen, "domain %u: name %s (byte %#x)", i, err, bad);
 			return -EINVAL;
 		}
 		snprintf(prefix, sizeof(prefix), "domain %u '%s': ", i, d->name);
@@ -413,18 +416,20 @@ int bundle_parse(const void *buf, size_t len, struct bundle_view *out, char *why
 			return -EINVAL;
 		for (unsigned int k = 0; k < i; k++) {
 			if (!strcmp(doms[k].name, d->name)) {
-				say(why, whylen, "%sname already used by domain %u", prefix, k);
+				format_why(why, whylen, "%sname already used by domain %u", prefix,
+					   k);
 				return -EINVAL;
 			}
 			if (doms[k].domid == d->domid) {
-				say(why, whylen, "%sdomid %u already used by domain %u '%s'",
-				    prefix, d->domid, k, doms[k].name);
+				format_why(why, whylen, "%sdomid %u already used by domain %u '%s'",
+					   prefix, d->domid, k, doms[k].name);
 				return -EINVAL;
 			}
 		}
 		if (d->roles & BUNDLE_ROLE_XENSTORE) {
 			if (xenstore < BUNDLE_MAX_DOMAINS) {
-				say(why, whylen,
+				format_why(
+				    why, whylen,
 				    "%sa second xenstore domain (domain %u '%s' holds the role)",
 				    prefix, xenstore, doms[xenstore].name);
 				return -EINVAL;
@@ -484,7 +489,7 @@ int bundle_parse(const void *buf, size_t len, struct bundle_view *out, char *why
 				snprintf(bd->refused, sizeof(bd->refused), "%s", reason);
 		}
 		if (!owned) {
-			say(why, whylen, "%s", reason);
+			format_why(why, whylen, "%s", reason);
 			memset(out, 0, sizeof(*out));
 			return -EINVAL;
 		}

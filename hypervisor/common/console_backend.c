@@ -17,10 +17,13 @@
  *    control domain is not limited, as there.
  *  - Input: the serial driver's getc is polled every CONSOLE_POLL_MS; bytes
  *    go to the focused domain's in[] (a full ring drops the rest), then its
- *    port is raised. With the hypervisor focused (the default) they are
- *    dropped, except 'h' (help). Three presses of the switch code
- *    (conswitch=, Ctrl-] by default: QEMU -nographic keeps Ctrl-a) move the
- *    focus to the next console in domid order, then back to the hypervisor.
+ *    port is raised. As Xen gives dom0 the serial line, the focus goes to
+ *    the control domain's console when it attaches at boot (conswitch=<c>x,
+ *    Xen's form, keeps it with the hypervisor); without a control domain
+ *    console it stays with the hypervisor, which drops input except 'h'
+ *    (help). Three presses of the switch code (conswitch=, Ctrl-] by
+ *    default: QEMU -nographic keeps Ctrl-a) move the focus to the next
+ *    console in domid order, then to the hypervisor, then to the first.
  *  - The guest is hostile: indices are read once, checked (more than the
  *    ring's size outstanding: logged once and resynchronised, nothing read),
  *    and only masked offsets inside the page are touched. The ring frame is
@@ -78,6 +81,8 @@ struct console {
 static DEFINE_SPINLOCK(cons_lock);
 static LIST_HEAD(consoles);
 static domid_t focus = DOMID_XEN;
+/* The control domain's console takes the focus when it attaches (until the focus first moves). */
+static bool focus_control_pending;
 static struct console_keyseq keyseq = {.code = CONSOLE_DEFAULT_SWITCH};
 static int (*input_getc)(void);
 static bool console_ready; /* console_backend_init ran: the softirq exists */
@@ -141,8 +146,8 @@ int console_parse_conswitch(const char *val, uint8_t *code)
 	char ch = val[0];
 	uint8_t c;
 
-	/* Xen's form: <switch char>[x]. The x (stay with the hypervisor) is what Tessera always
-	 * does. */
+	/* Xen's form: <switch char>[x]; the x (input stays with the hypervisor at boot) is read by
+	 * console_backend_init. */
 	if (ch == '\0' || (val[1] != '\0' && !(val[1] == 'x' && val[2] == '\0')))
 		return -EINVAL;
 	if (ch >= 'a' && ch <= 'z')
@@ -320,6 +325,7 @@ static void console_switch_focus(void)
 		}
 	}
 	focus = next ? next->d->domain_id : DOMID_XEN;
+	focus_control_pending = false;
 	/* What the new focus printed so far goes out as a line before it turns raw. */
 	if (next && next->len)
 		console_line_flush(next);
@@ -542,10 +548,16 @@ int console_backend_attach(struct domain *d, gfn_t ring_gfn, uint32_t *port_out)
 		bool still = false;
 
 		list_for_each_entry(it, &consoles, link) still |= it == c;
-		if (still)
+		if (still) {
 			c->port = port;
-		else
+			if (focus_control_pending && focus == DOMID_XEN && is_control_domain(d)) {
+				focus = d->domain_id;
+				focus_control_pending = false;
+				console_say_focus();
+			}
+		} else {
 			rc = -EINVAL;
+		}
 		c = NULL; /* from here the port owns c */
 	}
 	spin_unlock_irqrestore(&cons_lock, flags);
@@ -567,30 +579,35 @@ out:
 
 /* ---- boot ---- */
 
-void console_backend_configure(uint8_t switch_code)
+void console_backend_configure(uint8_t switch_code, bool focus_control)
 {
 	unsigned long flags = spin_lock_irqsave(&cons_lock);
 
 	keyseq.code = switch_code;
 	keyseq.held = 0;
 	focus = DOMID_XEN;
+	focus_control_pending = focus_control;
 	spin_unlock_irqrestore(&cons_lock, flags);
 }
 
 void console_backend_init(const char *cmdline)
 {
 	uint8_t code = CONSOLE_DEFAULT_SWITCH;
+	bool focus_control = true;
 	char val[8];
 
-	if (cmdline_get(cmdline, "conswitch", val, sizeof(val)) &&
-	    console_parse_conswitch(val, &code) != 0) {
-		log_printf(LOG_WARN,
-			   "conswitch=%s: not a switch key (a letter or one of [\\]^_); "
-			   "keeping Ctrl-%c",
-			   val, keyseq_key_char(CONSOLE_DEFAULT_SWITCH));
-		code = CONSOLE_DEFAULT_SWITCH;
+	if (cmdline_get(cmdline, "conswitch", val, sizeof(val))) {
+		if (console_parse_conswitch(val, &code) != 0) {
+			log_printf(LOG_WARN,
+				   "conswitch=%s: not a switch key (a letter or one of [\\]^_); "
+				   "keeping Ctrl-%c",
+				   val, keyseq_key_char(CONSOLE_DEFAULT_SWITCH));
+			code = CONSOLE_DEFAULT_SWITCH;
+		} else {
+			focus_control = val[1] != 'x';
+		}
 	}
-	console_backend_configure(code);
+	console_backend_configure(code, focus_control);
 	open_softirq(CONSOLE_SOFTIRQ, console_softirq);
 	if (init_timer(&poll_timer, console_poll_timer_fn, NULL, 0) != 0) {
 		log_printf(LOG_ERR,
@@ -599,6 +616,7 @@ void console_backend_init(const char *cmdline)
 		set_timer(&poll_timer, NOW() + CONSOLE_POLL_MS * 1000000LL);
 	}
 	WRITE_ONCE(console_ready, true);
-	log_printf(LOG_INFO, "Console: input to the hypervisor; Ctrl-%c three times switches",
+	log_printf(LOG_INFO, "Console: input to %s; Ctrl-%c three times switches",
+		   focus_control ? "the control domain once it attaches" : "the hypervisor",
 		   keyseq_key_char(code));
 }

@@ -49,18 +49,6 @@ struct phdr {
 	uint64_t offset, vaddr, paddr, filesz, memsz, align;
 };
 
-static void __attribute__((format(printf, 3, 4)))
-say(char *why, size_t whylen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!why || !whylen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(why, whylen, fmt, ap);
-	va_end(ap);
-}
-
 static uint16_t rd16(const uint8_t *p)
 {
 	uint16_t v;
@@ -138,49 +126,50 @@ static int parse_ident(const uint8_t *p, size_t size, struct elf_image *img, cha
 	size_t ehsize;
 
 	if (is_bzimage(p, size)) {
-		say(why, whylen,
+		format_why(
+		    why, whylen,
 		    "a Linux bzImage (compressed kernel), not an ELF: not supported yet, give the "
 		    "vmlinux ELF");
 		return -EOPNOTSUPP;
 	}
 	if (size < EI_NIDENT || memcmp(p, "\177ELF", 4)) {
-		say(why, whylen, "not an ELF image (%s)",
-		    size < EI_NIDENT ? "too short" : "no magic");
+		format_why(why, whylen, "not an ELF image (%s)",
+			   size < EI_NIDENT ? "too short" : "no magic");
 		return -EINVAL;
 	}
 	if (p[EI_CLASS] != ELFCLASS32 && p[EI_CLASS] != ELFCLASS64) {
-		say(why, whylen, "ELF class %u unknown", p[EI_CLASS]);
+		format_why(why, whylen, "ELF class %u unknown", p[EI_CLASS]);
 		return -EINVAL;
 	}
 	img->is64 = p[EI_CLASS] == ELFCLASS64;
 	if (p[EI_DATA] != ELFDATA2LSB) {
-		say(why, whylen, "ELF data encoding %u: only little-endian is supported",
-		    p[EI_DATA]);
+		format_why(why, whylen, "ELF data encoding %u: only little-endian is supported",
+			   p[EI_DATA]);
 		return -EINVAL;
 	}
 	if (p[EI_VERSION] != EV_CURRENT) {
-		say(why, whylen, "ELF identification version %u unknown", p[EI_VERSION]);
+		format_why(why, whylen, "ELF identification version %u unknown", p[EI_VERSION]);
 		return -EINVAL;
 	}
 	ehsize = img->is64 ? EHDR64_SIZE : EHDR32_SIZE;
 	if (size < ehsize) {
-		say(why, whylen, "truncated ELF header (%zu of %zu bytes)", size, ehsize);
+		format_why(why, whylen, "truncated ELF header (%zu of %zu bytes)", size, ehsize);
 		return -EINVAL;
 	}
 	img->type = rd16(p + 16);
 	machine = rd16(p + 18);
 	version = rd32(p + 20);
 	if (img->type != ET_EXEC && img->type != ET_DYN) {
-		say(why, whylen, "ELF type %u is not an executable", img->type);
+		format_why(why, whylen, "ELF type %u is not an executable", img->type);
 		return -EINVAL;
 	}
 	if (machine != (img->is64 ? EM_X86_64 : EM_386)) {
-		say(why, whylen, "ELF machine %u is not %s", machine,
-		    img->is64 ? "x86-64" : "i386");
+		format_why(why, whylen, "ELF machine %u is not %s", machine,
+			   img->is64 ? "x86-64" : "i386");
 		return -EINVAL;
 	}
 	if (version != EV_CURRENT) {
-		say(why, whylen, "ELF version %u unknown", version);
+		format_why(why, whylen, "ELF version %u unknown", version);
 		return -EINVAL;
 	}
 	if (img->is64) {
@@ -195,27 +184,27 @@ static int parse_ident(const uint8_t *p, size_t size, struct elf_image *img, cha
 		phnum = rd16(p + 44);
 	}
 	if (phnum == 0) {
-		say(why, whylen, "no program headers");
+		format_why(why, whylen, "no program headers");
 		return -EINVAL;
 	}
 	if (phnum == PN_XNUM) {
-		say(why, whylen, "extended program header numbering is not supported");
+		format_why(why, whylen, "extended program header numbering is not supported");
 		return -EINVAL;
 	}
 	if (phnum > ELF_MAX_PHDRS) {
-		say(why, whylen, "%u program headers (at most %u)", phnum, ELF_MAX_PHDRS);
+		format_why(why, whylen, "%u program headers (at most %u)", phnum, ELF_MAX_PHDRS);
 		return -EINVAL;
 	}
 	if (phentsize != (img->is64 ? PHDR64_SIZE : PHDR32_SIZE)) {
-		say(why, whylen, "program header size %u (expected %u)", phentsize,
-		    img->is64 ? PHDR64_SIZE : PHDR32_SIZE);
+		format_why(why, whylen, "program header size %u (expected %u)", phentsize,
+			   img->is64 ? PHDR64_SIZE : PHDR32_SIZE);
 		return -EINVAL;
 	}
 	if (!in_range(img->phoff, (uint64_t)phnum * phentsize, size)) {
-		say(why, whylen,
-		    "program header table (offset %#llx, %u entries) runs past the end "
-		    "of the image (%zu bytes)",
-		    (ull)img->phoff, phnum, size);
+		format_why(why, whylen,
+			   "program header table (offset %#llx, %u entries) runs past the end "
+			   "of the image (%zu bytes)",
+			   (ull)img->phoff, phnum, size);
 		return -EINVAL;
 	}
 	img->phnum = phnum;
@@ -297,7 +286,8 @@ static int xen_note(struct elf_image *img, uint32_t type, const uint8_t *desc, u
 			goto bad_size;
 		/* The PVH entry runs in 32-bit protected mode with paging off. */
 		if (val > UINT32_MAX) {
-			say(why, whylen, "Xen note PHYS32_ENTRY %#llx is above 4 GiB", (ull)val);
+			format_why(why, whylen, "Xen note PHYS32_ENTRY %#llx is above 4 GiB",
+				   (ull)val);
 			return -EINVAL;
 		}
 		x->phys32_entry = (uint32_t)val;
@@ -346,7 +336,7 @@ found:
 		x->present |= 1u << type;
 	return 0;
 bad_size:
-	say(why, whylen, "Xen note type %u: descriptor size %u invalid", type, descsz);
+	format_why(why, whylen, "Xen note type %u: descriptor size %u invalid", type, descsz);
 	return -EINVAL;
 }
 
@@ -364,8 +354,9 @@ static int parse_notes(struct elf_image *img, const struct phdr *ph, unsigned in
 		uint64_t name_off, desc_off, next;
 
 		if (size - off < 12) {
-			say(why, whylen, "note segment %u: truncated note header at offset %#llx",
-			    idx, (ull)off);
+			format_why(why, whylen,
+				   "note segment %u: truncated note header at offset %#llx", idx,
+				   (ull)off);
 			return -EINVAL;
 		}
 		namesz = rd32(p + off);
@@ -377,10 +368,10 @@ static int parse_notes(struct elf_image *img, const struct phdr *ph, unsigned in
 		next = desc_off + (((uint64_t)descsz + align - 1) & ~(align - 1));
 		if (!in_range(name_off, namesz, size) || desc_off > size ||
 		    !in_range(desc_off, descsz, size)) {
-			say(why, whylen,
-			    "note segment %u: note at offset %#llx (name %u, desc %u "
-			    "bytes) runs past the segment (%llu bytes)",
-			    idx, (ull)off, namesz, descsz, (ull)size);
+			format_why(why, whylen,
+				   "note segment %u: note at offset %#llx (name %u, desc %u "
+				   "bytes) runs past the segment (%llu bytes)",
+				   idx, (ull)off, namesz, descsz, (ull)size);
 			return -EINVAL;
 		}
 		if (namesz == 4 && !memcmp(p + name_off, "Xen", 4)) {
@@ -403,10 +394,10 @@ static int check_phdr(struct elf_image *img, unsigned int i, char *why, size_t w
 	read_phdr(img, i, &ph);
 	if (ph.type == PT_NOTE) {
 		if (!in_range(ph.offset, ph.filesz, img->size)) {
-			say(why, whylen,
-			    "note segment %u (offset %#llx, %llu bytes) runs past the end "
-			    "of the image",
-			    i, (ull)ph.offset, (ull)ph.filesz);
+			format_why(why, whylen,
+				   "note segment %u (offset %#llx, %llu bytes) runs past the end "
+				   "of the image",
+				   i, (ull)ph.offset, (ull)ph.filesz);
 			return -EINVAL;
 		}
 		return parse_notes(img, &ph, i, why, whylen);
@@ -414,23 +405,23 @@ static int check_phdr(struct elf_image *img, unsigned int i, char *why, size_t w
 	if (ph.type != PT_LOAD)
 		return 0;
 	if (ph.filesz > ph.memsz) {
-		say(why, whylen, "segment %u: file size %llu exceeds memory size %llu", i,
-		    (ull)ph.filesz, (ull)ph.memsz);
+		format_why(why, whylen, "segment %u: file size %llu exceeds memory size %llu", i,
+			   (ull)ph.filesz, (ull)ph.memsz);
 		return -EINVAL;
 	}
 	if (!in_range(ph.offset, ph.filesz, img->size)) {
-		say(why, whylen,
-		    "segment %u (offset %#llx, %llu bytes) runs past the end of the "
-		    "image (%zu bytes)",
-		    i, (ull)ph.offset, (ull)ph.filesz, img->size);
+		format_why(why, whylen,
+			   "segment %u (offset %#llx, %llu bytes) runs past the end of the "
+			   "image (%zu bytes)",
+			   i, (ull)ph.offset, (ull)ph.filesz, img->size);
 		return -EINVAL;
 	}
 	if (!ph.memsz)
 		return 0;
 	if (ph.memsz > UINT64_MAX - ph.paddr ||
 	    (!img->is64 && ph.paddr + ph.memsz > (1ULL << 32))) {
-		say(why, whylen, "segment %u: physical range %#llx + %#llx overflows", i,
-		    (ull)ph.paddr, (ull)ph.memsz);
+		format_why(why, whylen, "segment %u: physical range %#llx + %#llx overflows", i,
+			   (ull)ph.paddr, (ull)ph.memsz);
 		return -EINVAL;
 	}
 	for (unsigned int k = 0; k < i; k++) {
@@ -438,10 +429,10 @@ static int check_phdr(struct elf_image *img, unsigned int i, char *why, size_t w
 		if (o.type != PT_LOAD || !o.memsz)
 			continue;
 		if (ph.paddr < o.paddr + o.memsz && o.paddr < ph.paddr + ph.memsz) {
-			say(why, whylen,
-			    "segment %u [%#llx, %#llx) overlaps segment %u [%#llx, %#llx)", i,
-			    (ull)ph.paddr, (ull)(ph.paddr + ph.memsz), k, (ull)o.paddr,
-			    (ull)(o.paddr + o.memsz));
+			format_why(why, whylen,
+				   "segment %u [%#llx, %#llx) overlaps segment %u [%#llx, %#llx)",
+				   i, (ull)ph.paddr, (ull)(ph.paddr + ph.memsz), k, (ull)o.paddr,
+				   (ull)(o.paddr + o.memsz));
 			return -EINVAL;
 		}
 	}
@@ -458,9 +449,9 @@ int elf_parse(const void *data, size_t size, struct elf_image *img, char *why, s
 	int ret;
 
 	memset(img, 0, sizeof(*img));
-	say(why, whylen, "%s", "");
+	format_why(why, whylen, "%s", "");
 	if (!data) {
-		say(why, whylen, "no image");
+		format_why(why, whylen, "no image");
 		return -EINVAL;
 	}
 	img->data = data;
@@ -474,7 +465,7 @@ int elf_parse(const void *data, size_t size, struct elf_image *img, char *why, s
 			goto out;
 	}
 	if (!img->nr_load) {
-		say(why, whylen, "no loadable segment");
+		format_why(why, whylen, "no loadable segment");
 		ret = -EINVAL;
 	}
 out:

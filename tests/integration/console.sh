@@ -7,8 +7,11 @@
 #    the hypervisor to d1, d2 (domid order), then back; 'h' with the
 #    hypervisor focused lists the consoles;
 #  - conswitch=t: Ctrl-t switches, Ctrl-] three times no longer does.
-# The boot domains are the PVH test guest's (tests/guests/pvh, plan hello-two):
-# they shut down, but keep their consoles until destroyed.
+#  - a control domain (plan hello-ctl: d0 control, d1 guest) has the input at
+#    boot, as Xen's dom0 has the serial line; Ctrl-] three times goes on to
+#    d1, the hypervisor, then d0 again; conswitch=]x keeps the hypervisor.
+# The boot domains are the PVH test guest's (tests/guests/pvh, plans hello-two
+# and hello-ctl): they shut down, but keep their consoles until destroyed.
 here=$(cd "$(dirname "$0")" && pwd)
 cd "${here%/tests/*}" && . tests/integration/lib.sh
 
@@ -30,7 +33,7 @@ stop_qemu() {
 }
 trap stop_qemu EXIT
 
-# start NAME CMDLINE: boot in the background with the serial line on FIFOs; fd 3 types.
+# start NAME CMDLINE [BUNDLE]: boot in the background with the serial line on FIFOs; fd 3 types.
 start() {
 	log=$LOGDIR/$1.log
 	: >"$log"
@@ -40,7 +43,7 @@ start() {
 		-display none -monitor none -nic none -no-reboot \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 		-chardev "pipe,id=ser,path=$fifo_dir/ser" -serial chardev:ser -smp 2 -m 256M \
-		-kernel "$HV_BIN" -append "$2" -initrd "$BUNDLE" </dev/null >"$log.qemu" 2>&1 &
+		-kernel "$HV_BIN" -append "$2" -initrd "${3:-$BUNDLE}" </dev/null >"$log.qemu" 2>&1 &
 	qpid=$!
 	cat "$fifo_dir/ser.out" >"$log" &
 	catpid=$!
@@ -84,7 +87,7 @@ fi
 stop_qemu
 
 start console-conswitch "loglvl=info conswitch=t"
-if wait_for 'Console: input to the hypervisor; Ctrl-t three times switches' 60 &&
+if wait_for 'Console: input to the control domain once it attaches; Ctrl-t three times switches' 60 &&
 	wait_for 'd1: shut down' 60; then
 	# Ctrl-] is an ordinary key now; then Ctrl-t switches.
 	printf '\x1d\x1d\x1d' >&3
@@ -96,5 +99,37 @@ if wait_for 'Console: input to the hypervisor; Ctrl-t three times switches' 60 &
 	fi
 else
 	report console-conswitch-t 1 "conswitch=t not taken"
+fi
+stop_qemu
+
+CTL_BUNDLE=$BUILD/guests/pvh/plans/hello-ctl.bundle
+start console-control "loglvl=info" "$CTL_BUNDLE"
+if wait_for 'd0: shut down' 90 && wait_for 'd1: shut down' 30; then
+	wait_for "\*\*\* console input: d0 'pvh-c' \*\*\*" 1
+	report console-control-domain-focused-at-boot $? "d0 did not get the input at boot"
+	key '\x1d\x1d\x1d' "\*\*\* console input: d1 'pvh-b' \*\*\*" console-control-then-d1 &&
+		key '\x1d\x1d\x1d' '\*\*\* console input: hypervisor \(Ctrl-\] three times' \
+			console-control-then-hypervisor &&
+		{
+			printf '\x1d\x1d\x1d' >&3
+			for i in $(seq 50); do
+				[ "$(grep -c "console input: d0 'pvh-c'" "$log")" -ge 2 ] && break
+				sleep 0.1
+			done
+			[ "$(grep -c "console input: d0 'pvh-c'" "$log")" -ge 2 ]
+			report console-control-again-after-hypervisor $? "the focus did not come back to d0"
+		}
+else
+	report console-control-domain-focused-at-boot 1 "the boot domains did not run"
+fi
+stop_qemu
+
+start console-control-x "loglvl=info conswitch=]x" "$CTL_BUNDLE"
+if wait_for 'Console: input to the hypervisor; Ctrl-\] three times switches' 60 &&
+	wait_for 'd0: shut down' 60; then
+	! grep -q "console input: d0" "$log"
+	report console-conswitch-x-keeps-the-hypervisor $? "d0 took the input despite conswitch=]x"
+else
+	report console-conswitch-x-keeps-the-hypervisor 1 "no boot with conswitch=]x"
 fi
 stop_qemu

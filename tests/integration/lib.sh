@@ -85,6 +85,40 @@ report() {
 	fi
 }
 
+# check_line NAME REGEX WHY: one case of a run whose guests print their own verdicts: PASS
+# when the log holds REGEX and the hypervisor did not panic; else FAIL with WHY.
+check_line() {
+	if has '\] Panic:'; then
+		report "$1" 1 "the hypervisor panicked"
+		return
+	fi
+	has "$2"
+	report "$1" $? "$3"
+}
+
+# check_all NAME REGEX...: PASS when the log holds every REGEX, the hypervisor did not panic,
+# no line matches $GUEST_FAIL_RE (a guest's FAIL verdict; if set), none matches $ABSENT_RE (if
+# set), and QEMU ran until boot_until stopped it ($status 0); else FAIL with the first reason.
+check_all() {
+	local name=$1 re ok=0 why=
+	shift
+	if has '\] Panic:'; then
+		ok=1 why="the hypervisor panicked"
+	elif [ -n "${GUEST_FAIL_RE:-}" ] && has "$GUEST_FAIL_RE"; then
+		ok=1 why="a guest failed: $(grep -Eo -- "$GUEST_FAIL_RE.*" "$log" | head -n 1)"
+	elif [ "$status" -ne 0 ]; then
+		ok=1 why="QEMU ended by itself: $(why_status)"
+	else
+		for re in "$@"; do
+			has "$re" || { ok=1 why="no line matching [$re]"; break; }
+		done
+		if [ $ok -eq 0 ] && [ -n "${ABSENT_RE:-}" ] && has "$ABSENT_RE"; then
+			ok=1 why="unexpected line matching [$ABSENT_RE]"
+		fi
+	fi
+	report "$name" $ok "$why"
+}
+
 # why_status: a human reason for a non-success QEMU status.
 why_status() {
 	case $status in

@@ -40,22 +40,6 @@ boot_until linux 2 1G "loglvl=info" "$BUNDLE" 120 '\] Panic:' \
 	'd1: shut down' 'd2: shut down' 'd3: shut down' \
 	'xenstored: d1 shut down' 'xenstored: d2 shut down' 'xenstored: d3 shut down'
 
-# check_all NAME REGEX...: every REGEX is in the log, no panic, QEMU stopped by us.
-check_all() {
-	local name=$1 re ok=0 why=
-	shift
-	if has '\] Panic:'; then
-		ok=1 why="the hypervisor panicked"
-	elif [ "$status" -ne 0 ]; then
-		ok=1 why="QEMU ended by itself: $(why_status)"
-	else
-		for re in "$@"; do
-			has "$re" || { ok=1 why="no line matching [$re]"; break; }
-		done
-	fi
-	report "$name" $ok "$why"
-}
-
 check_all "linux: boots to /init" \
 	'\(linux-a\) TESSERA-LINUX: init reached' '\(linux-b\) TESSERA-LINUX: init reached' \
 	'\(linux-c\) TESSERA-LINUX: init reached'

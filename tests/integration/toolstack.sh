@@ -15,28 +15,19 @@ name=toolstack
 boot_until "$name" 1 256M "loglvl=info" "$bundle" 60 \
 	'toolstack: FAIL|Panic' 'toolstack: PASS'
 
-check() { # NAME REGEX WHY
-	local ok=0
-	if has '\] Panic:'; then
-		report "$name: $1" 1 "the hypervisor panicked"
-		return
-	fi
-	has "$2" || ok=1
-	report "$name: $1" $ok "$3"
-}
-
 for i in 1 2 3 4 5; do
-	check "cycle $i: guest built, printed and powered off" \
+	check_line "$name: cycle $i: guest built, printed and powered off" \
 		"toolstack-guest: hello from d[0-9]+, cycle $i," "no hello line from the cycle-$i guest"
-	check "cycle $i: destroyed, free memory back" \
+	check_line "$name: cycle $i: destroyed, free memory back" \
 		"toolstack: cycle $i: d[0-9]+ powered off and destroyed; free pages back" \
 		"no destroy line for cycle $i"
 done
-check "bad ELF refused, nothing left" 'toolstack: refused a bad ELF image' "no refusal line"
-check "more memory than the host has refused, nothing left" \
-	'toolstack: refused more memory than the host has \(-12\)' "no refusal line"
-check "too little memory refused, nothing left" 'toolstack: refused too little memory' \
+check_line "$name: bad ELF refused, nothing left" 'toolstack: refused a bad ELF image' \
 	"no refusal line"
-check "a failure after createdomain destroys the domain" \
+check_line "$name: more memory than the host has refused, nothing left" \
+	'toolstack: refused more memory than the host has \(-12\)' "no refusal line"
+check_line "$name: too little memory refused, nothing left" 'toolstack: refused too little memory' \
+	"no refusal line"
+check_line "$name: a failure after createdomain destroys the domain" \
 	'toolstack: refused a console backend that is no domain' "no refusal line"
-check "verdict" 'toolstack: PASS 5 create/destroy cycles' "no PASS verdict"
+check_line "$name: verdict" 'toolstack: PASS 5 create/destroy cycles' "no PASS verdict"

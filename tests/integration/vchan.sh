@@ -16,26 +16,18 @@ boot_until "$name" 1 256M "loglvl=info" "$bundle" 60 \
 	'vchantest [a-z-]*: FAIL|FAILURE|Panic' \
 	'vchantest vchan-srv: SUCCESS' 'vchantest vchan-cli: SUCCESS'
 
-check() { # NAME REGEX WHY
-	local ok=0
-	if has '\] Panic:'; then
-		report "$name: $1" 1 "the hypervisor panicked"
-		return
-	fi
-	has "$2" || ok=1
-	report "$name: $1" $ok "$3"
-}
-
 for k in small big; do
-	check "$k rings: client echo" "vchantest vchan-cli: PASS $k client echo of [0-9]+ bytes" \
+	check_line "$name: $k rings: client echo" \
+		"vchantest vchan-cli: PASS $k client echo of [0-9]+ bytes" \
 		"no echo PASS from the client for the $k rings"
-	check "$k rings: server sees the close" \
+	check_line "$name: $k rings: server sees the close" \
 		"vchantest vchan-srv: PASS $k server echoed [1-9][0-9]* bytes until the client closed" \
 		"the $k server did not see the client close"
-	check "$k rings: store keys removed" "vchantest vchan-cli: PASS $k: store keys gone" \
+	check_line "$name: $k rings: store keys removed" "vchantest vchan-cli: PASS $k: store keys gone" \
 		"the $k vchan's keys stayed in the store"
 done
-check "non-blocking calls" "vchantest vchan-cli: PASS non-blocking" "no non-blocking PASS"
+check_line "$name: non-blocking calls" "vchantest vchan-cli: PASS non-blocking" \
+	"no non-blocking PASS"
 ok=0
 has 'vchantest [a-z-]*: FAIL|FAILURE' && ok=1
 has 'vchantest vchan-srv: SUCCESS' && has 'vchantest vchan-cli: SUCCESS' || ok=1
@@ -55,10 +47,10 @@ fi
 boot_until "$name" 1 1G "loglvl=info" "$bundle" 60 \
 	'vchantest [a-z-]*: FAIL|FAILURE|\] Panic:' 'd0: shut down' 'vchantest vchan-srv: SUCCESS'
 for k in small big; do
-	check "$k rings between d0 and a guest" \
+	check_line "$name: $k rings between d0 and a guest" \
 		"TESSERA-DOM0: vchan-$k = status 0 echo \[d0 says hello through the $k rings\]" \
 		"d0's xenvchan-echo did not get its echo through the $k rings"
 done
-check "the guest served d0 and saw it close" \
+check_line "$name: the guest served d0 and saw it close" \
 	'vchantest vchan-srv: PASS big server echoed [1-9][0-9]* bytes until the client closed' \
 	"the guest did not see d0's client close"

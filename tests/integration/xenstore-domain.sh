@@ -17,28 +17,18 @@ boot_until "$name" 1 256M "loglvl=info boot-domain-exit=destroy" "$bundle" 60 \
 	'xstest xs-a: SUCCESS' 'xstest xs-b: SUCCESS' 'xenstored: d3 is gone' \
 	'xenstored: d4: request ring indices out of range; connection dropped'
 
-check() { # NAME REGEX WHY
-	local ok=0
-	if has '\] Panic:'; then
-		report "$name: $1" 1 "the hypervisor panicked"
-		return
-	fi
-	has "$2" || ok=1
-	report "$name: $1" $ok "$3"
-}
-
-check "store introduces the boot domains" \
+check_line "$name: store introduces the boot domains" \
 	'xenstored: d1 serving; 3 other domain\(s\) found' "no 'serving; 3 other domain(s)' line"
 for g in xs-a xs-b; do
-	check "$g basics" "xstest $g: PASS basics" "no basics PASS from $g"
-	check "$g watch" "xstest $g: PASS watch" "no watch PASS from $g"
-	check "$g transactions" "xstest $g: PASS transactions" "no transactions PASS from $g"
+	check_line "$name: $g basics" "xstest $g: PASS basics" "no basics PASS from $g"
+	check_line "$name: $g watch" "xstest $g: PASS watch" "no watch PASS from $g"
+	check_line "$name: $g transactions" "xstest $g: PASS transactions" "no transactions PASS from $g"
 done
-check "xs-a sees @releaseDomain for xs-b" "xstest xs-a: PASS release" \
+check_line "$name: xs-a sees @releaseDomain for xs-b" "xstest xs-a: PASS release" \
 	"no release PASS from xs-a"
-check "store releases the destroyed domain" \
+check_line "$name: store releases the destroyed domain" \
 	'xenstored: d3 is gone: released, /local/domain/3 removed' "no release line for d3"
-check "hostile ring drops only its connection" \
+check_line "$name: hostile ring drops only its connection" \
 	'xenstored: d4: request ring indices out of range; connection dropped' \
 	"the store did not report the corrupt ring of d4"
 ok=0

@@ -6,7 +6,7 @@
 #                    linux.sh then reports the skip). make test runs it.
 #   make run-linux   boot the hypervisor with one Linux guest at a shell on hvc0 and the
 #                    xenstore domain (tests/linux/plans/linux.json); Ctrl-a x quits QEMU.
-#                    make run boots tests/linux/plans/run.json (Linux, the demo, the store).
+#                    make run boots tests/linux/dom0/plans/run.json (the control domain too).
 # LINUX_PKG=linux-image-6.1.0-NN-amd64 picks another kernel package (rm -r $(BUILD)/linux first).
 
 .PHONY: linux linux-kernel linux-bundles run-linux

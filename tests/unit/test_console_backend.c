@@ -93,7 +93,7 @@ static void setup(void)
 	fake_now = 1000 * MS;
 	fake_console_reset();
 	rx_head = rx_tail = 0;
-	console_backend_configure(CTRL_RB);
+	console_backend_configure(CTRL_RB, false);
 	console_input_register(fake_getc);
 }
 
@@ -384,6 +384,54 @@ UNIT_TEST(console_backend, three_presses_switch_the_focus_in_domid_order)
 	poll_all();
 	CU_ASSERT_EQUAL(console_backend_focus(), DOMID_XEN);
 	CU_ASSERT_EQUAL(count_lines("*** console input: hypervisor"), 1);
+	teardown();
+}
+
+UNIT_TEST(console_backend, the_control_domain_takes_the_focus_at_boot)
+{
+	const char sw[3] = {CTRL_RB, CTRL_RB, CTRL_RB};
+
+	setup();
+	console_backend_configure(CTRL_RB, true);
+	mkcon(2, "guest", ROLE_GUEST);
+	CU_ASSERT_EQUAL(console_backend_focus(), DOMID_XEN);
+	mkcon(0, "ctl", ROLE_CONTROL);
+	CU_ASSERT_EQUAL(console_backend_focus(), 0);
+	CU_ASSERT_TRUE(has_line("*** console input: d0 'ctl' ***"));
+	/* Control domain -> the next consoles -> the hypervisor -> the control domain. */
+	type(sw, 3);
+	poll_all();
+	CU_ASSERT_EQUAL(console_backend_focus(), 2);
+	type(sw, 3);
+	poll_all();
+	CU_ASSERT_EQUAL(console_backend_focus(), DOMID_XEN);
+	type(sw, 3);
+	poll_all();
+	CU_ASSERT_EQUAL(console_backend_focus(), 0);
+	teardown();
+}
+
+UNIT_TEST(console_backend, conswitch_x_or_a_moved_focus_keeps_the_hypervisor_focused)
+{
+	const char sw[3] = {CTRL_RB, CTRL_RB, CTRL_RB};
+
+	setup();
+	/* conswitch=]x: configure(..., false), as console_backend_init does. */
+	mkcon(0, "ctl", ROLE_CONTROL);
+	CU_ASSERT_EQUAL(console_backend_focus(), DOMID_XEN);
+	teardown();
+
+	/* The user moved the focus before the control domain attached: it stays where it is. */
+	setup();
+	console_backend_configure(CTRL_RB, true);
+	mkcon(1, "guest", ROLE_GUEST);
+	type(sw, 3);
+	poll_all();
+	CU_ASSERT_EQUAL(console_backend_focus(), 1);
+	type(sw, 3);
+	poll_all();
+	mkcon(0, "ctl", ROLE_CONTROL);
+	CU_ASSERT_EQUAL(console_backend_focus(), DOMID_XEN);
 	teardown();
 }
 

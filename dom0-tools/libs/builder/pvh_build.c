@@ -3,8 +3,9 @@
  * the hypervisor's boot builder (hypervisor/arch/x86/pvh_build.c), through
  * libxenctrl and libxenforeignmemory. The ELF parser and the ACPI tables
  * are the hypervisor's own portable sources (common/elf.c,
- * arch/x86/acpi_build.c) compiled into this library; the layout is
- * builder/pvh_plan.c. Every step after createdomain that fails destroys the
+ * arch/x86/acpi_build.c) compiled into this library, and so is the plan
+ * of the domain's memory (arch/x86/pvh_plan.c), the same as the
+ * hypervisor's builder makes. Every step after createdomain that fails destroys the
  * domain, so a failed build leaves nothing behind.
  * No locking: the caller's handles, one thread.
  */
@@ -14,19 +15,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <asm/acpi_build.h>
+#include <asm/pvh_plan.h>
 #include <public/elfnote.h>
 #include <public/grant_table.h>
 #include <public/hvm/params.h>
 #include <tessera/elf.h>
 #include <tessera_pvh_build.h>
 #include "pvh_guest_mem.h"
-#include "pvh_plan.h"
 
 typedef unsigned long long ull;
 
 #define BUILD_MAX_VCPUS 128
 #define CR0_PE 1UL
 
+/* The hypervisor's format_why (tessera/format.h), which the unikernel build cannot include. */
 static void __attribute__((format(printf, 3, 4)))
 say(char *why, size_t whylen, const char *fmt, ...)
 {
@@ -39,11 +41,18 @@ say(char *why, size_t whylen, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* What build_check plans: the layout, the boot info and the one module (the ramdisk). */
+struct build_plan {
+	struct pvh_layout l;
+	struct pvh_module ramdisk;
+	struct pvh_boot_params boot;
+	struct pvh_boot_placement place;
+	uint64_t ramdisk_gpa;
+};
+
 /* The checks that need no hypercall: the image, the sizes, the layout and the boot info. */
 static int build_check(const struct pvh_build_config *cfg, struct elf_image *img,
-		       struct pvh_plan_layout *l, struct pvh_plan_boot *b,
-		       struct pvh_plan_module *mods, unsigned int *nr_mods, char *why,
-		       size_t whylen)
+		       struct build_plan *plan, char *why, size_t whylen)
 {
 	char elf_why[ELF_WHY_LEN];
 	int ret;
@@ -74,33 +83,21 @@ static int build_check(const struct pvh_build_config *cfg, struct elf_image *img
 		    img->xen.phys32_entry, (ull)img->paddr_start, (ull)img->paddr_end);
 		return -EINVAL;
 	}
-	ret = pvh_plan_layout(cfg->memory_kib * 1024, l, why, whylen);
+	ret = pvh_layout_plan(cfg->memory_kib * 1024, &plan->l, why, whylen);
+	if (!ret)
+		ret = pvh_plan_check_kernel(&plan->l, img, why, whylen);
 	if (ret)
 		return ret;
-	/* Every segment in RAM the kernel may use, as the hypervisor's builder demands. */
-	{
-		struct elf_segment seg;
-		unsigned int cursor = 0;
-
-		while (elf_next_load(img, &cursor, &seg)) {
-			bool low = seg.paddr + seg.memsz <= PVH_PLAN_LOW_RAM_END;
-			bool high = seg.paddr >= PVH_PLAN_LEGACY_END && seg.paddr <= l->ram_end &&
-				    seg.memsz <= l->ram_end - seg.paddr;
-
-			if (!low && !high) {
-				say(why, whylen,
-				    "kernel segment [%#llx, %#llx) is outside guest RAM ([0, %#lx) and "
-				    "[%#lx, %#llx))",
-				    (ull)seg.paddr, (ull)(seg.paddr + seg.memsz), PVH_PLAN_LOW_RAM_END,
-				    PVH_PLAN_LEGACY_END, (ull)l->ram_end);
-				return -EINVAL;
-			}
-		}
-	}
-	*nr_mods = 0;
-	if (cfg->ramdisk && cfg->ramdisk_size)
-		mods[(*nr_mods)++] = (struct pvh_plan_module){.size = cfg->ramdisk_size};
-	return pvh_plan_boot_info(l, img->paddr_end, cfg->cmdline, mods, *nr_mods, b, why, whylen);
+	plan->ramdisk = (struct pvh_module){.data = cfg->ramdisk, .size = cfg->ramdisk_size};
+	plan->boot = (struct pvh_boot_params){
+	    .kernel_end = img->paddr_end,
+	    .cmdline = cfg->cmdline,
+	    .modules = &plan->ramdisk,
+	    .nr_modules = cfg->ramdisk && cfg->ramdisk_size ? 1 : 0,
+	    .rsdp_gpa = plan->l.acpi_gpa,
+	};
+	return pvh_plan_boot_info(&plan->l, &plan->boot, &plan->ramdisk_gpa, &plan->place, why,
+				  whylen);
 }
 
 static int fail_errno(char *why, size_t whylen, const char *what)
@@ -133,24 +130,25 @@ static int load_image(xenforeignmemory_handle *fmem, uint32_t domid, const struc
 }
 
 static int load_boot_info(xc_interface *xch, xenforeignmemory_handle *fmem, uint32_t domid,
-			  const struct pvh_build_config *cfg, const struct pvh_plan_layout *l,
-			  const struct pvh_plan_boot *b, const struct pvh_plan_module *mods,
-			  unsigned int nr_mods, char *why, size_t whylen)
+			  const struct pvh_build_config *cfg, const struct build_plan *plan,
+			  char *why, size_t whylen)
 {
-	struct e820entry map[PVH_PLAN_E820_MAX];
-	size_t info_len = b->info_end - b->start_info_gpa;
-	uint8_t acpi[PVH_PLAN_ACPI_PAGES * PVH_PLAN_PAGE];
+	const struct pvh_layout *l = &plan->l;
+	struct e820entry map[PVH_E820_MAX];
+	size_t info_len = pvh_boot_info_size(&plan->place);
+	uint8_t acpi[PVH_ACPI_PAGES * PVH_PAGE_SIZE];
 	void *info = malloc(info_len);
 	long n;
 	int ret;
 
 	if (!info)
 		return -ENOMEM;
-	pvh_plan_write_info(l, b, cfg->cmdline, mods, nr_mods, 0, l->acpi_gpa, info);
-	ret = pvh_mem_write(fmem, domid, b->start_info_gpa, info, info_len);
+	pvh_write_boot_info(l, &plan->boot, &plan->place, &plan->ramdisk_gpa, info);
+	ret = pvh_mem_write(fmem, domid, plan->place.start_info_gpa, info, info_len);
 	free(info);
-	if (!ret && nr_mods)
-		ret = pvh_mem_write(fmem, domid, b->module_gpa[0], cfg->ramdisk, cfg->ramdisk_size);
+	if (!ret && plan->boot.nr_modules)
+		ret =
+		    pvh_mem_write(fmem, domid, plan->ramdisk_gpa, cfg->ramdisk, cfg->ramdisk_size);
 	if (ret) {
 		say(why, whylen, "writing the boot information failed (%d)", ret);
 		return ret;
@@ -172,13 +170,13 @@ static int load_boot_info(xc_interface *xch, xenforeignmemory_handle *fmem, uint
 
 /* Console and store rings: ports for their backends, HVM params, reserved grants. */
 static int setup_rings(xc_interface *xch, uint32_t domid, const struct pvh_build_config *cfg,
-		       const struct pvh_plan_layout *l, struct pvh_build_result *out, char *why,
+		       const struct pvh_layout *l, struct pvh_build_result *out, char *why,
 		       size_t whylen)
 {
 	int port;
 
-	out->console_gfn = l->console_gpa / PVH_PLAN_PAGE;
-	out->store_gfn = l->store_gpa / PVH_PLAN_PAGE;
+	out->console_gfn = l->console_gpa / PVH_PAGE_SIZE;
+	out->store_gfn = l->store_gpa / PVH_PAGE_SIZE;
 	port = xc_evtchn_alloc_unbound(xch, domid, cfg->console_domid);
 	if (port < 0)
 		return fail_errno(why, whylen, "console event channel");
@@ -227,10 +225,11 @@ static int start_vcpu0(xc_interface *xch, uint32_t domid, uint32_t entry, uint64
 
 static int build_contents(xc_interface *xch, xenforeignmemory_handle *fmem, uint32_t domid,
 			  const struct pvh_build_config *cfg, const struct elf_image *img,
-			  const struct pvh_plan_layout *l, const struct pvh_plan_boot *b,
-			  const struct pvh_plan_module *mods, unsigned int nr_mods,
-			  struct pvh_build_result *out, char *why, size_t whylen)
+			  const struct build_plan *plan, struct pvh_build_result *out, char *why,
+			  size_t whylen)
 {
+	const struct pvh_layout *l = &plan->l;
+	uint64_t start_info = plan->place.start_info_gpa;
 	int ret;
 
 	if (cfg->vcpus > 1 && xc_domain_max_vcpus(xch, domid, cfg->vcpus))
@@ -239,7 +238,7 @@ static int build_contents(xc_interface *xch, xenforeignmemory_handle *fmem, uint
 		return fail_errno(why, whylen, "setting the memory limit");
 	ret = pvh_mem_populate(xch, domid, 0, l->low_end);
 	if (!ret && l->high_end)
-		ret = pvh_mem_populate(xch, domid, PVH_PLAN_HIGH_START, l->high_end);
+		ret = pvh_mem_populate(xch, domid, PVH_HIGH_START, l->high_end);
 	if (ret) {
 		say(why, whylen, "out of memory populating %llu KiB of RAM (%d)",
 		    (ull)cfg->memory_kib, ret);
@@ -247,15 +246,15 @@ static int build_contents(xc_interface *xch, xenforeignmemory_handle *fmem, uint
 	}
 	ret = load_image(fmem, domid, img, why, whylen);
 	if (!ret)
-		ret = load_boot_info(xch, fmem, domid, cfg, l, b, mods, nr_mods, why, whylen);
+		ret = load_boot_info(xch, fmem, domid, cfg, plan, why, whylen);
 	if (!ret)
 		ret = setup_rings(xch, domid, cfg, l, out, why, whylen);
 	if (!ret)
-		ret = start_vcpu0(xch, domid, img->xen.phys32_entry, b->start_info_gpa, why, whylen);
+		ret = start_vcpu0(xch, domid, img->xen.phys32_entry, start_info, why, whylen);
 	if (ret)
 		return ret;
 	out->entry = img->xen.phys32_entry;
-	out->start_info_gpa = b->start_info_gpa;
+	out->start_info_gpa = start_info;
 	if (!cfg->start_paused && xc_domain_unpause(xch, domid))
 		return fail_errno(why, whylen, "unpausing");
 	return 0;
@@ -266,16 +265,13 @@ int pvh_build_domain(xc_interface *xch, xenforeignmemory_handle *fmem,
 		     size_t whylen)
 {
 	struct xen_domctl_createdomain create;
-	struct pvh_plan_module mods[1];
-	struct pvh_plan_layout l;
-	struct pvh_plan_boot b;
+	struct build_plan plan;
 	struct elf_image img;
-	unsigned int nr_mods = 0;
 	uint32_t domid;
 	int ret;
 
 	memset(out, 0, sizeof(*out));
-	ret = build_check(cfg, &img, &l, &b, mods, &nr_mods, why, whylen);
+	ret = build_check(cfg, &img, &plan, why, whylen);
 	if (ret)
 		return ret;
 	memset(&create, 0, sizeof(create));
@@ -289,7 +285,7 @@ int pvh_build_domain(xc_interface *xch, xenforeignmemory_handle *fmem,
 	domid = cfg->domid;
 	if (xc_domain_create(xch, &domid, &create))
 		return fail_errno(why, whylen, "createdomain");
-	ret = build_contents(xch, fmem, domid, cfg, &img, &l, &b, mods, nr_mods, out, why, whylen);
+	ret = build_contents(xch, fmem, domid, cfg, &img, &plan, out, why, whylen);
 	if (ret) {
 		/* Nothing half-created: the domain and all it was given go. */
 		xc_domain_destroy(xch, domid);

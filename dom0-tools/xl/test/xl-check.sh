@@ -1,8 +1,11 @@
 #!/bin/sh
 # Run inside the Linux control domain (busybox sh) by tests/integration/xl-dom0.sh:
 # xl against the hypervisor and the xenstore domain with a unikernel guest that
-# prints a line and powers off (/lib/tessera/ts-hello.elf). One line per check:
-# "XL-CHECK: PASS: name" or "XL-CHECK: FAIL: name (detail)", then "XL-CHECK: END".
+# prints a line and powers off (/lib/tessera/ts-hello.elf), and one that writes
+# to its console ring and echoes input (/lib/tessera/pvh.elf console-ring) for
+# xenconsoled and xl console. One line per check: "XL-CHECK: PASS: name" or
+# "XL-CHECK: FAIL: name (detail)", figures as "XL-CHECK: FIGURE: ...", then
+# "XL-CHECK: END". /init started xenconsoled (tests/linux/dom0/init).
 guest=/lib/tessera/ts-hello.elf
 cfg=/tmp/uk1.cfg
 pass() { echo "XL-CHECK: PASS: $1"; }
@@ -71,6 +74,84 @@ while [ $i -lt 20 ]; do
 done
 [ $n -eq 20 ] && [ "$(free_mem)" = "$free0" ] && [ "$(state_of uk1)" = gone ]
 check "20 create/destroy cycles leak no memory" $? "$n of 20, free $free0 -> $(free_mem)"
+
+# The console: xenconsoled logs the guest's ring, xl console relays both ways.
+ms() { awk '{ printf "%d", $1 * 1000 }' /proc/uptime; }
+clog=/var/log/xen/console/guest-uk2.log
+printf 'name = "uk2"\nkernel = "/lib/tessera/pvh.elf"\nextra = "console-ring name=uk2"\nmemory = 16\n' \
+	>/tmp/uk2.cfg
+pidof xenconsoled >/dev/null && [ "$XENCONSOLE" = /bin/xenconsole ] && [ -d /var/log/xen/console ]
+check "init started xenconsoled and set XENCONSOLE" $? "pid [$(pidof xenconsoled)] XENCONSOLE=$XENCONSOLE"
+free0=$(free_mem)
+t0=$(ms)
+xl create /tmp/uk2.cfg 2>/tmp/err
+rc=$?
+t1=$(ms)
+i=0
+while [ $i -lt 500 ] && ! grep -q 'console ring: hello from uk2' $clog 2>/dev/null; do
+	i=$((i + 1))
+	usleep 10000
+done
+t2=$(ms)
+grep -q 'console ring: hello from uk2' $clog 2>/dev/null
+check "xenconsoled logs a created unikernel's console ring" $(($? | rc)) \
+	"rc=$rc $(cat /tmp/err | tr '\n' '|') log [$(cat $clog 2>&1 | head -c 200)]"
+echo "XL-CHECK: FIGURE: unikernel: xl create returned in $((t1 - t0)) ms, first console line in the log after $((t2 - t0)) ms"
+# Typed input reaches the guest through xl console; its echo comes back; Ctrl-] detaches.
+(sleep 1; echo "ping from d0"; sleep 1; printf '\035') | timeout 10 xl console uk2 >/tmp/con.out 2>&1
+rc=$?
+grep -q 'console echo: ping from d0' /tmp/con.out && [ $rc -eq 0 ]
+check "xl console: output, input and Ctrl-] detach" $? "rc=$rc [$(head -c 300 /tmp/con.out | tr '\n\r' '|.')]"
+t0=$(ms)
+xl list >/dev/null
+t1=$(ms)
+xl destroy uk2
+t2=$(ms)
+echo "XL-CHECK: FIGURE: xl list took $((t1 - t0)) ms, xl destroy of the unikernel $((t2 - t1)) ms"
+i=0
+while [ $i -lt 50 ] && [ "$(free_mem)" != "$free0" ]; do
+	i=$((i + 1))
+	usleep 100000
+done
+[ "$(state_of uk2)" = gone ] && [ "$(free_mem)" = "$free0" ]
+check "destroy with xenconsoled attached: gone, free memory back" $? "free $free0 -> $(free_mem)"
+
+# A Linux PVH guest (the kernel ELF and the test initramfs in /lib/tessera, plans/dom0-xl.json):
+# its console reaches xenconsoled's log; destroy gives its memory back.
+lxlog=/var/log/xen/console/guest-lx1.log
+if [ -f /lib/tessera/vmlinux ]; then
+	printf '%s\n' 'name = "lx1"' 'type = "pvh"' 'kernel = "/lib/tessera/vmlinux"' \
+		'ramdisk = "/lib/tessera/initramfs.cpio.gz"' 'extra = "console=hvc0 pci=off"' \
+		'memory = 128' >/tmp/lx1.cfg
+	free0=$(free_mem)
+	t0=$(ms)
+	xl create /tmp/lx1.cfg 2>/tmp/err
+	rc=$?
+	t1=$(ms)
+	i=0
+	while [ $i -lt 600 ] && ! grep -q 'Linux version' $lxlog 2>/dev/null; do
+		i=$((i + 1))
+		usleep 100000
+	done
+	t2=$(ms)
+	while [ $i -lt 600 ] && ! grep -q 'TESSERA-LINUX: init reached' $lxlog 2>/dev/null; do
+		i=$((i + 1))
+		usleep 100000
+	done
+	t3=$(ms)
+	grep -q 'TESSERA-LINUX: init reached' $lxlog 2>/dev/null
+	check "xl create of a Linux PVH guest: its console reaches xenconsoled" $(($? | rc)) \
+		"rc=$rc $(cat /tmp/err | tr '\n' '|') state=$(state_of lx1) log [$(tail -c 300 $lxlog 2>&1 | tr '\n' '|')]"
+	echo "XL-CHECK: FIGURE: linux: xl create returned in $((t1 - t0)) ms, first console line after $((t2 - t0)) ms, /init after $((t3 - t0)) ms"
+	xl destroy lx1
+	i=0
+	while [ $i -lt 50 ] && [ "$(free_mem)" != "$free0" ]; do
+		i=$((i + 1))
+		usleep 100000
+	done
+	[ "$(state_of lx1)" = gone ] && [ "$(free_mem)" = "$free0" ]
+	check "destroy of the Linux guest: gone, free memory back" $? "free $free0 -> $(free_mem)"
+fi
 
 xl destroy 0 2>/dev/null
 check "destroy of domain 0 is refused" $(($? != 1)) "rc=$?"

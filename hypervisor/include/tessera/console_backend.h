@@ -3,8 +3,10 @@
  * it serves each attached domain's console ring (struct xencons_interface,
  * public/io/console.h), printing its output on the serial line as
  * "(name) text" lines and giving serial input to one focused domain. The
- * focus moves with a key sequence (conswitch=, default Ctrl-] three times):
- * hypervisor -> each attached domain in domid order -> hypervisor.
+ * focus starts with the control domain's console when it attaches at boot
+ * (as Xen gives dom0 the serial line; conswitch=<c>x keeps it with the
+ * hypervisor) and moves with a key sequence (conswitch=, default Ctrl-]
+ * three times): each attached domain in domid order -> hypervisor -> first.
  *
  * The ring's other end is a hypervisor-bound event channel port of the
  * domain (evtchn_alloc_xen_port, tessera/event.h).
@@ -44,8 +46,9 @@ void console_input_register(int (*getc)(void));
 
 /* Parse a conswitch= value ("]", "a", "tx"...): the control code, or -EINVAL. */
 int console_parse_conswitch(const char *val, uint8_t *code);
-/* Set the switch code (as from conswitch=) and reset focus and sequence state. */
-void console_backend_configure(uint8_t switch_code);
+/* Set the switch code (as from conswitch=) and reset focus and sequence state; focus_control:
+ * the control domain's console takes the focus when it attaches (until the focus first moves). */
+void console_backend_configure(uint8_t switch_code, bool focus_control);
 /* One poll: take serial input, drain every ring, flush stale partial lines. */
 void console_backend_poll(void);
 /* The domid input goes to, or DOMID_XEN for the hypervisor. */

@@ -14,4 +14,19 @@
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 
+/*
+ * The reason beside an error, for parsers and builders that take (why, whylen): formatted
+ * into why, truncated to whylen; nothing when why is NULL or whylen 0.
+ */
+static inline void __printf(3, 4) format_why(char *why, size_t whylen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!why || !whylen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(why, whylen, fmt, ap);
+	va_end(ap);
+}
+
 #endif
