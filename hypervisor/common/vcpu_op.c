@@ -354,10 +354,17 @@ long do_vcpu_op(const struct hypercall_args *args)
 		/*
 		 * As Xen for HVM guests: any address is accepted (0 unregisters)
 		 * and the area is written now and at each context switch; a write
-		 * that faults is skipped, not reported.
+		 * that faults is skipped, not reported. Now means through the
+		 * caller's page tables (Xen's __copy_to_guest), not v's: v may be
+		 * another vCPU, running elsewhere with its CR3 changing.
 		 */
 		WRITE_ONCE(v->runstate_guest, area.addr.p);
-		vcpu_update_runstate_area(v);
+		if (area.addr.p) {
+			struct vcpu_runstate_info info;
+
+			vcpu_runstate_get(v, &info);
+			(void)raw_copy_to_guest((void *)(uintptr_t)area.addr.p, &info, sizeof(info));
+		}
 		return 0;
 	}
 

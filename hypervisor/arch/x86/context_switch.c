@@ -4,8 +4,8 @@
  * lives in its VMCB, svm_gprs and FPU image, all saved by the time the run
  * loop (hvm_funcs->run, from idle_loop) returned to schedule(). So a switch
  * is the change of cpu_info->curr; idle_loop then enters next's guest.
- * Each side's runstate area (VCPUOP_register_runstate_memory_area) is
- * refreshed for the guest to read.
+ * next's runstate area (VCPUOP_register_runstate_memory_area) is refreshed
+ * for the guest to read; prev's was, by schedule(), before it let prev go.
  */
 #include <asm/percpu.h>
 #include <tessera/arch.h>
@@ -14,8 +14,7 @@
 void arch_context_switch(struct vcpu *prev, struct vcpu *next)
 {
 	get_cpu_info()->curr = next;
-	if (!is_idle_vcpu(prev) && prev->runstate_guest)
-		vcpu_update_runstate_area(prev);
+	(void)prev;
 	if (!is_idle_vcpu(next) && next->runstate_guest)
 		vcpu_update_runstate_area(next);
 }

@@ -6,8 +6,9 @@
  * (credit.c); core only knows the hooks.
  *
  * Locking: see tessera/sched.h. Order: schedule lock -> scheduler private
- * lock -> timer heap lock. arch_context_switch() is called with interrupts
- * off and no lock held.
+ * lock -> timer heap lock. prev's runstate area is written after the
+ * schedule lock is dropped, before prev->is_running is cleared.
+ * arch_context_switch() is called with interrupts off and no lock held.
  */
 #include <asm/system.h>
 #include <tessera/arch.h>
@@ -113,11 +114,21 @@ static void schedule(void)
 	}
 	vcpu_runstate_change(prev, vcpu_idle_state(prev), now);
 	vcpu_runstate_change(next, VCPU_RUNSTATE_RUNNING, now);
-	prev->is_running = false;
 	next->is_running = true;
 	WRITE_ONCE(sc->curr, next);
 	sc->nr_switches++;
 	spin_unlock(&sc->lock);
+	/*
+	 * prev's runstate area is written through prev's own page tables, so
+	 * while prev is still ours (is_running keeps other CPUs from taking
+	 * it): once another CPU runs it, its VMCB and CR3 change under the walk
+	 * and the tables walked may be freed and reused, and the write lands in
+	 * some other guest page. As Xen, which updates prev's area before it
+	 * lets prev go. Outside the schedule lock: the walk takes the p2m lock.
+	 */
+	if (!is_idle_vcpu(prev))
+		vcpu_update_runstate_area(prev);
+	__atomic_store_n(&prev->is_running, false, __ATOMIC_RELEASE);
 	arch_context_switch(prev, next);
 	local_irq_restore(flags);
 }
