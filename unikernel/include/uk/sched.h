@@ -10,6 +10,7 @@
 #define UK_SCHED_H
 
 #include <stddef.h>
+#include <uk/arch.h>
 #include <uk/list.h>
 #include <uk/time.h>
 
@@ -36,7 +37,11 @@ void thread_sleep_ns(s_time_t ns);
 /*
  * Wait queues: a thread waits until woken or the deadline (0: none)
  * passes. uk_wait_event(wq, cond, deadline) re-checks cond after each
- * wake-up: 0 when cond holds, -ETIMEDOUT at the deadline.
+ * wake-up: 0 when cond holds, -ETIMEDOUT at the deadline. cond is checked
+ * with interrupts off up to the sleep (waitq_wait keeps them off until it
+ * halts with sti; hlt), so a handler that makes cond true and wakes wq
+ * between the check and the sleep cannot be missed; cond must therefore be
+ * a plain read (flags, counters, ring indices).
  */
 struct uk_waitq {
 	struct uk_list waiters;
@@ -48,12 +53,14 @@ void waitq_wake_all(struct uk_waitq *wq);
 #define uk_wait_event(wq, cond, deadline)                                                          \
 	({                                                                                         \
 		int uk_we_rc_ = 0;                                                                 \
+		unsigned long uk_we_flags_ = irq_save();                                           \
 		while (!(cond)) {                                                                  \
 			if (waitq_wait((wq), (deadline)) && !(cond)) {                             \
 				uk_we_rc_ = -ETIMEDOUT;                                            \
 				break;                                                             \
 			}                                                                          \
 		}                                                                                  \
+		irq_restore(uk_we_flags_);                                                         \
 		uk_we_rc_;                                                                         \
 	})
 
