@@ -20,6 +20,7 @@
 #define EEXIST 17
 #define EXDEV 18
 #define ENODEV 19
+#define EISDIR 21
 #define EINVAL 22
 #define ENFILE 23
 #define EMFILE 24
