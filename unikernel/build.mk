@@ -12,7 +12,11 @@ UK_LIB := $(UK_OUT)/libuk.a
 UK_LDS := unikernel/arch/x86/uk.lds
 UK_HEAD := $(UK_OUT)/arch/x86/head.o
 UK_LIB_C := $(wildcard unikernel/arch/x86/*.c unikernel/kernel/*.c)
-UK_LIB_OBJS := $(patsubst unikernel/%.c,$(UK_OUT)/%.o,$(UK_LIB_C)) $(UK_OUT)/arch/x86/entry.o
+# The hypervisor's portable string routines serve the unikernel too (kernel/string.c has the
+# rest); their object has its own name in libuk.a (ar matches members by file name).
+UK_HV_STRING := $(UK_OUT)/hv_string.o
+UK_LIB_OBJS := $(patsubst unikernel/%.c,$(UK_OUT)/%.o,$(UK_LIB_C)) $(UK_OUT)/arch/x86/entry.o \
+	$(UK_HV_STRING)
 
 # Freestanding, identity-mapped below 4 GiB (so -mcmodel=small, no PIE);
 # no SSE (never enabled) and no red zone (interrupts and hypercall-page calls
@@ -30,6 +34,10 @@ UK_LDFLAGS := -m elf_x86_64 -nostdlib -static --build-id=none -z noexecstack \
 unikernel: $(UK_LIB) $(UK_HEAD)
 
 $(UK_OUT)/%.o: unikernel/%.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(UK_CFLAGS) -c $< -o $@
+
+$(UK_HV_STRING): hypervisor/common/lib/string.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(UK_CFLAGS) -c $< -o $@
 

@@ -1,5 +1,8 @@
 /*
- * String and memory functions of the unikernel (uk/string.h), and the
+ * String and memory functions of the unikernel (uk/string.h) that the
+ * hypervisor's portable hypervisor/common/lib/string.c does not have
+ * (memmove, memcmp, strlen, strnlen, strcmp, strncmp, strchr and strlcpy
+ * come from there: unikernel/build.mk compiles it into libuk.a), and the
  * errno names (uk/errno.h). Plain byte loops: the kernel is small and
  * -fno-tree-loop-distribute-patterns keeps GCC from turning them into
  * calls to themselves.
@@ -25,88 +28,6 @@ void *memcpy(void *d, const void *s, size_t n)
 	while (n--)
 		*dp++ = *sp++;
 	return d;
-}
-
-void *memmove(void *d, const void *s, size_t n)
-{
-	unsigned char *dp = d;
-	const unsigned char *sp = s;
-
-	if (dp <= sp || dp >= sp + n)
-		return memcpy(d, s, n);
-	while (n--)
-		dp[n] = sp[n];
-	return d;
-}
-
-int memcmp(const void *a, const void *b, size_t n)
-{
-	const unsigned char *pa = a, *pb = b;
-
-	for (; n; n--, pa++, pb++)
-		if (*pa != *pb)
-			return *pa - *pb;
-	return 0;
-}
-
-size_t strlen(const char *s)
-{
-	size_t n = 0;
-
-	while (s[n])
-		n++;
-	return n;
-}
-
-size_t strnlen(const char *s, size_t max)
-{
-	size_t n = 0;
-
-	while (n < max && s[n])
-		n++;
-	return n;
-}
-
-int strcmp(const char *a, const char *b)
-{
-	for (; *a == *b; a++, b++)
-		if (!*a)
-			return 0;
-	return (unsigned char)*a - (unsigned char)*b;
-}
-
-int strncmp(const char *a, const char *b, size_t n)
-{
-	for (; n; n--, a++, b++) {
-		if (*a != *b)
-			return (unsigned char)*a - (unsigned char)*b;
-		if (!*a)
-			return 0;
-	}
-	return 0;
-}
-
-char *strchr(const char *s, int c)
-{
-	for (;; s++) {
-		if (*s == (char)c)
-			return (char *)s;
-		if (!*s)
-			return NULL;
-	}
-}
-
-size_t strlcpy(char *d, const char *s, size_t size)
-{
-	size_t n = strlen(s);
-
-	if (size) {
-		size_t k = n < size - 1 ? n : size - 1;
-
-		memcpy(d, s, k);
-		d[k] = '\0';
-	}
-	return n;
 }
 
 static const struct {
