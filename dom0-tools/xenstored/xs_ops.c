@@ -289,19 +289,30 @@ static void fire_change(struct xs_conn *c, struct xs_view *v, const char *path)
 		xs_fire_change(c->s, path, n);
 }
 
+/*
+ * The one-path requests' common start: the payload's one argument, canonical
+ * in path (XS_PATH_BUF bytes; special: "@..." allowed), and the node there if
+ * c has perm on it.  -EINVAL for a bad argument, else as get_chk.
+ */
+static int node_arg(struct xs_conn *c, struct xs_view *v, char *p, uint32_t len, bool special,
+		    uint32_t perm, char *path, const struct xs_node **n)
+{
+	const char *arg = onearg(p, len);
+
+	if (!arg || canon(c, arg, path, special, NULL))
+		return -EINVAL;
+	return get_chk(c, v, path, perm, n);
+}
+
 /* ---- node requests ---- */
 
 static int op_read(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg *h, char *p,
 		   uint32_t len)
 {
 	char path[XS_PATH_BUF];
-	const char *arg = onearg(p, len);
 	const struct xs_node *n;
-	int rc;
+	int rc = node_arg(c, v, p, len, false, XS_PERM_READ, path, &n);
 
-	if (!arg || canon(c, arg, path, false, NULL))
-		return -EINVAL;
-	rc = get_chk(c, v, path, XS_PERM_READ, &n);
 	if (rc)
 		return rc;
 	xs_reply(c, h, XS_READ, n->value, n->vlen);
@@ -351,13 +362,9 @@ static int op_mkdir(struct xs_conn *c, struct xs_view *v, const struct xsd_sockm
 		    uint32_t len)
 {
 	char path[XS_PATH_BUF];
-	const char *arg = onearg(p, len);
 	const struct xs_node *n;
-	int rc;
+	int rc = node_arg(c, v, p, len, false, XS_PERM_WRITE, path, &n);
 
-	if (!arg || canon(c, arg, path, false, NULL))
-		return -EINVAL;
-	rc = get_chk(c, v, path, XS_PERM_WRITE, &n);
 	if (rc == -ENOENT) {
 		rc = create_rec(c, v, path, NULL, 0);
 		if (!rc)
@@ -402,14 +409,10 @@ static int op_rm(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg 
 		 uint32_t len)
 {
 	char path[XS_PATH_BUF], parent[XS_PATH_BUF];
-	const char *arg = onearg(p, len);
 	const struct xs_node *n, *pn;
 	struct xs_node *held, *np;
-	int rc;
+	int rc = node_arg(c, v, p, len, false, XS_PERM_WRITE, path, &n);
 
-	if (!arg || canon(c, arg, path, false, NULL))
-		return -EINVAL;
-	rc = get_chk(c, v, path, XS_PERM_WRITE, &n);
 	if (rc == -ENOENT && strcmp(path, "/")) {
 		/* Removing what is not there is fine if the parent is (Xen's do_rm). */
 		parent_path(path, parent);
@@ -451,13 +454,9 @@ static int op_directory(struct xs_conn *c, struct xs_view *v, const struct xsd_s
 			uint32_t len)
 {
 	char path[XS_PATH_BUF];
-	const char *arg = onearg(p, len);
 	const struct xs_node *n;
-	int rc;
+	int rc = node_arg(c, v, p, len, false, XS_PERM_READ, path, &n);
 
-	if (!arg || canon(c, arg, path, false, NULL))
-		return -EINVAL;
-	rc = get_chk(c, v, path, XS_PERM_READ, &n);
 	if (rc)
 		return rc;
 	if (n->clen > XENSTORE_PAYLOAD_MAX)
@@ -544,14 +543,10 @@ static int op_get_perms(struct xs_conn *c, struct xs_view *v, const struct xsd_s
 			uint32_t len)
 {
 	char path[XS_PATH_BUF], data[XENSTORE_PAYLOAD_MAX + 16];
-	const char *arg = onearg(p, len);
 	const struct xs_node *n;
 	uint32_t out = 0;
-	int rc;
+	int rc = node_arg(c, v, p, len, true, XS_PERM_READ, path, &n);
 
-	if (!arg || canon(c, arg, path, true, NULL))
-		return -EINVAL;
-	rc = get_chk(c, v, path, XS_PERM_READ, &n);
 	if (rc)
 		return rc;
 	for (uint32_t i = 0; i < n->nperms && out <= XENSTORE_PAYLOAD_MAX; i++)
@@ -768,6 +763,14 @@ static int parse_domid(const char *s, uint32_t *out)
 	return 0;
 }
 
+/* The payload's one argument as a domid: -EINVAL if it is not one. */
+static int domid_arg(char *p, uint32_t len, uint32_t *domid)
+{
+	const char *arg = onearg(p, len);
+
+	return arg ? parse_domid(arg, domid) : -EINVAL;
+}
+
 static int op_introduce(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg *h, char *p,
 			uint32_t len)
 {
@@ -802,13 +805,12 @@ static int op_introduce(struct xs_conn *c, struct xs_view *v, const struct xsd_s
 static int op_release(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg *h, char *p,
 		      uint32_t len)
 {
-	const char *arg = onearg(p, len);
 	uint32_t domid;
 	int rc;
 
 	if (!c->priv)
 		return -EACCES;
-	if (!arg || parse_domid(arg, &domid))
+	if (domid_arg(p, len, &domid))
 		return -EINVAL;
 	rc = xs_domain_release(c->s, domid);
 	if (!rc)
@@ -819,13 +821,12 @@ static int op_release(struct xs_conn *c, struct xs_view *v, const struct xsd_soc
 static int op_is_introduced(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg *h,
 			    char *p, uint32_t len)
 {
-	const char *arg = onearg(p, len);
 	struct xs_dom *d;
 	uint32_t domid;
 
 	if (!c->priv)
 		return -EACCES;
-	if (!arg || parse_domid(arg, &domid))
+	if (domid_arg(p, len, &domid))
 		return -EINVAL;
 	d = xs_dom_get(c->s, domid, false);
 	xs_reply(c, h, XS_IS_DOMAIN_INTRODUCED, d && d->introduced ? "T" : "F", 2);
@@ -835,11 +836,10 @@ static int op_is_introduced(struct xs_conn *c, struct xs_view *v, const struct x
 static int op_get_domain_path(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg *h,
 			      char *p, uint32_t len)
 {
-	const char *arg = onearg(p, len);
 	char buf[40] = "/local/domain/";
 	uint32_t domid, l;
 
-	if (!arg || parse_domid(arg, &domid))
+	if (domid_arg(p, len, &domid))
 		return -EINVAL;
 	l = 14 + (uint32_t)xs_fmt_u64(buf + 14, domid) + 1;
 	xs_reply(c, h, XS_GET_DOMAIN_PATH, buf, l);
@@ -849,13 +849,12 @@ static int op_get_domain_path(struct xs_conn *c, struct xs_view *v, const struct
 static int op_resume(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg *h, char *p,
 		     uint32_t len)
 {
-	const char *arg = onearg(p, len);
 	struct xs_dom *d;
 	uint32_t domid;
 
 	if (!c->priv)
 		return -EACCES;
-	if (!arg || parse_domid(arg, &domid))
+	if (domid_arg(p, len, &domid))
 		return -EINVAL;
 	d = xs_dom_get(c->s, domid, false);
 	if (!d || !d->introduced)

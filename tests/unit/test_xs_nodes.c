@@ -7,20 +7,6 @@
 
 UNIT_SUITE(xs_nodes);
 
-#define EXPECT_ERR(cl, name) CU_ASSERT_STRING_EQUAL(xsc_err(cl), name)
-#define EXPECT_OK(cl, ty)                                                                          \
-	do {                                                                                       \
-		CU_ASSERT_EQUAL((cl)->last.h.type, ty);                                            \
-		CU_ASSERT_STRING_EQUAL((cl)->last.d, "OK");                                        \
-	} while (0)
-
-static void done(struct xs_store *s)
-{
-	CU_ASSERT_EQUAL(xs_store_check(s), 0);
-	xs_store_destroy(s);
-	CU_ASSERT_EQUAL(xsc_live, 0);
-}
-
 UNIT_TEST(xs_nodes, write_then_read_returns_value_and_echoes_req_id)
 {
 	struct xs_store *s = xsc_store(NULL);
@@ -41,7 +27,7 @@ UNIT_TEST(xs_nodes, write_then_read_returns_value_and_echoes_req_id)
 	CU_ASSERT_EQUAL(xsc_call(&a, XS_READ, 0, 1, "/bin"), XS_READ);
 	CU_ASSERT_EQUAL(a.last.h.len, 3);
 	CU_ASSERT_EQUAL(memcmp(a.last.d, "a\0b", 3), 0);
-	done(s);
+	xsc_done(s);
 }
 
 UNIT_TEST(xs_nodes, read_of_missing_node_is_enoent)
@@ -53,7 +39,7 @@ UNIT_TEST(xs_nodes, read_of_missing_node_is_enoent)
 	CU_ASSERT_EQUAL(xsc_call(&a, XS_READ, 0, 1, "/nope"), XS_ERROR);
 	EXPECT_ERR(&a, "ENOENT");
 	CU_ASSERT_EQUAL(a.last.h.len, 7);
-	done(s);
+	xsc_done(s);
 }
 
 UNIT_TEST(xs_nodes, bad_paths_and_payloads_are_einval)
@@ -87,7 +73,7 @@ UNIT_TEST(xs_nodes, bad_paths_and_payloads_are_einval)
 		CU_ASSERT_EQUAL(xsc_call(&a, XS_READ, 0, 1, p), XS_ERROR);
 		EXPECT_ERR(&a, "EINVAL");
 	}
-	done(s);
+	xsc_done(s);
 }
 
 UNIT_TEST(xs_nodes, mkdir_creates_and_is_ok_on_existing_node)
@@ -102,7 +88,7 @@ UNIT_TEST(xs_nodes, mkdir_creates_and_is_ok_on_existing_node)
 	EXPECT_OK(&a, XS_MKDIR);
 	xsc_call(&a, XS_READ, 0, 1, "/d/e");
 	CU_ASSERT_NSTRING_EQUAL(a.last.d, "keep", 4);
-	done(s);
+	xsc_done(s);
 }
 
 UNIT_TEST(xs_nodes, rm_is_recursive_and_tolerates_missing_leaf)
@@ -132,7 +118,7 @@ UNIT_TEST(xs_nodes, rm_is_recursive_and_tolerates_missing_leaf)
 	EXPECT_ERR(&a, "ENOENT");
 	CU_ASSERT_EQUAL(xsc_call(&a, XS_RM, 0, 1, "/"), XS_ERROR);
 	EXPECT_ERR(&a, "EINVAL");
-	done(s);
+	xsc_done(s);
 }
 
 UNIT_TEST(xs_nodes, directory_lists_children_in_creation_order)
@@ -151,7 +137,7 @@ UNIT_TEST(xs_nodes, directory_lists_children_in_creation_order)
 	CU_ASSERT_EQUAL(a.last.h.len, 0);
 	CU_ASSERT_EQUAL(xsc_call(&a, XS_DIRECTORY, 0, 1, "/q"), XS_ERROR);
 	EXPECT_ERR(&a, "ENOENT");
-	done(s);
+	xsc_done(s);
 }
 
 UNIT_TEST(xs_nodes, directory_part_pages_a_big_directory_with_a_generation)
@@ -204,7 +190,7 @@ UNIT_TEST(xs_nodes, directory_part_pages_a_big_directory_with_a_generation)
 	EXPECT_ERR(&a, "EINVAL");
 	CU_ASSERT_EQUAL(xsc_call(&a, XS_DIRECTORY_PART, 0, 1, "/big"), XS_ERROR);
 	EXPECT_ERR(&a, "EINVAL");
-	done(s);
+	xsc_done(s);
 }
 
 UNIT_TEST(xs_nodes, get_and_set_perms_round_trip)
@@ -236,7 +222,7 @@ UNIT_TEST(xs_nodes, get_and_set_perms_round_trip)
 	/* The special nodes have permissions too. */
 	CU_ASSERT_EQUAL(xsc_call(&a, XS_GET_PERMS, 0, 1, "@releaseDomain"), XS_GET_PERMS);
 	CU_ASSERT_STRING_EQUAL(a.last.d, "n0");
-	done(s);
+	xsc_done(s);
 }
 
 UNIT_TEST(xs_nodes, permissions_follow_xen_owner_and_acl_rules)
@@ -291,7 +277,7 @@ UNIT_TEST(xs_nodes, permissions_follow_xen_owner_and_acl_rules)
 	CU_ASSERT_EQUAL(xsc_call(&d1, XS_RM, 0, 1, "/secret"), XS_ERROR);
 	EXPECT_ERR(&d1, "EACCES");
 	CU_ASSERT_EQUAL(xsc_call(&d2, XS_RM, 0, 1, "/secret"), XS_RM);
-	done(s);
+	xsc_done(s);
 }
 
 UNIT_TEST(xs_nodes, set_target_lets_a_domain_act_for_its_target)
@@ -314,7 +300,7 @@ UNIT_TEST(xs_nodes, set_target_lets_a_domain_act_for_its_target)
 	EXPECT_ERR(&dm, "EACCES");
 	CU_ASSERT_EQUAL(xsc_call(&d0, XS_SET_TARGET, 0, 1, "3"), XS_ERROR);
 	EXPECT_ERR(&d0, "EINVAL");
-	done(s);
+	xsc_done(s);
 }
 
 UNIT_TEST(xs_nodes, store_write_api_sets_value_and_perms)
@@ -330,5 +316,5 @@ UNIT_TEST(xs_nodes, store_write_api_sets_value_and_perms)
 	CU_ASSERT_EQUAL(xs_store_write(s, "/x", "", 0, "q1", 1), -EINVAL);
 	CU_ASSERT_STRING_EQUAL(xs_errname(ENOENT), "ENOENT");
 	CU_ASSERT_STRING_EQUAL(xs_errname(-12345), "EINVAL");
-	done(s);
+	xsc_done(s);
 }

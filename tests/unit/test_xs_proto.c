@@ -8,15 +8,6 @@
 
 UNIT_SUITE(xs_proto);
 
-#define EXPECT_ERR(cl, name) CU_ASSERT_STRING_EQUAL(xsc_err(cl), name)
-
-static void done(struct xs_store *s)
-{
-	CU_ASSERT_EQUAL(xs_store_check(s), 0);
-	xs_store_destroy(s);
-	CU_ASSERT_EQUAL(xsc_live, 0);
-}
-
 static int event_is(struct xsc *cl, const char *path, const char *token)
 {
 	const char *p, *t;
@@ -52,7 +43,7 @@ UNIT_TEST(xs_proto, watch_fires_initially_then_for_the_node_and_its_children)
 	CU_ASSERT_EQUAL(xsc_call(&w, XS_UNWATCH, 0, 2, "/be", "tok"), XS_UNWATCH);
 	CU_ASSERT_EQUAL(xsc_call(&w, XS_UNWATCH, 0, 2, "/be", "tok"), XS_ERROR);
 	EXPECT_ERR(&w, "ENOENT");
-	done(s);
+	xsc_done(s);
 }
 
 /* A child path plus a long token over XENSTORE_PAYLOAD_MAX: no event (as Xen), nothing else lost. */
@@ -74,7 +65,7 @@ UNIT_TEST(xs_proto, over_long_watch_event_is_not_sent)
 	/* The watch and the connection are still there: a short path fires as usual. */
 	xsc_write(&a, 0, "/w/x", "1");
 	CU_ASSERT(event_is(&w, "/w/x", token));
-	done(s);
+	xsc_done(s);
 }
 
 UNIT_TEST(xs_proto, relative_watch_reports_relative_paths)
@@ -94,7 +85,7 @@ UNIT_TEST(xs_proto, relative_watch_reports_relative_paths)
 	EXPECT_ERR(&d5, "EEXIST");
 	CU_ASSERT_EQUAL(xsc_call(&d5, XS_WATCH, 0, 1, "device"), XS_ERROR);
 	EXPECT_ERR(&d5, "EINVAL");
-	done(s);
+	xsc_done(s);
 }
 
 UNIT_TEST(xs_proto, watch_events_need_read_permission_on_the_node)
@@ -110,7 +101,7 @@ UNIT_TEST(xs_proto, watch_events_need_read_permission_on_the_node)
 	CU_ASSERT_EQUAL(xsc_nevents(&d1), 0);
 	xsc_call(&a, XS_SET_PERMS, 0, 2, "/shared/hidden", "r0");
 	CU_ASSERT(event_is(&d1, "/shared/hidden", "t"));
-	done(s);
+	xsc_done(s);
 }
 
 UNIT_TEST(xs_proto, reset_watches_drops_watches_and_transactions)
@@ -129,7 +120,7 @@ UNIT_TEST(xs_proto, reset_watches_drops_watches_and_transactions)
 	CU_ASSERT_EQUAL(xsc_nevents(&a), 0);
 	CU_ASSERT_EQUAL(xsc_call(&a, XS_READ, tx, 1, "/w"), XS_ERROR);
 	EXPECT_ERR(&a, "ENOENT");
-	done(s);
+	xsc_done(s);
 }
 
 static uint32_t tx_start(struct xsc *cl)
@@ -169,7 +160,7 @@ UNIT_TEST(xs_proto, transaction_is_isolated_until_commit)
 	/* The transaction is gone. */
 	CU_ASSERT_EQUAL(xsc_call(&a, XS_READ, tx, 1, "/tx"), XS_ERROR);
 	EXPECT_ERR(&a, "ENOENT");
-	done(s);
+	xsc_done(s);
 }
 
 UNIT_TEST(xs_proto, aborted_transaction_changes_nothing)
@@ -183,7 +174,7 @@ UNIT_TEST(xs_proto, aborted_transaction_changes_nothing)
 	xsc_write(&a, tx, "/ab/x", "1");
 	CU_ASSERT_EQUAL(xsc_call(&a, XS_TRANSACTION_END, tx, 1, "F"), XS_TRANSACTION_END);
 	CU_ASSERT_EQUAL(xsc_call(&a, XS_READ, 0, 1, "/ab"), XS_ERROR);
-	done(s);
+	xsc_done(s);
 }
 
 UNIT_TEST(xs_proto, conflicting_transactions_get_eagain)
@@ -226,7 +217,7 @@ UNIT_TEST(xs_proto, conflicting_transactions_get_eagain)
 	CU_ASSERT_EQUAL(a.last.h.len, 8);
 	xs_store_stats(s, &st);
 	CU_ASSERT(st.tx_conflicts >= 2);
-	done(s);
+	xsc_done(s);
 }
 
 UNIT_TEST(xs_proto, transaction_errors)
@@ -252,7 +243,7 @@ UNIT_TEST(xs_proto, transaction_errors)
 	CU_ASSERT_EQUAL(xsc_call(&a, XS_WATCH, tx, 2, "/x", "t"), XS_ERROR);
 	EXPECT_ERR(&a, "EINVAL");
 	/* Left open: freed with the connection (no leak). */
-	done(s);
+	xsc_done(s);
 }
 
 UNIT_TEST(xs_proto, introduce_release_and_special_watches)
@@ -313,7 +304,7 @@ UNIT_TEST(xs_proto, introduce_release_and_special_watches)
 	CU_ASSERT_EQUAL(xs_domain_release(s, 8), 0);
 	CU_ASSERT(event_is(&a, "@releaseDomain", "out"));
 	CU_ASSERT_EQUAL(xs_domain_release(s, 8), -ENOENT);
-	done(s);
+	xsc_done(s);
 }
 
 static int fake_introduce(void *ctx, struct xs_store *s, uint32_t domid, uint64_t mfn,
@@ -335,7 +326,7 @@ UNIT_TEST(xs_proto, introduce_hook_failure_is_reported)
 	CU_ASSERT_EQUAL(xsc_call(&a, XS_INTRODUCE, 0, 3, "2", "13", "1"), XS_ERROR);
 	EXPECT_ERR(&a, "ENOMEM");
 	CU_ASSERT_EQUAL(xsc_call(&a, XS_INTRODUCE, 0, 3, "2", "14", "1"), XS_INTRODUCE);
-	done(s);
+	xsc_done(s);
 }
 
 UNIT_TEST(xs_proto, quotas_give_xen_errors)
@@ -386,7 +377,7 @@ UNIT_TEST(xs_proto, quotas_give_xen_errors)
 	EXPECT_ERR(&d1, "E2BIG");
 	xsc_call(&d1, XS_UNWATCH, 0, 2, "a", "1");
 	CU_ASSERT_EQUAL(xsc_call(&d1, XS_WATCH, 0, 2, "c", "1"), XS_WATCH);
-	done(s);
+	xsc_done(s);
 }
 
 UNIT_TEST(xs_proto, unknown_and_server_only_types_get_enosys)
@@ -402,7 +393,7 @@ UNIT_TEST(xs_proto, unknown_and_server_only_types_get_enosys)
 		EXPECT_ERR(&a, "ENOSYS");
 	}
 	CU_ASSERT_FALSE(xs_conn_dead(a.c));
-	done(s);
+	xsc_done(s);
 }
 
 UNIT_TEST(xs_proto, oversize_payload_drops_only_that_connection)
@@ -429,7 +420,7 @@ UNIT_TEST(xs_proto, oversize_payload_drops_only_that_connection)
 		CU_ASSERT_EQUAL(good.last.h.len, XENSTORE_PAYLOAD_MAX - 5);
 	}
 	xs_conn_destroy(bad.c);
-	done(s);
+	xsc_done(s);
 }
 
 UNIT_TEST(xs_proto, byte_at_a_time_input_is_framed)
@@ -454,7 +445,7 @@ UNIT_TEST(xs_proto, byte_at_a_time_input_is_framed)
 		CU_ASSERT_EQUAL(xsc_reply(&a), XS_ERROR);
 		CU_ASSERT_EQUAL(xsc_reply(&a), XS_RESET_WATCHES);
 	}
-	done(s);
+	xsc_done(s);
 }
 
 UNIT_TEST(xs_proto, client_that_never_reads_stops_being_read_then_is_dropped)
@@ -495,7 +486,7 @@ UNIT_TEST(xs_proto, client_that_never_reads_stops_being_read_then_is_dropped)
 	CU_ASSERT(xs_conn_dead(w.c));
 	CU_ASSERT_EQUAL(xs_conn_output_pending(w.c), 0);
 	CU_ASSERT_FALSE(xs_conn_dead(busy.c));
-	done(s);
+	xsc_done(s);
 }
 
 UNIT_TEST(xs_proto, committed_data_survives_a_dropped_connection)
@@ -517,5 +508,5 @@ UNIT_TEST(xs_proto, committed_data_survives_a_dropped_connection)
 	xs_conn_destroy(a.c);
 	CU_ASSERT_EQUAL(xsc_call(&b, XS_READ, 0, 1, "/local/domain/2/kept"), XS_READ);
 	CU_ASSERT_EQUAL(xsc_call(&b, XS_READ, 0, 1, "/local/domain/2/pending"), XS_ERROR);
-	done(s);
+	xsc_done(s);
 }

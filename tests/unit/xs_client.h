@@ -2,7 +2,7 @@
  * Test client for the xenstored core (tests/unit/test_xs_*.c): frames
  * requests into xs_conn_input and parses xs_conn_output into replies and
  * watch events.  The store's allocator counts live blocks so each test can
- * check that destroying the store frees everything.
+ * check that destroying the store frees everything (xsc_done).
  */
 #ifndef XS_CLIENT_H
 #define XS_CLIENT_H
@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <CUnit/CUnit.h>
 #include <public/io/xs_wire.h>
 #include "xs_core.h"
 
@@ -182,6 +183,22 @@ static inline unsigned int xsc_nevents(struct xsc *cl)
 	for (unsigned int i = 0; i < cl->nq; i++)
 		n += cl->q[i].h.type == XS_WATCH_EVENT;
 	return n;
+}
+
+/* The last reply was the error name (XS_ERROR), or type ty with "OK". */
+#define EXPECT_ERR(cl, name) CU_ASSERT_STRING_EQUAL(xsc_err(cl), name)
+#define EXPECT_OK(cl, ty)                                                                          \
+	do {                                                                                       \
+		CU_ASSERT_EQUAL((cl)->last.h.type, ty);                                            \
+		CU_ASSERT_STRING_EQUAL((cl)->last.d, "OK");                                        \
+	} while (0)
+
+/* A test's end: the store is consistent, and destroying it frees every block. */
+static inline void xsc_done(struct xs_store *s)
+{
+	CU_ASSERT_EQUAL(xs_store_check(s), 0);
+	xs_store_destroy(s);
+	CU_ASSERT_EQUAL(xsc_live, 0);
 }
 
 #endif
