@@ -97,6 +97,13 @@ static int xb_list(void *priv, struct txl_dominfo *out, unsigned int max)
 	return n;
 }
 
+static int xb_boot_name(void *priv, uint32_t domid, char *name, size_t len)
+{
+	struct xen_backend *b = priv;
+
+	return xc_tessera_get_boot_name(b->xch, domid, name, len) ? neg_errno() : 0;
+}
+
 /* A char[1024] XENVER_ string into out (cut to fit); "" if the call fails. */
 static void xb_version_string(struct xen_backend *b, int cmd, char *out, size_t len)
 {
@@ -259,6 +266,7 @@ static const struct txl_ops xen_ops = {
     .pause = xb_pause,
     .unpause = xb_unpause,
     .list = xb_list,
+    .boot_name = xb_boot_name,
     .physinfo = xb_physinfo,
     .readconsole = xb_readconsole,
     .xs_start = xb_xs_start,

@@ -158,7 +158,9 @@ int txl_domain_monitor(struct txl_ctx *ctx, uint32_t domid, const struct txl_dom
 /*
  * Name the boot-time domains that have no name yet: ourselves "Domain-0",
  * the xenstore domain "Xenstore" (as Xen's xen-init-dom0 and
- * init-xenstore-domain do); one line per name written to log (may be NULL).
+ * init-xenstore-domain do), every other boot domain its boot plan's name
+ * (unless another domain has that name); one line per name written to log
+ * (may be NULL). 0, or the first error (the other domains are still named).
  */
 int txl_name_boot_domains(struct txl_ctx *ctx, FILE *log);
 

@@ -29,6 +29,11 @@ struct txl_ops {
 	int (*unpause)(void *priv, uint32_t domid);
 	/* Up to max domains by id, names left empty; the count. */
 	int (*list)(void *priv, struct txl_dominfo *out, unsigned int max);
+	/*
+	 * The boot plan's name of a domain the hypervisor built at boot, NUL-terminated
+	 * in name (len bytes); -ENOENT if it has none. May be NULL: no boot names.
+	 */
+	int (*boot_name)(void *priv, uint32_t domid, char *name, size_t len);
 	int (*physinfo)(void *priv, struct txl_physinfo *pi);
 	/* As XEN_SYSCTL_readconsole: *count in/out, *index in/out. */
 	int (*readconsole)(void *priv, char *buf, uint32_t *count, uint32_t *index,

@@ -1,9 +1,9 @@
 /*
  * xen-init-dom0: run once in the control domain at boot, after the store
  * is reachable. Writes the names of the domains the hypervisor built
- * ("Domain-0" for us, "Xenstore" for the xenstore domain) so that xl list
- * shows them, as Xen's xen-init-dom0 and init-xenstore-domain do. Exit
- * status 0, or 1 with a message.
+ * ("Domain-0" for us, "Xenstore" for the xenstore domain, as Xen's
+ * xen-init-dom0 and init-xenstore-domain do; the others' boot-plan names)
+ * so that xl list shows them. Exit status 0, or 1 with a message.
  */
 #include <stdio.h>
 #include <string.h>

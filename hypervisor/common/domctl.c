@@ -1,7 +1,7 @@
 /*
  * HYPERVISOR_domctl: the toolstack's per-domain control interface (create,
- * destroy, pause/unpause, inspect, limits, vCPU context). Tessera's own
- * interface with Xen 4.17's numbers and layouts (public/domctl.h,
+ * destroy, pause/unpause, inspect, limits, vCPU context, boot names).
+ * Tessera's own interface with Xen 4.17's numbers and layouts (public/domctl.h,
  * docs/abi.md); only a control domain may call it (docs/security.md: the
  * dispatcher checks the role, and do_domctl checks it again).
  *
@@ -354,6 +354,24 @@ static long domctl_gnttab_seed(struct domain *d, const struct xen_domctl_tessera
 				 s->flags & XEN_DOMCTL_TESSERA_SEED_readonly);
 }
 
+/*
+ * XEN_DOMCTL_tessera_get_boot_name: the boot plan's name of a domain the
+ * hypervisor built at boot (domain_create's name, set only by the boot
+ * builder and never changed afterwards, so read without a lock).
+ */
+_Static_assert(sizeof(((struct domain *)0)->name) <= XEN_DOMCTL_TESSERA_BOOT_NAME_LEN,
+	       "every boot name fits the domctl's buffer");
+
+static long domctl_get_boot_name(const struct domain *d,
+				 struct xen_domctl_tessera_get_boot_name *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!d->name[0])
+		return -ENOENT;
+	strlcpy(out->name, d->name, sizeof(out->name));
+	return 0;
+}
+
 /* XEN_DOMCTL_getdomaininfo: the domain asked for, or else the next one up (as Xen). */
 static long domctl_getdomaininfo_op(struct xen_domctl *op)
 {
@@ -423,6 +441,11 @@ static long domctl_on_domain(struct xen_domctl *op, struct domain *d, bool *copy
 
 	case XEN_DOMCTL_tessera_gnttab_seed:
 		return domctl_gnttab_seed(d, &op->u.tessera_gnttab_seed);
+
+	case XEN_DOMCTL_tessera_get_boot_name:
+		ret = domctl_get_boot_name(d, &op->u.tessera_get_boot_name);
+		*copyback = ret == 0;
+		return ret;
 
 	case XEN_DOMCTL_settimeoffset:
 		/* As Xen: store the offset and republish the wallclock in shared_info. */

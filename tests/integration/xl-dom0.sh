@@ -2,7 +2,8 @@
 # xl in the Linux control domain against the hypervisor and the xenstore domain:
 # boots the dom0-xl bundle (tests/linux/dom0/plans/dom0-xl.json, make dom0), whose
 # /init starts xenconsoled as Xen's dom0 does and runs dom0-tools/xl/test/xl-check.sh
-# (carried in /lib/tessera, named by tessera.script=): create (paused, with the
+# (carried in /lib/tessera, named by tessera.script=): xl list names the boot
+# domains (Domain-0, Xenstore, boot-hlt by its plan name), create (paused, with the
 # monitor, failing), unpause, destroy, 20 cycles with free memory checked, a bad
 # config, the console (xenconsoled's log, xl console both ways), dmesg, vcpu-list,
 # uptime. Its "XL-CHECK: PASS/FAIL" lines become "PASS/FAIL: xl dom0: ..."; its

@@ -110,7 +110,8 @@ UNIT_TEST(domctl, xenstore_domain_may_getdomaininfo_and_nothing_else)
 	static const uint32_t denied[] = {
 	    XEN_DOMCTL_createdomain, XEN_DOMCTL_destroydomain, XEN_DOMCTL_pausedomain,
 	    XEN_DOMCTL_unpausedomain, XEN_DOMCTL_max_mem, XEN_DOMCTL_max_vcpus,
-	    XEN_DOMCTL_getvcpucontext, XEN_DOMCTL_settimeoffset, 0xffff,
+	    XEN_DOMCTL_getvcpucontext, XEN_DOMCTL_settimeoffset, XEN_DOMCTL_tessera_get_boot_name,
+	    0xffff,
 	};
 	struct domain *xs, *g;
 	struct xen_domctl *xop;
@@ -703,6 +704,72 @@ UNIT_TEST(domctl, tessera_gnttab_seed_writes_only_reserved_entries)
 	CU_ASSERT_EQUAL(e[1].frame, 0xfeff);
 	CU_ASSERT_EQUAL(domctl(XEN_DOMCTL_tessera_gnttab_seed, 9), -ESRCH);
 	put_domain(d);
+	teardown();
+}
+
+/* Tessera's boot names: a boot domain's plan name; none for a domain createdomain made. */
+UNIT_TEST(domctl, tessera_get_boot_name_gives_boot_domains_plan_names_only)
+{
+	static const char longest[] = "a-boot-name-of-31-characters.._"; /* 31 + NUL */
+	struct domain_create_args args = fake_domain_args(longest, ROLE_GUEST, 1);
+	const char *name;
+	struct domain *b;
+
+	setup();
+	name = op->u.tessera_get_boot_name.name;
+	CU_ASSERT_EQUAL_FATAL(sizeof(longest), XEN_DOMCTL_TESSERA_BOOT_NAME_LEN);
+	CU_ASSERT_EQUAL_FATAL(domain_create(2, &args, &b), 0);
+	fake_guest_attach(b, 0);
+	/* The whole buffer is written: the name, its NUL, zeros (no stale bytes). */
+	memset(&op->u, 0xa5, sizeof(op->u));
+	CU_ASSERT_EQUAL(domctl(XEN_DOMCTL_tessera_get_boot_name, 2), 0);
+	CU_ASSERT_EQUAL(memcmp(name, longest, sizeof(longest)), 0);
+	CU_ASSERT_EQUAL(op->domain, 2);
+	/* The caller's own (the fake builder names every domain it makes "fake"). */
+	memset(&op->u, 0xa5, sizeof(op->u));
+	CU_ASSERT_EQUAL(domctl(XEN_DOMCTL_tessera_get_boot_name, 0), 0);
+	CU_ASSERT_STRING_EQUAL(name, "fake");
+	for (size_t i = sizeof("fake"); i < XEN_DOMCTL_TESSERA_BOOT_NAME_LEN; i++)
+		CU_ASSERT_EQUAL(name[i], 0);
+
+	/* A domain the toolstack made has none; nothing is copied back. */
+	CU_ASSERT_EQUAL(create_pvh(6, 1), 6);
+	memset(&op->u, 0xa5, sizeof(op->u));
+	CU_ASSERT_EQUAL(domctl(XEN_DOMCTL_tessera_get_boot_name, 6), -ENOENT);
+	CU_ASSERT_EQUAL((uint8_t)name[0], 0xa5);
+	/* No such domain, and DOMID_SELF is not looked up (as every domctl). */
+	CU_ASSERT_EQUAL(domctl(XEN_DOMCTL_tessera_get_boot_name, 9), -ESRCH);
+	CU_ASSERT_EQUAL(domctl(XEN_DOMCTL_tessera_get_boot_name, DOMID_SELF), -ESRCH);
+	CU_ASSERT_EQUAL((uint8_t)name[0], 0xa5);
+	teardown();
+}
+
+/* Only the control role may read boot names: a guest (even of itself) and the store may not. */
+UNIT_TEST(domctl, tessera_get_boot_name_is_denied_to_a_guest_and_the_store)
+{
+	const uint32_t roles[] = {ROLE_GUEST, ROLE_XENSTORE, ROLE_HARDWARE};
+	struct domain *g;
+	struct xen_domctl *gop;
+	uint64_t gva;
+
+	setup();
+	g = fake_domain_create(3, ROLE_GUEST, 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(g);
+	gva = fake_guest_alloc(g, sizeof(*gop), (void **)&gop);
+	fake_set_current(g->vcpu[0]);
+	for (unsigned int i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
+		g->roles = roles[i];
+		for (domid_t target = 0; target <= 3; target += 3) {
+			memset(gop, 0, sizeof(*gop));
+			gop->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
+			gop->cmd = XEN_DOMCTL_tessera_get_boot_name;
+			gop->domain = target;
+			CU_ASSERT_EQUAL(fake_hypercall(__HYPERVISOR_domctl, gva, 0, 0, 0, 0), -EPERM);
+			CU_ASSERT_EQUAL(gop->u.tessera_get_boot_name.name[0], 0);
+		}
+	}
+	g->roles = ROLE_GUEST;
+	CU_ASSERT_EQUAL(fake_copy_to_calls, 0);
 	teardown();
 }
 

@@ -169,6 +169,52 @@ UNIT_TEST(tools_libs, getinfo_walks_ids_and_decodes_flags_as_xen)
 	xc_interface_close(xch);
 }
 
+/* Boot names: domain 2 has one that fills the buffer without a NUL; 6 has none. */
+static long boot_names(unsigned long op, void *arg)
+{
+	struct xen_domctl *d = arg;
+	char *name = d->u.tessera_get_boot_name.name;
+
+	if (op != __HYPERVISOR_domctl || d->cmd != XEN_DOMCTL_tessera_get_boot_name)
+		return -ENOSYS;
+	if (d->domain == 6)
+		return -ENOENT;
+	if (d->domain != 2)
+		return -ESRCH;
+	memset(name, 'x', XEN_DOMCTL_TESSERA_BOOT_NAME_LEN);
+	memcpy(name, "linux", 5);
+	return 0;
+}
+
+UNIT_TEST(tools_libs, get_boot_name_is_marshalled_and_bounded)
+{
+	xc_interface *xch = open_fake(boot_names);
+	char buf[XEN_DOMCTL_TESSERA_BOOT_NAME_LEN + 8], small[6];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(xch);
+	memset(buf, '#', sizeof(buf));
+	CU_ASSERT_EQUAL(xc_tessera_get_boot_name(xch, 2, buf, sizeof(buf)), 0);
+	CU_ASSERT_EQUAL(last_domctl.cmd, XEN_DOMCTL_tessera_get_boot_name);
+	CU_ASSERT_EQUAL(last_domctl.domain, 2);
+	CU_ASSERT_EQUAL(last_domctl.interface_version, XEN_DOMCTL_INTERFACE_VERSION);
+	/* No NUL from the hypervisor: the whole buffer, then ours. */
+	CU_ASSERT_EQUAL(strlen(buf), XEN_DOMCTL_TESSERA_BOOT_NAME_LEN);
+	CU_ASSERT_EQUAL(strncmp(buf, "linuxxxx", 8), 0);
+	CU_ASSERT_EQUAL(xc_tessera_get_boot_name(xch, 2, small, sizeof(small)), 0);
+	CU_ASSERT_STRING_EQUAL(small, "linux");
+	errno = 0;
+	CU_ASSERT_EQUAL(xc_tessera_get_boot_name(xch, 6, buf, sizeof(buf)), -1);
+	CU_ASSERT_EQUAL(errno, ENOENT);
+	CU_ASSERT_EQUAL(xc_tessera_get_boot_name(xch, 9, buf, sizeof(buf)), -1);
+	CU_ASSERT_EQUAL(errno, ESRCH);
+	errno = 0;
+	nr_calls = 0;
+	CU_ASSERT_EQUAL(xc_tessera_get_boot_name(xch, 2, buf, 0), -1);
+	CU_ASSERT_EQUAL(errno, EINVAL);
+	CU_ASSERT_EQUAL(nr_calls, 0);
+	xc_interface_close(xch);
+}
+
 static long physinfo_answer(unsigned long op, void *arg)
 {
 	struct xen_sysctl *s = arg;

@@ -39,6 +39,8 @@ static struct fake {
 	unsigned int shutdown_after_waits; /* monitor tests: the guest shuts down on wait N */
 	unsigned int shutdown_reason;
 	unsigned int waits;
+	char boot_name[64][32];		   /* the hypervisor's boot names by domid ("" none) */
+	uint32_t boot_name_eio;		   /* boot_name of this domid fails with -EIO (0: none) */
 } fk;
 
 static int fake_call(void)
@@ -330,6 +332,20 @@ static int f_xs_wait(void *priv, int timeout_ms)
 	return 1;
 }
 
+static int f_boot_name(void *priv, uint32_t domid, char *name, size_t len)
+{
+	if (fake_call())
+		return -EIO;
+	if (!dom_find(domid))
+		return -ESRCH;
+	if (fk.boot_name_eio && domid == fk.boot_name_eio)
+		return -EIO;
+	if (domid >= 64 || !fk.boot_name[domid][0])
+		return -ENOENT;
+	snprintf(name, len, "%s", fk.boot_name[domid]);
+	return 0;
+}
+
 static const struct txl_ops fake_ops = {
     .build = f_build,
     .set_maxmem = f_set_maxmem,
@@ -337,6 +353,7 @@ static const struct txl_ops fake_ops = {
     .pause = f_pause,
     .unpause = f_unpause,
     .list = f_list,
+    .boot_name = f_boot_name,
     .xs_start = f_xs_start,
     .xs_end = f_xs_end,
     .xs_write = f_xs_write,
@@ -585,5 +602,68 @@ UNIT_TEST(txl_create, boot_domains_get_xens_names_once)
 	CU_ASSERT_EQUAL(nr, 2);
 	CU_ASSERT_STRING_EQUAL(d[0].name, "Domain-0");
 	free(d);
+	fake_reset(&ctx);
+}
+
+/* A node's value, or "(none)": safe to compare when a node may be missing. */
+static const char *node_or_none(const char *path)
+{
+	return node(path) ? node(path) : "(none)";
+}
+
+/* Every other boot domain gets its plan's name; Xen's two names win; a taken name is skipped. */
+UNIT_TEST(txl_create, boot_domains_get_their_boot_names)
+{
+	static const uint32_t ids[] = {0, 1, 2, 3, 4, 6, 7, 8};
+	struct txl_ctx ctx;
+	char *logbuf = NULL;
+	size_t loglen = 0;
+	FILE *log;
+
+	fake_reset(&ctx);
+	free(fk.nodes[node_find("/local/domain/0/name")].value);
+	fk.nodes[node_find("/local/domain/0/name")].value = strdup("");
+	for (unsigned int i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		memset(&fk.doms[i], 0, sizeof(fk.doms[i]));
+		fk.doms[i].domid = ids[i];
+	}
+	fk.nr_doms = sizeof(ids) / sizeof(ids[0]);
+	fk.doms[2].xenstore = true;
+	snprintf(fk.boot_name[0], 32, "dom0");
+	snprintf(fk.boot_name[1], 32, "Xenstore");    /* taken by the store domain (id above) */
+	snprintf(fk.boot_name[2], 32, "xenstored");   /* Xen's name for the store wins */
+	snprintf(fk.boot_name[3], 32, "linux");
+	snprintf(fk.boot_name[4], 32, "demo-a");      /* but named already */
+	node_set("/local/domain/4/name", "mine");
+	snprintf(fk.boot_name[6], 32, "bad name");    /* not something xl can look up */
+	/* 7: none (a toolstack made it); 8: the hypervisor fails. */
+	snprintf(fk.boot_name[8], 32, "demo-b");
+	fk.boot_name_eio = 8;
+	log = open_memstream(&logbuf, &loglen);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(log);
+	CU_ASSERT_EQUAL(txl_name_boot_domains(&ctx, log), -EIO);
+	fclose(log);
+	CU_ASSERT_STRING_EQUAL(node_or_none("/local/domain/0/name"), "Domain-0");
+	CU_ASSERT_PTR_NULL(node("/local/domain/1/name"));
+	CU_ASSERT_STRING_EQUAL(node_or_none("/local/domain/2/name"), "Xenstore");
+	CU_ASSERT_STRING_EQUAL(node_or_none("/local/domain/3/name"), "linux");
+	CU_ASSERT_STRING_EQUAL(node_or_none("/local/domain/3/domid"), "3");
+	CU_ASSERT_STRING_EQUAL(node_or_none("/local/domain/4/name"), "mine");
+	CU_ASSERT_PTR_NULL(node("/local/domain/6/name"));
+	CU_ASSERT_PTR_NULL(node("/local/domain/7/name"));
+	CU_ASSERT_PTR_NULL(node("/local/domain/8/name"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(logbuf, "domain 3: name linux\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(logbuf, "domain 1: boot name Xenstore is taken"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(logbuf, "domain 6: boot name bad name is not a name"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(logbuf, "domain 8: no boot name: "));
+	CU_ASSERT_PTR_NULL(strstr(logbuf, "domain 7"));
+	free(logbuf);
+
+	/* Once the hypervisor answers, a second run names what is left and nothing else. */
+	fk.boot_name_eio = 0;
+	CU_ASSERT_EQUAL(txl_name_boot_domains(&ctx, NULL), 0);
+	CU_ASSERT_STRING_EQUAL(node_or_none("/local/domain/8/name"), "demo-b");
+	CU_ASSERT_STRING_EQUAL(node_or_none("/local/domain/3/name"), "linux");
+	CU_ASSERT_PTR_NULL(node("/local/domain/7/name"));
 	fake_reset(&ctx);
 }

@@ -1,6 +1,7 @@
 /*
  * libxenctrl: the domain life cycle and inspection (Xen's xc_domain.c
- * subset) over domctl and sysctl getdomaininfolist (docs/abi.md 4.1).
+ * subset, and Tessera's own gnttab_seed and boot names) over domctl and
+ * sysctl getdomaininfolist (docs/abi.md 4.1).
  * No locking: one thread per handle.
  */
 #include <errno.h>
@@ -216,4 +217,28 @@ int xc_tessera_gnttab_seed(xc_interface *xch, uint32_t domid, uint32_t ref, uint
 	op.u.tessera_gnttab_seed.flags = readonly ? XEN_DOMCTL_TESSERA_SEED_readonly : 0;
 	op.u.tessera_gnttab_seed.gfn = gfn;
 	return xc__domctl(xch, &op);
+}
+
+int xc_tessera_get_boot_name(xc_interface *xch, uint32_t domid, char *name, size_t len)
+{
+	struct xen_domctl op;
+	const char *src = op.u.tessera_get_boot_name.name;
+	size_t n;
+
+	if (!name || !len) {
+		errno = EINVAL;
+		return -1;
+	}
+	memset(&op, 0, sizeof(op));
+	op.cmd = XEN_DOMCTL_tessera_get_boot_name;
+	op.domain = (domid_t)domid;
+	if (xc__domctl(xch, &op))
+		return -1;
+	/* Never past the hypervisor's buffer, even without its NUL. */
+	n = strnlen(src, sizeof(op.u.tessera_get_boot_name.name));
+	if (n >= len)
+		n = len - 1;
+	memcpy(name, src, n);
+	name[n] = '\0';
+	return 0;
 }

@@ -127,4 +127,13 @@ xc_evtchn_port_or_error_t xc_evtchn_alloc_unbound(xc_interface *xch, uint32_t do
 int xc_tessera_gnttab_seed(xc_interface *xch, uint32_t domid, uint32_t ref, uint32_t grantee,
 			   xen_pfn_t gfn, int readonly);
 
+/*
+ * Tessera's own (no Xen equivalent, docs/abi.md 4.1): the boot plan's name
+ * of domid, a domain the hypervisor built at boot, into name (len bytes,
+ * always NUL-terminated, cut to fit). 0, or -1 with errno: ENOENT when the
+ * domain has no boot name (a toolstack made it), ESRCH when there is no
+ * such domain, EPERM for a caller without the control role.
+ */
+int xc_tessera_get_boot_name(xc_interface *xch, uint32_t domid, char *name, size_t len);
+
 #endif

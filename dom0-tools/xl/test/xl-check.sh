@@ -1,6 +1,7 @@
 #!/bin/sh
 # Run inside the Linux control domain (busybox sh) by tests/integration/xl-dom0.sh:
-# xl against the hypervisor and the xenstore domain with a unikernel guest that
+# xl against the hypervisor and the xenstore domain (and a halting boot guest,
+# boot-hlt, that xl list must name) with a unikernel guest that
 # prints a line and powers off (/lib/tessera/ts-hello.elf), and one that writes
 # to its console ring and echoes input (/lib/tessera/pvh.elf console-ring) for
 # xenconsoled and xl console. One line per check: "XL-CHECK: PASS: name" or
@@ -30,6 +31,9 @@ xen-init-dom0 >/dev/null
 out=$(xl list)
 echo "$out" | grep -q '^Domain-0  *0 ' && echo "$out" | grep -q '^Xenstore  *1 '
 check "list shows Domain-0 and Xenstore after xen-init-dom0" $? "$(echo "$out" | tr '\n' '|')"
+# The plan's other boot domain (plans/dom0-xl.json) by its plan name, from the hypervisor.
+echo "$out" | grep -q '^boot-hlt  *2 ' && ! echo "$out" | grep -q '(null)'
+check "list shows a boot domain by its plan name" $? "$(echo "$out" | tr '\n' '|')"
 free0=$(free_mem)
 [ -n "$free0" ]
 check "info reports free_memory" $? "$(xl info 2>&1 | head -3 | tr '\n' '|')"

@@ -181,6 +181,20 @@ struct xen_domctl_tessera_gnttab_seed {
     uint64_aligned_t gfn;                  /* the target's frame (a v1 entry holds 32 bits) */
 };
 
+/*
+ * XEN_DOMCTL_tessera_get_boot_name (Tessera's own, no Xen equivalent): the
+ * name the boot plan gave a domain the hypervisor built at boot (the boot
+ * bundle's "name", the prefix of its console lines), so that the control
+ * domain can write it into the store as a toolstack writes the names of
+ * the domains it creates. OUT only: NUL-terminated, the rest of the array
+ * zero. A domain with no boot name (one made by domctl createdomain):
+ * -ENOENT.
+ */
+#define XEN_DOMCTL_TESSERA_BOOT_NAME_LEN 32
+struct xen_domctl_tessera_get_boot_name {
+    char name[XEN_DOMCTL_TESSERA_BOOT_NAME_LEN];
+};
+
 struct xen_domctl {
     uint32_t cmd;
 #define XEN_DOMCTL_createdomain                   1
@@ -259,6 +273,7 @@ struct xen_domctl {
 #define XEN_DOMCTL_gdbsx_domstatus             1003
 /* Tessera's own commands (docs/abi.md 4.1), numbered apart from Xen's. */
 #define XEN_DOMCTL_tessera_gnttab_seed         2000
+#define XEN_DOMCTL_tessera_get_boot_name       2001
     uint32_t interface_version;            /* XEN_DOMCTL_INTERFACE_VERSION */
     domid_t domain;                        /* the target domain */
     uint16_t _pad[3];
@@ -270,6 +285,7 @@ struct xen_domctl {
         struct xen_domctl_max_vcpus max_vcpus;
         struct xen_domctl_settimeoffset settimeoffset;
         struct xen_domctl_tessera_gnttab_seed tessera_gnttab_seed;
+        struct xen_domctl_tessera_get_boot_name tessera_get_boot_name;
         uint8_t pad[128];                  /* fixes the union's size for every command */
     } u;
 };

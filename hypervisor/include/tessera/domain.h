@@ -127,7 +127,7 @@ struct domain {
 	struct vcpu **vcpu;            /* max_vcpus entries; NULL where not created */
 
 	/* --- ABI state (common/domain.c) --- */
-	char name[32];
+	char name[32];                 /* the boot plan's name; "" if not built at boot */
 	uint32_t roles;                /* ROLE_* bits */
 	enum guest_mode mode;
 	bool auto_translated;          /* guest frame numbers go through the p2m (PVH, HVM) */

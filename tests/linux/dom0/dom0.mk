@@ -54,9 +54,11 @@ $(DOM0_INITRAMFS_LINUX): tests/linux/dom0/mkinitramfs.sh tests/linux/dom0/init $
 		$(DOM0_DATA) $(DOM0_SCRIPTS) $(LINUX_VMLINUX) $(LINUX_INITRAMFS) | $(DEPS_STAMP)
 	$(call dom0_cpio,$(LINUX_VMLINUX) $(LINUX_INITRAMFS))
 
-# run.json also carries the Linux guest's initramfs and the demo guest.
+# run.json also carries the Linux guest's initramfs and the demo guest; dom0-xl.json a halting
+# boot guest (hlt.elf) whose plan name xl list must show.
 $(DOM0_OUT)/plans/%.bundle: tests/linux/dom0/plans/%.json $(MKBOOT) $(LINUX_VMLINUX) $(DOM0_INITRAMFS) \
-		$(DOM0_INITRAMFS_LINUX) $(BUILD)/guests/xenstored.elf $(LINUX_INITRAMFS) $(GUEST_PVH)
+		$(DOM0_INITRAMFS_LINUX) $(BUILD)/guests/xenstored.elf $(LINUX_INITRAMFS) $(GUEST_PVH) \
+		$(GUEST_HLT)
 	@mkdir -p $(dir $@)
 	$(Q)$(MKBOOT) $< --base $(BUILD) -o $@
 
