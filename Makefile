@@ -48,6 +48,7 @@ $(DEPS_STAMP): scripts/install-deps.sh
 
 include hypervisor/build.mk
 include dom0-tools/build.mk
+include tests/integration/integration.mk
 include unikernel/build.mk
 include dom0-tools/xenstored/xenstored_uk.mk
 include dom0-tools/libs/libs.mk

@@ -5,6 +5,8 @@
 : "${BUILD:=build}"
 : "${QEMU:=qemu-system-x86_64}"
 HV_BIN=$BUILD/tessera.bin
+HV_ELF=$BUILD/tessera.elf
+QEMU_MONITOR=$BUILD/tools/qemu-monitor
 LOGDIR=$BUILD/integration
 mkdir -p "$LOGDIR"
 
@@ -20,14 +22,39 @@ boot() {
 	local name=$1 smp=$2 mem=$3 cmdline=$4 bundle=${5:-} tmo=${6:-60}
 	shift 6 2>/dev/null || shift $#
 	log=$LOGDIR/$name.log
-	local initrd=()
+	local initrd=() pid i
 	[ -n "$bundle" ] && initrd=(-initrd "$bundle")
-	timeout "$tmo" "$QEMU" -machine pc -cpu "${QEMU_CPU:-qemu64,+svm,+npt,+rdrand}" \
-		-display none -monitor none -nic none -no-reboot \
+	rm -f "$log.cpus"
+	"$QEMU" -machine pc -cpu "${QEMU_CPU:-qemu64,+svm,+npt,+rdrand}" \
+		-display none -monitor "unix:$log.mon,server=on,wait=off" -nic none -no-reboot \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 		-serial "file:$log" -smp "$smp" -m "$mem" \
-		-kernel "$HV_BIN" -append "$cmdline" "${initrd[@]}" "$@" </dev/null >"$log.qemu" 2>&1
-	status=$?
+		-kernel "$HV_BIN" -append "$cmdline" "${initrd[@]}" "$@" </dev/null >"$log.qemu" 2>&1 &
+	pid=$!
+	for ((i = 0; i < tmo * 10; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		dump_cpus
+		kill -TERM "$pid" 2>/dev/null
+		wait "$pid"
+		status=$EXIT_TIMEOUT
+	else
+		wait "$pid"
+		status=$?
+	fi
+	rm -f "$log.mon"
+}
+
+# dump_cpus: where each CPU of the running QEMU is ($log.mon), into $log.cpus: QEMU's
+# registers, and the hypervisor function of each RIP. report() prints it on a failure.
+dump_cpus() {
+	[ -x "$QEMU_MONITOR" ] && [ -S "$log.mon" ] || return
+	"$QEMU_MONITOR" "$log.mon" "info registers -a" >"$log.cpus" 2>&1
+	grep -Eo '^RIP=[0-9a-f]+' "$log.cpus" | cut -d= -f2 | while read -r rip; do
+		echo "RIP $rip: $(addr2line -f -e "$HV_ELF" "0x$rip" 2>/dev/null | paste -sd' ')"
+	done >>"$log.cpus"
 }
 
 # boot_until NAME SMP MEM CMDLINE BUNDLE TIMEOUT_S STOP_RE REGEX...
@@ -40,20 +67,24 @@ boot_until() {
 	shift 7
 	log=$LOGDIR/$name.log
 	: >"$log"
-	timeout "$tmo" "$QEMU" -machine pc -cpu "${QEMU_CPU:-qemu64,+svm,+npt,+rdrand}" \
-		-display none -monitor none -nic none -no-reboot \
+	rm -f "$log.cpus"
+	"$QEMU" -machine pc -cpu "${QEMU_CPU:-qemu64,+svm,+npt,+rdrand}" \
+		-display none -monitor "unix:$log.mon,server=on,wait=off" -nic none -no-reboot \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 		-serial "file:$log" -smp "$smp" -m "$mem" \
 		-kernel "$HV_BIN" -append "$cmdline" -initrd "$bundle" </dev/null >"$log.qemu" 2>&1 &
 	pid=$!
 	status=
-	for ((i = 0; i < tmo * 5; i++)); do
+	local deadline=$((SECONDS + tmo)) stopped=0
+	while ((SECONDS < deadline)); do
 		sleep 0.2
 		if ! kill -0 "$pid" 2>/dev/null; then
 			wait "$pid"
 			status=$?
+			rm -f "$log.mon"
 			return
 		fi
+		stopped=1
 		has '\] Panic:' && break
 		[ -n "$stop_re" ] && has "$stop_re" && break
 		all=1
@@ -61,10 +92,13 @@ boot_until() {
 			has "$re" || { all=0; break; }
 		done
 		[ $all -eq 1 ] && break
+		stopped=0
 	done
+	[ $stopped -eq 1 ] || dump_cpus # the timeout: a hang, say where the CPUs are
 	sleep 0.5 # let a line that follows the last match (a shutdown, a crash) reach the log
 	kill -TERM "$pid" 2>/dev/null
 	wait "$pid"
+	rm -f "$log.mon"
 	status=0
 }
 
@@ -81,6 +115,7 @@ report() {
 		echo "---- last lines of $log (QEMU status $status) ----"
 		tail -n 25 "$log" 2>/dev/null | sed 's/^/    /'
 		[ -s "$log.qemu" ] && sed 's/^/    qemu: /' "$log.qemu"
+		[ -s "$log.cpus" ] && grep -E '^(RIP |CPU#|RIP=|CR0=)' "$log.cpus" | sed 's/^/    cpus: /'
 		echo "----"
 	fi
 }
