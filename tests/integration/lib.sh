@@ -15,6 +15,7 @@ EXIT_SUCCESS=33
 EXIT_PANIC=35
 EXIT_FAILURE=37
 EXIT_TIMEOUT=124
+EXIT_RESET=200 # ours: QEMU ended by itself with 0 under -no-reboot, i.e. the machine reset or powered off
 
 # boot NAME SMP MEM CMDLINE [BUNDLE] [TIMEOUT_S] [EXTRA QEMU ARGS...]
 # Boots, leaves the serial log in $LOGDIR/NAME.log, sets $status and $log.
@@ -24,9 +25,9 @@ boot() {
 	log=$LOGDIR/$name.log
 	local initrd=() pid i
 	[ -n "$bundle" ] && initrd=(-initrd "$bundle")
-	rm -f "$log.cpus"
+	rm -f "$log.cpus" "$log.reset"
 	"$QEMU" -machine pc -cpu "${QEMU_CPU:-qemu64,+svm,+npt,+rdrand}" \
-		-display none -monitor "unix:$log.mon,server=on,wait=off" -nic none -no-reboot \
+		-display none -monitor "unix:$log.mon,server=on,wait=off" -name "$name,debug-threads=on" -nic none -no-reboot -d cpu_reset -D "$log.reset" \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 		-serial "file:$log" -smp "$smp" -m "$mem" \
 		-kernel "$HV_BIN" -append "$cmdline" "${initrd[@]}" "$@" </dev/null >"$log.qemu" 2>&1 &
@@ -36,7 +37,7 @@ boot() {
 		sleep 0.1
 	done
 	if kill -0 "$pid" 2>/dev/null; then
-		dump_cpus
+		dump_cpus "$pid"
 		kill -TERM "$pid" 2>/dev/null
 		wait "$pid"
 		status=$EXIT_TIMEOUT
@@ -47,11 +48,24 @@ boot() {
 	rm -f "$log.mon"
 }
 
-# dump_cpus: where each CPU of the running QEMU is ($log.mon), into $log.cpus: QEMU's
-# registers, and the hypervisor function of each RIP. report() prints it on a failure.
+# dump_cpus PID: where each CPU of the running QEMU PID is ($log.mon), into $log.cpus:
+# QEMU's registers and the hypervisor function of each RIP; and, as a monitor that does not
+# answer means QEMU itself is stuck, the state and CPU ticks of each QEMU thread over one
+# second. report() prints the lines that matter on a failure.
 dump_cpus() {
-	[ -x "$QEMU_MONITOR" ] && [ -S "$log.mon" ] || return
-	"$QEMU_MONITOR" "$log.mon" "info registers -a" >"$log.cpus" 2>&1
+	local pid=$1 t
+	{
+		if [ -x "$QEMU_MONITOR" ] && [ -S "$log.mon" ]; then
+			"$QEMU_MONITOR" "$log.mon" "info status" "info registers -a" 2>&1
+		fi
+		for round in 1 2; do
+			for t in /proc/"$pid"/task/*; do
+				# comm may hold blanks: the fields after its closing parenthesis
+				echo "thread $(cat "$t/comm" 2>/dev/null | tr ' ' _) $(sed 's/.*) //' "$t/stat" 2>/dev/null | awk '{print "state " $1 " ticks " $12 + $13}')"
+			done
+			[ $round -eq 1 ] && sleep 1
+		done
+	} >"$log.cpus"
 	grep -Eo '^RIP=[0-9a-f]+' "$log.cpus" | cut -d= -f2 | while read -r rip; do
 		echo "RIP $rip: $(addr2line -f -e "$HV_ELF" "0x$rip" 2>/dev/null | paste -sd' ')"
 	done >>"$log.cpus"
@@ -61,15 +75,17 @@ dump_cpus() {
 # For runs whose domains do not end QEMU: boots in the background and stops
 # QEMU (by its process id) once the log holds every REGEX, or a line matches
 # STOP_RE (a guest's FAIL verdict; a hypervisor panic always stops), or at the
-# timeout. Sets $log, and $status: 0 when we stopped it, else QEMU's own.
+# timeout. Sets $log, and $status: 0 when we stopped it, else QEMU's own ($EXIT_RESET for
+# its 0). A hypervisor triple fault pauses QEMU (-action shutdown=pause) instead of ending
+# it, so the timeout's dump_cpus shows where the CPUs were.
 boot_until() {
 	local name=$1 smp=$2 mem=$3 cmdline=$4 bundle=$5 tmo=$6 stop_re=$7 pid re all i
 	shift 7
 	log=$LOGDIR/$name.log
 	: >"$log"
-	rm -f "$log.cpus"
+	rm -f "$log.cpus" "$log.reset"
 	"$QEMU" -machine pc -cpu "${QEMU_CPU:-qemu64,+svm,+npt,+rdrand}" \
-		-display none -monitor "unix:$log.mon,server=on,wait=off" -nic none -no-reboot \
+		-display none -monitor "unix:$log.mon,server=on,wait=off" -name "$name,debug-threads=on" -nic none -no-reboot -action shutdown=pause -d cpu_reset -D "$log.reset" \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 		-serial "file:$log" -smp "$smp" -m "$mem" \
 		-kernel "$HV_BIN" -append "$cmdline" -initrd "$bundle" </dev/null >"$log.qemu" 2>&1 &
@@ -81,6 +97,7 @@ boot_until() {
 		if ! kill -0 "$pid" 2>/dev/null; then
 			wait "$pid"
 			status=$?
+			[ $status -eq 0 ] && status=$EXIT_RESET
 			rm -f "$log.mon"
 			return
 		fi
@@ -94,7 +111,7 @@ boot_until() {
 		[ $all -eq 1 ] && break
 		stopped=0
 	done
-	[ $stopped -eq 1 ] || dump_cpus # the timeout: a hang, say where the CPUs are
+	[ $stopped -eq 1 ] || dump_cpus "$pid" # the timeout: a hang, say where the CPUs are
 	sleep 0.5 # let a line that follows the last match (a shutdown, a crash) reach the log
 	kill -TERM "$pid" 2>/dev/null
 	wait "$pid"
@@ -115,7 +132,9 @@ report() {
 		echo "---- last lines of $log (QEMU status $status) ----"
 		tail -n 25 "$log" 2>/dev/null | sed 's/^/    /'
 		[ -s "$log.qemu" ] && sed 's/^/    qemu: /' "$log.qemu"
-		[ -s "$log.cpus" ] && grep -E '^(RIP |CPU#|RIP=|CR0=)' "$log.cpus" | sed 's/^/    cpus: /'
+		[ -s "$log.cpus" ] && grep -E '^(VM status|RIP |CPU#|RIP=|CR0=|thread )' "$log.cpus" | sed 's/^/    cpus: /'
+		grep -qs 'Triple fault' "$log.reset" && echo "    reset: QEMU logged a triple fault of the hypervisor"
+		[ "$status" = "$EXIT_RESET" ] && show_reset
 		echo "----"
 	fi
 }
@@ -154,6 +173,16 @@ check_all() {
 	report "$name" $ok "$why"
 }
 
+# show_reset: the CPU state QEMU logged when the machine reset ($log.reset, -d cpu_reset): the
+# last reset of each CPU is the one that ended the run (the first ones are power-on).
+show_reset() {
+	local rip
+	awk '/^CPU Reset/ { n++ } { blk[n] = blk[n] $0 "\n" } END { if (n > 0) printf "%s", blk[n] }' \
+		"$log.reset" 2>/dev/null | grep -E '^(CPU Reset|RIP=|CR0=|EFER=)' | sed 's/^/    reset: /'
+	rip=$(awk '/^CPU Reset/ { r = "" } /^RIP=/ { r = substr($1, 5) } END { print r }' "$log.reset" 2>/dev/null)
+	[ -n "$rip" ] && echo "    reset: RIP $rip: $(addr2line -f -e "$HV_ELF" "0x$rip" 2>/dev/null | paste -sd' ')"
+}
+
 # why_status: a human reason for a non-success QEMU status.
 why_status() {
 	case $status in
@@ -161,6 +190,7 @@ why_status() {
 	"$EXIT_PANIC") echo "hypervisor panicked" ;;
 	"$EXIT_FAILURE") echo "a self-test failed" ;;
 	"$EXIT_TIMEOUT") echo "hung: no exit before the timeout" ;;
+	"$EXIT_RESET") echo "the machine reset or powered off (a hypervisor triple fault?)" ;;
 	*) echo "QEMU exited with status $status" ;;
 	esac
 }

@@ -324,6 +324,40 @@ UNIT_TEST(sched_credit, sleeping_vcpu_never_runs)
 	rm_doms(1, all, 3);
 }
 
+/*
+ * A pause flag is set before vcpu_sleep() takes the schedule lock: a
+ * schedule in between finds the vCPU still queued and must not run it
+ * (the hypervisor once hit its "next is runnable" assertion this way when
+ * a 2-vCPU guest rebooted); it runs again once woken.
+ */
+UNIT_TEST(sched_credit, vcpu_paused_while_queued_is_skipped_until_woken)
+{
+	struct tdom da, dc, *all[] = { &da, &dc };
+	struct vcpu *a, *c, *queued;
+	s_time_t before;
+
+	sreset();
+	a = mk_dom(&da, 1, 0, true);
+	c = mk_dom(&dc, 2, 0, true);
+	run_softirqs(1);
+	CU_ASSERT_EQUAL_FATAL(csched_runq_len(0), 1);
+	queued = curr_on_cpu(0) == a ? c : a;
+	set_bit(VPF_paused, &queued->pause_flags); /* vcpu_sleep() not called yet */
+	before = run_time(queued);
+	fake_nr_switches = 0;
+	sim_run(1, fake_now + MILLISECS(200)); /* slices end: the queue is looked at */
+	CU_ASSERT_FALSE(switched_to(queued));
+	CU_ASSERT_EQUAL(run_time(queued), before);
+	CU_ASSERT_EQUAL(csched_runq_len(0), 0);
+	vcpu_sleep(queued); /* the pauser's own call, late: nothing left to do */
+	clear_bit(VPF_paused, &queued->pause_flags);
+	vcpu_wake(queued);
+	fake_nr_switches = 0;
+	sim_run(1, fake_now + MILLISECS(200));
+	CU_ASSERT_TRUE(switched_to(queued));
+	rm_doms(1, all, 2);
+}
+
 UNIT_TEST(sched_credit, removed_vcpu_leaves_the_runqueue)
 {
 	struct tdom da, db, *all[] = { &da, &db };

@@ -16,6 +16,7 @@
  */
 #include <asm/page.h>
 #include <asm/svm.h>
+#include <tessera/console.h>
 #include <tessera/errno.h>
 #include <tessera/event.h>
 #include <tessera/guest_access.h>
@@ -177,4 +178,58 @@ unsigned long arch_copy_from_guest(struct vcpu *v, void *to, uint64_t gva, unsig
 unsigned long arch_copy_to_guest(struct vcpu *v, uint64_t gva, const void *from, unsigned long len)
 {
 	return ga_copy(v, gva, (void *)from, len, true);
+}
+
+/* Up to this many present entries of a table are printed where a walk stops. */
+#define GA_DUMP_ENTRIES 6
+
+/*
+ * For a crash report: walk gva through v's page tables and print each
+ * level (table frame, its owner, index, entry); where the walk stops,
+ * print the table's present entries, so a page table that was overwritten
+ * shows what overwrote it. Long-mode 4-level paging only.
+ */
+void arch_dump_guest_walk(struct vcpu *v, uint64_t gva)
+{
+	const struct vmcb *vmcb = svm_v(v)->vmcb;
+	uint64_t table = vmcb->cr3 & GPTE_ADDR, pte;
+
+	if (!(vmcb->cr0 & X86_CR0_PG) || !(vmcb->efer & EFER_LMA))
+		return;
+	for (unsigned int level = 4; level >= 1; level--) {
+		unsigned int idx = (gva >> (12 + 9 * (level - 1))) & 511, shown = 0, present = 0;
+		enum p2m_type t;
+		mfn_t mfn = p2m_lookup(v->domain, _gfn(table >> PAGE_SHIFT), &t);
+		const struct domain *owner = mfn_valid(mfn) ? page_get_owner(mfn_to_page(mfn)) : NULL;
+
+		if (!ga_read_pte(v->domain, table >> PAGE_SHIFT, idx, &pte)) {
+			pr_warn("  walk %#lx: L%u table gfn %#lx is not readable RAM", (unsigned long)gva,
+				level, (unsigned long)(table >> PAGE_SHIFT));
+			return;
+		}
+		pr_warn("  walk %#lx: L%u table gfn %#lx (mfn %#lx, owner d%d, npt %#lx) [%u] = %#lx",
+			(unsigned long)gva, level, (unsigned long)(table >> PAGE_SHIFT),
+			(unsigned long)mfn_x(mfn), owner ? (int)owner->domain_id : -1,
+			(unsigned long)svm_npt_lookup(v->domain, _gfn(table >> PAGE_SHIFT)), idx,
+			(unsigned long)pte);
+		if (!(pte & GPTE_P)) {
+			for (unsigned int i = 0; i < 512; i++) {
+				uint64_t e;
+
+				if (!ga_read_pte(v->domain, table >> PAGE_SHIFT, i, &e) || !e)
+					continue;
+				present++;
+				if (shown++ < GA_DUMP_ENTRIES)
+					pr_warn("    [%u] = %#lx", i, (unsigned long)e);
+			}
+			pr_warn("    %u non-zero entries in that table", present);
+			return;
+		}
+		if ((level == 3 || level == 2) && (pte & GPTE_PS))
+			return;
+		table = pte & GPTE_ADDR;
+	}
+	pr_warn("  walk %#lx: page gfn %#lx npt %#lx", (unsigned long)gva,
+		(unsigned long)(table >> PAGE_SHIFT),
+		(unsigned long)svm_npt_lookup(v->domain, _gfn(table >> PAGE_SHIFT)));
 }

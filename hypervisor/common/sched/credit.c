@@ -414,7 +414,7 @@ static struct csched_vcpu *csched_steal(unsigned int cpu, int min_pri)
 		list_for_each_entry(svc, &ppc->runq, runq_elem) {
 			if (svc->pri <= min_pri)
 				break; /* sorted: nothing better follows */
-			if (!svc->vcpu->is_running) {
+			if (!svc->vcpu->is_running && vcpu_runnable(svc->vcpu)) {
 				found = svc;
 				break;
 			}
@@ -428,6 +428,22 @@ static struct csched_vcpu *csched_steal(unsigned int cpu, int min_pri)
 			return found;
 	}
 	return NULL;
+}
+
+/*
+ * The head of pc's queue, after dropping any queued vCPU that stopped being
+ * runnable (its lock held). A pause flag is set before vcpu_sleep() takes
+ * the schedule lock to dequeue it, so a schedule in between can find it
+ * queued; it is queued again by vcpu_wake() once its last flag clears.
+ */
+static struct csched_vcpu *csched_runq_first_runnable(struct csched_pcpu *pc)
+{
+	struct csched_vcpu *svc;
+
+	while ((svc = list_first_entry_or_null(&pc->runq, struct csched_vcpu, runq_elem)) &&
+	       !vcpu_runnable(svc->vcpu))
+		csched_runq_remove(svc);
+	return svc;
 }
 
 static struct task_slice csched_do_schedule(unsigned int cpu, s_time_t now)
@@ -446,7 +462,7 @@ static struct task_slice csched_do_schedule(unsigned int cpu, s_time_t now)
 			csched_runq_insert(pc, scurr);
 	}
 
-	snext = list_first_entry_or_null(&pc->runq, struct csched_vcpu, runq_elem);
+	snext = csched_runq_first_runnable(pc);
 	if (!snext || snext->pri <= CSCHED_PRI_OVER) {
 		struct csched_vcpu *stolen =
 			csched_steal(cpu, snext ? snext->pri : CSCHED_PRI_IDLE);

@@ -71,6 +71,9 @@ static void svm_dump_state(struct vcpu *v)
 		(unsigned long)vmcb->exitintinfo, (unsigned long)vmcb->eventinj,
 		(unsigned long)vmcb->vintr, (unsigned long)vmcb->int_state,
 		(unsigned long)vmcb->exitinfo1, (unsigned long)vmcb->exitinfo2);
+	/* A fault in the middle of delivering an event: how its address translates now. */
+	if (vmcb->exitintinfo & SVM_EVT_VALID)
+		arch_dump_guest_walk(v, vmcb->cr2);
 }
 
 static void svm_crash(struct vcpu *v, const char *fmt, ...) __printf(2, 3);

@@ -259,6 +259,9 @@ uint8_t svm_upcall_vector(struct vcpu *v);
 /* Will v take an interrupt (callback-vector upcall, or a vLAPIC request above its PPR)? */
 bool svm_intr_pending(struct vcpu *v);
 
+/* guest_access.c: for crash reports, print gva's walk through v's page tables. */
+void arch_dump_guest_walk(struct vcpu *v, uint64_t gva);
+
 /* exits.c */
 /* Handle the exit recorded in v's VMCB (a crash or a block shows up as a pending softirq). */
 void svm_vmexit_handler(struct vcpu *v);
