@@ -71,6 +71,9 @@ static void svm_dump_state(struct vcpu *v)
 		(unsigned long)vmcb->exitintinfo, (unsigned long)vmcb->eventinj,
 		(unsigned long)vmcb->vintr, (unsigned long)vmcb->int_state,
 		(unsigned long)vmcb->exitinfo1, (unsigned long)vmcb->exitinfo2);
+	pr_warn("  previous exit %#lx (exitinfo1 %#lx, rip after %#lx); last VMRUN injected %#lx",
+		(unsigned long)sv->prev_exitcode, (unsigned long)sv->prev_exitinfo1,
+		(unsigned long)sv->prev_rip, (unsigned long)sv->last_eventinj);
 	/* A fault in the middle of delivering an event: how its address translates now. */
 	if (vmcb->exitintinfo & SVM_EVT_VALID)
 		arch_dump_guest_walk(v, vmcb->cr2);
@@ -634,6 +637,8 @@ static void svm_count(struct svm_vcpu *sv, uint64_t code)
 	sv->exits_by_reason[i]++;
 }
 
+static void svm_handle_exit(struct vcpu *v, uint64_t code);
+
 void svm_vmexit_handler(struct vcpu *v)
 {
 	struct svm_vcpu *sv = svm_v(v);
@@ -641,6 +646,18 @@ void svm_vmexit_handler(struct vcpu *v)
 	uint64_t code = vmcb->exitcode;
 
 	svm_count(sv, code);
+	svm_handle_exit(v, code);
+	/* Kept for a later crash report: what this exit was. */
+	sv->prev_exitcode = code;
+	sv->prev_exitinfo1 = vmcb->exitinfo1;
+	sv->prev_rip = vmcb->rip;
+}
+
+static void svm_handle_exit(struct vcpu *v, uint64_t code)
+{
+	struct svm_vcpu *sv = svm_v(v);
+	struct vmcb *vmcb = sv->vmcb;
+
 	switch (code) {
 	case SVM_EXIT_INTR:
 	case SVM_EXIT_NMI:

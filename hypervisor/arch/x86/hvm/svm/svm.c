@@ -559,6 +559,7 @@ static void svm_run(struct vcpu *v)
 		}
 		svm_intr_assist(v);
 		svm_asid_check(v, c, cpu);
+		sv->last_eventinj = sv->vmcb->eventinj;
 		local_irq_enable(); /* GIF is clear: nothing is taken before VMRUN */
 		svm_vmrun(&sv->gprs, sv->vmcb_pa, c->host_save_pa);
 		sv->in_guest = false;

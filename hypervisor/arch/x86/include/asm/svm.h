@@ -232,6 +232,8 @@ struct svm_vcpu {
 	/* Exit counts: IOIO, VMMCALL, HLT, CPUID, MSR, NPF, SHUTDOWN, other, INVD, #DB/#AC
 	 * (exits.c svm_count). */
 	unsigned long exits_by_reason[10];
+	/* For crash reports: the exit before the current one, and what the last VMRUN injected. */
+	uint64_t prev_exitcode, prev_exitinfo1, prev_rip, last_eventinj;
 };
 
 /* Per-domain SVM state (d->arch). */
