@@ -15,7 +15,18 @@ EXIT_SUCCESS=33
 EXIT_PANIC=35
 EXIT_FAILURE=37
 EXIT_TIMEOUT=124
-EXIT_RESET=200 # ours: QEMU ended by itself with 0 under -no-reboot, i.e. the machine reset or powered off
+# Ours: QEMU ended by itself with 0 under -no-reboot, i.e. the machine reset or powered off.
+EXIT_RESET=200
+
+# qemu_args NAME SMP MEM CMDLINE: the QEMU arguments every run shares, into $QEMU_ARGS (for
+# $log): the monitor on a socket beside the log (dump_cpus), named threads, -d cpu_reset.
+qemu_args() {
+	QEMU_ARGS=(-machine pc -cpu "${QEMU_CPU:-qemu64,+svm,+npt,+rdrand}"
+		-display none -monitor "unix:$log.mon,server=on,wait=off" -name "$1,debug-threads=on"
+		-nic none -no-reboot -d cpu_reset -D "$log.reset"
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04
+		-serial "file:$log" -smp "$2" -m "$3" -kernel "$HV_BIN" -append "$4")
+}
 
 # boot NAME SMP MEM CMDLINE [BUNDLE] [TIMEOUT_S] [EXTRA QEMU ARGS...]
 # Boots, leaves the serial log in $LOGDIR/NAME.log, sets $status and $log.
@@ -26,11 +37,8 @@ boot() {
 	local initrd=() pid i
 	[ -n "$bundle" ] && initrd=(-initrd "$bundle")
 	rm -f "$log.cpus" "$log.reset" "$log.tlb"
-	"$QEMU" -machine pc -cpu "${QEMU_CPU:-qemu64,+svm,+npt,+rdrand}" \
-		-display none -monitor "unix:$log.mon,server=on,wait=off" -name "$name,debug-threads=on" -nic none -no-reboot -d cpu_reset -D "$log.reset" \
-		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-		-serial "file:$log" -smp "$smp" -m "$mem" \
-		-kernel "$HV_BIN" -append "$cmdline" "${initrd[@]}" "$@" </dev/null >"$log.qemu" 2>&1 &
+	qemu_args "$name" "$smp" "$mem" "$cmdline"
+	"$QEMU" "${QEMU_ARGS[@]}" "${initrd[@]}" "$@" </dev/null >"$log.qemu" 2>&1 &
 	pid=$!
 	for ((i = 0; i < tmo * 10; i++)); do
 		kill -0 "$pid" 2>/dev/null || break
@@ -48,6 +56,14 @@ boot() {
 	rm -f "$log.mon"
 }
 
+# thread_line /proc/PID/task/TID: "thread NAME state S ticks N" (user + system CPU ticks).
+thread_line() {
+	local name stat
+	name=$(tr ' ' _ <"$1/comm" 2>/dev/null)
+	stat=$(sed 's/.*) //' "$1/stat" 2>/dev/null) # the fields after comm, which may hold blanks
+	echo "thread $name $(echo "$stat" | awk '{ print "state " $1 " ticks " $12 + $13 }')"
+}
+
 # dump_cpus PID: where each CPU of the running QEMU PID is ($log.mon), into $log.cpus:
 # QEMU's registers and the hypervisor function of each RIP; and, as a monitor that does not
 # answer means QEMU itself is stuck, the state and CPU ticks of each QEMU thread over one
@@ -62,8 +78,7 @@ dump_cpus() {
 		fi
 		for round in 1 2; do
 			for t in /proc/"$pid"/task/*; do
-				# comm may hold blanks: the fields after its closing parenthesis
-				echo "thread $(cat "$t/comm" 2>/dev/null | tr ' ' _) $(sed 's/.*) //' "$t/stat" 2>/dev/null | awk '{print "state " $1 " ticks " $12 + $13}')"
+				thread_line "$t"
 			done
 			[ $round -eq 1 ] && sleep 1
 		done
@@ -86,7 +101,8 @@ dump_cpus() {
 boot_until() {
 	boot_until_once "$@"
 	qemu_fault_signature || return 0
-	echo "NOTE: $1: $QEMU_FAULT (QEMU TCG fault, docs/testing.md); first run kept in $log.qemu-fault; running it again"
+	echo "NOTE: $1: $QEMU_FAULT (QEMU TCG fault, docs/testing.md);" \
+		"first run kept in $log.qemu-fault; running it again"
 	cp "$log" "$log.qemu-fault"
 	boot_until_once "$@"
 	! qemu_fault_signature || echo "NOTE: $1: the QEMU TCG fault again: $QEMU_FAULT"
@@ -119,11 +135,8 @@ boot_until_once() {
 	log=$LOGDIR/$name.log
 	: >"$log"
 	rm -f "$log.cpus" "$log.reset" "$log.tlb"
-	"$QEMU" -machine pc -cpu "${QEMU_CPU:-qemu64,+svm,+npt,+rdrand}" \
-		-display none -monitor "unix:$log.mon,server=on,wait=off" -name "$name,debug-threads=on" -nic none -no-reboot -action shutdown=pause -d cpu_reset -D "$log.reset" \
-		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-		-serial "file:$log" -smp "$smp" -m "$mem" \
-		-kernel "$HV_BIN" -append "$cmdline" -initrd "$bundle" </dev/null >"$log.qemu" 2>&1 &
+	qemu_args "$name" "$smp" "$mem" "$cmdline"
+	"$QEMU" "${QEMU_ARGS[@]}" -action shutdown=pause -initrd "$bundle" </dev/null >"$log.qemu" 2>&1 &
 	pid=$!
 	status=
 	local deadline=$((SECONDS + tmo)) stopped=0
@@ -168,8 +181,10 @@ report() {
 		echo "---- last lines of $log (QEMU status $status) ----"
 		tail -n 25 "$log" 2>/dev/null | sed 's/^/    /'
 		[ -s "$log.qemu" ] && sed 's/^/    qemu: /' "$log.qemu"
-		[ -s "$log.cpus" ] && grep -E '^(VM status|RIP |CPU#|RIP=|CR0=|thread )' "$log.cpus" | sed 's/^/    cpus: /'
-		grep -qs 'Triple fault' "$log.reset" && echo "    reset: QEMU logged a triple fault of the hypervisor"
+		[ -s "$log.cpus" ] && grep -E '^(VM status|RIP |CPU#|RIP=|CR0=|thread )' "$log.cpus" |
+			sed 's/^/    cpus: /'
+		grep -qs 'Triple fault' "$log.reset" &&
+			echo "    reset: QEMU logged a triple fault of the hypervisor"
 		[ "$status" = "$EXIT_RESET" ] && show_reset
 		echo "----"
 	fi
@@ -215,8 +230,10 @@ show_reset() {
 	local rip
 	awk '/^CPU Reset/ { n++ } { blk[n] = blk[n] $0 "\n" } END { if (n > 0) printf "%s", blk[n] }' \
 		"$log.reset" 2>/dev/null | grep -E '^(CPU Reset|RIP=|CR0=|EFER=)' | sed 's/^/    reset: /'
-	rip=$(awk '/^CPU Reset/ { r = "" } /^RIP=/ { r = substr($1, 5) } END { print r }' "$log.reset" 2>/dev/null)
-	[ -n "$rip" ] && echo "    reset: RIP $rip: $(addr2line -f -e "$HV_ELF" "0x$rip" 2>/dev/null | paste -sd' ')"
+	rip=$(awk '/^CPU Reset/ { r = "" } /^RIP=/ { r = substr($1, 5) } END { print r }' \
+		"$log.reset" 2>/dev/null)
+	[ -n "$rip" ] &&
+		echo "    reset: RIP $rip: $(addr2line -f -e "$HV_ELF" "0x$rip" 2>/dev/null | paste -sd' ')"
 }
 
 # why_status: a human reason for a non-success QEMU status.
