@@ -25,7 +25,7 @@ TLIBS_STORE_CORE := $(TLIBS_DIR)/store/core.c
 # libvchan: the core, plus its store access per environment (vchan/xs_linux.c
 # over libxenstore, which its users link as with Xen's; vchan/xs_uk.c over the
 # unikernel's xenbus client).
-TLIBS_VCHAN_CORE := $(TLIBS_DIR)/vchan/io.c $(TLIBS_DIR)/vchan/init.c
+TLIBS_VCHAN_CORE := $(TLIBS_DIR)/vchan/io.c $(TLIBS_DIR)/vchan/init.c $(TLIBS_DIR)/vchan/xs_parse.c
 TLIBS_BUILD_SRCS := $(TLIBS_DIR)/builder/pvh_build.c \
 	$(TLIBS_DIR)/builder/pvh_guest_mem.c hypervisor/common/elf.c hypervisor/arch/x86/pvh_plan.c \
 	hypervisor/arch/x86/acpi_build.c

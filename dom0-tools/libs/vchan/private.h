@@ -19,6 +19,8 @@
 #define VCHAN_MAX_ORDER 20
 
 /* Own domain id (the store's "domid" key), or -1 with errno. */
+/* xs_parse.c: a store value as a strict decimal u32; 0, or -1 with errno EINVAL. */
+int vchan_xs_parse_u32(const char *s, uint32_t *out);
 int vchan_xs_own_domid(void);
 /*
  * Writes <base>/ring-ref and <base>/event-channel in one transaction, owned by

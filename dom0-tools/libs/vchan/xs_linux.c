@@ -12,26 +12,6 @@
 #include <xenstore.h>
 #include "private.h"
 
-static int parse_u32(const char *s, uint32_t *out)
-{
-	uint64_t v = 0;
-
-	if (!s || !*s)
-		goto bad;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			goto bad;
-		v = v * 10 + (uint64_t)(*s - '0');
-		if (v > 0xffffffffULL)
-			goto bad;
-	}
-	*out = (uint32_t)v;
-	return 0;
-bad:
-	errno = EINVAL;
-	return -1;
-}
-
 static int read_u32(struct xs_handle *xs, const char *path, uint32_t *out)
 {
 	unsigned int len;
@@ -40,7 +20,7 @@ static int read_u32(struct xs_handle *xs, const char *path, uint32_t *out)
 
 	if (!val)
 		return -1;
-	rc = parse_u32(val, out);
+	rc = vchan_xs_parse_u32(val, out);
 	free(val);
 	return rc;
 }

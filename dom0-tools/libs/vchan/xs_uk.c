@@ -27,27 +27,6 @@ static int fail(long rc)
 	return -1;
 }
 
-/* Strict decimal: 0, or -1 with errno EINVAL. */
-static int parse_u32(const char *s, uint32_t *out)
-{
-	uint64_t v = 0;
-
-	if (!*s)
-		goto bad;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			goto bad;
-		v = v * 10 + (uint64_t)(*s - '0');
-		if (v > 0xffffffffULL)
-			goto bad;
-	}
-	*out = (uint32_t)v;
-	return 0;
-bad:
-	errno = EINVAL;
-	return -1;
-}
-
 static int read_u32(struct xenbus *xb, const char *path, uint32_t *out)
 {
 	char buf[16];
@@ -55,7 +34,7 @@ static int read_u32(struct xenbus *xb, const char *path, uint32_t *out)
 
 	if (rc < 0)
 		return fail(rc);
-	return parse_u32(buf, out);
+	return vchan_xs_parse_u32(buf, out);
 }
 
 int vchan_xs_own_domid(void)
