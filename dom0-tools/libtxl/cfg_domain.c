@@ -154,6 +154,25 @@ static void device_free(struct txl_device *d)
 }
 
 /*
+ * The next item of the comma-separated list at *rest, blanks trimmed: its
+ * start, its length in *n; *rest moves past the item and its comma.
+ */
+static const char *next_item(const char **rest, size_t *n)
+{
+	const char *p = *rest, *end = strchr(p, ',');
+
+	if (!end)
+		end = p + strlen(p);
+	*rest = *end ? end + 1 : end;
+	while (p < end && isspace((unsigned char)*p))
+		p++;
+	*n = (size_t)(end - p);
+	while (*n && isspace((unsigned char)p[*n - 1]))
+		(*n)--;
+	return p;
+}
+
+/*
  * A disk spec (xl-disk-configuration(5)): KEY=VALUE items, or the
  * positional form TARGET,VDEV,ACCESS[,DEVTYPE] with an optional
  * "FORMAT:" or "phy:"/"file:" prefix on the target.
@@ -164,21 +183,14 @@ static int parse_disk(struct cfg_ctx *c, const struct txl_cfg_entry *e, unsigned
 	static const char *const positional[] = {"target", "vdev", "access", "devtype"};
 	static const char *const prefixes[] = {"phy",	"file", "raw", "qcow",
 					       "qcow2", "vhd",	"aio", "tap"};
-	const char *p = e->items[idx], *access;
+	const char *rest = e->items[idx], *access;
 	unsigned int pos = 0, i;
 	int ret;
 
-	while (*p) {
-		const char *end = strchr(p, ','), *eq;
+	while (*rest) {
 		size_t n;
+		const char *p = next_item(&rest, &n), *eq;
 
-		if (!end)
-			end = p + strlen(p);
-		while (p < end && isspace((unsigned char)*p))
-			p++;
-		n = (size_t)(end - p);
-		while (n && isspace((unsigned char)p[n - 1]))
-			n--;
 		eq = memchr(p, '=', n);
 		if (eq) {
 			char key[32];
@@ -216,7 +228,6 @@ static int parse_disk(struct cfg_ctx *c, const struct txl_cfg_entry *e, unsigned
 		}
 		if (ret)
 			return ret;
-		p = *end ? end + 1 : end;
 	}
 	if (!txl_device_get(d, "vdev"))
 		return bad(c, e, "entry %u \"%s\": no vdev (e.g. \"file.img,xvda,w\")", idx + 1,
@@ -244,21 +255,14 @@ static bool valid_mac(const char *s)
 static int parse_vif(struct cfg_ctx *c, const struct txl_cfg_entry *e, unsigned int idx,
 		     struct txl_device *d)
 {
-	const char *p = e->items[idx], *mac;
+	const char *rest = e->items[idx], *mac;
 	int ret;
 
-	while (*p) {
-		const char *end = strchr(p, ','), *eq;
+	while (*rest) {
 		size_t n;
+		const char *p = next_item(&rest, &n), *eq;
 		char key[32];
 
-		if (!end)
-			end = p + strlen(p);
-		while (p < end && isspace((unsigned char)*p))
-			p++;
-		n = (size_t)(end - p);
-		while (n && isspace((unsigned char)p[n - 1]))
-			n--;
 		if (n) {
 			eq = memchr(p, '=', n);
 			if (!eq || eq == p || (size_t)(eq - p) >= sizeof(key))
@@ -270,7 +274,6 @@ static int parse_vif(struct cfg_ctx *c, const struct txl_cfg_entry *e, unsigned 
 			if (ret)
 				return ret;
 		}
-		p = *end ? end + 1 : end;
 	}
 	mac = txl_device_get(d, "mac");
 	if (mac && !valid_mac(mac))
