@@ -49,8 +49,7 @@ static bool name_is_taken(const struct txl_dominfo *d, unsigned int nr, const ch
  * The name domain d should get in buf: 1 one to write, 0 none (no boot
  * name, or a hypervisor without boot names), or -errno.
  */
-static int boot_domain_name(struct txl_ctx *ctx, const struct txl_dominfo *d, char *buf,
-			    size_t len)
+static int boot_domain_name(struct txl_ctx *ctx, const struct txl_dominfo *d, char *buf, size_t len)
 {
 	int ret;
 

@@ -119,7 +119,8 @@ static uint32_t list_domains(int print)
 		if (info[i].flags & XEN_DOMINF_xs_domain)
 			store = info[i].domain;
 		if (print)
-			printf("xen-smoke: domain d%u: %llu pages (max %llu), %u vCPUs, flags 0x%x%s\n",
+			printf("xen-smoke: domain d%u: %llu pages (max %llu), %u vCPUs, flags "
+			       "0x%x%s\n",
 			       info[i].domain, (unsigned long long)info[i].tot_pages,
 			       (unsigned long long)info[i].max_pages, info[i].max_vcpu_id + 1,
 			       info[i].flags,
@@ -349,13 +350,11 @@ static void *hold_console(const struct pvh_build_result *r, xen_pfn_t *gfn)
  * (the domain lingers as dying, as Xen's zombies do, or is gone with that frame held)
  * and everything must come back once we unmap it.
  */
-static void release_held(const struct pvh_build_result *r, void *p, xen_pfn_t gfn,
-			 uint64_t base)
+static void release_held(const struct pvh_build_result *r, void *p, xen_pfn_t gfn, uint64_t base)
 {
 	volatile unsigned char *b = p;
 	xc_domaininfo_t info;
-	int listed = xc_domain_getinfolist(xch, r->domid, 1, &info) == 1 &&
-		     info.domain == r->domid;
+	int listed = xc_domain_getinfolist(xch, r->domid, 1, &info) == 1 && info.domain == r->domid;
 	unsigned int sum = 0;
 	uint64_t during = free_pages();
 
@@ -364,8 +363,10 @@ static void release_held(const struct pvh_build_result *r, void *p, xen_pfn_t gf
 	printf("xen-smoke: destroyed d%u with gfn 0x%llx still mapped: %s, free pages %llu "
 	       "(base %llu), page readable (sum %u)\n",
 	       r->domid, (unsigned long long)gfn,
-	       !listed ? "gone" : info.flags & XEN_DOMINF_dying ? "dying" : "NOT DYING", (unsigned long long)during,
-	       (unsigned long long)base, sum);
+	       !listed			       ? "gone"
+	       : info.flags & XEN_DOMINF_dying ? "dying"
+					       : "NOT DYING",
+	       (unsigned long long)during, (unsigned long long)base, sum);
 	if (listed && !(info.flags & XEN_DOMINF_dying))
 		fail("d%u is listed and not dying after destroy", r->domid);
 	if (during >= base)
@@ -481,8 +482,8 @@ int main(int argc, char **argv)
 			fail("%s: %s", guest, strerror(errno));
 		} else {
 			base = free_pages();
-			printf("xen-smoke: guest image %s, %zu bytes; free pages %llu\n", guest, size,
-			       (unsigned long long)base);
+			printf("xen-smoke: guest image %s, %zu bytes; free pages %llu\n", guest,
+			       size, (unsigned long long)base);
 			for (unsigned int i = 1; i <= cycles; i++)
 				cycle(image, size, i, store, base);
 			free(image);
@@ -497,7 +498,8 @@ int main(int argc, char **argv)
 		printf("xen-smoke: FAIL (%d failures)\n", failures);
 		return 1;
 	}
-	printf("xen-smoke: PASS%s\n", guest ? " (domains, physinfo, evtchn, foreign map, grants, builds)" :
-					      " (domains, physinfo, evtchn, foreign map, grants)");
+	printf("xen-smoke: PASS%s\n",
+	       guest ? " (domains, physinfo, evtchn, foreign map, grants, builds)"
+		     : " (domains, physinfo, evtchn, foreign map, grants)");
 	return 0;
 }

@@ -185,9 +185,15 @@ static int tool_call(uint32_t type, const char *what, const char *payload, uint3
 static int write_basics(uint32_t domid, uint32_t nr_vcpus)
 {
 	static const char *const ro_dirs[] = {"device", "control", "cpu", "memory"};
-	static const char *const rw_nodes[] = {"control/shutdown", "control/feature-poweroff",
-					       "control/feature-reboot", "control/feature-suspend",
-					       "control/sysrq", "data", "drivers", "feature", "attr",
+	static const char *const rw_nodes[] = {"control/shutdown",
+					       "control/feature-poweroff",
+					       "control/feature-reboot",
+					       "control/feature-suspend",
+					       "control/sysrq",
+					       "data",
+					       "drivers",
+					       "feature",
+					       "attr",
 					       "error"};
 	char base[40], path[64], ro[24], rw[16], id[12];
 	int rc;
@@ -430,8 +436,7 @@ static void special_readers(void)
 		if (!ok || tool_call(XS_SET_PERMS, specials[i], payload, len))
 			printf("xenstored: special-read=%s not applied to %s\n", list, specials[i]);
 	}
-	printf("xenstored: %u domain(s) may watch @introduceDomain/@releaseDomain (%s)\n", n,
-	       list);
+	printf("xenstored: %u domain(s) may watch @introduceDomain/@releaseDomain (%s)\n", n, list);
 }
 
 void app_main(void)
@@ -489,7 +494,8 @@ void app_main(void)
 		}
 		for (struct xsd_dom *d = doms; d; d = d->next)
 			if (xsd_ring_service(d))
-				work = 1; /* come back: there may be more once the guest catches up */
+				work =
+				    1; /* come back: there may be more once the guest catches up */
 		if (work)
 			thread_yield();
 	}

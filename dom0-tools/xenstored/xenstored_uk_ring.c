@@ -47,7 +47,8 @@ static bool ring_input(struct xsd_dom *d)
 			moved = true;
 		if (used && !d->heard) {
 			d->heard = true;
-			printf("xenstored: d%u: first request: its xenbus is connected\n", d->domid);
+			printf("xenstored: d%u: first request: its xenbus is connected\n",
+			       d->domid);
 		}
 		if (used < n)
 			break;
@@ -72,7 +73,8 @@ static bool ring_output(struct xsd_dom *d)
 			break;
 		mb(); /* rsp_cons read before we overwrite the bytes it freed */
 		off = MASK_XENSTORE_IDX(prod);
-		got = xs_conn_output(d->conn, r->rsp + off, UK_MIN(space, XENSTORE_RING_SIZE - off));
+		got =
+		    xs_conn_output(d->conn, r->rsp + off, UK_MIN(space, XENSTORE_RING_SIZE - off));
 		wmb(); /* the data before the index */
 		WRITE_ONCE(r->rsp_prod, prod + (XENSTORE_RING_IDX)got);
 		if (!got)

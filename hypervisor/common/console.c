@@ -17,10 +17,10 @@ static enum log_level console_level = LOG_INFO;
 static bool console_unlocked;
 
 static const char *const level_names[] = {
-	[LOG_ERR] = "err",
-	[LOG_WARN] = "warn",
-	[LOG_INFO] = "info",
-	[LOG_DEBUG] = "debug",
+    [LOG_ERR] = "err",
+    [LOG_WARN] = "warn",
+    [LOG_INFO] = "info",
+    [LOG_DEBUG] = "debug",
 };
 
 void console_register(struct console_output *out)

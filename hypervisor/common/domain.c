@@ -49,11 +49,11 @@ static struct vcpu_info dummy_vcpu_info;
 
 /* domain_kill's steps, in order (d->teardown_step). */
 enum {
-	TEARDOWN_VCPUS = 0,  /* vCPU services: timers, registered areas (vcpu_op_destroy) */
-	TEARDOWN_GRANTS,     /* unmap what d mapped from others */
-	TEARDOWN_EVTCHN,     /* close d's ports (remote ends notified) */
-	TEARDOWN_P2M,        /* drop d's physmap and the references it holds */
-	TEARDOWN_PAGES,      /* give back every frame d owns */
+	TEARDOWN_VCPUS = 0, /* vCPU services: timers, registered areas (vcpu_op_destroy) */
+	TEARDOWN_GRANTS,    /* unmap what d mapped from others */
+	TEARDOWN_EVTCHN,    /* close d's ports (remote ends notified) */
+	TEARDOWN_P2M,	    /* drop d's physmap and the references it holds */
+	TEARDOWN_PAGES,	    /* give back every frame d owns */
 	TEARDOWN_DONE,
 };
 
@@ -427,8 +427,8 @@ void vcpu_unpause(struct vcpu *v)
 		vcpu_wake(v);
 }
 
-#define for_each_vcpu(d, i, v)                                                       \
-	for ((i) = 0; (i) < (d)->max_vcpus; (i)++)                                   \
+#define for_each_vcpu(d, i, v)                                                                     \
+	for ((i) = 0; (i) < (d)->max_vcpus; (i)++)                                                 \
 		if (((v) = READ_ONCE((d)->vcpu[(i)])) != NULL)
 
 /* One more pause of d and each of its vCPUs (domain_lock held); the caller sleeps them. */
@@ -438,8 +438,7 @@ static void domain_pause_locked(struct domain *d)
 	unsigned int i;
 
 	d->pause_count++;
-	for_each_vcpu (d, i, v)
-		vcpu_pause_locked(v);
+	for_each_vcpu(d, i, v) vcpu_pause_locked(v);
 }
 
 /* Wait until every vCPU of d is off its CPU (after domain_pause_locked). */
@@ -448,8 +447,7 @@ static void domain_sleep_sync(struct domain *d)
 	struct vcpu *v;
 	unsigned int i;
 
-	for_each_vcpu (d, i, v)
-		vcpu_sleep_sync(v);
+	for_each_vcpu(d, i, v) vcpu_sleep_sync(v);
 }
 
 /* Drop one pause of d (domain_lock held); marks in wake the vCPUs to wake. */
@@ -460,9 +458,7 @@ static void domain_unpause_locked(struct domain *d, unsigned long *wake)
 
 	BUG_ON(d->pause_count <= 0);
 	d->pause_count--;
-	for_each_vcpu (d, i, v)
-		if (vcpu_unpause_locked(v))
-			__set_bit(i, wake);
+	for_each_vcpu(d, i, v) if (vcpu_unpause_locked(v)) __set_bit(i, wake);
 }
 
 static void domain_wake(struct domain *d, const unsigned long *wake)
@@ -470,9 +466,7 @@ static void domain_wake(struct domain *d, const unsigned long *wake)
 	struct vcpu *v;
 	unsigned int i;
 
-	for_each_vcpu (d, i, v)
-		if (test_bit(i, wake))
-			vcpu_wake(v);
+	for_each_vcpu(d, i, v) if (test_bit(i, wake)) vcpu_wake(v);
 }
 
 void domain_pause(struct domain *d)
@@ -485,7 +479,7 @@ void domain_pause(struct domain *d)
 
 void domain_unpause(struct domain *d)
 {
-	DECLARE_BITMAP(wake, MAX_VIRT_CPUS) = { 0 };
+	DECLARE_BITMAP(wake, MAX_VIRT_CPUS) = {0};
 
 	spin_lock(&d->domain_lock);
 	domain_unpause_locked(d, wake);
@@ -517,7 +511,7 @@ int domain_pause_by_controller(struct domain *d)
 
 int domain_unpause_by_controller(struct domain *d)
 {
-	DECLARE_BITMAP(wake, MAX_VIRT_CPUS) = { 0 };
+	DECLARE_BITMAP(wake, MAX_VIRT_CPUS) = {0};
 
 	spin_lock(&d->domain_lock);
 	if (d->controller_pause_count == 0) {
@@ -547,13 +541,11 @@ void domain_shutdown(struct domain *d, uint8_t reason)
 	if (!d->shutdown_code_set)
 		d->shutdown_code = reason;
 	reason = d->shutdown_code;
-	for_each_vcpu (d, i, v)
-		vcpu_pause_locked(v);
+	for_each_vcpu(d, i, v) vcpu_pause_locked(v);
 	/* No vCPU defers its shutdown (Xen's defer_shutdown): all stop now. */
 	d->is_shut_down = true;
 	spin_unlock(&d->domain_lock);
-	for_each_vcpu (d, i, v)
-		vcpu_sleep(v); /* nosync: d may be shutting itself down */
+	for_each_vcpu(d, i, v) vcpu_sleep(v); /* nosync: d may be shutting itself down */
 	pr_info("d%u: shut down (reason %u)", d->domain_id, reason);
 	/* The control domain learns through VIRQ_DOM_EXC, as in Xen. */
 	send_global_virq(VIRQ_DOM_EXC);

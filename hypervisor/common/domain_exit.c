@@ -34,7 +34,7 @@
 #define EXIT_RETRY_NS MILLISECS(1)
 
 struct exit_entry {
-	struct domain *d;          /* a reference of ours */
+	struct domain *d;	   /* a reference of ours */
 	unsigned long free_before; /* heap free pages when the kill started */
 	bool started;
 };
@@ -130,7 +130,7 @@ void domain_exit_notify(struct domain *d)
 		return; /* dying already: someone else is destroying it */
 	flags = spin_lock_irqsave(&exit_lock);
 	if (exit_len < EXIT_QUEUE_LEN) {
-		exit_queue[exit_len++] = (struct exit_entry){ .d = d };
+		exit_queue[exit_len++] = (struct exit_entry){.d = d};
 		queued = true;
 	}
 	spin_unlock_irqrestore(&exit_lock, flags);
@@ -150,8 +150,9 @@ void domain_exit_init(const char *cmdline)
 		if (!strcmp(val, "destroy"))
 			boot_policy = DOMAIN_EXIT_DESTROY;
 		else if (strcmp(val, "keep"))
-			pr_warn("boot-domain-exit=%s: not keep or destroy; keeping shut-down domains",
-				val);
+			pr_warn(
+			    "boot-domain-exit=%s: not keep or destroy; keeping shut-down domains",
+			    val);
 	}
 	open_softirq(DOMAIN_EXIT_SOFTIRQ, domain_exit_softirq);
 	if (init_timer(&exit_retry, domain_exit_retry, NULL, 0)) {
@@ -161,5 +162,6 @@ void domain_exit_init(const char *cmdline)
 	}
 	WRITE_ONCE(exit_ready, true);
 	if (boot_policy == DOMAIN_EXIT_DESTROY)
-		pr_info("Boot domains are destroyed when they shut down (boot-domain-exit=destroy)");
+		pr_info(
+		    "Boot domains are destroyed when they shut down (boot-domain-exit=destroy)");
 }

@@ -36,9 +36,9 @@
 static DEFINE_SPINLOCK(domctl_lock);
 
 /* The createdomain flags Xen 4.17 knows; others are -EINVAL. */
-#define CDF_KNOWN                                                                   \
-	(XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap | XEN_DOMCTL_CDF_s3_integrity |      \
-	 XEN_DOMCTL_CDF_oos_off | XEN_DOMCTL_CDF_xs_domain | XEN_DOMCTL_CDF_iommu |   \
+#define CDF_KNOWN                                                                                  \
+	(XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap | XEN_DOMCTL_CDF_s3_integrity |                   \
+	 XEN_DOMCTL_CDF_oos_off | XEN_DOMCTL_CDF_xs_domain | XEN_DOMCTL_CDF_iommu |                \
 	 XEN_DOMCTL_CDF_nested_virt | XEN_DOMCTL_CDF_vpmu)
 
 /* Emulated devices of the two HVM container flavours (Xen's emulation_flags_ok). */
@@ -120,7 +120,8 @@ void domctl_getdomaininfo(struct domain *d, struct xen_domctl_getdomaininfo *inf
 	if (has_role(d, ROLE_XENSTORE))
 		flags |= XEN_DOMINF_xs_domain;
 	if (d->mode != GUEST_MODE_PV)
-		flags |= XEN_DOMINF_hvm_guest | XEN_DOMINF_hap; /* PVH/HVM always use nested paging */
+		flags |=
+		    XEN_DOMINF_hvm_guest | XEN_DOMINF_hap; /* PVH/HVM always use nested paging */
 	info->flags = flags | (reason << XEN_DOMINF_shutdownshift);
 
 	spin_lock(&d->page_alloc_lock);
@@ -219,7 +220,7 @@ static int domctl_createdomain_args(const struct xen_domctl_createdomain *c,
 	args->max_evtchn_port = c->max_evtchn_port;
 	args->max_grant_frames = c->max_grant_frames < 0 ? 0 : (uint32_t)c->max_grant_frames;
 	args->max_maptrack_frames =
-		c->max_maptrack_frames < 0 ? 0 : (uint32_t)c->max_maptrack_frames;
+	    c->max_maptrack_frames < 0 ? 0 : (uint32_t)c->max_maptrack_frames;
 	args->handle = c->handle;
 	return 0;
 }

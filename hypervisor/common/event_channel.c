@@ -6,8 +6,8 @@
  * bind to it), interdomain (connected to a port of another, or the same,
  * domain), a VIRQ, an IPI, or bound to a service in the hypervisor (the
  * PV console backend: its send callback runs under the sender's event_lock,
- * its closed callback after the close, with no event lock held). Delivery of a pending port to the guest is the
- * 2-level ABI in event_2l.c. The semantics and error codes follow Xen 4.17's
+ * its closed callback after the close, with no event lock held). Delivery of a pending port to the
+ * guest is the 2-level ABI in event_2l.c. The semantics and error codes follow Xen 4.17's
  * common/event_channel.c; where Tessera differs it says so here and in
  * docs/abi.md.
  *
@@ -855,7 +855,8 @@ void send_global_virq(uint32_t virq)
 
 	ASSERT(virq < NR_VIRQS && virq_is_global(virq));
 	flags = spin_lock_irqsave(&evtchn_all_lock);
-	list_for_each_entry (ed, &evtchn_all_domains, all_link) {
+	list_for_each_entry(ed, &evtchn_all_domains, all_link)
+	{
 		if (has_role(ed->d, roles) && !ed->dying)
 			send_guest_global_virq(ed->d, virq);
 	}

@@ -226,8 +226,7 @@ uint64_t gnttab_get_frame_gfn(struct domain *d, unsigned int idx)
  * paused and its table is new; the flags go last so a reader never sees a
  * half-written entry.
  */
-int gnttab_seed_entry(struct domain *d, uint32_t ref, domid_t grantee, uint64_t gfn,
-		      bool readonly)
+int gnttab_seed_entry(struct domain *d, uint32_t ref, domid_t grantee, uint64_t gfn, bool readonly)
 {
 	struct grant_table *gt = d->grant_table;
 	grant_entry_v1_t *e;

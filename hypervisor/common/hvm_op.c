@@ -31,7 +31,8 @@ _Static_assert(HVM_NR_PARAMS <= sizeof(((struct domain *)0)->hvm_params) / sizeo
 
 /* The size of a 32-bit TSS, the least HVM_PARAM_VM86_TSS_SIZED may give. */
 #define HVM_TSS32_SIZE 104
-/* The most of one worth having: the TSS, a 256-bit redirection bitmap, a 64K-bit I/O bitmap, 1 pad byte. */
+/* The most of one worth having: the TSS, a 256-bit redirection bitmap, a 64K-bit I/O bitmap, 1 pad
+ * byte. */
 #define HVM_TSS32_SIZE_MAX (HVM_TSS32_SIZE + 0x100 / 8 + 0x10000 / 8 + 1)
 /* HVM_PARAM_VM86_TSS (legacy): the size old hvmloaders assume. */
 #define HVM_VM86_TSS_LEGACY_SIZE 128
@@ -123,14 +124,15 @@ static int hvm_param_check(struct domain *d, uint32_t *index, uint64_t *value)
 	case HVM_PARAM_VIRIDIAN:
 		return (v & ~(uint64_t)HVMPV_feature_mask) || !(v & HVMPV_base_freq) ? -EINVAL : 0;
 	case HVM_PARAM_DM_DOMAIN:
-		/* Only DOMID_SELF, stored as the setter's id (controllers only: guests got -EINVAL). */
+		/* Only DOMID_SELF, stored as the setter's id (controllers only: guests got
+		 * -EINVAL). */
 		if (v != DOMID_SELF)
 			return -EINVAL;
 		*value = current->domain->domain_id;
 		return 0;
 	case HVM_PARAM_ACPI_S_STATE:
 		if (v == 0)
-			return 0; /* "resume": never suspended */
+			return 0;		   /* "resume": never suspended */
 		return v == 3 ? -ENOSYS : -EINVAL; /* S3 is not implemented (docs/abi.md) */
 	case HVM_PARAM_ACPI_IOPORTS_LOCATION:
 		return v > 1 ? -EINVAL : 0; /* PM timer block version 0 or 1 */
@@ -147,7 +149,8 @@ static int hvm_param_check(struct domain *d, uint32_t *index, uint64_t *value)
 	case HVM_PARAM_MCA_CAP:
 		return v & ~XEN_HVM_MCA_CAP_MASK ? -EINVAL : 0;
 	case HVM_PARAM_VM86_TSS:
-		/* The legacy form: a 32-bit address, stored as the sized form with hvmloader's 128 bytes. */
+		/* The legacy form: a 32-bit address, stored as the sized form with hvmloader's 128
+		 * bytes. */
 		if (v != (uint32_t)v) {
 			if (d == current->domain)
 				domain_crash(d, "HVM_PARAM_VM86_TSS above 4 GiB");
@@ -236,7 +239,8 @@ static long hvmop_param(void *arg, bool set)
 	ret = -EINVAL;
 	if (!hvm_domain(d))
 		goto out;
-	ret = set ? priv_target(current->domain, d) : priv_hvm_get_param(current->domain, d, a.index);
+	ret =
+	    set ? priv_target(current->domain, d) : priv_hvm_get_param(current->domain, d, a.index);
 	if (ret)
 		goto out;
 	if (set) {
@@ -294,7 +298,7 @@ long do_hvm_op(const struct hypercall_args *args)
 		return hvmop_set_evtchn_upcall_vector(arg);
 
 	case HVMOP_get_time: {
-		struct xen_hvm_get_time t = { .now = (uint64_t)NOW() };
+		struct xen_hvm_get_time t = {.now = (uint64_t)NOW()};
 
 		return raw_copy_to_guest(arg, &t, sizeof(t)) ? -EFAULT : 0;
 	}

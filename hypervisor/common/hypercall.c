@@ -27,7 +27,7 @@
 hypercall_fn fake_hc_open, fake_hc_control;
 #endif
 
-#define HC(nr_, fn_, roles_) [nr_] = { .fn = (fn_), .name = #fn_, .roles_needed = (roles_) }
+#define HC(nr_, fn_, roles_) [nr_] = {.fn = (fn_), .name = #fn_, .roles_needed = (roles_)}
 
 /*
  * domctl and sysctl are the toolstack's: the control role for the whole
@@ -35,23 +35,23 @@ hypercall_fn fake_hc_open, fake_hc_control;
  * Everything else is open to every domain and checks its targets.
  */
 static const struct hypercall_entry hypercall_table[NR_HYPERCALLS] = {
-	HC(__HYPERVISOR_memory_op, do_memory_op, 0),
-	HC(__HYPERVISOR_xen_version, do_xen_version, 0),
-	HC(__HYPERVISOR_console_io, do_console_io, 0),
-	HC(__HYPERVISOR_set_timer_op, do_set_timer_op, 0),
-	HC(__HYPERVISOR_grant_table_op, do_grant_table_op, 0),
-	HC(__HYPERVISOR_event_channel_op, do_event_channel_op, 0),
-	HC(__HYPERVISOR_sched_op, do_sched_op, 0),
-	HC(__HYPERVISOR_vcpu_op, do_vcpu_op, 0),
-	HC(__HYPERVISOR_hvm_op, do_hvm_op, 0),
-	HC(__HYPERVISOR_multicall, do_multicall, 0),
-	HC(__HYPERVISOR_sysctl, do_sysctl, ROLE_CONTROL),
-	/* The xenstore domain's getdomaininfo: do_domctl checks the command (priv_domctl). */
-	HC(__HYPERVISOR_domctl, do_domctl, ROLE_CONTROL | ROLE_XENSTORE),
+    HC(__HYPERVISOR_memory_op, do_memory_op, 0),
+    HC(__HYPERVISOR_xen_version, do_xen_version, 0),
+    HC(__HYPERVISOR_console_io, do_console_io, 0),
+    HC(__HYPERVISOR_set_timer_op, do_set_timer_op, 0),
+    HC(__HYPERVISOR_grant_table_op, do_grant_table_op, 0),
+    HC(__HYPERVISOR_event_channel_op, do_event_channel_op, 0),
+    HC(__HYPERVISOR_sched_op, do_sched_op, 0),
+    HC(__HYPERVISOR_vcpu_op, do_vcpu_op, 0),
+    HC(__HYPERVISOR_hvm_op, do_hvm_op, 0),
+    HC(__HYPERVISOR_multicall, do_multicall, 0),
+    HC(__HYPERVISOR_sysctl, do_sysctl, ROLE_CONTROL),
+    /* The xenstore domain's getdomaininfo: do_domctl checks the command (priv_domctl). */
+    HC(__HYPERVISOR_domctl, do_domctl, ROLE_CONTROL | ROLE_XENSTORE),
 #ifdef TESSERA_HOST_TEST
-	/* Host tests only: two arch numbers run test handlers (tests/unit/fake/fake_guest.c). */
-	HC(__HYPERVISOR_arch_6, fake_hc_open, 0),
-	HC(__HYPERVISOR_arch_7, fake_hc_control, ROLE_CONTROL),
+    /* Host tests only: two arch numbers run test handlers (tests/unit/fake/fake_guest.c). */
+    HC(__HYPERVISOR_arch_6, fake_hc_open, 0),
+    HC(__HYPERVISOR_arch_7, fake_hc_control, ROLE_CONTROL),
 #endif
 };
 
@@ -65,7 +65,7 @@ static DEFINE_PER_CPU(struct hypercall_state *, hypercall_running);
 
 long hypercall_dispatch(unsigned long nr, struct hypercall_args *args)
 {
-	struct hypercall_state st = { .nr = nr, .args = args }, *outer;
+	struct hypercall_state st = {.nr = nr, .args = args}, *outer;
 	const struct hypercall_entry *e;
 	struct vcpu *v = current;
 	long ret;

@@ -61,7 +61,7 @@ static int add_region(struct boot_info *bi, uint64_t start, uint64_t size, uint3
 		return -E2BIG;
 	if (start + size < start)
 		size = ~0ULL - start; /* clip a region that wraps */
-	bi->regions[bi->nr_regions++] = (struct boot_mem_region){ start, size, type };
+	bi->regions[bi->nr_regions++] = (struct boot_mem_region){start, size, type};
 	return 0;
 }
 
@@ -111,7 +111,8 @@ static int parse_mb1(paddr_t info_pa, const void *(*map)(paddr_t, size_t), struc
 
 			if (size < 20 || off + 4 + size > len)
 				return -EINVAL;
-			ret = add_region(bi, rd64(mm + off + 4), rd64(mm + off + 12), rd32(mm + off + 20));
+			ret = add_region(bi, rd64(mm + off + 4), rd64(mm + off + 12),
+					 rd32(mm + off + 20));
 			if (ret)
 				break;
 			off += size + 4;
@@ -171,7 +172,8 @@ static int parse_mb2(paddr_t info_pa, const void *(*map)(paddr_t, size_t), struc
 		case MB2_TAG_CMDLINE:
 		case MB2_TAG_LOADER: {
 			char *dst = type == MB2_TAG_CMDLINE ? bi->cmdline : bi->loader;
-			size_t cap = type == MB2_TAG_CMDLINE ? sizeof(bi->cmdline) : sizeof(bi->loader);
+			size_t cap =
+			    type == MB2_TAG_CMDLINE ? sizeof(bi->cmdline) : sizeof(bi->loader);
 			size_t n = strnlen((const char *)tag + 8, size - 8);
 
 			n = MIN(n, cap - 1);
@@ -208,7 +210,8 @@ static int parse_mb2(paddr_t info_pa, const void *(*map)(paddr_t, size_t), struc
 			if (esize < 24)
 				return -EINVAL;
 			for (uint32_t e = 16; e + esize <= size; e += esize) {
-				int r = add_region(bi, rd64(tag + e), rd64(tag + e + 8), rd32(tag + e + 16));
+				int r = add_region(bi, rd64(tag + e), rd64(tag + e + 8),
+						   rd32(tag + e + 16));
 
 				if (r) {
 					ret = ret ? ret : r;

@@ -31,7 +31,7 @@ long do_multicall(const struct hypercall_args *args)
 	uint32_t i;
 
 	for (i = 0; i < nr_calls; i++, list += sizeof(multicall_entry_t)) {
-		struct hypercall_args sub = { { 0 } };
+		struct hypercall_args sub = {{0}};
 		multicall_entry_t call;
 		long ret;
 
@@ -48,7 +48,8 @@ long do_multicall(const struct hypercall_args *args)
 			ret = hypercall_dispatch(call.op, &sub);
 
 		if (ret == -ERESTART) {
-			/* The entry continues: its new arguments replace the old ones in the guest's list. */
+			/* The entry continues: its new arguments replace the old ones in the
+			 * guest's list. */
 			for (unsigned int a = 0; a < HYPERCALL_MAX_ARGS; a++)
 				call.args[a] = sub.a[a];
 			if (raw_copy_to_guest((void *)list, &call, sizeof(call)))

@@ -48,7 +48,7 @@ struct p2m {
 	spinlock_t lock;
 	uint64_t *root[P2M_ROOT_SLOTS]; /* level-3 nodes (each 512 slots) */
 	uint64_t max_mapped_gfn;
-	unsigned long nr_nodes;         /* for teardown checks and debugging */
+	unsigned long nr_nodes; /* for teardown checks and debugging */
 };
 
 static unsigned int slot_of(uint64_t gfn, unsigned int level)
@@ -266,8 +266,7 @@ out:
 	return 0;
 }
 
-int p2m_set_entry_order(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned int order,
-			enum p2m_type t)
+int p2m_set_entry_order(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned int order, enum p2m_type t)
 {
 	struct p2m *p = d->p2m;
 	uint64_t *path[P2M_LEVELS], *slot, g = gfn_x(gfn), m = mfn_x(mfn);
@@ -325,8 +324,7 @@ int p2m_remove_entry(struct domain *d, gfn_t gfn, mfn_t mfn)
 		return -EINVAL;
 	flags = spin_lock_irqsave(&p->lock);
 	slot = leaf_slot(p, g, false, path);
-	if (!slot || !*slot ||
-	    (!mfn_eq(mfn, INVALID_MFN) && !mfn_eq(entry_mfn(*slot), mfn))) {
+	if (!slot || !*slot || (!mfn_eq(mfn, INVALID_MFN) && !mfn_eq(entry_mfn(*slot), mfn))) {
 		ret = -ENOENT;
 		goto out;
 	}

@@ -35,7 +35,8 @@ struct page_info *alloc_domain_pages(struct domain *d, unsigned int order)
 	 * a dying domain (domain_kill would not see the frames).
 	 */
 	ok = READ_ONCE(d->state) == DOMAIN_ALIVE &&
-	     (!d->max_pages || (d->tot_pages + n <= d->max_pages && d->tot_pages + n > d->tot_pages));
+	     (!d->max_pages ||
+	      (d->tot_pages + n <= d->max_pages && d->tot_pages + n > d->tot_pages));
 	if (ok) {
 		for (unsigned long i = 0; i < n; i++)
 			list_add_tail(&pg[i].list, &d->page_list);

@@ -147,7 +147,8 @@ static long sched_poll(struct vcpu *v, const struct sched_poll *p)
 		stop_timer(v->poll_timer); /* left armed by a poll that ended early */
 	}
 
-	/* Say what we wait for before saying that we wait (event code reads it after VPF_polling). */
+	/* Say what we wait for before saying that we wait (event code reads it after VPF_polling).
+	 */
 	WRITE_ONCE(v->poll_evtchn, p->nr_ports == 1 ? (int)ports[0] : -1);
 	set_bit(VPF_polling, &v->pause_flags);
 	set_bit(VPF_blocked, &v->pause_flags);
@@ -261,7 +262,8 @@ long do_sched_op(const struct hypercall_args *args)
 		return -ENOSYS;
 
 	case SCHEDOP_pin_override:
-		/* As Xen, only the hardware domain may ask; Tessera does not pin vCPUs (docs/abi.md). */
+		/* As Xen, only the hardware domain may ask; Tessera does not pin vCPUs
+		 * (docs/abi.md). */
 		if (!has_role(v->domain, ROLE_HARDWARE))
 			return -EPERM;
 		return -ENOSYS;

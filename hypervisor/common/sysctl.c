@@ -99,7 +99,8 @@ static long sysctl_readconsole(struct xen_sysctl_readconsole *op)
 
 	/* At least one read, even for count 0: it sets the index as Xen does. */
 	for (;;) {
-		uint32_t want = op->count - sofar < sizeof(chunk) ? op->count - sofar : sizeof(chunk);
+		uint32_t want =
+		    op->count - sofar < sizeof(chunk) ? op->count - sofar : sizeof(chunk);
 		size_t n = console_ring_read(chunk, want, &idx, incremental);
 
 		if (n && copy_to_guest_offset(op->buffer, sofar, chunk, n))

@@ -40,7 +40,8 @@
 
 static DEFINE_SPINLOCK(wc_lock);
 
-/* Publish stores in order to a guest reading concurrently (free on x86, whose stores stay ordered). */
+/* Publish stores in order to a guest reading concurrently (free on x86, whose stores stay ordered).
+ */
 static inline void time_wmb(void)
 {
 	__atomic_thread_fence(__ATOMIC_RELEASE);

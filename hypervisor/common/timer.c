@@ -28,14 +28,14 @@
 
 struct timer_cpu {
 	spinlock_t lock;
-	struct timer **heap;    /* heap[0] is the earliest */
-	unsigned int size;      /* armed timers */
-	unsigned int capacity;  /* slots in heap[] */
-	unsigned int reserved;  /* initialised timers of this CPU (<= capacity) */
+	struct timer **heap;   /* heap[0] is the earliest */
+	unsigned int size;     /* armed timers */
+	unsigned int capacity; /* slots in heap[] */
+	unsigned int reserved; /* initialised timers of this CPU (<= capacity) */
 	uint64_t next_seq;
-	struct timer *running;  /* timer whose callback runs now, or NULL */
-	bool in_softirq;        /* the expiry loop runs: it reprograms at its end */
-	s_time_t deadline;      /* programmed into the hardware; 0 = none */
+	struct timer *running; /* timer whose callback runs now, or NULL */
+	bool in_softirq;       /* the expiry loop runs: it reprograms at its end */
+	s_time_t deadline;     /* programmed into the hardware; 0 = none */
 };
 
 /* tc->deadline after the hardware fired: matches no deadline, so the next one is written. */
@@ -260,7 +260,8 @@ void kill_timer(struct timer *t)
 	}
 	t->status = TIMER_STATUS_killed;
 	timer_release_slot(tc);
-	/* The callback may be running on its CPU right now: its caller may free t after we return. */
+	/* The callback may be running on its CPU right now: its caller may free t after we return.
+	 */
 	while (tc->running == t && t->cpu != smp_processor_id()) {
 		spin_unlock_irqrestore(&tc->lock, flags);
 		cpu_relax();

@@ -41,8 +41,8 @@ static void st_remote_fn(void *data)
 SELFTEST(timers)
 {
 	/* Timer i is due delay_ms[i] from now; rank[i] is its place in the firing order. */
-	static const unsigned int delay_ms[ST_LOCAL] = { 4, 1, 5, 2, 3 };
-	static const unsigned int rank[ST_LOCAL] = { 3, 0, 4, 1, 2 };
+	static const unsigned int delay_ms[ST_LOCAL] = {4, 1, 5, 2, 3};
+	static const unsigned int rank[ST_LOCAL] = {3, 0, 4, 1, 2};
 	unsigned int self = smp_processor_id(), cpu, nr_remote = 0;
 	s_time_t start = NOW(), timeout;
 	int ret = 0;
@@ -59,7 +59,8 @@ SELFTEST(timers)
 	for (unsigned int i = 0; i < ST_LOCAL; i++)
 		if (init_timer(&st_local[i], st_local_fn, (void *)(uintptr_t)i, self))
 			return -ENOMEM;
-	for_each_online_cpu(cpu) {
+	for_each_online_cpu(cpu)
+	{
 		if (cpu == self)
 			continue;
 		st_remote_cpu[cpu] = NR_CPUS;
@@ -71,9 +72,7 @@ SELFTEST(timers)
 	start = NOW();
 	for (unsigned int i = 0; i < ST_LOCAL; i++)
 		set_timer(&st_local[i], start + MILLISECS(delay_ms[i]));
-	for_each_online_cpu(cpu)
-		if (cpu != self)
-			set_timer(&st_remote[cpu], start + MILLISECS(2));
+	for_each_online_cpu(cpu) if (cpu != self) set_timer(&st_remote[cpu], start + MILLISECS(2));
 
 	timeout = start + SECONDS(2);
 	local_irq_enable();
@@ -85,8 +84,8 @@ SELFTEST(timers)
 		local_irq_disable();
 
 	if (st_fired != ST_LOCAL || st_remote_fired != nr_remote) {
-		pr_err("timers: %u of %u local and %u of %u remote timers fired within 2 s", st_fired,
-		       ST_LOCAL, st_remote_fired, nr_remote);
+		pr_err("timers: %u of %u local and %u of %u remote timers fired within 2 s",
+		       st_fired, ST_LOCAL, st_remote_fired, nr_remote);
 		ret = -ETIMEDOUT;
 	}
 	for (unsigned int n = 0; n < ST_LOCAL && n < st_fired; n++) {
@@ -96,7 +95,8 @@ SELFTEST(timers)
 			ret = -EINVAL;
 		}
 	}
-	for_each_online_cpu(cpu) {
+	for_each_online_cpu(cpu)
+	{
 		if (cpu == self)
 			continue;
 		if (st_remote_cpu[cpu] != cpu && st_remote_fired == nr_remote) {

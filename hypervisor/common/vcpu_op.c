@@ -153,7 +153,7 @@ void vcpu_update_runstate_area(struct vcpu *v)
 /* ---- VCPUOP_initialise for PVH/HVM ---- */
 
 /* A VMCB-style attribute word (type 0-3, S 4, DPL 5-6, P 7, AVL, L, D/B, G 8-11). */
-#define AR_TYPE(ar) ((ar) & 0xf)
+#define AR_TYPE(ar) ((ar)&0xf)
 #define AR_S(ar) (((ar) >> 4) & 1)
 #define AR_DPL(ar) (((ar) >> 5) & 3)
 #define AR_P(ar) (((ar) >> 7) & 1)
@@ -169,7 +169,9 @@ static int hvm_ctx_check_segment(uint16_t ar, enum hvm_seg seg)
 	if (ar & 0xf000)
 		return -EINVAL; /* bits 12-15 must be zero */
 	if (ar == 0)
-		return seg == HVM_SEG_DS || seg == HVM_SEG_ES ? 0 : -EINVAL; /* only DS/ES may be null */
+		return seg == HVM_SEG_DS || seg == HVM_SEG_ES
+			   ? 0
+			   : -EINVAL; /* only DS/ES may be null */
 	type = AR_TYPE(ar) | (AR_P(ar) ? (seg == HVM_SEG_TR ? 2 : 1) : 0);
 	if (seg == HVM_SEG_TR) {
 		if (AR_S(ar) || type != 0xb) /* a busy 32-bit TSS */
@@ -363,7 +365,8 @@ long do_vcpu_op(const struct hypercall_args *args)
 			struct vcpu_runstate_info info;
 
 			vcpu_runstate_get(v, &info);
-			(void)raw_copy_to_guest((void *)(uintptr_t)area.addr.p, &info, sizeof(info));
+			(void)raw_copy_to_guest((void *)(uintptr_t)area.addr.p, &info,
+						sizeof(info));
 		}
 		return 0;
 	}
@@ -373,7 +376,8 @@ long do_vcpu_op(const struct hypercall_args *args)
 
 		if (raw_copy_from_guest(&set, arg, sizeof(set)))
 			return -EFAULT;
-		if (set.period_ns < (uint64_t)MILLISECS(1) || set.period_ns > (uint64_t)VCPU_PERIOD_MAX)
+		if (set.period_ns < (uint64_t)MILLISECS(1) ||
+		    set.period_ns > (uint64_t)VCPU_PERIOD_MAX)
 			return -EINVAL;
 		return vcpu_set_periodic_timer(v, (s_time_t)set.period_ns);
 	}

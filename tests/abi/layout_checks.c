@@ -7,8 +7,8 @@
 #include <public/hvm/start_info.h>
 #include <public/arch-x86/hvm/start_info.h>
 
-#define AT(type, field, off) \
-    _Static_assert(offsetof(struct type, field) == (off), #type "." #field " at " #off)
+#define AT(type, field, off)                                                                       \
+	_Static_assert(offsetof(struct type, field) == (off), #type "." #field " at " #off)
 #define SIZE(type, sz) _Static_assert(sizeof(struct type) == (sz), "sizeof " #type)
 
 AT(hvm_start_info, magic, 0);

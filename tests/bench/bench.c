@@ -199,7 +199,8 @@ static void bench_grant_copy(domid_t me)
 			ops[k].flags = GNTCOPY_source_gref;
 			ops[k].source.domid = me;
 			ops[k].source.u.ref = (grant_ref_t)ref;
-			ops[k].source.offset = (uint16_t)(len < PAGE_SIZE ? (k * len) % PAGE_SIZE : 0);
+			ops[k].source.offset =
+			    (uint16_t)(len < PAGE_SIZE ? (k * len) % PAGE_SIZE : 0);
 			ops[k].dest.domid = DOMID_SELF;
 			ops[k].dest.u.gmfn = virt_to_gfn(dst + (unsigned long)k * PAGE_SIZE);
 			ops[k].dest.offset = ops[k].source.offset;
@@ -415,7 +416,8 @@ void app_main(void)
 	} else if (!strcmp(run, "pp-client") && peer >= 0) {
 		pp_client((domid_t)peer);
 	} else if (strcmp(run, "entry")) {
-		bench_error("run", "unknown run= (single, entry, pp-server, pp-client with peer=)", 0);
+		bench_error("run", "unknown run= (single, entry, pp-server, pp-client with peer=)",
+			    0);
 	}
 	printf("BENCH done\n");
 	uk_shutdown(SHUTDOWN_poweroff);

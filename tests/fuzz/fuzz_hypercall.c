@@ -64,11 +64,11 @@
 #include "fake_time.h"
 #include "fuzz_script.h"
 
-#define FUZZ_FRAMES 512           /* the fake machine: 2 MiB */
-#define FUZZ_RAM_FRAMES 8         /* RAM each boot domain gets */
-#define FUZZ_MAX_RESTARTS 100000  /* continuations of one call before we call it a livelock */
-#define FUZZ_MAX_STEPS 256        /* steps of one input (keeps each run short) */
-#define FUZZ_MAX_DOMS 8           /* domains a selector byte can name */
+#define FUZZ_FRAMES 512		 /* the fake machine: 2 MiB */
+#define FUZZ_RAM_FRAMES 8	 /* RAM each boot domain gets */
+#define FUZZ_MAX_RESTARTS 100000 /* continuations of one call before we call it a livelock */
+#define FUZZ_MAX_STEPS 256	 /* steps of one input (keeps each run short) */
+#define FUZZ_MAX_DOMS 8		 /* domains a selector byte can name */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -78,7 +78,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
  * UNIT_FLAGS_* renames in the tests/unit fragments); weak, so a definition moved
  * into tests/unit/fake/ wins.
  */
-__attribute__((weak)) struct boot_info fake_version_boot_info = { .cmdline = "console=com1" };
+__attribute__((weak)) struct boot_info fake_version_boot_info = {.cmdline = "console=com1"};
 __attribute__((weak)) void fake_console_io_log(enum log_level level, const char *fmt, ...);
 __attribute__((weak)) void fake_console_io_log(enum log_level level, const char *fmt, ...)
 {
@@ -86,16 +86,43 @@ __attribute__((weak)) void fake_console_io_log(enum log_level level, const char 
 	(void)fmt;
 }
 
-static const unsigned int hc_list[FUZZ_NR_HC] = { FUZZ_HC_LIST };
-static const domid_t domid_list[FUZZ_NR_DOMID] = { FUZZ_DOMID_LIST };
+static const unsigned int hc_list[FUZZ_NR_HC] = {FUZZ_HC_LIST};
+static const domid_t domid_list[FUZZ_NR_DOMID] = {FUZZ_DOMID_LIST};
 
 static const uint64_t specials[] = {
-	0, 1, 2, 0xff, 0x100, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xffffffff,
-	0x100000000ULL, 0x7fffffffffffffffULL, 0x8000000000000000ULL, ~0ULL, ~0ULL - 1,
-	4095, 4096, 4097, 511, 512, 1023, 1024, 4096 * 8, P2M_MAX_GFN, P2M_MAX_GFN + 1,
-	0x00000015 /* XEN_DOMCTL_INTERFACE_VERSION */, 0x00000015 /* XEN_SYSCTL_INTERFACE_VERSION */,
-	FAKE_GUEST_BASE, FAKE_GUEST_BASE - 1, FAKE_GUEST_BASE + FUZZ_GUEST_MEM,
-	FAKE_GUEST_BASE + FUZZ_GUEST_MEM - 1, 0xffff800000000000ULL, 0x00007ffffffff000ULL,
+    0,
+    1,
+    2,
+    0xff,
+    0x100,
+    0xffff,
+    0x10000,
+    0x7fffffff,
+    0x80000000,
+    0xffffffff,
+    0x100000000ULL,
+    0x7fffffffffffffffULL,
+    0x8000000000000000ULL,
+    ~0ULL,
+    ~0ULL - 1,
+    4095,
+    4096,
+    4097,
+    511,
+    512,
+    1023,
+    1024,
+    4096 * 8,
+    P2M_MAX_GFN,
+    P2M_MAX_GFN + 1,
+    0x00000015 /* XEN_DOMCTL_INTERFACE_VERSION */,
+    0x00000015 /* XEN_SYSCTL_INTERFACE_VERSION */,
+    FAKE_GUEST_BASE,
+    FAKE_GUEST_BASE - 1,
+    FAKE_GUEST_BASE + FUZZ_GUEST_MEM,
+    FAKE_GUEST_BASE + FUZZ_GUEST_MEM - 1,
+    0xffff800000000000ULL,
+    0x00007ffffffff000ULL,
 };
 
 /* The input being read. */
@@ -129,9 +156,9 @@ static uint64_t next64(void)
 static bool trace; /* FUZZ_TRACE set: log each call (replaying an input by hand) */
 
 /* Per-input state. */
-static long pending_copy_fail = -1;   /* FAULT: for the next call */
+static long pending_copy_fail = -1; /* FAULT: for the next call */
 static int pending_p2m_fail;
-static long pending_preempt = -1;     /* PREEMPT: for the next call */
+static long pending_preempt = -1; /* PREEMPT: for the next call */
 static mfn_t boot_ram[4][FUZZ_RAM_FRAMES];
 static struct domain *attached[FAKE_GUEST_MAX];
 static domid_t attached_id[FAKE_GUEST_MAX];
@@ -257,24 +284,28 @@ static void check_invariants(void)
 
 		nx = next_domain(d);
 		if (d->refcnt < 2)
-			fuzz_fail("listed domain with fewer than two references", d->domain_id, d->refcnt);
+			fuzz_fail("listed domain with fewer than two references", d->domain_id,
+				  d->refcnt);
 		if (d->pause_count < 0)
 			fuzz_fail("negative domain pause count", d->domain_id, d->pause_count);
 		for (unsigned int i = 0; d->vcpu && i < d->max_vcpus; i++)
 			if (d->vcpu[i] && d->vcpu[i]->pause_count < 0)
 				fuzz_fail("negative vCPU pause count", d->domain_id, i);
 		spin_lock(&d->page_alloc_lock);
-		list_for_each_entry(pg, &d->page_list, list) {
+		list_for_each_entry(pg, &d->page_list, list)
+		{
 			if (page_get_owner(pg) != d)
 				fuzz_fail("frame on a domain's list owned by another", d->domain_id,
 					  (long)mfn_x(page_to_mfn(pg)));
 			if (!(pg->count_info & PGC_allocated))
-				fuzz_fail("frame on a domain's list without its allocation reference",
-					  d->domain_id, (long)mfn_x(page_to_mfn(pg)));
+				fuzz_fail(
+				    "frame on a domain's list without its allocation reference",
+				    d->domain_id, (long)mfn_x(page_to_mfn(pg)));
 			n++;
 		}
 		if (n != d->tot_pages)
-			fuzz_fail("tot_pages differs from the page list", (long)d->tot_pages, (long)n);
+			fuzz_fail("tot_pages differs from the page list", (long)d->tot_pages,
+				  (long)n);
 		spin_unlock(&d->page_alloc_lock);
 		put_domain(d);
 	}
@@ -318,9 +349,11 @@ static void step_call(void)
 	fake_p2m_update_fail_next = 0;
 	fake_set_current(idle_vcpu[0]);
 	if (trace)
-		fprintf(stderr, "fuzz: d%u v%u hypercall %lu (%#lx, %#lx, %#lx, %#lx, %#lx) = %ld (%lu restarts)\n",
-			d->domain_id, v->vcpu_id, nr, orig.a[0], orig.a[1], orig.a[2], orig.a[3], orig.a[4], ret,
-			restarts);
+		fprintf(stderr,
+			"fuzz: d%u v%u hypercall %lu (%#lx, %#lx, %#lx, %#lx, %#lx) = %ld (%lu "
+			"restarts)\n",
+			d->domain_id, v->vcpu_id, nr, orig.a[0], orig.a[1], orig.a[2], orig.a[3],
+			orig.a[4], ret, restarts);
 	if (ret < -4095)
 		fuzz_fail("return value neither a result nor an errno", (long)nr, ret);
 	check_invariants();
@@ -341,7 +374,7 @@ static void step_write(bool put)
 	size_t len;
 
 	if (put) {
-		static const unsigned int widths[4] = { 1, 2, 4, 8 };
+		static const unsigned int widths[4] = {1, 2, 4, 8};
 		uint8_t w = next8();
 		uint64_t v = next_arg();
 
@@ -417,8 +450,8 @@ static void step_shared(void)
 static void step_time(void)
 {
 	static const s_time_t steps[8] = {
-		0, MICROSECS(1), MICROSECS(100), MILLISECS(1), MILLISECS(10), MILLISECS(100), SECONDS(1),
-		SECONDS(60),
+	    0,		MICROSECS(1), MICROSECS(100), MILLISECS(1), MILLISECS(10), MILLISECS(100),
+	    SECONDS(1), SECONDS(60),
 	};
 	uint8_t b = next8();
 
@@ -432,9 +465,10 @@ static void step_time(void)
 /* EVENT: the hypervisor raises a VIRQ for a vCPU or a domain, or crashes a domain. */
 static void step_event(void)
 {
-	static const uint32_t vcpu_virqs[] = { VIRQ_TIMER, VIRQ_DEBUG, VIRQ_XENOPROF, VIRQ_XENPMU };
-	static const uint32_t global_virqs[] = { VIRQ_CONSOLE, VIRQ_DOM_EXC, VIRQ_CON_RING, VIRQ_ENOMEM,
-						 VIRQ_TBUF, VIRQ_PCPU_STATE, VIRQ_ARCH_0 };
+	static const uint32_t vcpu_virqs[] = {VIRQ_TIMER, VIRQ_DEBUG, VIRQ_XENOPROF, VIRQ_XENPMU};
+	static const uint32_t global_virqs[] = {VIRQ_CONSOLE, VIRQ_DOM_EXC, VIRQ_CON_RING,
+						VIRQ_ENOMEM,  VIRQ_TBUF,    VIRQ_PCPU_STATE,
+						VIRQ_ARCH_0};
 	uint8_t sel = next8(), b = next8();
 	struct domain *d = pick_domain(sel);
 
@@ -465,14 +499,15 @@ static void boot_domains(void)
 		enum guest_mode mode;
 		unsigned int vcpus;
 	} boot[4] = {
-		{ ROLE_CONTROL, GUEST_MODE_PVH, 2 },
-		{ ROLE_XENSTORE, GUEST_MODE_PVH, 1 },
-		{ ROLE_GUEST, GUEST_MODE_PVH, 2 },
-		{ ROLE_GUEST, GUEST_MODE_PV, 1 },
+	    {ROLE_CONTROL, GUEST_MODE_PVH, 2},
+	    {ROLE_XENSTORE, GUEST_MODE_PVH, 1},
+	    {ROLE_GUEST, GUEST_MODE_PVH, 2},
+	    {ROLE_GUEST, GUEST_MODE_PV, 1},
 	};
 
 	for (domid_t id = 0; id < 4; id++) {
-		struct domain_create_args a = fake_domain_args("fuzz", boot[id].roles, boot[id].vcpus);
+		struct domain_create_args a =
+		    fake_domain_args("fuzz", boot[id].roles, boot[id].vcpus);
 		struct domain *d;
 
 		a.mode = boot[id].mode;
@@ -489,7 +524,8 @@ static void boot_domains(void)
 				fuzz_fail("boot RAM allocation failed", id, g);
 			memset(page_to_virt(pg), (int)g, 4096);
 			boot_ram[id][g] = page_to_mfn(pg);
-			if (d->auto_translated && p2m_set_entry(d, _gfn(g), page_to_mfn(pg), p2m_ram_rw))
+			if (d->auto_translated &&
+			    p2m_set_entry(d, _gfn(g), page_to_mfn(pg), p2m_ram_rw))
 				fuzz_fail("boot p2m_set_entry failed", id, g);
 		}
 		d->vcpu[0]->is_initialised = true;
@@ -533,9 +569,7 @@ static void machine_reset(void)
 }
 
 /* SCHEDULE_SOFTIRQ in this harness: the script decides who runs (see the header). */
-static void no_schedule(void)
-{
-}
+static void no_schedule(void) {}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -553,7 +587,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	in = data;
 	in_left = size;
 	machine_reset();
-	open_softirq(SCHEDULE_SOFTIRQ, no_schedule); /* after sched_init, which fake_abi_setup runs once */
+	open_softirq(SCHEDULE_SOFTIRQ,
+		     no_schedule); /* after sched_init, which fake_abi_setup runs once */
 	fake_ctl_reset();
 	fake_now = SECONDS(10);
 	fake_tsc = (uint64_t)fake_now * 2;
@@ -618,7 +653,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	d = first_domain();
 	if (d)
-		fuzz_fail("a domain is still listed after every domain_kill", d->domain_id, d->state);
+		fuzz_fail("a domain is still listed after every domain_kill", d->domain_id,
+			  d->state);
 	fake_now += SECONDS(3600);
 	timer_interrupt();
 	do_softirq();
@@ -632,7 +668,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	leaked = (long)fake_abi_free_at_setup - (long)total_free_pages();
 	fake_ctl_reset();
 	if (leaked)
-		fuzz_fail("frames leaked (free pages below the start after destroying every domain)",
-			  leaked, 0);
+		fuzz_fail(
+		    "frames leaked (free pages below the start after destroying every domain)",
+		    leaked, 0);
 	return 0;
 }

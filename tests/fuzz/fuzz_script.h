@@ -73,16 +73,17 @@ enum fuzz_arg {
  * The hypercalls the "hc" byte picks from (index = b % FUZZ_NR_HC), by
  * number, so the table does not depend on the handlers linked in.
  */
-#define FUZZ_HC_LIST                                                                       \
-	12 /* memory_op */, 17 /* xen_version */, 18 /* console_io */, 15 /* set_timer_op */, \
-	20 /* grant_table_op */, 32 /* event_channel_op */, 29 /* sched_op */,                \
-	24 /* vcpu_op */, 34 /* hvm_op */, 13 /* multicall */, 35 /* sysctl */, 36 /* domctl */
+#define FUZZ_HC_LIST                                                                               \
+	12 /* memory_op */, 17 /* xen_version */, 18 /* console_io */, 15 /* set_timer_op */,      \
+	    20 /* grant_table_op */, 32 /* event_channel_op */, 29 /* sched_op */,                 \
+	    24 /* vcpu_op */, 34 /* hvm_op */, 13 /* multicall */, 35 /* sysctl */,                \
+	    36 /* domctl */
 #define FUZZ_NR_HC 12
 
 /* DOMID byte: b % 16 picks; 15 means the raw byte value b itself. */
-#define FUZZ_DOMID_LIST                                                                    \
-	0, 1, 2, 3, 0x7ff0 /* SELF */, 0x7ff4 /* INVALID */, 0x7ff2 /* XEN */,                  \
-	0x7fff /* IDLE */, 0x7ff1 /* IO */, 4, 5, 6, 7, 0x7fef, 0xffff
+#define FUZZ_DOMID_LIST                                                                            \
+	0, 1, 2, 3, 0x7ff0 /* SELF */, 0x7ff4 /* INVALID */, 0x7ff2 /* XEN */, 0x7fff /* IDLE */,  \
+	    0x7ff1 /* IO */, 4, 5, 6, 7, 0x7fef, 0xffff
 #define FUZZ_NR_DOMID 15
 
 /* --- Writing scripts (the seed generator and regression inputs) --- */
@@ -151,7 +152,8 @@ static inline void fuzz_call(struct fuzz_buf *s, uint8_t dom, uint8_t vcpu, unsi
 }
 
 /* BYTES: len raw bytes at off in domain dom's memory. */
-static inline void fuzz_bytes(struct fuzz_buf *s, uint8_t dom, uint16_t off, const void *p, uint8_t len)
+static inline void fuzz_bytes(struct fuzz_buf *s, uint8_t dom, uint16_t off, const void *p,
+			      uint8_t len)
 {
 	fuzz_b(s, FUZZ_OP_BYTES);
 	fuzz_b(s, dom);
@@ -162,7 +164,8 @@ static inline void fuzz_bytes(struct fuzz_buf *s, uint8_t dom, uint16_t off, con
 }
 
 /* PUT of a raw value (width 1, 2, 4 or 8 bytes) at off in domain dom's memory. */
-static inline void fuzz_put_raw(struct fuzz_buf *s, uint8_t dom, uint16_t off, unsigned int width, uint64_t v)
+static inline void fuzz_put_raw(struct fuzz_buf *s, uint8_t dom, uint16_t off, unsigned int width,
+				uint64_t v)
 {
 	fuzz_b(s, FUZZ_OP_PUT);
 	fuzz_b(s, dom);
@@ -182,8 +185,8 @@ static inline void fuzz_put_ptr(struct fuzz_buf *s, uint8_t dom, uint16_t off, u
 }
 
 /* GRANT: domain dom grants (flags byte, see the harness) its RAM frame index frame to domid idx. */
-static inline void fuzz_grant(struct fuzz_buf *s, uint8_t dom, uint8_t ref, uint8_t flags, uint8_t domid_idx,
-			      uint8_t frame)
+static inline void fuzz_grant(struct fuzz_buf *s, uint8_t dom, uint8_t ref, uint8_t flags,
+			      uint8_t domid_idx, uint8_t frame)
 {
 	fuzz_b(s, FUZZ_OP_GRANT);
 	fuzz_b(s, dom);

@@ -65,7 +65,8 @@ static void mem(struct fuzz_buf *s, uint8_t dom, uint16_t off, const void *p, si
 }
 
 /* A hypercall nr from domain dom with two arguments: a small command and a pointer. */
-static void call_cmd_ptr(struct fuzz_buf *s, uint8_t dom, unsigned int nr, uint8_t cmd, uint16_t off)
+static void call_cmd_ptr(struct fuzz_buf *s, uint8_t dom, unsigned int nr, uint8_t cmd,
+			 uint16_t off)
 {
 	fuzz_call(s, dom, 0, nr);
 	fuzz_arg_small(s, cmd);
@@ -76,8 +77,8 @@ static void call_cmd_ptr(struct fuzz_buf *s, uint8_t dom, unsigned int nr, uint8
 }
 
 /* As call_cmd_ptr with a third argument (a count). */
-static void call_cmd_ptr_n(struct fuzz_buf *s, uint8_t dom, unsigned int nr, uint8_t cmd, uint16_t off,
-			   uint8_t n)
+static void call_cmd_ptr_n(struct fuzz_buf *s, uint8_t dom, unsigned int nr, uint8_t cmd,
+			   uint16_t off, uint8_t n)
 {
 	fuzz_call(s, dom, 0, nr);
 	fuzz_arg_small(s, cmd);
@@ -89,7 +90,7 @@ static void call_cmd_ptr_n(struct fuzz_buf *s, uint8_t dom, unsigned int nr, uin
 
 static void seed_version(void)
 {
-	struct fuzz_buf s = { .len = 0 };
+	struct fuzz_buf s = {.len = 0};
 
 	for (uint8_t cmd = 0; cmd <= 10; cmd++)
 		call_cmd_ptr(&s, (uint8_t)(cmd % 4), __HYPERVISOR_xen_version, cmd, 0x100);
@@ -98,7 +99,7 @@ static void seed_version(void)
 
 static void seed_console(void)
 {
-	struct fuzz_buf s = { .len = 0 };
+	struct fuzz_buf s = {.len = 0};
 	static const char line[] = "hello from the fuzzer\n";
 
 	mem(&s, 2, 0, line, sizeof(line) - 1);
@@ -120,15 +121,15 @@ static void seed_console(void)
 
 static void seed_evtchn(void)
 {
-	struct fuzz_buf s = { .len = 0 };
-	struct evtchn_alloc_unbound au = { .dom = DOMID_SELF, .remote_dom = 3 };
-	struct evtchn_bind_interdomain bi = { .remote_dom = 2, .remote_port = 1 };
-	struct evtchn_send sd = { .port = 1 };
-	struct evtchn_bind_virq bv = { .virq = VIRQ_TIMER, .vcpu = 0 };
-	struct evtchn_bind_ipi ipi = { .vcpu = 0 };
-	struct evtchn_status st = { .dom = DOMID_SELF, .port = 1 };
-	struct evtchn_unmask um = { .port = 1 };
-	struct evtchn_close cl = { .port = 1 };
+	struct fuzz_buf s = {.len = 0};
+	struct evtchn_alloc_unbound au = {.dom = DOMID_SELF, .remote_dom = 3};
+	struct evtchn_bind_interdomain bi = {.remote_dom = 2, .remote_port = 1};
+	struct evtchn_send sd = {.port = 1};
+	struct evtchn_bind_virq bv = {.virq = VIRQ_TIMER, .vcpu = 0};
+	struct evtchn_bind_ipi ipi = {.vcpu = 0};
+	struct evtchn_status st = {.dom = DOMID_SELF, .port = 1};
+	struct evtchn_unmask um = {.port = 1};
+	struct evtchn_close cl = {.port = 1};
 
 	mem(&s, 2, 0, &au, sizeof(au));
 	call_cmd_ptr(&s, 2, __HYPERVISOR_event_channel_op, EVTCHNOP_alloc_unbound, 0);
@@ -156,15 +157,18 @@ static void seed_evtchn(void)
 
 static void seed_gnttab(void)
 {
-	struct fuzz_buf s = { .len = 0 };
-	struct gnttab_query_size qs = { .dom = DOMID_SELF };
+	struct fuzz_buf s = {.len = 0};
+	struct gnttab_query_size qs = {.dom = DOMID_SELF};
 	struct gnttab_map_grant_ref mp = {
-		.host_addr = 0x200 * 4096ULL, .flags = GNTMAP_host_map, .ref = 5, .dom = 2,
+	    .host_addr = 0x200 * 4096ULL,
+	    .flags = GNTMAP_host_map,
+	    .ref = 5,
+	    .dom = 2,
 	};
-	struct gnttab_unmap_grant_ref um = { .host_addr = 0x200 * 4096ULL, .handle = 0 };
-	struct gnttab_copy cp = { .len = 64, .flags = GNTCOPY_source_gref };
-	struct gnttab_setup_table st = { .dom = DOMID_SELF, .nr_frames = 2 };
-	struct gnttab_get_version gv = { .dom = DOMID_SELF };
+	struct gnttab_unmap_grant_ref um = {.host_addr = 0x200 * 4096ULL, .handle = 0};
+	struct gnttab_copy cp = {.len = 64, .flags = GNTCOPY_source_gref};
+	struct gnttab_setup_table st = {.dom = DOMID_SELF, .nr_frames = 2};
+	struct gnttab_get_version gv = {.dom = DOMID_SELF};
 
 	mem(&s, 0, 0, &qs, sizeof(qs));
 	call_cmd_ptr_n(&s, 0, __HYPERVISOR_grant_table_op, GNTTABOP_query_size, 0, 1);
@@ -190,12 +194,14 @@ static void seed_gnttab(void)
 
 static void seed_memory(void)
 {
-	struct fuzz_buf s = { .len = 0 };
-	struct xen_memory_reservation r = { .nr_extents = 4, .extent_order = 0, .domid = DOMID_SELF };
-	xen_pfn_t gfns[4] = { 0x20, 0x21, 0x22, 0x23 };
-	struct xen_add_to_physmap ap = { .domid = DOMID_SELF, .space = XENMAPSPACE_shared_info, .gpfn = 0x40 };
-	struct xen_add_to_physmap ag = { .domid = DOMID_SELF, .space = XENMAPSPACE_grant_table, .gpfn = 0x41 };
-	struct xen_remove_from_physmap rp = { .domid = DOMID_SELF, .gpfn = 0x40 };
+	struct fuzz_buf s = {.len = 0};
+	struct xen_memory_reservation r = {.nr_extents = 4, .extent_order = 0, .domid = DOMID_SELF};
+	xen_pfn_t gfns[4] = {0x20, 0x21, 0x22, 0x23};
+	struct xen_add_to_physmap ap = {
+	    .domid = DOMID_SELF, .space = XENMAPSPACE_shared_info, .gpfn = 0x40};
+	struct xen_add_to_physmap ag = {
+	    .domid = DOMID_SELF, .space = XENMAPSPACE_grant_table, .gpfn = 0x41};
+	struct xen_remove_from_physmap rp = {.domid = DOMID_SELF, .gpfn = 0x40};
 	domid_t self = DOMID_SELF;
 
 	set_xen_guest_handle(r.extent_start, (xen_pfn_t *)(uintptr_t)PTR(0x100));
@@ -219,7 +225,7 @@ static void seed_memory(void)
 
 static void seed_domctl(void)
 {
-	struct fuzz_buf s = { .len = 0 };
+	struct fuzz_buf s = {.len = 0};
 	struct xen_domctl c;
 
 	memset(&c, 0, sizeof(c));
@@ -274,7 +280,7 @@ static void seed_domctl(void)
 
 static void seed_sysctl(void)
 {
-	struct fuzz_buf s = { .len = 0 };
+	struct fuzz_buf s = {.len = 0};
 	struct xen_sysctl c;
 
 	memset(&c, 0, sizeof(c));
@@ -289,7 +295,8 @@ static void seed_sysctl(void)
 	c.cmd = XEN_SYSCTL_getdomaininfolist;
 	c.interface_version = XEN_SYSCTL_INTERFACE_VERSION;
 	c.u.getdomaininfolist.max_domains = 8;
-	set_xen_guest_handle(c.u.getdomaininfolist.buffer, (xen_domctl_getdomaininfo_t *)(uintptr_t)PTR(0x400));
+	set_xen_guest_handle(c.u.getdomaininfolist.buffer,
+			     (xen_domctl_getdomaininfo_t *)(uintptr_t)PTR(0x400));
 	mem(&s, 0, 0x200, &c, sizeof(c));
 	fuzz_call(&s, 0, 0, __HYPERVISOR_sysctl);
 	fuzz_arg_gptr(&s, 0x200);
@@ -310,11 +317,11 @@ static void seed_sysctl(void)
 
 static void seed_sched(void)
 {
-	struct fuzz_buf s = { .len = 0 };
-	struct sched_shutdown sh = { .reason = SHUTDOWN_reboot };
+	struct fuzz_buf s = {.len = 0};
+	struct sched_shutdown sh = {.reason = SHUTDOWN_reboot};
 	uint32_t port = 1;
-	struct sched_poll p = { .nr_ports = 1, .timeout = 0 };
-	struct evtchn_bind_virq bv = { .virq = VIRQ_TIMER, .vcpu = 0 };
+	struct sched_poll p = {.nr_ports = 1, .timeout = 0};
+	struct evtchn_bind_virq bv = {.virq = VIRQ_TIMER, .vcpu = 0};
 
 	call_cmd_ptr(&s, 2, __HYPERVISOR_sched_op, SCHEDOP_yield, 0);
 	mem(&s, 2, 0, &bv, sizeof(bv));
@@ -338,9 +345,9 @@ static void seed_sched(void)
 
 static void seed_vcpu(void)
 {
-	struct fuzz_buf s = { .len = 0 };
-	struct vcpu_set_singleshot_timer t = { .timeout_abs_ns = 10000000000ULL + 500000 };
-	struct vcpu_register_vcpu_info vi = { .mfn = 3, .offset = 64 };
+	struct fuzz_buf s = {.len = 0};
+	struct vcpu_set_singleshot_timer t = {.timeout_abs_ns = 10000000000ULL + 500000};
+	struct vcpu_register_vcpu_info vi = {.mfn = 3, .offset = 64};
 	struct vcpu_runstate_info ri;
 
 	memset(&ri, 0, sizeof(ri));
@@ -376,8 +383,9 @@ static void seed_vcpu(void)
 
 static void seed_hvm(void)
 {
-	struct fuzz_buf s = { .len = 0 };
-	struct xen_hvm_param p = { .domid = DOMID_SELF, .index = HVM_PARAM_CALLBACK_IRQ, .value = 0x2ULL << 56 | 0xf3 };
+	struct fuzz_buf s = {.len = 0};
+	struct xen_hvm_param p = {
+	    .domid = DOMID_SELF, .index = HVM_PARAM_CALLBACK_IRQ, .value = 0x2ULL << 56 | 0xf3};
 
 	mem(&s, 2, 0, &p, sizeof(p));
 	call_cmd_ptr(&s, 2, __HYPERVISOR_hvm_op, HVMOP_set_param, 0);
@@ -391,7 +399,7 @@ static void seed_hvm(void)
 
 static void seed_multicall(void)
 {
-	struct fuzz_buf s = { .len = 0 };
+	struct fuzz_buf s = {.len = 0};
 	struct multicall_entry m[3];
 
 	memset(m, 0, sizeof(m));
@@ -414,9 +422,9 @@ static void seed_multicall(void)
 /* Continuations and faults: a preempted populate, a copy fault mid-way, a failing p2m update. */
 static void seed_faults(void)
 {
-	struct fuzz_buf s = { .len = 0 };
-	struct xen_memory_reservation r = { .nr_extents = 6, .extent_order = 0, .domid = DOMID_SELF };
-	xen_pfn_t gfns[6] = { 0x30, 0x31, 0x32, 0x33, 0x34, 0x35 };
+	struct fuzz_buf s = {.len = 0};
+	struct xen_memory_reservation r = {.nr_extents = 6, .extent_order = 0, .domid = DOMID_SELF};
+	xen_pfn_t gfns[6] = {0x30, 0x31, 0x32, 0x33, 0x34, 0x35};
 
 	set_xen_guest_handle(r.extent_start, (xen_pfn_t *)(uintptr_t)PTR(0x100));
 	mem(&s, 2, 0x100, gfns, sizeof(gfns));
@@ -439,13 +447,13 @@ static void seed_faults(void)
 /* Timers that fire: periodic, a poll with a timeout, a remote shutdown by the control domain. */
 static void seed_timers(void)
 {
-	struct fuzz_buf s = { .len = 0 };
-	struct vcpu_set_periodic_timer pt = { .period_ns = 1000000 };
-	struct evtchn_bind_virq bv = { .virq = VIRQ_TIMER, .vcpu = 0 };
+	struct fuzz_buf s = {.len = 0};
+	struct vcpu_set_periodic_timer pt = {.period_ns = 1000000};
+	struct evtchn_bind_virq bv = {.virq = VIRQ_TIMER, .vcpu = 0};
 	uint32_t port = 1;
-	struct sched_poll p = { .nr_ports = 1, .timeout = 10000000000ULL + 3000000 };
-	struct sched_remote_shutdown rs = { .domain_id = 2, .reason = SHUTDOWN_poweroff };
-	struct xen_hvm_evtchn_upcall_vector uv = { .vcpu = 0, .vector = 0xf3 };
+	struct sched_poll p = {.nr_ports = 1, .timeout = 10000000000ULL + 3000000};
+	struct sched_remote_shutdown rs = {.domain_id = 2, .reason = SHUTDOWN_poweroff};
+	struct xen_hvm_evtchn_upcall_vector uv = {.vcpu = 0, .vector = 0xf3};
 
 	mem(&s, 2, 0, &bv, sizeof(bv));
 	call_cmd_ptr(&s, 2, __HYPERVISOR_event_channel_op, EVTCHNOP_bind_virq, 0);

@@ -90,11 +90,12 @@ static inline void misc_run_until(s_time_t t)
 /* Bind VIRQ virq of the current domain to vCPU vcpu: the port. */
 static inline uint32_t misc_bind_virq(struct domain *d, uint32_t virq, uint32_t vcpu)
 {
-	struct evtchn_bind_virq op = { .virq = virq, .vcpu = vcpu };
+	struct evtchn_bind_virq op = {.virq = virq, .vcpu = vcpu};
 	void *host;
 	uint64_t gva = misc_put(d, &op, sizeof(op), &host);
 
-	CU_ASSERT_EQUAL_FATAL(fake_hypercall2(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_virq, gva), 0);
+	CU_ASSERT_EQUAL_FATAL(
+	    fake_hypercall2(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_virq, gva), 0);
 	memcpy(&op, host, sizeof(op));
 	return op.port;
 }

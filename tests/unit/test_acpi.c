@@ -19,9 +19,21 @@ static const void *fake_map(paddr_t pa, size_t len)
 	return mem + pa;
 }
 
-static void put16(uint8_t *p, uint16_t v) { p[0] = v; p[1] = v >> 8; }
-static void put32(uint8_t *p, uint32_t v) { put16(p, v); put16(p + 2, v >> 16); }
-static void put64(uint8_t *p, uint64_t v) { put32(p, v); put32(p + 4, v >> 32); }
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = v;
+	p[1] = v >> 8;
+}
+static void put32(uint8_t *p, uint32_t v)
+{
+	put16(p, v);
+	put16(p + 2, v >> 16);
+}
+static void put64(uint8_t *p, uint64_t v)
+{
+	put32(p, v);
+	put32(p + 4, v >> 32);
+}
 
 static void fix_checksum(uint8_t *p, size_t len, size_t at)
 {
@@ -81,8 +93,8 @@ static uint32_t build_madt(paddr_t pa)
 	for (int i = 0; i < 3; i++, e += 8) {
 		e[0] = 0;
 		e[1] = 8;
-		e[2] = i;                 /* processor ID */
-		e[3] = i * 2;             /* APIC ID */
+		e[2] = i;     /* processor ID */
+		e[3] = i * 2; /* APIC ID */
 		put32(e + 4, i < 2 ? 1 : 0);
 	}
 	e[0] = 1;
@@ -127,7 +139,7 @@ UNIT_SUITE_WITH(acpi, setup, teardown);
 /* A standard platform: RSDP (v1) in the BIOS area, RSDT -> [FACP dummy, MADT]. */
 static void build_platform(void)
 {
-	paddr_t tabs[2] = { 0x104000, MADT_PA };
+	paddr_t tabs[2] = {0x104000, MADT_PA};
 
 	memset(mem, 0, FAKE_MEM);
 	table_at(0x104000, "FACP", 40);
@@ -204,7 +216,7 @@ UNIT_TEST(acpi, rsdt_with_bad_checksum_is_not_walked)
 
 UNIT_TEST(acpi, xsdt_is_preferred_and_corrupt_xsdt_falls_back_to_rsdt)
 {
-	paddr_t xt[1] = { 0x120000 };
+	paddr_t xt[1] = {0x120000};
 	struct acpi_madt_info m;
 
 	build_platform();
@@ -230,7 +242,7 @@ UNIT_TEST(acpi, xsdt_is_preferred_and_corrupt_xsdt_falls_back_to_rsdt)
 
 UNIT_TEST(acpi, madt_entry_of_zero_length_is_rejected_without_looping)
 {
-	struct acpi_madt_info m = { .nr_cpus = 77 };
+	struct acpi_madt_info m = {.nr_cpus = 77};
 	uint32_t len = build_madt(MADT_PA);
 
 	mem[MADT_PA + 44 + 8 + 1] = 0; /* second entry's length */
@@ -264,9 +276,9 @@ UNIT_TEST(acpi, x2apic_entries_add_cpus_and_duplicates_are_merged)
 	uint32_t len = 44 + 8 + 16 + 16 + 12;
 	uint8_t *t = table_at(MADT_PA, "APIC", len), *e = t + 44;
 
-	e[0] = 0, e[1] = 8, e[3] = 1, put32(e + 4, 1);   /* xAPIC ID 1 */
+	e[0] = 0, e[1] = 8, e[3] = 1, put32(e + 4, 1); /* xAPIC ID 1 */
 	e += 8;
-	e[0] = 9, e[1] = 16, put32(e + 4, 1), put32(e + 8, 1);   /* x2APIC ID 1 again */
+	e[0] = 9, e[1] = 16, put32(e + 4, 1), put32(e + 8, 1); /* x2APIC ID 1 again */
 	e += 16;
 	e[0] = 9, e[1] = 16, put32(e + 4, 300), put32(e + 8, 1), put32(e + 12, 42);
 	e += 16;

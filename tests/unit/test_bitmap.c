@@ -43,7 +43,7 @@ UNIT_TEST(bitmap, test_and_set_and_clear_report_the_old_value)
 UNIT_TEST(bitmap, find_first_and_next_bit_walk_set_bits_in_order)
 {
 	DECLARE_BITMAP(map, 150);
-	const unsigned int want[] = { 3, 64, 100, 149 };
+	const unsigned int want[] = {3, 64, 100, 149};
 	unsigned int bit, n = 0;
 
 	bitmap_zero(map, 150);
@@ -55,7 +55,8 @@ UNIT_TEST(bitmap, find_first_and_next_bit_walk_set_bits_in_order)
 	CU_ASSERT_EQUAL(find_next_bit(map, 150, 64), 64);
 	CU_ASSERT_EQUAL(find_next_bit(map, 150, 101), 149);
 	CU_ASSERT_EQUAL(find_next_bit(map, 150, 150), 150);
-	for_each_set_bit(bit, map, 150) {
+	for_each_set_bit(bit, map, 150)
+	{
 		CU_ASSERT_EQUAL(bit, want[n]);
 		n++;
 	}

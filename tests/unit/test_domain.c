@@ -175,8 +175,8 @@ UNIT_TEST(domain, create_out_of_memory_at_any_point_gives_back_everything)
 
 UNIT_TEST(domain, list_is_sorted_and_iteration_hands_out_references)
 {
-	static const domid_t ids[] = { 5, 1, 9, 3 };
-	static const domid_t sorted[] = { 1, 3, 5, 9 };
+	static const domid_t ids[] = {5, 1, 9, 3};
+	static const domid_t sorted[] = {1, 3, 5, 9};
 	struct domain *d, *n;
 	unsigned int i = 0;
 

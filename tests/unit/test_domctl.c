@@ -20,8 +20,8 @@
 
 UNIT_SUITE(domctl);
 
-static struct domain *ctl;      /* the caller: control role, domid 0 */
-static struct xen_domctl *op;   /* host view of the argument in ctl's memory */
+static struct domain *ctl;    /* the caller: control role, domid 0 */
+static struct xen_domctl *op; /* host view of the argument in ctl's memory */
 static uint64_t op_gva;
 
 static void setup(void)
@@ -81,7 +81,7 @@ static long getinfo(domid_t dom)
 UNIT_TEST(domctl, guest_caller_gets_eperm_from_dispatcher_and_handler)
 {
 	struct domain *g;
-	struct hypercall_args a = { { 0 } };
+	struct hypercall_args a = {{0}};
 	uint64_t gva;
 
 	setup();
@@ -90,7 +90,8 @@ UNIT_TEST(domctl, guest_caller_gets_eperm_from_dispatcher_and_handler)
 	gva = fake_guest_alloc(g, sizeof(struct xen_domctl), NULL);
 	fake_set_current(g->vcpu[0]);
 	/* Even a well-formed getdomaininfo of itself. */
-	((struct xen_domctl *)fake_guest_host(g, gva))->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
+	((struct xen_domctl *)fake_guest_host(g, gva))->interface_version =
+	    XEN_DOMCTL_INTERFACE_VERSION;
 	((struct xen_domctl *)fake_guest_host(g, gva))->cmd = XEN_DOMCTL_getdomaininfo;
 	((struct xen_domctl *)fake_guest_host(g, gva))->domain = 1;
 	CU_ASSERT_EQUAL(fake_hypercall(__HYPERVISOR_domctl, gva, 0, 0, 0, 0), -EPERM);
@@ -108,9 +109,15 @@ UNIT_TEST(domctl, guest_caller_gets_eperm_from_dispatcher_and_handler)
 UNIT_TEST(domctl, xenstore_domain_may_getdomaininfo_and_nothing_else)
 {
 	static const uint32_t denied[] = {
-	    XEN_DOMCTL_createdomain, XEN_DOMCTL_destroydomain, XEN_DOMCTL_pausedomain,
-	    XEN_DOMCTL_unpausedomain, XEN_DOMCTL_max_mem, XEN_DOMCTL_max_vcpus,
-	    XEN_DOMCTL_getvcpucontext, XEN_DOMCTL_settimeoffset, XEN_DOMCTL_tessera_get_boot_name,
+	    XEN_DOMCTL_createdomain,
+	    XEN_DOMCTL_destroydomain,
+	    XEN_DOMCTL_pausedomain,
+	    XEN_DOMCTL_unpausedomain,
+	    XEN_DOMCTL_max_mem,
+	    XEN_DOMCTL_max_vcpus,
+	    XEN_DOMCTL_getvcpucontext,
+	    XEN_DOMCTL_settimeoffset,
+	    XEN_DOMCTL_tessera_get_boot_name,
 	    0xffff,
 	};
 	struct domain *xs, *g;
@@ -172,7 +179,8 @@ UNIT_TEST(domctl, unreadable_or_unwritable_argument_is_efault)
 	CU_ASSERT_EQUAL(fake_hypercall(__HYPERVISOR_domctl, 0xdead0000UL, 0, 0, 0, 0), -EFAULT);
 	/* The struct straddles the end of guest memory: not one byte read past it. */
 	end = fake_guest_end(ctl);
-	CU_ASSERT_EQUAL(fake_hypercall(__HYPERVISOR_domctl, end - sizeof(*op) + 1, 0, 0, 0, 0), -EFAULT);
+	CU_ASSERT_EQUAL(fake_hypercall(__HYPERVISOR_domctl, end - sizeof(*op) + 1, 0, 0, 0, 0),
+			-EFAULT);
 	/* Readable but the copy back fails: -EFAULT, as Xen. */
 	op->cmd = XEN_DOMCTL_getdomaininfo;
 	op->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
@@ -185,7 +193,7 @@ UNIT_TEST(domctl, unreadable_or_unwritable_argument_is_efault)
 
 UNIT_TEST(domctl, createdomain_then_getdomaininfo_describes_it)
 {
-	static const uint8_t uuid[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+	static const uint8_t uuid[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
 	struct xen_domctl_getdomaininfo *gi;
 	struct domain *d;
 
@@ -206,9 +214,10 @@ UNIT_TEST(domctl, createdomain_then_getdomaininfo_describes_it)
 	CU_ASSERT_EQUAL(getinfo(5), 0);
 	CU_ASSERT_EQUAL(op->domain, 5);
 	CU_ASSERT_EQUAL(gi->domain, 5);
-	/* Created paused by the controller, vCPU 0 down: no running/blocked bits; no shutdown code. */
+	/* Created paused by the controller, vCPU 0 down: no running/blocked bits; no shutdown code.
+	 */
 	CU_ASSERT_EQUAL(gi->flags, XEN_DOMINF_hvm_guest | XEN_DOMINF_hap | XEN_DOMINF_paused |
-					   (~0u << XEN_DOMINF_shutdownshift));
+				       (~0u << XEN_DOMINF_shutdownshift));
 	CU_ASSERT_EQUAL(gi->nr_online_vcpus, 0);
 	CU_ASSERT_EQUAL(gi->max_vcpu_id, 0);
 	CU_ASSERT_EQUAL(gi->tot_pages, 0);
@@ -272,8 +281,8 @@ UNIT_TEST(domctl, createdomain_rejects_what_xen_rejects)
 		stmt;                                                                              \
 		CU_ASSERT_EQUAL(domctl(XEN_DOMCTL_createdomain, 20), (expected));                  \
 	} while (0)
-	REJECT(-EINVAL, op->u.createdomain.flags |= 1u << 8);                /* unknown flag */
-	REJECT(-EINVAL, op->u.createdomain.flags = XEN_DOMCTL_CDF_hap);      /* hap without hvm */
+	REJECT(-EINVAL, op->u.createdomain.flags |= 1u << 8);		/* unknown flag */
+	REJECT(-EINVAL, op->u.createdomain.flags = XEN_DOMCTL_CDF_hap); /* hap without hvm */
 	REJECT(-EINVAL, op->u.createdomain.max_vcpus = 0);
 	REJECT(-EINVAL, op->u.createdomain.max_vcpus = MAX_VIRT_CPUS + 1);
 	REJECT(-EINVAL, op->u.createdomain.max_vcpus = 0xffffffffu);
@@ -282,15 +291,16 @@ UNIT_TEST(domctl, createdomain_rejects_what_xen_rejects)
 	REJECT(-EINVAL, op->u.createdomain.flags |= XEN_DOMCTL_CDF_vpmu);
 	REJECT(-EINVAL, op->u.createdomain.flags |= XEN_DOMCTL_CDF_nested_virt);
 	REJECT(-EINVAL, op->u.createdomain.vmtrace_size = 4096);
-	REJECT(-EINVAL, op->u.createdomain.grant_opts = 2);                  /* v2 not implemented */
+	REJECT(-EINVAL, op->u.createdomain.grant_opts = 2); /* v2 not implemented */
 	REJECT(-EINVAL, op->u.createdomain.grant_opts = 0);
-	REJECT(-EINVAL, op->u.createdomain.grant_opts = 0x11);               /* unknown option bits */
-	REJECT(-EINVAL, op->u.createdomain.arch.emulation_flags = 0);        /* hvm needs LAPIC */
+	REJECT(-EINVAL, op->u.createdomain.grant_opts = 0x11);	      /* unknown option bits */
+	REJECT(-EINVAL, op->u.createdomain.arch.emulation_flags = 0); /* hvm needs LAPIC */
 	REJECT(-EINVAL, op->u.createdomain.arch.emulation_flags = XEN_X86_EMU_ALL);
 	REJECT(-EINVAL, op->u.createdomain.arch.misc_flags = 2);
 	REJECT(-ENOENT, op->u.createdomain.cpupool_id = 3);
-	REJECT(-EINVAL, (op->u.createdomain.flags = 0, op->u.createdomain.arch.emulation_flags =
-							   XEN_X86_EMU_LAPIC)); /* PV with a LAPIC */
+	REJECT(-EINVAL,
+	       (op->u.createdomain.flags = 0,
+		op->u.createdomain.arch.emulation_flags = XEN_X86_EMU_LAPIC)); /* PV with a LAPIC */
 #undef REJECT
 	CU_ASSERT_EQUAL(getinfo(20), -ESRCH); /* nothing was created */
 	CU_ASSERT_EQUAL(total_free_pages(), before);
@@ -315,7 +325,8 @@ UNIT_TEST(domctl, createdomain_with_domid_0_picks_a_free_id)
 	CU_ASSERT(c >= 1 && c < DOMID_FIRST_RESERVED && c != a && c != b && c != 2);
 	c = create_pvh(DOMID_FIRST_RESERVED, 1);
 	CU_ASSERT(c >= 1 && c < DOMID_FIRST_RESERVED && c != a && c != b && c != 2);
-	/* As Xen: the search goes on above the last id handed out; a freed id is not reused at once. */
+	/* As Xen: the search goes on above the last id handed out; a freed id is not reused at
+	 * once. */
 	memset(&op->u, 0, sizeof(op->u));
 	CU_ASSERT_EQUAL(domctl(XEN_DOMCTL_destroydomain, (domid_t)c), 0);
 	a = create_pvh(0, 1);
@@ -558,7 +569,7 @@ UNIT_TEST(domctl, max_vcpus_creates_vcpus_only_up_to_the_created_maximum)
 			CU_ASSERT(d->vcpu[i]->pause_flags & (1UL << VPF_down));
 	}
 	CU_ASSERT_EQUAL(d->pause_count, 1); /* still the controller's pause only */
-	op->u.max_vcpus.max = 4; /* again: nothing to do */
+	op->u.max_vcpus.max = 4;	    /* again: nothing to do */
 	CU_ASSERT_EQUAL(domctl(XEN_DOMCTL_max_vcpus, 8), 0);
 	CU_ASSERT_EQUAL(getinfo(8), 0);
 	CU_ASSERT_EQUAL(op->u.getdomaininfo.max_vcpu_id, 3);
@@ -620,10 +631,12 @@ UNIT_TEST(domctl, vcpucontext_round_trips_for_pvh_and_is_enosys_for_pv)
 	op->u.vcpucontext.vcpu = 0xffffffffu;
 	CU_ASSERT_EQUAL(domctl(XEN_DOMCTL_getvcpucontext, 5), -EINVAL);
 	op->u.vcpucontext.vcpu = 0;
-	set_xen_guest_handle(op->u.vcpucontext.ctxt, (vcpu_guest_context_t *)(fake_guest_end(ctl) - 100));
+	set_xen_guest_handle(op->u.vcpucontext.ctxt,
+			     (vcpu_guest_context_t *)(fake_guest_end(ctl) - 100));
 	CU_ASSERT_EQUAL(domctl(XEN_DOMCTL_setvcpucontext, 5), -EFAULT);
 	op->u.vcpucontext.vcpu = 0;
-	set_xen_guest_handle(op->u.vcpucontext.ctxt, (vcpu_guest_context_t *)(fake_guest_end(ctl) - 100));
+	set_xen_guest_handle(op->u.vcpucontext.ctxt,
+			     (vcpu_guest_context_t *)(fake_guest_end(ctl) - 100));
 	CU_ASSERT_EQUAL(domctl(XEN_DOMCTL_getvcpucontext, 5), -EFAULT);
 	CU_ASSERT_EQUAL(d->pause_count, 1);
 
@@ -764,7 +777,8 @@ UNIT_TEST(domctl, tessera_get_boot_name_is_denied_to_a_guest_and_the_store)
 			gop->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
 			gop->cmd = XEN_DOMCTL_tessera_get_boot_name;
 			gop->domain = target;
-			CU_ASSERT_EQUAL(fake_hypercall(__HYPERVISOR_domctl, gva, 0, 0, 0, 0), -EPERM);
+			CU_ASSERT_EQUAL(fake_hypercall(__HYPERVISOR_domctl, gva, 0, 0, 0, 0),
+					-EPERM);
 			CU_ASSERT_EQUAL(gop->u.tessera_get_boot_name.name[0], 0);
 		}
 	}
@@ -802,13 +816,32 @@ UNIT_TEST(domctl, settimeoffset_stores_the_offset_and_republishes_the_wallclock)
 
 UNIT_TEST(domctl, unimplemented_commands_are_enosys)
 {
-	static const uint32_t cmds[] = { 6, 7, 8, XEN_DOMCTL_setvcpuaffinity, XEN_DOMCTL_shadow_op,
-		XEN_DOMCTL_getvcpuinfo, XEN_DOMCTL_scheduler_op, XEN_DOMCTL_setdomainhandle,
-		XEN_DOMCTL_irq_permission, XEN_DOMCTL_iomem_permission, XEN_DOMCTL_hypercall_init, 23,
-		XEN_DOMCTL_resumedomain, XEN_DOMCTL_gethvmcontext, XEN_DOMCTL_sethvmcontext,
-		XEN_DOMCTL_assign_device, XEN_DOMCTL_set_target, XEN_DOMCTL_soft_reset,
-		XEN_DOMCTL_get_cpu_policy, XEN_DOMCTL_set_paging_mempool_size, 87, 999,
-		XEN_DOMCTL_gdbsx_domstatus, 0x7fffffff, 0xffffffffu, 0 };
+	static const uint32_t cmds[] = {6,
+					7,
+					8,
+					XEN_DOMCTL_setvcpuaffinity,
+					XEN_DOMCTL_shadow_op,
+					XEN_DOMCTL_getvcpuinfo,
+					XEN_DOMCTL_scheduler_op,
+					XEN_DOMCTL_setdomainhandle,
+					XEN_DOMCTL_irq_permission,
+					XEN_DOMCTL_iomem_permission,
+					XEN_DOMCTL_hypercall_init,
+					23,
+					XEN_DOMCTL_resumedomain,
+					XEN_DOMCTL_gethvmcontext,
+					XEN_DOMCTL_sethvmcontext,
+					XEN_DOMCTL_assign_device,
+					XEN_DOMCTL_set_target,
+					XEN_DOMCTL_soft_reset,
+					XEN_DOMCTL_get_cpu_policy,
+					XEN_DOMCTL_set_paging_mempool_size,
+					87,
+					999,
+					XEN_DOMCTL_gdbsx_domstatus,
+					0x7fffffff,
+					0xffffffffu,
+					0};
 
 	setup();
 	for (unsigned int i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
@@ -852,7 +885,8 @@ UNIT_TEST(domctl, random_commands_and_payloads_never_crash_or_leak)
 			op->cmd = (uint32_t)((r >> 8) % 30);
 		if (r & 0x60)
 			op->domain = (domid_t)((r >> 16) % 12);
-		if ((op->cmd == XEN_DOMCTL_setvcpucontext || op->cmd == XEN_DOMCTL_getvcpucontext) &&
+		if ((op->cmd == XEN_DOMCTL_setvcpucontext ||
+		     op->cmd == XEN_DOMCTL_getvcpucontext) &&
 		    (r & 0x80)) {
 			op->u.vcpucontext.vcpu = (uint32_t)((r >> 24) % 4);
 			set_xen_guest_handle(op->u.vcpucontext.ctxt, (vcpu_guest_context_t *)cgva);
@@ -868,7 +902,7 @@ UNIT_TEST(domctl, random_commands_and_payloads_never_crash_or_leak)
 			op->u.createdomain.max_maptrack_frames = -1;
 			op->u.createdomain.max_evtchn_port = 0;
 			op->u.createdomain.arch.emulation_flags =
-				(op->u.createdomain.flags & XEN_DOMCTL_CDF_hvm) ? XEN_X86_EMU_LAPIC : 0;
+			    (op->u.createdomain.flags & XEN_DOMCTL_CDF_hvm) ? XEN_X86_EMU_LAPIC : 0;
 			op->u.createdomain.arch.misc_flags = 0;
 		}
 		/* Now and then a preemption or a failing copy. */
@@ -876,8 +910,8 @@ UNIT_TEST(domctl, random_commands_and_payloads_never_crash_or_leak)
 			fake_preempt_after((long)((r >> 44) % 4));
 		if ((r >> 48) % 32 == 0)
 			fake_copy_fail_after = (long)((r >> 53) % 3);
-		rc = fake_hypercall(__HYPERVISOR_domctl, (r >> 56) % 64 ? op_gva : (uint64_t)r, 0, 0, 0,
-				    0);
+		rc = fake_hypercall(__HYPERVISOR_domctl, (r >> 56) % 64 ? op_gva : (uint64_t)r, 0,
+				    0, 0, 0);
 		fake_preempt_after(-1);
 		fake_copy_fail_after = -1;
 		CU_ASSERT(rc >= 0 || (rc > -128 && rc != -ERESTART));

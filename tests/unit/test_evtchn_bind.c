@@ -149,13 +149,13 @@ UNIT_TEST(evtchn, bind_interdomain_refuses_wrong_ports_and_domains)
 	CU_ASSERT_EQUAL(ev_alloc_unbound(b, DOMID_SELF, 1, &bp), 0);
 	CU_ASSERT_EQUAL(ev_alloc_unbound(b, DOMID_SELF, 3, &bp_c), 0);
 	CU_ASSERT_EQUAL(ev_bind_ipi(b, 0, &ip), 0);
-	CU_ASSERT_EQUAL(ev_bind_interdomain(a, 2, bp_c, &lp), -EINVAL);  /* for c, not a */
-	CU_ASSERT_EQUAL(ev_bind_interdomain(a, 2, ip, &lp), -EINVAL);    /* not unbound */
-	CU_ASSERT_EQUAL(ev_bind_interdomain(a, 2, 0, &lp), -EINVAL);     /* reserved */
-	CU_ASSERT_EQUAL(ev_bind_interdomain(a, 2, 40, &lp), -EINVAL);    /* free */
-	CU_ASSERT_EQUAL(ev_bind_interdomain(a, 2, 64, &lp), -EINVAL);    /* no table entry */
+	CU_ASSERT_EQUAL(ev_bind_interdomain(a, 2, bp_c, &lp), -EINVAL); /* for c, not a */
+	CU_ASSERT_EQUAL(ev_bind_interdomain(a, 2, ip, &lp), -EINVAL);	/* not unbound */
+	CU_ASSERT_EQUAL(ev_bind_interdomain(a, 2, 0, &lp), -EINVAL);	/* reserved */
+	CU_ASSERT_EQUAL(ev_bind_interdomain(a, 2, 40, &lp), -EINVAL);	/* free */
+	CU_ASSERT_EQUAL(ev_bind_interdomain(a, 2, 64, &lp), -EINVAL);	/* no table entry */
 	CU_ASSERT_EQUAL(ev_bind_interdomain(a, 2, 0x80000001u, &lp), -EINVAL);
-	CU_ASSERT_EQUAL(ev_bind_interdomain(a, 9, bp, &lp), -ESRCH);     /* no such domain */
+	CU_ASSERT_EQUAL(ev_bind_interdomain(a, 9, bp, &lp), -ESRCH); /* no such domain */
 	CU_ASSERT_EQUAL(ev_bind_interdomain(a, DOMID_IO, bp, &lp), -ESRCH);
 	/* a's own port bp is free. */
 	CU_ASSERT_EQUAL(ev_bind_interdomain(a, DOMID_SELF, bp, &lp), -EINVAL);
@@ -208,7 +208,7 @@ UNIT_TEST(evtchn, bind_virq_per_vcpu_and_global_rules)
 	CU_ASSERT_EQUAL(ev_bind_virq(a, VIRQ_TIMER, 1, &p), -EEXIST);
 	CU_ASSERT_EQUAL(ev_bind_virq(a, VIRQ_DEBUG, 1, &p), 0);
 	CU_ASSERT_EQUAL(ev_bind_virq(a, VIRQ_XENPMU, 1, &p), 0);
-	CU_ASSERT_EQUAL(ev_bind_virq(a, VIRQ_TIMER, 2, &p), -ENOENT);  /* max_vcpus 2 */
+	CU_ASSERT_EQUAL(ev_bind_virq(a, VIRQ_TIMER, 2, &p), -ENOENT); /* max_vcpus 2 */
 	CU_ASSERT_EQUAL(ev_bind_virq(a, VIRQ_TIMER, 0xffffffffu, &p), -ENOENT);
 	CU_ASSERT_EQUAL(ev_bind_virq(a, NR_VIRQS, 0, &p), -EINVAL);
 	CU_ASSERT_EQUAL(ev_bind_virq(a, 0xffffffffu, 0, &p), -EINVAL);
@@ -251,8 +251,8 @@ UNIT_TEST(evtchn, bind_vcpu_moves_unbound_interdomain_and_global_virq_only)
 	CU_ASSERT_EQUAL(ev_bind_vcpu(a, gp, 1), 0);
 	CU_ASSERT_EQUAL(ev_bind_vcpu(a, tp, 1), -EINVAL);
 	CU_ASSERT_EQUAL(ev_bind_vcpu(a, ip, 1), -EINVAL);
-	CU_ASSERT_EQUAL(ev_bind_vcpu(a, 30, 1), -EINVAL);  /* free */
-	CU_ASSERT_EQUAL(ev_bind_vcpu(a, 64, 1), -EINVAL);  /* no entry */
+	CU_ASSERT_EQUAL(ev_bind_vcpu(a, 30, 1), -EINVAL); /* free */
+	CU_ASSERT_EQUAL(ev_bind_vcpu(a, 64, 1), -EINVAL); /* no entry */
 	CU_ASSERT_EQUAL(ev_bind_vcpu(a, ap, 2), -ENOENT);
 	CU_ASSERT_EQUAL(ev_bind_vcpu(a, 9999, 7), -ENOENT); /* the vCPU is checked first, as Xen */
 	CU_ASSERT_EQUAL(ev_status(a, DOMID_SELF, ap, &st), 0);
@@ -307,10 +307,10 @@ UNIT_TEST(evtchn, status_of_other_domains_needs_the_control_role)
 UNIT_TEST(evtchn, fifo_pirq_and_unknown_ops_are_enosys)
 {
 	struct domain *a;
-	struct evtchn_init_control ic = { 0 };
-	struct evtchn_expand_array ea = { 0 };
-	struct evtchn_set_priority sp = { .port = 1, .priority = 3 };
-	struct evtchn_bind_pirq bp = { .pirq = 1 };
+	struct evtchn_init_control ic = {0};
+	struct evtchn_expand_array ea = {0};
+	struct evtchn_set_priority sp = {.port = 1, .priority = 3};
+	struct evtchn_bind_pirq bp = {.pirq = 1};
 
 	ev_setup();
 	a = ev_mkdom(1, ROLE_GUEST, 1);
@@ -326,19 +326,22 @@ UNIT_TEST(evtchn, fifo_pirq_and_unknown_ops_are_enosys)
 UNIT_TEST(evtchn, bad_guest_addresses_give_efault_and_change_nothing)
 {
 	struct domain *a;
-	static const int cmds[] = { EVTCHNOP_alloc_unbound, EVTCHNOP_bind_interdomain,
-				    EVTCHNOP_bind_virq, EVTCHNOP_bind_ipi, EVTCHNOP_close,
-				    EVTCHNOP_send, EVTCHNOP_status, EVTCHNOP_bind_vcpu,
-				    EVTCHNOP_unmask, EVTCHNOP_reset };
+	static const int cmds[] = {EVTCHNOP_alloc_unbound, EVTCHNOP_bind_interdomain,
+				   EVTCHNOP_bind_virq,	   EVTCHNOP_bind_ipi,
+				   EVTCHNOP_close,	   EVTCHNOP_send,
+				   EVTCHNOP_status,	   EVTCHNOP_bind_vcpu,
+				   EVTCHNOP_unmask,	   EVTCHNOP_reset};
 
 	ev_setup();
 	a = ev_mkdom(1, ROLE_GUEST, 1);
 	fake_set_current(a->vcpu[0]);
 	for (unsigned int i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
-		CU_ASSERT_EQUAL(fake_hypercall2(__HYPERVISOR_event_channel_op, cmds[i], 0), -EFAULT);
+		CU_ASSERT_EQUAL(fake_hypercall2(__HYPERVISOR_event_channel_op, cmds[i], 0),
+				-EFAULT);
 		/* Straddling the end of guest memory (every argument is 2 bytes or more). */
-		CU_ASSERT_EQUAL(fake_hypercall2(__HYPERVISOR_event_channel_op, cmds[i],
-						fake_guest_end(a) - 1), -EFAULT);
+		CU_ASSERT_EQUAL(
+		    fake_hypercall2(__HYPERVISOR_event_channel_op, cmds[i], fake_guest_end(a) - 1),
+		    -EFAULT);
 	}
 	CU_ASSERT_EQUAL(a->evtchn->nr_active, 0);
 	ev_teardown();

@@ -210,6 +210,6 @@ UNIT_TEST(evtchn, reset_of_many_ports_is_preempted_and_continued)
 	CU_ASSERT_EQUAL(a->evtchn->nr_active, 0);
 	CU_ASSERT_EQUAL(a->evtchn->reset_next, 0);
 	/* A stray continuation sub-op with no reset under way is refused. */
-	CU_ASSERT_EQUAL(evtop(a, 14, &(struct evtchn_reset){ .dom = DOMID_SELF }), -EBUSY);
+	CU_ASSERT_EQUAL(evtop(a, 14, &(struct evtchn_reset){.dom = DOMID_SELF}), -EBUSY);
 	ev_teardown();
 }

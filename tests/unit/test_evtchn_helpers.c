@@ -83,7 +83,7 @@ long evtop_on(struct domain *d, unsigned int vcpu, int cmd, void *op, size_t siz
 
 long ev_alloc_unbound(struct domain *caller, domid_t dom, domid_t remote, uint32_t *port)
 {
-	struct evtchn_alloc_unbound op = { .dom = dom, .remote_dom = remote, .port = 0xdead };
+	struct evtchn_alloc_unbound op = {.dom = dom, .remote_dom = remote, .port = 0xdead};
 	long rc = evtop(caller, EVTCHNOP_alloc_unbound, &op);
 
 	if (port)
@@ -93,7 +93,7 @@ long ev_alloc_unbound(struct domain *caller, domid_t dom, domid_t remote, uint32
 
 long ev_bind_interdomain(struct domain *caller, domid_t rdom, uint32_t rport, uint32_t *lport)
 {
-	struct evtchn_bind_interdomain op = { .remote_dom = rdom, .remote_port = rport };
+	struct evtchn_bind_interdomain op = {.remote_dom = rdom, .remote_port = rport};
 	long rc = evtop(caller, EVTCHNOP_bind_interdomain, &op);
 
 	if (lport)
@@ -103,7 +103,7 @@ long ev_bind_interdomain(struct domain *caller, domid_t rdom, uint32_t rport, ui
 
 long ev_bind_virq(struct domain *caller, uint32_t virq, uint32_t vcpu, uint32_t *port)
 {
-	struct evtchn_bind_virq op = { .virq = virq, .vcpu = vcpu };
+	struct evtchn_bind_virq op = {.virq = virq, .vcpu = vcpu};
 	long rc = evtop(caller, EVTCHNOP_bind_virq, &op);
 
 	if (port)
@@ -113,7 +113,7 @@ long ev_bind_virq(struct domain *caller, uint32_t virq, uint32_t vcpu, uint32_t 
 
 long ev_bind_ipi(struct domain *caller, uint32_t vcpu, uint32_t *port)
 {
-	struct evtchn_bind_ipi op = { .vcpu = vcpu };
+	struct evtchn_bind_ipi op = {.vcpu = vcpu};
 	long rc = evtop(caller, EVTCHNOP_bind_ipi, &op);
 
 	if (port)
@@ -123,42 +123,42 @@ long ev_bind_ipi(struct domain *caller, uint32_t vcpu, uint32_t *port)
 
 long ev_close(struct domain *caller, uint32_t port)
 {
-	struct evtchn_close op = { .port = port };
+	struct evtchn_close op = {.port = port};
 
 	return evtop(caller, EVTCHNOP_close, &op);
 }
 
 long ev_send(struct domain *caller, uint32_t port)
 {
-	struct evtchn_send op = { .port = port };
+	struct evtchn_send op = {.port = port};
 
 	return evtop(caller, EVTCHNOP_send, &op);
 }
 
 long ev_unmask(struct domain *caller, uint32_t port)
 {
-	struct evtchn_unmask op = { .port = port };
+	struct evtchn_unmask op = {.port = port};
 
 	return evtop(caller, EVTCHNOP_unmask, &op);
 }
 
 long ev_bind_vcpu(struct domain *caller, uint32_t port, uint32_t vcpu)
 {
-	struct evtchn_bind_vcpu op = { .port = port, .vcpu = vcpu };
+	struct evtchn_bind_vcpu op = {.port = port, .vcpu = vcpu};
 
 	return evtop(caller, EVTCHNOP_bind_vcpu, &op);
 }
 
 long ev_reset(struct domain *caller, domid_t dom)
 {
-	struct evtchn_reset op = { .dom = dom };
+	struct evtchn_reset op = {.dom = dom};
 
 	return evtop(caller, EVTCHNOP_reset, &op);
 }
 
 long ev_status(struct domain *caller, domid_t dom, uint32_t port, struct evtchn_status *out)
 {
-	struct evtchn_status op = { .dom = dom, .port = port, .status = 0xff };
+	struct evtchn_status op = {.dom = dom, .port = port, .status = 0xff};
 	long rc = evtop(caller, EVTCHNOP_status, &op);
 
 	if (out)

@@ -49,11 +49,11 @@ static void check_invariants(struct domain **doms)
 				break;
 			}
 			case ECS_VIRQ: {
-				uint32_t owner = c->u.virq == VIRQ_TIMER || c->u.virq == VIRQ_DEBUG ||
-							 c->u.virq == VIRQ_XENOPROF ||
-							 c->u.virq == VIRQ_XENPMU
-						 ? c->notify_vcpu_id
-						 : 0;
+				uint32_t owner =
+				    c->u.virq == VIRQ_TIMER || c->u.virq == VIRQ_DEBUG ||
+					    c->u.virq == VIRQ_XENOPROF || c->u.virq == VIRQ_XENPMU
+					? c->notify_vcpu_id
+					: 0;
 
 				active++;
 				CU_ASSERT_FATAL(c->u.virq < NR_VIRQS);
@@ -99,7 +99,7 @@ static uint32_t rnd_port(void)
 
 static domid_t rnd_domid(void)
 {
-	static const domid_t ids[] = { 0, 1, 2, 3, DOMID_SELF, DOMID_XEN, DOMID_INVALID, 0xffff };
+	static const domid_t ids[] = {0, 1, 2, 3, DOMID_SELF, DOMID_XEN, DOMID_INVALID, 0xffff};
 
 	return rand() % 4 ? (domid_t)(rand() % RND_DOMS) : ids[rand() % 8];
 }
@@ -108,7 +108,7 @@ static struct domain *rnd_make(domid_t id)
 {
 	/* Domain 0 is the controller; small limits so tables fill up. */
 	struct domain_create_args args =
-		fake_domain_args("rnd", id == 0 ? ROLE_CONTROL : ROLE_GUEST, 1 + (unsigned)(id % 3));
+	    fake_domain_args("rnd", id == 0 ? ROLE_CONTROL : ROLE_GUEST, 1 + (unsigned)(id % 3));
 
 	args.max_evtchn_port = id == 2 ? 40 : 0;
 	return ev_mkdom_with(id, &args);
@@ -193,7 +193,8 @@ UNIT_TEST(evtchn, random_operations_keep_invariants_and_leak_nothing)
 			op.rs.dom = rnd_domid();
 			break;
 		default:
-			/* close, send, unmask, and the rest: a port (or garbage) in the first word. */
+			/* close, send, unmask, and the rest: a port (or garbage) in the first word.
+			 */
 			op.cl.port = rnd_port();
 			break;
 		}

@@ -114,7 +114,7 @@ UNIT_TEST(evtchn, masked_port_gets_no_upcall_until_unmasked)
 	CU_ASSERT(!ev_upcall(b->vcpu[0]));
 	CU_ASSERT_EQUAL(ev_unmask(b, 5000), -EINVAL);
 	CU_ASSERT_EQUAL(ev_unmask(b, 64), -EINVAL); /* past the one bucket allocated */
-	CU_ASSERT_EQUAL(ev_unmask(b, 63), 0);       /* free, but valid: as Xen */
+	CU_ASSERT_EQUAL(ev_unmask(b, 63), 0);	    /* free, but valid: as Xen */
 	ev_teardown();
 }
 
@@ -130,8 +130,8 @@ UNIT_TEST(evtchn, send_on_unbound_is_dropped_and_on_free_or_virq_is_einval)
 	CU_ASSERT(!ev_pending(a, up));
 	CU_ASSERT_EQUAL(ev_bind_virq(a, VIRQ_TIMER, 0, &vp), 0);
 	CU_ASSERT_EQUAL(ev_send(a, vp), -EINVAL);
-	CU_ASSERT_EQUAL(ev_send(a, 20), -EINVAL);  /* free */
-	CU_ASSERT_EQUAL(ev_send(a, 64), -EINVAL);  /* no table entry */
+	CU_ASSERT_EQUAL(ev_send(a, 20), -EINVAL); /* free */
+	CU_ASSERT_EQUAL(ev_send(a, 64), -EINVAL); /* no table entry */
 	CU_ASSERT_EQUAL(ev_send(a, 1u << 31), -EINVAL);
 	ev_teardown();
 }
@@ -206,8 +206,9 @@ UNIT_TEST(evtchn, ipi_raises_its_own_port_on_the_bound_vcpu)
 	CU_ASSERT_EQUAL(ev_status(a, DOMID_SELF, p, &st), 0);
 	CU_ASSERT_EQUAL(st.status, EVTCHNSTAT_ipi);
 	CU_ASSERT_EQUAL(st.vcpu, 2);
-	CU_ASSERT_EQUAL(evtop_on(a, 1, EVTCHNOP_send, &(struct evtchn_send){ .port = p },
-				 sizeof(struct evtchn_send)), 0);
+	CU_ASSERT_EQUAL(evtop_on(a, 1, EVTCHNOP_send, &(struct evtchn_send){.port = p},
+				 sizeof(struct evtchn_send)),
+			0);
 	CU_ASSERT(ev_pending(a, p));
 	CU_ASSERT(ev_upcall(a->vcpu[2]));
 	CU_ASSERT(!ev_upcall(a->vcpu[0]));

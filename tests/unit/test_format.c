@@ -7,12 +7,12 @@ int hv_snprintf(char *buf, size_t size, const char *fmt, ...);
 
 UNIT_SUITE(format);
 
-#define CHECK_FMT(expect, ...)                                                   \
-	do {                                                                     \
-		char b[128];                                                     \
-		int n = hv_snprintf(b, sizeof(b), __VA_ARGS__);                  \
-		CU_ASSERT_STRING_EQUAL(b, expect);                               \
-		CU_ASSERT_EQUAL(n, (int)strlen(expect));                         \
+#define CHECK_FMT(expect, ...)                                                                     \
+	do {                                                                                       \
+		char b[128];                                                                       \
+		int n = hv_snprintf(b, sizeof(b), __VA_ARGS__);                                    \
+		CU_ASSERT_STRING_EQUAL(b, expect);                                                 \
+		CU_ASSERT_EQUAL(n, (int)strlen(expect));                                           \
 	} while (0)
 
 UNIT_TEST(format, integers_match_c99)

@@ -119,7 +119,8 @@ static struct page_info *map_frame(struct domain *owner, uint64_t gfn, enum p2m_
 	return pg;
 }
 
-/* Copy to gfn while the race moves its frame (d's own, or b's granted) to c: nothing of c's may change. */
+/* Copy to gfn while the race moves its frame (d's own, or b's granted) to c: nothing of c's may
+ * change. */
 static void copy_during_race(bool own, enum p2m_type t)
 {
 	struct domain *owner;
@@ -130,8 +131,8 @@ static void copy_during_race(bool own, enum p2m_type t)
 	setup();
 	owner = own ? d : b;
 	pg = map_frame(owner, 0x20, t);
-	race = (typeof(race)){.armed = true, .in = d, .owner = owner, .thief = c, .gfn = 0x20,
-			      .pg = pg};
+	race = (typeof(race)){
+	    .armed = true, .in = d, .owner = owner, .thief = c, .gfn = 0x20, .pg = pg};
 	memset(buf, 0xab, sizeof(buf));
 	left = ga_unit_copy_to_guest(d->vcpu[0], 0x20000 + 8, buf, sizeof(buf));
 	CU_ASSERT_FALSE(race.armed);

@@ -14,7 +14,7 @@ UNIT_SUITE(hvm_op);
 
 static long param(struct domain *caller, bool set, domid_t dom, uint32_t index, uint64_t *value)
 {
-	struct xen_hvm_param p = { .domid = dom, .index = index, .value = *value };
+	struct xen_hvm_param p = {.domid = dom, .index = index, .value = *value};
 	void *host;
 	uint64_t gva = misc_put(caller, &p, sizeof(p), &host);
 	long rc;
@@ -126,14 +126,17 @@ UNIT_TEST(hvm_op, control_only_deprecated_and_bad_requests_are_refused)
 	CU_ASSERT_EQUAL(get(g, DOMID_SELF, 0xffffffffu, &v), -EINVAL);
 	CU_ASSERT_EQUAL(set(g, 42, HVM_PARAM_CALLBACK_IRQ, 1), -ESRCH);
 	fake_set_current(g->vcpu[0]);
-	CU_ASSERT_EQUAL(fake_hypercall2(__HYPERVISOR_hvm_op, HVMOP_set_param, fake_guest_end(g) - 8), -EFAULT);
+	CU_ASSERT_EQUAL(
+	    fake_hypercall2(__HYPERVISOR_hvm_op, HVMOP_set_param, fake_guest_end(g) - 8), -EFAULT);
 	CU_ASSERT_EQUAL(fake_hypercall2(__HYPERVISOR_hvm_op, HVMOP_get_param, 0), -EFAULT);
 	/* The controller: value checks and set-once params. */
-	CU_ASSERT_EQUAL(set(ctl, 1, HVM_PARAM_TIMER_MODE, HVMPTM_one_missed_tick_pending + 1), -EINVAL);
+	CU_ASSERT_EQUAL(set(ctl, 1, HVM_PARAM_TIMER_MODE, HVMPTM_one_missed_tick_pending + 1),
+			-EINVAL);
 	CU_ASSERT_EQUAL(set(ctl, 1, HVM_PARAM_TIMER_MODE, HVMPTM_no_missed_ticks_pending), 0);
 	CU_ASSERT_EQUAL(get(ctl, 1, HVM_PARAM_TIMER_MODE, &v), 0);
 	CU_ASSERT_EQUAL(v, HVMPTM_no_missed_ticks_pending);
-	CU_ASSERT_EQUAL(set(ctl, 1, HVM_PARAM_VIRIDIAN, HVMPV_time_ref_count), -EINVAL); /* no base_freq */
+	CU_ASSERT_EQUAL(set(ctl, 1, HVM_PARAM_VIRIDIAN, HVMPV_time_ref_count),
+			-EINVAL); /* no base_freq */
 	CU_ASSERT_EQUAL(set(ctl, 1, HVM_PARAM_VIRIDIAN, HVMPV_base_freq), 0);
 	CU_ASSERT_EQUAL(set(ctl, 1, HVM_PARAM_VIRIDIAN, HVMPV_base_freq), 0); /* same value: fine */
 	CU_ASSERT_EQUAL(set(ctl, 1, HVM_PARAM_VIRIDIAN, HVMPV_base_freq | HVMPV_no_freq), -EEXIST);
@@ -143,7 +146,8 @@ UNIT_TEST(hvm_op, control_only_deprecated_and_bad_requests_are_refused)
 	CU_ASSERT_EQUAL(set(ctl, 1, HVM_PARAM_ALTP2M, XEN_ALTP2M_mixed), -EOPNOTSUPP);
 	CU_ASSERT_EQUAL(set(g, DOMID_SELF, HVM_PARAM_X87_FIP_WIDTH, 2), -EINVAL);
 	CU_ASSERT_EQUAL(set(g, DOMID_SELF, HVM_PARAM_X87_FIP_WIDTH, 8), 0);
-	/* VM86_TSS: the legacy form becomes the sized one; above 4 GiB from the guest crashes it. */
+	/* VM86_TSS: the legacy form becomes the sized one; above 4 GiB from the guest crashes it.
+	 */
 	CU_ASSERT_EQUAL(set(ctl, 1, HVM_PARAM_VM86_TSS, 0x5000), 0);
 	CU_ASSERT_EQUAL(get(ctl, 1, HVM_PARAM_VM86_TSS, &v), 0);
 	CU_ASSERT_EQUAL(v, 0x5000);
@@ -163,29 +167,34 @@ UNIT_TEST(hvm_op, control_only_deprecated_and_bad_requests_are_refused)
 
 UNIT_TEST(hvm_op, upcall_vector_is_per_vcpu_and_at_least_0x10)
 {
-	struct xen_hvm_evtchn_upcall_vector op = { .vcpu = 1, .vector = 0xf3 };
+	struct xen_hvm_evtchn_upcall_vector op = {.vcpu = 1, .vector = 0xf3};
 	struct domain *g;
 
 	misc_setup();
 	g = misc_domain(1, ROLE_GUEST, 2);
 	CU_ASSERT_EQUAL(fake_hypercall2(__HYPERVISOR_hvm_op, HVMOP_set_evtchn_upcall_vector,
-					misc_put(g, &op, sizeof(op), NULL)), 0);
+					misc_put(g, &op, sizeof(op), NULL)),
+			0);
 	CU_ASSERT_EQUAL(g->vcpu[1]->evtchn_upcall_vector, 0xf3);
 	CU_ASSERT_EQUAL(g->vcpu[0]->evtchn_upcall_vector, 0);
 	op.vector = 0x0f;
 	CU_ASSERT_EQUAL(fake_hypercall2(__HYPERVISOR_hvm_op, HVMOP_set_evtchn_upcall_vector,
-					misc_put(g, &op, sizeof(op), NULL)), -EINVAL);
+					misc_put(g, &op, sizeof(op), NULL)),
+			-EINVAL);
 	op.vector = 0x20;
 	op.vcpu = 2;
 	CU_ASSERT_EQUAL(fake_hypercall2(__HYPERVISOR_hvm_op, HVMOP_set_evtchn_upcall_vector,
-					misc_put(g, &op, sizeof(op), NULL)), -ENOENT);
-	CU_ASSERT_EQUAL(fake_hypercall2(__HYPERVISOR_hvm_op, HVMOP_set_evtchn_upcall_vector, 0), -EFAULT);
+					misc_put(g, &op, sizeof(op), NULL)),
+			-ENOENT);
+	CU_ASSERT_EQUAL(fake_hypercall2(__HYPERVISOR_hvm_op, HVMOP_set_evtchn_upcall_vector, 0),
+			-EFAULT);
 	/* An upcall already pending is kicked out the new way. */
 	g->vcpu[0]->vcpu_info->evtchn_upcall_pending = 1;
 	fake_vcpu_kicks = 0;
 	op.vcpu = 0;
 	CU_ASSERT_EQUAL(fake_hypercall2(__HYPERVISOR_hvm_op, HVMOP_set_evtchn_upcall_vector,
-					misc_put(g, &op, sizeof(op), NULL)), 0);
+					misc_put(g, &op, sizeof(op), NULL)),
+			0);
 	CU_ASSERT_EQUAL(fake_vcpu_kicks, 1);
 	misc_teardown();
 }
@@ -230,8 +239,10 @@ UNIT_TEST(hvm_op, random_arguments_never_crash_or_leak)
 		struct xen_hvm_param *p = host[who];
 
 		memset(host[who], 0, 32);
-		p->domid = (domid_t)(misc_rand(&seed) % 3 ? misc_rand(&seed) % 4 : misc_rand(&seed));
-		p->index = (uint32_t)(misc_rand(&seed) % 3 ? misc_rand(&seed) % 45 : misc_rand(&seed));
+		p->domid =
+		    (domid_t)(misc_rand(&seed) % 3 ? misc_rand(&seed) % 4 : misc_rand(&seed));
+		p->index =
+		    (uint32_t)(misc_rand(&seed) % 3 ? misc_rand(&seed) % 45 : misc_rand(&seed));
 		p->value = misc_rand(&seed) % 2 ? misc_rand(&seed) % 16 : misc_rand(&seed);
 		if (p->index == HVM_PARAM_VM86_TSS || p->index == HVM_PARAM_VM86_TSS_SIZED)
 			continue; /* may crash the caller (by design); covered above */

@@ -55,9 +55,13 @@ static long h_echo(const struct hypercall_args *a)
 
 UNIT_TEST(hypercall, numbers_without_a_handler_are_enosys)
 {
-	static const unsigned long nrs[] = { 11, 43, 47, __HYPERVISOR_set_trap_table,
-					     __HYPERVISOR_mmu_update, __HYPERVISOR_arch_0,
-					     NR_HYPERCALLS - 1 };
+	static const unsigned long nrs[] = {11,
+					    43,
+					    47,
+					    __HYPERVISOR_set_trap_table,
+					    __HYPERVISOR_mmu_update,
+					    __HYPERVISOR_arch_0,
+					    NR_HYPERCALLS - 1};
 
 	setup();
 	for (unsigned int i = 0; i < ARRAY_SIZE(nrs); i++)
@@ -137,7 +141,7 @@ UNIT_TEST(hypercall, continuation_is_re_executed_with_new_arguments_until_done)
 
 UNIT_TEST(hypercall, dispatch_returns_erestart_and_updates_args_in_place)
 {
-	struct hypercall_args a = { { 5, 9, 0, 77, 88 } };
+	struct hypercall_args a = {{5, 9, 0, 77, 88}};
 
 	setup();
 	fake_hc_open_fn = h_count_up;
@@ -160,7 +164,7 @@ static long h_int_and_handle(const struct hypercall_args *a)
 
 UNIT_TEST(hypercall, continuation_formats_truncate_ints_and_keep_handles)
 {
-	struct hypercall_args a = { { 0, 0, 0, 0, 0 } };
+	struct hypercall_args a = {{0, 0, 0, 0, 0}};
 
 	setup();
 	fake_hc_open_fn = h_int_and_handle;
@@ -202,7 +206,7 @@ static long inner_ret;
 
 static long h_outer(const struct hypercall_args *a)
 {
-	inner_args = (struct hypercall_args){ { 1, 2, 0, 0, 0 } };
+	inner_args = (struct hypercall_args){{1, 2, 0, 0, 0}};
 	fake_hc_open_fn = h_count_up;
 	inner_ret = hypercall_dispatch(FAKE_HC_OPEN, &inner_args);
 	/* The outer call's own continuation still works after the nested one. */
@@ -213,7 +217,7 @@ static long h_outer(const struct hypercall_args *a)
 
 UNIT_TEST(hypercall, nested_dispatch_keeps_each_calls_continuation_apart)
 {
-	struct hypercall_args a = { { 0, 0, 0, 0, 0 } };
+	struct hypercall_args a = {{0, 0, 0, 0, 0}};
 
 	setup();
 	fake_set_current(ctl->vcpu[0]);
@@ -380,7 +384,7 @@ DEFINE_XEN_GUEST_HANDLE(uint32_t);
 
 UNIT_TEST(guest_access, copies_move_every_byte_inside_the_buffer)
 {
-	struct sample s = { 1, 2, "abcdefghi" }, back;
+	struct sample s = {1, 2, "abcdefghi"}, back;
 	struct sample *host;
 	uint64_t gva;
 
@@ -398,7 +402,7 @@ UNIT_TEST(guest_access, copies_move_every_byte_inside_the_buffer)
 UNIT_TEST(guest_access, typed_handle_macros_copy_elements_and_fields)
 {
 	XEN_GUEST_HANDLE(uint32_t) h;
-	uint32_t *host, out[4] = { 0 }, in[2] = { 7, 8 };
+	uint32_t *host, out[4] = {0}, in[2] = {7, 8};
 	uint64_t gva;
 
 	setup();
@@ -427,7 +431,7 @@ DEFINE_XEN_GUEST_HANDLE(sample_t);
 UNIT_TEST(guest_access, field_copies_work_on_misaligned_guest_arrays)
 {
 	XEN_GUEST_HANDLE(sample_t) h;
-	struct sample s = { 0 };
+	struct sample s = {0};
 	unsigned char *host;
 	uint64_t gva;
 	uint16_t b;
@@ -471,7 +475,7 @@ UNIT_TEST(guest_access, copy_across_the_end_reports_the_bytes_not_copied)
 
 UNIT_TEST(guest_access, copy_outside_the_buffer_copies_nothing)
 {
-	unsigned char buf[8] = { 0 };
+	unsigned char buf[8] = {0};
 	uint64_t end;
 
 	setup();

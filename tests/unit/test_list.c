@@ -12,9 +12,7 @@ static int collect(struct list_head *head, int *out, int max)
 	struct item *it;
 	int n = 0;
 
-	list_for_each_entry(it, head, elem)
-		if (n < max)
-			out[n++] = it->v;
+	list_for_each_entry(it, head, elem) if (n < max) out[n++] = it->v;
 	return n;
 }
 
@@ -23,7 +21,7 @@ UNIT_SUITE(list);
 UNIT_TEST(list, new_list_is_empty_and_add_tail_keeps_fifo_order)
 {
 	LIST_HEAD(head);
-	struct item a = { .v = 1 }, b = { .v = 2 }, c = { .v = 3 };
+	struct item a = {.v = 1}, b = {.v = 2}, c = {.v = 3};
 	int got[4];
 
 	CU_ASSERT_TRUE(list_empty(&head));
@@ -42,12 +40,12 @@ UNIT_TEST(list, new_list_is_empty_and_add_tail_keeps_fifo_order)
 UNIT_TEST(list, add_puts_at_front_and_add_tail_before_an_entry_inserts_there)
 {
 	LIST_HEAD(head);
-	struct item a = { .v = 1 }, b = { .v = 2 }, c = { .v = 3 };
+	struct item a = {.v = 1}, b = {.v = 2}, c = {.v = 3};
 	int got[4];
 
 	list_add(&a.elem, &head);
-	list_add(&b.elem, &head);          /* b a */
-	list_add_tail(&c.elem, &a.elem);   /* b c a */
+	list_add(&b.elem, &head);	 /* b a */
+	list_add_tail(&c.elem, &a.elem); /* b c a */
 	CU_ASSERT_EQUAL(collect(&head, got, 4), 3);
 	CU_ASSERT_EQUAL(got[0], 2);
 	CU_ASSERT_EQUAL(got[1], 3);
@@ -57,7 +55,7 @@ UNIT_TEST(list, add_puts_at_front_and_add_tail_before_an_entry_inserts_there)
 UNIT_TEST(list, del_unlinks_and_leaves_entry_self_linked)
 {
 	LIST_HEAD(head);
-	struct item a = { .v = 1 }, b = { .v = 2 }, c = { .v = 3 };
+	struct item a = {.v = 1}, b = {.v = 2}, c = {.v = 3};
 	int got[4];
 
 	list_add_tail(&a.elem, &head);
@@ -85,7 +83,8 @@ UNIT_TEST(list, safe_walk_survives_deleting_every_entry)
 		items[i].v = i;
 		list_add_tail(&items[i].elem, &head);
 	}
-	list_for_each_entry_safe(it, tmp, &head, elem) {
+	list_for_each_entry_safe(it, tmp, &head, elem)
+	{
 		CU_ASSERT_EQUAL(it->v, seen);
 		list_del(&it->elem);
 		seen++;
@@ -98,7 +97,7 @@ UNIT_TEST(list, move_tail_moves_between_lists)
 {
 	LIST_HEAD(x);
 	LIST_HEAD(y);
-	struct item a = { .v = 1 }, b = { .v = 2 };
+	struct item a = {.v = 1}, b = {.v = 2};
 
 	list_add_tail(&a.elem, &x);
 	list_add_tail(&b.elem, &x);

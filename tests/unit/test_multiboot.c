@@ -20,9 +20,18 @@ static const void *fake_map(paddr_t pa, size_t len)
 	return mem + (pa - FAKE_BASE);
 }
 
-static void put32(uint32_t pa, uint32_t v) { memcpy(mem + pa - FAKE_BASE, &v, 4); }
-static void put64(uint32_t pa, uint64_t v) { memcpy(mem + pa - FAKE_BASE, &v, 8); }
-static void puts_at(uint32_t pa, const char *s) { strcpy((char *)mem + pa - FAKE_BASE, s); }
+static void put32(uint32_t pa, uint32_t v)
+{
+	memcpy(mem + pa - FAKE_BASE, &v, 4);
+}
+static void put64(uint32_t pa, uint64_t v)
+{
+	memcpy(mem + pa - FAKE_BASE, &v, 8);
+}
+static void puts_at(uint32_t pa, const char *s)
+{
+	strcpy((char *)mem + pa - FAKE_BASE, s);
+}
 
 /* A v1 info block at 0x10000 with cmdline, 2 mmap entries and 1 module. */
 static void build_mb1(void)

@@ -14,7 +14,7 @@ UNIT_SUITE(multicall);
 
 static multicall_entry_t entry(unsigned long op, unsigned long a0, unsigned long a1)
 {
-	multicall_entry_t e = { .op = op, .result = 0xdead, .args = { a0, a1 } };
+	multicall_entry_t e = {.op = op, .result = 0xdead, .args = {a0, a1}};
 
 	return e;
 }
@@ -57,8 +57,8 @@ UNIT_TEST(multicall, results_are_written_per_entry)
 	fake_now = SECONDS(9);
 	calls[0] = entry(FAKE_HC_OPEN, 5, 0);
 	calls[1] = entry(__HYPERVISOR_hvm_op, HVMOP_get_time, tgva);
-	calls[2] = entry(63, 0, 0);                              /* no such hypercall */
-	calls[3] = entry(FAKE_HC_CONTROL, 0, 0);                 /* needs the control role */
+	calls[2] = entry(63, 0, 0);		 /* no such hypercall */
+	calls[3] = entry(FAKE_HC_CONTROL, 0, 0); /* needs the control role */
 	calls[4] = entry(__HYPERVISOR_sched_op, SCHEDOP_yield, 0);
 	list = misc_put(d, calls, sizeof(calls), (void **)&out);
 	CU_ASSERT_EQUAL(multicall(list, 5), 0);
@@ -93,7 +93,8 @@ UNIT_TEST(multicall, nesting_is_refused_and_a_bad_list_faults)
 	CU_ASSERT_EQUAL(multicall(0, 1), -EFAULT);
 	/* The list runs off the end of guest memory: the entries before it still ran. */
 	echo_calls = 0;
-	memcpy(fake_guest_host(d, fake_guest_end(d) - sizeof(calls[1])), &calls[1], sizeof(calls[1]));
+	memcpy(fake_guest_host(d, fake_guest_end(d) - sizeof(calls[1])), &calls[1],
+	       sizeof(calls[1]));
 	CU_ASSERT_EQUAL(multicall(fake_guest_end(d) - sizeof(calls[1]), 2), -EFAULT);
 	CU_ASSERT_EQUAL(echo_calls, 1);
 	misc_teardown();
@@ -146,9 +147,14 @@ UNIT_TEST(multicall, an_entry_that_continues_resumes_in_its_own_entry)
 
 UNIT_TEST(multicall, random_batches_never_crash_or_leak)
 {
-	static const unsigned long ops[] = { __HYPERVISOR_sched_op, __HYPERVISOR_vcpu_op,
-					     __HYPERVISOR_hvm_op, __HYPERVISOR_set_timer_op,
-					     __HYPERVISOR_multicall, FAKE_HC_OPEN, 63, 1000 };
+	static const unsigned long ops[] = {__HYPERVISOR_sched_op,
+					    __HYPERVISOR_vcpu_op,
+					    __HYPERVISOR_hvm_op,
+					    __HYPERVISOR_set_timer_op,
+					    __HYPERVISOR_multicall,
+					    FAKE_HC_OPEN,
+					    63,
+					    1000};
 	uint64_t seed = 0x123456789abcdefULL;
 	multicall_entry_t *calls;
 	struct domain *d;
@@ -169,7 +175,8 @@ UNIT_TEST(multicall, random_batches_never_crash_or_leak)
 			if ((calls[e].op == __HYPERVISOR_sched_op &&
 			     (calls[e].args[0] == SCHEDOP_shutdown ||
 			      calls[e].args[0] == SCHEDOP_remote_shutdown)) ||
-			    (calls[e].op == __HYPERVISOR_vcpu_op && calls[e].args[0] == VCPUOP_down))
+			    (calls[e].op == __HYPERVISOR_vcpu_op &&
+			     calls[e].args[0] == VCPUOP_down))
 				calls[e].op = 63;
 		}
 		if (misc_rand(&seed) % 8 == 0)

@@ -99,7 +99,7 @@ UNIT_TEST(p2m, bounds_and_bad_types_are_einval)
 	CU_ASSERT_EQUAL(p2m_max_mapped_gfn(d), P2M_MAX_GFN);
 	CU_ASSERT_EQUAL(p2m_set_entry(d, _gfn(1), a, p2m_invalid), -EINVAL);
 	CU_ASSERT_EQUAL(p2m_set_entry(d, _gfn(1), a, (enum p2m_type)99), -EINVAL);
-	CU_ASSERT_EQUAL(p2m_set_entry(d, _gfn(1), a, (enum p2m_type)-1), -EINVAL);
+	CU_ASSERT_EQUAL(p2m_set_entry(d, _gfn(1), a, (enum p2m_type) - 1), -EINVAL);
 	teardown();
 }
 
@@ -152,7 +152,8 @@ UNIT_TEST(p2m, foreign_frame_outlives_its_owner_until_unmapped)
 	theirs = own_frame(other);
 	pg = mfn_to_page(theirs);
 	CU_ASSERT_EQUAL(p2m_set_entry(d, _gfn(10), theirs, p2m_map_foreign), 0);
-	CU_ASSERT_EQUAL(p2m_set_entry(d, _gfn(11), own_frame(d), p2m_ram_rw), 0); /* keeps the nodes */
+	CU_ASSERT_EQUAL(p2m_set_entry(d, _gfn(11), own_frame(d), p2m_ram_rw),
+			0); /* keeps the nodes */
 	fake_domain_kill(other);
 	CU_ASSERT_FALSE(!!(pg->count_info & PGC_free));
 	free_after = total_free_pages();
@@ -258,7 +259,8 @@ UNIT_TEST(p2m, teardown_is_preemptible_and_frees_every_node_and_reference)
 		uint64_t gfn = ((i + 1) * 0x9E3779B97F4A7C15ULL) & (P2M_MAX_GFN >> 1);
 
 		CU_ASSERT_EQUAL(p2m_set_entry(d, _gfn(gfn), theirs, p2m_grant_map_rw), 0);
-		CU_ASSERT_EQUAL(p2m_set_entry(d, _gfn((1UL << 39) + i), theirs, p2m_map_foreign), 0);
+		CU_ASSERT_EQUAL(p2m_set_entry(d, _gfn((1UL << 39) + i), theirs, p2m_map_foreign),
+				0);
 	}
 	CU_ASSERT_EQUAL(page_refs(pg), 81);
 	fake_preempt_after(2);
@@ -403,7 +405,8 @@ UNIT_TEST(p2m, order9_refuses_misaligned_foreign_and_referenced_types)
 	CU_ASSERT_EQUAL(p2m_set_entry_order(d, _gfn(0x200), base, 9, p2m_grant_map_rw), -EINVAL);
 	CU_ASSERT_EQUAL(p2m_set_entry_order(d, _gfn(0x200), base, 9, p2m_map_foreign), -EINVAL);
 	CU_ASSERT_EQUAL(p2m_set_entry_order(d, _gfn(0x200), base, 9, p2m_invalid), -EINVAL);
-	CU_ASSERT_EQUAL(p2m_set_entry_order(d, _gfn(P2M_MAX_GFN + 1), base, 9, p2m_ram_rw), -EINVAL);
+	CU_ASSERT_EQUAL(p2m_set_entry_order(d, _gfn(P2M_MAX_GFN + 1), base, 9, p2m_ram_rw),
+			-EINVAL);
 	CU_ASSERT_EQUAL(p2m_set_entry_order(d, _gfn(0x200), INVALID_MFN, 9, p2m_ram_rw), -EINVAL);
 	/* Own RAM: every one of the 512 frames must be the domain's. */
 	CU_ASSERT_EQUAL(p2m_set_entry_order(d, _gfn(0x200), page_to_mfn(theirs), 9, p2m_ram_rw),

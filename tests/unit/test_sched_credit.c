@@ -169,7 +169,7 @@ UNIT_TEST(sched_credit, every_cpu_has_an_idle_vcpu_of_the_idle_domain_and_starts
 
 UNIT_TEST(sched_credit, weights_256_and_512_share_one_cpu_about_1_to_2)
 {
-	struct tdom da, db, *all[] = { &da, &db };
+	struct tdom da, db, *all[] = {&da, &db};
 	struct vcpu *a, *b;
 	s_time_t ta, tb;
 	double ratio;
@@ -192,7 +192,7 @@ UNIT_TEST(sched_credit, weights_256_and_512_share_one_cpu_about_1_to_2)
 
 UNIT_TEST(sched_credit, equal_weights_alternate_within_a_slice)
 {
-	struct tdom da, db, *all[] = { &da, &db };
+	struct tdom da, db, *all[] = {&da, &db};
 	struct vcpu *a, *b;
 	unsigned int runs = 0;
 
@@ -218,7 +218,7 @@ UNIT_TEST(sched_credit, equal_weights_alternate_within_a_slice)
 
 UNIT_TEST(sched_credit, woken_vcpu_preempts_an_over_one)
 {
-	struct tdom da, db, dc, *all[] = { &da, &db, &dc };
+	struct tdom da, db, dc, *all[] = {&da, &db, &dc};
 	struct vcpu *c, *curr = NULL;
 	s_time_t limit;
 
@@ -249,7 +249,7 @@ UNIT_TEST(sched_credit, woken_vcpu_preempts_an_over_one)
 
 UNIT_TEST(sched_credit, wake_boost_ends_at_the_first_tick)
 {
-	struct tdom da, dc, *all[] = { &da, &dc };
+	struct tdom da, dc, *all[] = {&da, &dc};
 	struct vcpu *c;
 
 	sreset();
@@ -267,7 +267,7 @@ UNIT_TEST(sched_credit, wake_boost_ends_at_the_first_tick)
 
 UNIT_TEST(sched_credit, idle_runs_only_when_nothing_is_runnable)
 {
-	struct tdom da, *all[] = { &da };
+	struct tdom da, *all[] = {&da};
 	struct vcpu *a, *idle = idle_vcpu[0];
 	s_time_t idle_before;
 
@@ -298,7 +298,7 @@ UNIT_TEST(sched_credit, idle_runs_only_when_nothing_is_runnable)
 
 UNIT_TEST(sched_credit, sleeping_vcpu_never_runs)
 {
-	struct tdom da, db, dc, *all[] = { &da, &db, &dc };
+	struct tdom da, db, dc, *all[] = {&da, &db, &dc};
 	struct vcpu *a, *b, *c;
 
 	sreset();
@@ -332,7 +332,7 @@ UNIT_TEST(sched_credit, sleeping_vcpu_never_runs)
  */
 UNIT_TEST(sched_credit, vcpu_paused_while_queued_is_skipped_until_woken)
 {
-	struct tdom da, dc, *all[] = { &da, &dc };
+	struct tdom da, dc, *all[] = {&da, &dc};
 	struct vcpu *a, *c, *queued;
 	s_time_t before;
 
@@ -360,7 +360,7 @@ UNIT_TEST(sched_credit, vcpu_paused_while_queued_is_skipped_until_woken)
 
 UNIT_TEST(sched_credit, removed_vcpu_leaves_the_runqueue)
 {
-	struct tdom da, db, *all[] = { &da, &db };
+	struct tdom da, db, *all[] = {&da, &db};
 	struct vcpu *a, *queued;
 
 	sreset();
@@ -385,7 +385,7 @@ UNIT_TEST(sched_credit, removed_vcpu_leaves_the_runqueue)
 
 UNIT_TEST(sched_credit, yield_hands_the_cpu_to_the_other_vcpu)
 {
-	struct tdom da, db, *all[] = { &da, &db };
+	struct tdom da, db, *all[] = {&da, &db};
 	struct vcpu *first;
 
 	sreset();
@@ -404,7 +404,7 @@ UNIT_TEST(sched_credit, yield_hands_the_cpu_to_the_other_vcpu)
 
 UNIT_TEST(sched_credit, idle_cpu_steals_work_queued_on_a_busy_cpu)
 {
-	struct tdom da, db, *all[] = { &da, &db };
+	struct tdom da, db, *all[] = {&da, &db};
 	struct vcpu *a, *b;
 
 	sreset();
@@ -425,7 +425,7 @@ UNIT_TEST(sched_credit, idle_cpu_steals_work_queued_on_a_busy_cpu)
 
 UNIT_TEST(sched_credit, weight_out_of_range_or_on_idle_domain_is_rejected)
 {
-	struct tdom da, *all[] = { &da };
+	struct tdom da, *all[] = {&da};
 
 	sreset();
 	mk_dom(&da, 1, 0, false);
@@ -438,7 +438,7 @@ UNIT_TEST(sched_credit, weight_out_of_range_or_on_idle_domain_is_rejected)
 
 UNIT_TEST(sched_credit, switching_to_a_guest_vcpu_records_it_as_cpu_current)
 {
-	struct tdom da, *all[] = { &da };
+	struct tdom da, *all[] = {&da};
 	struct vcpu *a;
 
 	sreset();

@@ -20,7 +20,7 @@ static long sched(int cmd, uint64_t arg)
 
 static long poll_ports(struct domain *d, const uint32_t *ports, unsigned int nr, uint64_t timeout)
 {
-	struct sched_poll p = { .nr_ports = nr, .timeout = timeout };
+	struct sched_poll p = {.nr_ports = nr, .timeout = timeout};
 	uint64_t pg = nr ? misc_put(d, ports, nr * sizeof(*ports), NULL) : 0;
 
 	set_xen_guest_handle(p.ports, (evtchn_port_t *)pg);
@@ -90,7 +90,7 @@ UNIT_TEST(sched_op, block_sleeps_until_an_event_arrives)
 
 UNIT_TEST(sched_op, shutdown_records_the_reason_and_faults_on_a_bad_handle)
 {
-	struct sched_shutdown s = { .reason = SHUTDOWN_reboot };
+	struct sched_shutdown s = {.reason = SHUTDOWN_reboot};
 	struct domain *d;
 
 	misc_setup();
@@ -110,7 +110,7 @@ UNIT_TEST(sched_op, shutdown_records_the_reason_and_faults_on_a_bad_handle)
 
 UNIT_TEST(sched_op, shutdown_code_is_kept_for_the_later_shutdown)
 {
-	struct sched_shutdown s = { .reason = SHUTDOWN_crash };
+	struct sched_shutdown s = {.reason = SHUTDOWN_crash};
 	struct domain *d;
 
 	misc_setup();
@@ -118,7 +118,7 @@ UNIT_TEST(sched_op, shutdown_code_is_kept_for_the_later_shutdown)
 	CU_ASSERT_EQUAL(sched(SCHEDOP_shutdown_code, 8), -EFAULT);
 	CU_ASSERT_EQUAL(sched(SCHEDOP_shutdown_code, misc_put(d, &s, sizeof(s), NULL)), 0);
 	CU_ASSERT_FALSE(d->is_shutting_down); /* only recorded */
-	s.reason = SHUTDOWN_suspend; /* a second code does not replace the first */
+	s.reason = SHUTDOWN_suspend;	      /* a second code does not replace the first */
 	CU_ASSERT_EQUAL(sched(SCHEDOP_shutdown_code, misc_put(d, &s, sizeof(s), NULL)), 0);
 	s.reason = SHUTDOWN_poweroff;
 	CU_ASSERT_EQUAL(sched(SCHEDOP_shutdown, misc_put(d, &s, sizeof(s), NULL)), 0);
@@ -129,7 +129,7 @@ UNIT_TEST(sched_op, shutdown_code_is_kept_for_the_later_shutdown)
 
 UNIT_TEST(sched_op, remote_shutdown_needs_the_control_role)
 {
-	struct sched_remote_shutdown rs = { .domain_id = 2, .reason = SHUTDOWN_poweroff };
+	struct sched_remote_shutdown rs = {.domain_id = 2, .reason = SHUTDOWN_poweroff};
 	struct domain *ctl, *a, *b;
 
 	misc_setup();
@@ -252,8 +252,8 @@ UNIT_TEST(sched_op, poll_times_out_at_its_deadline)
 
 UNIT_TEST(sched_op, poll_rejects_bad_arguments_without_blocking)
 {
-	uint32_t ports[129] = { 0 };
-	struct sched_poll p = { .nr_ports = 1 };
+	uint32_t ports[129] = {0};
+	struct sched_poll p = {.nr_ports = 1};
 	struct domain *d;
 	struct vcpu *v;
 	uint32_t tmr;

@@ -18,8 +18,14 @@ static void si_record(int nr)
 		si_log[si_n++] = nr;
 }
 
-static void si_a(void) { si_record(SI_A); }
-static void si_b(void) { si_record(SI_B); }
+static void si_a(void)
+{
+	si_record(SI_A);
+}
+static void si_b(void)
+{
+	si_record(SI_B);
+}
 static void si_c(void)
 {
 	si_record(SI_C);

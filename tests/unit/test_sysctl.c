@@ -46,7 +46,7 @@ static long sysctl(uint32_t cmd)
 
 UNIT_TEST(sysctl, guest_caller_gets_eperm)
 {
-	struct hypercall_args a = { { 0 } };
+	struct hypercall_args a = {{0}};
 	struct xen_sysctl *gop;
 	struct domain *g;
 	uint64_t gva;
@@ -104,8 +104,8 @@ UNIT_TEST(sysctl, physinfo_reports_cpus_memory_and_honest_capabilities)
 	/* hvm and hap once the CPU runs PVH guests (SVM with NPT), as Xen reports them. */
 	fake_hvm_hap = true;
 	CU_ASSERT_EQUAL(sysctl(XEN_SYSCTL_physinfo), 0);
-	CU_ASSERT_EQUAL(pi->capabilities,
-			XEN_SYSCTL_PHYSCAP_gnttab_v1 | XEN_SYSCTL_PHYSCAP_hvm | XEN_SYSCTL_PHYSCAP_hap);
+	CU_ASSERT_EQUAL(pi->capabilities, XEN_SYSCTL_PHYSCAP_gnttab_v1 | XEN_SYSCTL_PHYSCAP_hvm |
+					      XEN_SYSCTL_PHYSCAP_hap);
 	fake_hvm_hap = false;
 	CU_ASSERT_EQUAL(pi->arch_capabilities, 0);
 	CU_ASSERT_EQUAL(pi->total_pages, 4096);
@@ -135,7 +135,7 @@ static long infolist(domid_t first, uint32_t max, uint64_t buf)
 
 UNIT_TEST(sysctl, getdomaininfolist_walks_the_domains_in_order)
 {
-	static const domid_t ids[] = { 4, 9, 2, 30 };
+	static const domid_t ids[] = {4, 9, 2, 30};
 	xen_domctl_getdomaininfo_t *info;
 	uint64_t buf;
 
@@ -266,10 +266,23 @@ UNIT_TEST(sysctl, readconsole_returns_what_was_logged)
 
 UNIT_TEST(sysctl, unimplemented_commands_are_enosys)
 {
-	static const uint32_t cmds[] = { 0, XEN_SYSCTL_tbuf_op, XEN_SYSCTL_sched_id,
-		XEN_SYSCTL_perfc_op, XEN_SYSCTL_debug_keys, XEN_SYSCTL_getcpuinfo,
-		XEN_SYSCTL_availheap, XEN_SYSCTL_cpupool_op, XEN_SYSCTL_scheduler_op, 13, 24, 28,
-		XEN_SYSCTL_livepatch_op, XEN_SYSCTL_get_cpu_policy, 30, 1000, 0xffffffffu };
+	static const uint32_t cmds[] = {0,
+					XEN_SYSCTL_tbuf_op,
+					XEN_SYSCTL_sched_id,
+					XEN_SYSCTL_perfc_op,
+					XEN_SYSCTL_debug_keys,
+					XEN_SYSCTL_getcpuinfo,
+					XEN_SYSCTL_availheap,
+					XEN_SYSCTL_cpupool_op,
+					XEN_SYSCTL_scheduler_op,
+					13,
+					24,
+					28,
+					XEN_SYSCTL_livepatch_op,
+					XEN_SYSCTL_get_cpu_policy,
+					30,
+					1000,
+					0xffffffffu};
 
 	setup();
 	for (unsigned int i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
@@ -310,18 +323,20 @@ UNIT_TEST(sysctl, random_commands_and_payloads_never_crash_or_leak)
 			op->cmd = (uint32_t)((r >> 8) % 8);
 		/* Often a real buffer, with a count that may or may not fit it. */
 		if (r & 0x20) {
-			set_xen_guest_handle(op->u.readconsole.buffer, (char *)(buf + ((r >> 16) % 64)));
+			set_xen_guest_handle(op->u.readconsole.buffer,
+					     (char *)(buf + ((r >> 16) % 64)));
 			op->u.readconsole.count = (uint32_t)((r >> 24) % 8192);
 		}
 		if (op->cmd == XEN_SYSCTL_getdomaininfolist && (r & 0x40)) {
-			set_xen_guest_handle(op->u.getdomaininfolist.buffer,
-					     (xen_domctl_getdomaininfo_t *)(buf + ((r >> 16) % 64)));
+			set_xen_guest_handle(
+			    op->u.getdomaininfolist.buffer,
+			    (xen_domctl_getdomaininfo_t *)(buf + ((r >> 16) % 64)));
 			op->u.getdomaininfolist.max_domains = (uint32_t)((r >> 24) % 64);
 		}
 		if ((r >> 48) % 32 == 0)
 			fake_copy_fail_after = (long)((r >> 53) % 3);
-		rc = fake_hypercall(__HYPERVISOR_sysctl, (r >> 56) % 64 ? op_gva : (uint64_t)r, 0, 0, 0,
-				    0);
+		rc = fake_hypercall(__HYPERVISOR_sysctl, (r >> 56) % 64 ? op_gva : (uint64_t)r, 0,
+				    0, 0, 0);
 		fake_copy_fail_after = -1;
 		CU_ASSERT(rc == 0 || rc == -EFAULT || rc == -EACCES || rc == -ENOSYS);
 	}

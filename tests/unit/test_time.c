@@ -159,26 +159,33 @@ UNIT_TEST(time, set_timer_op_arms_stops_and_delivers_virq_timer)
 	d = misc_domain(1, ROLE_GUEST, 1);
 	pending = (unsigned long *)d->shared_info->evtchn_pending;
 	port = misc_bind_virq(d, VIRQ_TIMER, 0);
-	CU_ASSERT_EQUAL(fake_hypercall2(__HYPERVISOR_set_timer_op, (unsigned long)(fake_now + MILLISECS(2)), 0), 0);
+	CU_ASSERT_EQUAL(
+	    fake_hypercall2(__HYPERVISOR_set_timer_op, (unsigned long)(fake_now + MILLISECS(2)), 0),
+	    0);
 	misc_run_until(fake_now + MILLISECS(1));
 	CU_ASSERT_FALSE(test_bit(port, pending));
 	misc_run_until(fake_now + MILLISECS(1));
 	CU_ASSERT_TRUE(test_bit(port, pending));
 	clear_bit(port, pending);
 	/* 0 stops it. */
-	CU_ASSERT_EQUAL(fake_hypercall2(__HYPERVISOR_set_timer_op, (unsigned long)(fake_now + MILLISECS(2)), 0), 0);
+	CU_ASSERT_EQUAL(
+	    fake_hypercall2(__HYPERVISOR_set_timer_op, (unsigned long)(fake_now + MILLISECS(2)), 0),
+	    0);
 	CU_ASSERT_EQUAL(fake_hypercall2(__HYPERVISOR_set_timer_op, 0, 0), 0);
 	misc_run_until(fake_now + MILLISECS(5));
 	CU_ASSERT_FALSE(test_bit(port, pending));
 	/* In the past: fires at the next timer run. */
-	CU_ASSERT_EQUAL(fake_hypercall2(__HYPERVISOR_set_timer_op, (unsigned long)(fake_now - 5), 0), 0);
+	CU_ASSERT_EQUAL(
+	    fake_hypercall2(__HYPERVISOR_set_timer_op, (unsigned long)(fake_now - 5), 0), 0);
 	misc_run_until(fake_now);
 	CU_ASSERT_TRUE(test_bit(port, pending));
 	clear_bit(port, pending);
 	/* Wrapped negative, or beyond 2^50 ns ahead: a tick in 100 ms (Xen's Linux workaround). */
 	CU_ASSERT_EQUAL(fake_hypercall2(__HYPERVISOR_set_timer_op, ~0UL, 0), 0);
 	CU_ASSERT_EQUAL(d->vcpu[0]->singleshot_timer->expires, fake_now + MILLISECS(100));
-	CU_ASSERT_EQUAL(fake_hypercall2(__HYPERVISOR_set_timer_op, (unsigned long)(fake_now + (1LL << 51)), 0), 0);
+	CU_ASSERT_EQUAL(
+	    fake_hypercall2(__HYPERVISOR_set_timer_op, (unsigned long)(fake_now + (1LL << 51)), 0),
+	    0);
 	CU_ASSERT_EQUAL(d->vcpu[0]->singleshot_timer->expires, fake_now + MILLISECS(100));
 	misc_run_until(fake_now + MILLISECS(100));
 	CU_ASSERT_TRUE(test_bit(port, pending));

@@ -16,7 +16,7 @@ static uint64_t exact(uint64_t count, uint64_t from, uint64_t to)
 
 UNIT_TEST(time_scale, one_second_of_tsc_cycles_is_one_billion_ns)
 {
-	uint64_t hz[] = { 1000000000ULL, 2294687000ULL, 2999999999ULL, 5200000000ULL };
+	uint64_t hz[] = {1000000000ULL, 2294687000ULL, 2999999999ULL, 5200000000ULL};
 
 	for (unsigned int i = 0; i < sizeof(hz) / sizeof(hz[0]); i++) {
 		uint64_t ns = time_scale(hz[i], time_scale_mult(hz[i], 1000000000ULL));
@@ -37,14 +37,15 @@ UNIT_TEST(time_scale, a_month_at_5ghz_does_not_overflow)
 
 UNIT_TEST(time_scale, ns_to_apic_ticks_matches_exact_division)
 {
-	uint64_t rates[] = { 1000000000ULL, 1008123456ULL, 100000000ULL, 25000000ULL };
-	uint64_t counts[] = { 1, 999, 5000000, 4294967295ULL, 123456789012ULL };
+	uint64_t rates[] = {1000000000ULL, 1008123456ULL, 100000000ULL, 25000000ULL};
+	uint64_t counts[] = {1, 999, 5000000, 4294967295ULL, 123456789012ULL};
 
 	for (unsigned int r = 0; r < 4; r++) {
 		uint64_t mult = time_scale_mult(1000000000ULL, rates[r]);
 
 		for (unsigned int c = 0; c < 5; c++) {
-			uint64_t got = time_scale(counts[c], mult), want = exact(counts[c], 1000000000ULL, rates[r]);
+			uint64_t got = time_scale(counts[c], mult),
+				 want = exact(counts[c], 1000000000ULL, rates[r]);
 
 			/* The multiplier is truncated: the result may be short, never long. */
 			CU_ASSERT(got <= want && want - got <= 1 + counts[c] / (1ULL << 31));

@@ -55,7 +55,7 @@ UNIT_SUITE_WITH(timer, timer_suite_init, NULL);
 
 UNIT_TEST(timer, fires_in_deadline_order_not_arming_order)
 {
-	static const int ms[5] = { 50, 10, 40, 20, 30 };
+	static const int ms[5] = {50, 10, 40, 20, 30};
 	struct timer t[5];
 
 	treset();
@@ -110,7 +110,7 @@ UNIT_TEST(timer, equal_deadlines_fire_in_arming_order)
 	for (int i = 0; i < 6; i++)
 		tinit(&t[i], i, TCPU);
 	/* Arm in the order 3 1 5 0 4 2, all for the same instant. */
-	static const int order[6] = { 3, 1, 5, 0, 4, 2 };
+	static const int order[6] = {3, 1, 5, 0, 4, 2};
 	for (int i = 0; i < 6; i++)
 		set_timer(&t[order[i]], fake_now + MILLISECS(5));
 	fake_now += MILLISECS(5);
@@ -304,7 +304,7 @@ UNIT_TEST(timer, arming_on_another_cpu_makes_that_cpu_reprogram)
 	ipis = fake_softirq_ipis[TCPU2];
 	tinit(&r, 9, TCPU2);
 	set_timer(&r, fake_now + MILLISECS(4));
-	CU_ASSERT_EQUAL(fake_timer_deadline[TCPU], 0);        /* not ours to program */
+	CU_ASSERT_EQUAL(fake_timer_deadline[TCPU], 0); /* not ours to program */
 	CU_ASSERT_TRUE(softirq_pending(TCPU2) & (1UL << TIMER_SOFTIRQ));
 	CU_ASSERT_EQUAL(fake_softirq_ipis[TCPU2], ipis + 1);
 	fake_current_cpu = TCPU2;

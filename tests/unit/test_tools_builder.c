@@ -17,8 +17,8 @@ UNIT_TEST(tools_builder, builder_refuses_too_little_memory_and_oversized_modules
 	struct pvh_layout l;
 	struct pvh_boot_placement b;
 	struct pvh_module big = {.size = 64ULL << 20};
-	struct pvh_boot_params p = {.kernel_end = 0x140000, .cmdline = "x", .modules = &big,
-				    .nr_modules = 1};
+	struct pvh_boot_params p = {
+	    .kernel_end = 0x140000, .cmdline = "x", .modules = &big, .nr_modules = 1};
 	uint64_t mod_gpa = 0;
 	char why[160];
 
@@ -45,8 +45,11 @@ UNIT_TEST(tools_builder, builder_info_area_reads_back)
 	struct pvh_layout l;
 	struct pvh_boot_placement b;
 	struct pvh_module rd = {.size = 5000};
-	struct pvh_boot_params p = {.kernel_end = 0x180123, .cmdline = "console=hvc0",
-				    .modules = &rd, .nr_modules = 1, .rsdp_gpa = 0};
+	struct pvh_boot_params p = {.kernel_end = 0x180123,
+				    .cmdline = "console=hvc0",
+				    .modules = &rd,
+				    .nr_modules = 1,
+				    .rsdp_gpa = 0};
 	static uint8_t buf[4096];
 	struct hvm_start_info si;
 	struct hvm_modlist_entry me;

@@ -43,8 +43,8 @@ long xc_osdep_hypercall(xc_interface *xch, unsigned long op, const unsigned long
 	if (op == __HYPERVISOR_sysctl)
 		memcpy(&last_sysctl, (void *)args[0], sizeof(last_sysctl));
 	ret = answer ? answer(op, (void *)(op == __HYPERVISOR_domctl || op == __HYPERVISOR_sysctl
-						   ? args[0]
-						   : args[1]))
+					       ? args[0]
+					       : args[1]))
 		     : 0;
 	if (ret < 0) {
 		errno = (int)-ret;
@@ -147,9 +147,10 @@ static long two_domains(unsigned long op, void *arg)
 	i->domain = d->domain;
 	i->tot_pages = 256;
 	i->max_pages = 512;
-	i->flags = XEN_DOMINF_hvm_guest |
-		   (d->domain == 3 ? XEN_DOMINF_shutdown | (SHUTDOWN_crash << XEN_DOMINF_shutdownshift)
-				   : XEN_DOMINF_xs_domain);
+	i->flags =
+	    XEN_DOMINF_hvm_guest |
+	    (d->domain == 3 ? XEN_DOMINF_shutdown | (SHUTDOWN_crash << XEN_DOMINF_shutdownshift)
+			    : XEN_DOMINF_xs_domain);
 	return 0;
 }
 

@@ -39,8 +39,8 @@ static struct fake {
 	unsigned int shutdown_after_waits; /* monitor tests: the guest shuts down on wait N */
 	unsigned int shutdown_reason;
 	unsigned int waits;
-	char boot_name[64][32];		   /* the hypervisor's boot names by domid ("" none) */
-	uint32_t boot_name_eio;		   /* boot_name of this domid fails with -EIO (0: none) */
+	char boot_name[64][32]; /* the hypervisor's boot names by domid ("" none) */
+	uint32_t boot_name_eio; /* boot_name of this domid fails with -EIO (0: none) */
 } fk;
 
 static int fake_call(void)
@@ -630,12 +630,12 @@ UNIT_TEST(txl_create, boot_domains_get_their_boot_names)
 	fk.nr_doms = sizeof(ids) / sizeof(ids[0]);
 	fk.doms[2].xenstore = true;
 	snprintf(fk.boot_name[0], 32, "dom0");
-	snprintf(fk.boot_name[1], 32, "Xenstore");    /* taken by the store domain (id above) */
-	snprintf(fk.boot_name[2], 32, "xenstored");   /* Xen's name for the store wins */
+	snprintf(fk.boot_name[1], 32, "Xenstore");  /* taken by the store domain (id above) */
+	snprintf(fk.boot_name[2], 32, "xenstored"); /* Xen's name for the store wins */
 	snprintf(fk.boot_name[3], 32, "linux");
-	snprintf(fk.boot_name[4], 32, "demo-a");      /* but named already */
+	snprintf(fk.boot_name[4], 32, "demo-a"); /* but named already */
 	node_set("/local/domain/4/name", "mine");
-	snprintf(fk.boot_name[6], 32, "bad name");    /* not something xl can look up */
+	snprintf(fk.boot_name[6], 32, "bad name"); /* not something xl can look up */
 	/* 7: none (a toolstack made it); 8: the hypervisor fails. */
 	snprintf(fk.boot_name[8], 32, "demo-b");
 	fk.boot_name_eio = 8;

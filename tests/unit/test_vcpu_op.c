@@ -24,7 +24,7 @@ static long vcpu_op(int cmd, unsigned long vcpu, uint64_t arg)
 /* A valid 64-bit start context. */
 static struct vcpu_hvm_context ctx64(void)
 {
-	struct vcpu_hvm_context c = { .mode = VCPU_HVM_MODE_64B };
+	struct vcpu_hvm_context c = {.mode = VCPU_HVM_MODE_64B};
 
 	c.cpu_regs.x86_64.rip = 0xffffffff81000000ULL;
 	c.cpu_regs.x86_64.cr0 = (1ULL << 31) | 1;
@@ -36,7 +36,7 @@ static struct vcpu_hvm_context ctx64(void)
 /* A valid flat 32-bit context (as the PVH entry). */
 static struct vcpu_hvm_context ctx32(void)
 {
-	struct vcpu_hvm_context c = { .mode = VCPU_HVM_MODE_32B };
+	struct vcpu_hvm_context c = {.mode = VCPU_HVM_MODE_32B};
 	struct vcpu_hvm_x86_32 *r = &c.cpu_regs.x86_32;
 
 	r->eip = 0x100000;
@@ -188,7 +188,7 @@ static struct page_info *ram_at(struct domain *d, uint64_t gfn)
 
 static long register_info(struct domain *d, unsigned int vcpu, uint64_t gfn, uint32_t offset)
 {
-	struct vcpu_register_vcpu_info info = { .mfn = gfn, .offset = offset };
+	struct vcpu_register_vcpu_info info = {.mfn = gfn, .offset = offset};
 
 	return vcpu_op(VCPUOP_register_vcpu_info, vcpu, misc_put(d, &info, sizeof(info), NULL));
 }
@@ -212,7 +212,8 @@ UNIT_TEST(vcpu_op, register_vcpu_info_moves_it_once_keeping_its_state)
 	vi = (struct vcpu_info *)((char *)page_to_virt(pg) + 64);
 	CU_ASSERT_PTR_EQUAL(v->vcpu_info, vi);
 	CU_ASSERT_PTR_EQUAL(v->vcpu_info_page, pg);
-	CU_ASSERT_EQUAL(pg->count_info & PGC_count_mask, refs + 1); /* a reference while registered */
+	CU_ASSERT_EQUAL(pg->count_info & PGC_count_mask,
+			refs + 1); /* a reference while registered */
 	CU_ASSERT_EQUAL(vi->evtchn_upcall_mask, 1);
 	CU_ASSERT_EQUAL(vi->arch.cr2, 0x1234);
 	CU_ASSERT_EQUAL(vi->evtchn_pending_sel, ~0UL); /* everything pending: nothing lost */
@@ -268,7 +269,7 @@ UNIT_TEST(vcpu_op, register_vcpu_info_checks_placement_and_target)
 
 UNIT_TEST(vcpu_op, singleshot_timer_raises_virq_timer)
 {
-	struct vcpu_set_singleshot_timer set = { 0 };
+	struct vcpu_set_singleshot_timer set = {0};
 	struct domain *d;
 	struct vcpu *v;
 	uint32_t port;
@@ -283,7 +284,8 @@ UNIT_TEST(vcpu_op, singleshot_timer_raises_virq_timer)
 	CU_ASSERT_EQUAL(vcpu_op(VCPUOP_set_singleshot_timer, 0, 0), -EFAULT);
 	/* In the future: fires at the deadline, not before. */
 	set.timeout_abs_ns = (uint64_t)(fake_now + MILLISECS(3));
-	CU_ASSERT_EQUAL(vcpu_op(VCPUOP_set_singleshot_timer, 0, misc_put(d, &set, sizeof(set), NULL)), 0);
+	CU_ASSERT_EQUAL(
+	    vcpu_op(VCPUOP_set_singleshot_timer, 0, misc_put(d, &set, sizeof(set), NULL)), 0);
 	CU_ASSERT_TRUE(timer_is_active(v->singleshot_timer));
 	misc_run_until(fake_now + MILLISECS(2));
 	CU_ASSERT_FALSE(misc_port_pending(d, port));
@@ -292,21 +294,24 @@ UNIT_TEST(vcpu_op, singleshot_timer_raises_virq_timer)
 	clear_bit(port, (unsigned long *)d->shared_info->evtchn_pending);
 	/* Stopped: never fires. */
 	set.timeout_abs_ns = (uint64_t)(fake_now + MILLISECS(3));
-	CU_ASSERT_EQUAL(vcpu_op(VCPUOP_set_singleshot_timer, 0, misc_put(d, &set, sizeof(set), NULL)), 0);
+	CU_ASSERT_EQUAL(
+	    vcpu_op(VCPUOP_set_singleshot_timer, 0, misc_put(d, &set, sizeof(set), NULL)), 0);
 	CU_ASSERT_EQUAL(vcpu_op(VCPUOP_stop_singleshot_timer, 0, 0), 0);
 	misc_run_until(fake_now + MILLISECS(10));
 	CU_ASSERT_FALSE(misc_port_pending(d, port));
-	/* In the past, even with VCPU_SSHOTTMR_future: fires at once (Xen 4.17.2+ ignores the flag). */
+	/* In the past, even with VCPU_SSHOTTMR_future: fires at once (Xen 4.17.2+ ignores the
+	 * flag). */
 	set.timeout_abs_ns = (uint64_t)(fake_now - 1);
 	set.flags = VCPU_SSHOTTMR_future;
-	CU_ASSERT_EQUAL(vcpu_op(VCPUOP_set_singleshot_timer, 0, misc_put(d, &set, sizeof(set), NULL)), 0);
+	CU_ASSERT_EQUAL(
+	    vcpu_op(VCPUOP_set_singleshot_timer, 0, misc_put(d, &set, sizeof(set), NULL)), 0);
 	CU_ASSERT_TRUE(misc_port_pending(d, port));
 	misc_teardown();
 }
 
 UNIT_TEST(vcpu_op, periodic_timer_ticks_until_stopped)
 {
-	struct vcpu_set_periodic_timer set = { .period_ns = (uint64_t)MILLISECS(1) - 1 };
+	struct vcpu_set_periodic_timer set = {.period_ns = (uint64_t)MILLISECS(1) - 1};
 	struct domain *d;
 	uint32_t port;
 	unsigned int ticks = 0;
@@ -315,12 +320,15 @@ UNIT_TEST(vcpu_op, periodic_timer_ticks_until_stopped)
 	d = misc_domain(1, ROLE_GUEST, 1);
 	port = misc_bind_virq(d, VIRQ_TIMER, 0);
 	CU_ASSERT_EQUAL(vcpu_op(VCPUOP_stop_periodic_timer, 0, 0), 0); /* none running: fine */
-	CU_ASSERT_EQUAL(vcpu_op(VCPUOP_set_periodic_timer, 0, misc_put(d, &set, sizeof(set), NULL)), -EINVAL);
+	CU_ASSERT_EQUAL(vcpu_op(VCPUOP_set_periodic_timer, 0, misc_put(d, &set, sizeof(set), NULL)),
+			-EINVAL);
 	set.period_ns = ~0ULL;
-	CU_ASSERT_EQUAL(vcpu_op(VCPUOP_set_periodic_timer, 0, misc_put(d, &set, sizeof(set), NULL)), -EINVAL);
+	CU_ASSERT_EQUAL(vcpu_op(VCPUOP_set_periodic_timer, 0, misc_put(d, &set, sizeof(set), NULL)),
+			-EINVAL);
 	CU_ASSERT_EQUAL(vcpu_op(VCPUOP_set_periodic_timer, 0, fake_guest_end(d)), -EFAULT);
 	set.period_ns = (uint64_t)MILLISECS(10);
-	CU_ASSERT_EQUAL(vcpu_op(VCPUOP_set_periodic_timer, 0, misc_put(d, &set, sizeof(set), NULL)), 0);
+	CU_ASSERT_EQUAL(vcpu_op(VCPUOP_set_periodic_timer, 0, misc_put(d, &set, sizeof(set), NULL)),
+			0);
 	for (unsigned int i = 0; i < 5; i++) {
 		misc_run_until(fake_now + MILLISECS(10));
 		if (misc_port_pending(d, port))
@@ -359,7 +367,8 @@ UNIT_TEST(vcpu_op, runstate_info_and_registered_area)
 	mgva = fake_guest_alloc(d, sizeof(*mirror), (void **)&mirror);
 	area.addr.p = mgva;
 	CU_ASSERT_EQUAL(vcpu_op(VCPUOP_register_runstate_memory_area, 1,
-				misc_put(d, &area, sizeof(area), NULL)), 0);
+				misc_put(d, &area, sizeof(area), NULL)),
+			0);
 	CU_ASSERT_EQUAL(mirror->state, RUNSTATE_offline);
 	CU_ASSERT_EQUAL(mirror->time[RUNSTATE_offline], 1100);
 	v->runstate.time[VCPU_RUNSTATE_RUNNING] = 99;
@@ -368,11 +377,13 @@ UNIT_TEST(vcpu_op, runstate_info_and_registered_area)
 	/* An unmapped address is accepted, as Xen (writes just fail); 0 unregisters. */
 	area.addr.p = 0x10;
 	CU_ASSERT_EQUAL(vcpu_op(VCPUOP_register_runstate_memory_area, 1,
-				misc_put(d, &area, sizeof(area), NULL)), 0);
+				misc_put(d, &area, sizeof(area), NULL)),
+			0);
 	vcpu_update_runstate_area(v);
 	area.addr.p = 0;
 	CU_ASSERT_EQUAL(vcpu_op(VCPUOP_register_runstate_memory_area, 1,
-				misc_put(d, &area, sizeof(area), NULL)), 0);
+				misc_put(d, &area, sizeof(area), NULL)),
+			0);
 	CU_ASSERT_EQUAL(v->runstate_guest, 0);
 	CU_ASSERT_EQUAL(vcpu_op(VCPUOP_register_runstate_memory_area, 1, 0), -EFAULT);
 	misc_teardown();
@@ -395,7 +406,8 @@ UNIT_TEST(vcpu_op, random_arguments_never_crash_or_leak)
 
 		if (host && arg + 160 <= fake_guest_end(d))
 			for (unsigned int b = 0; b < 160; b++)
-				((uint8_t *)host)[b] = (uint8_t)(misc_rand(&seed) % 4 ? 0 : misc_rand(&seed));
+				((uint8_t *)host)[b] =
+				    (uint8_t)(misc_rand(&seed) % 4 ? 0 : misc_rand(&seed));
 		if (cmd == VCPUOP_down)
 			continue; /* may power the domain off; covered above */
 		fake_set_current(d->vcpu[misc_rand(&seed) % 3]);

@@ -46,7 +46,8 @@ UNIT_TEST(xs_proto, watch_fires_initially_then_for_the_node_and_its_children)
 	xsc_done(s);
 }
 
-/* A child path plus a long token over XENSTORE_PAYLOAD_MAX: no event (as Xen), nothing else lost. */
+/* A child path plus a long token over XENSTORE_PAYLOAD_MAX: no event (as Xen), nothing else lost.
+ */
 UNIT_TEST(xs_proto, over_long_watch_event_is_not_sent)
 {
 	struct xs_store *s = xsc_store(NULL);

@@ -13,19 +13,19 @@
 void unit_register_suite(const char *name, CU_InitializeFunc init, CU_CleanupFunc cleanup);
 void unit_register_test(const char *suite, const char *name, CU_TestFunc fn);
 
-#define UNIT_SUITE_WITH(name, init, cleanup)                                          \
-	__attribute__((constructor(101))) static void unit_suite_##name(void)         \
-	{                                                                             \
-		unit_register_suite(#name, init, cleanup);                            \
+#define UNIT_SUITE_WITH(name, init, cleanup)                                                       \
+	__attribute__((constructor(101))) static void unit_suite_##name(void)                      \
+	{                                                                                          \
+		unit_register_suite(#name, init, cleanup);                                         \
 	}
 #define UNIT_SUITE(name) UNIT_SUITE_WITH(name, NULL, NULL)
 
-#define UNIT_TEST(suite, name)                                                        \
-	static void test_##suite##_##name(void);                                      \
-	__attribute__((constructor(102))) static void unit_reg_##suite##_##name(void) \
-	{                                                                             \
-		unit_register_test(#suite, #name, test_##suite##_##name);             \
-	}                                                                             \
+#define UNIT_TEST(suite, name)                                                                     \
+	static void test_##suite##_##name(void);                                                   \
+	__attribute__((constructor(102))) static void unit_reg_##suite##_##name(void)              \
+	{                                                                                          \
+		unit_register_test(#suite, #name, test_##suite##_##name);                          \
+	}                                                                                          \
 	static void test_##suite##_##name(void)
 
 #endif

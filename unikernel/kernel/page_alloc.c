@@ -87,7 +87,7 @@ struct uk_e820_entry {
 static void add_ram_from_hypervisor(void)
 {
 	static struct uk_e820_entry map[128];
-	struct xen_memory_map arg = { .nr_entries = 128 };
+	struct xen_memory_map arg = {.nr_entries = 128};
 
 	set_xen_guest_handle(arg.buffer, map);
 	if (HYPERVISOR_memory_op(XENMEM_memory_map, &arg) < 0)

@@ -86,9 +86,8 @@ void uk_start(uint32_t start_info_pa)
 		 * before it looks at the count): one synchronous output, not the same
 		 * line twice.
 		 */
-		uk_console_outputs = HYPERVISOR_console_io(CONSOLEIO_write, 0, "") == 0
-					 ? UK_OUT_HCALL
-					 : UK_OUT_E9;
+		uk_console_outputs =
+		    HYPERVISOR_console_io(CONSOLEIO_write, 0, "") == 0 ? UK_OUT_HCALL : UK_OUT_E9;
 	} else {
 		/*
 		 * Bare QEMU: the BIOS left the 8259 PICs delivering the PIT at

@@ -121,8 +121,8 @@ static int load_image(xenforeignmemory_handle *fmem, uint32_t domid, const struc
 			ret = pvh_mem_write(fmem, domid, seg.paddr + seg.filesz, NULL,
 					    seg.memsz - seg.filesz);
 		if (ret) {
-			say(why, whylen, "kernel segment at %#llx: copy failed (%d)", (ull)seg.paddr,
-			    ret);
+			say(why, whylen, "kernel segment at %#llx: copy failed (%d)",
+			    (ull)seg.paddr, ret);
 			return ret;
 		}
 	}

@@ -12,9 +12,9 @@
 #include "pvh_guest_mem.h"
 
 #define MEM_PAGE 4096UL
-#define MEM_BATCH 512	     /* extents per populate call */
-#define MEM_SUPER_ORDER 9    /* 2 MiB extents */
-#define MEM_MAP_CHUNK 256UL  /* pages per foreign mapping */
+#define MEM_BATCH 512	    /* extents per populate call */
+#define MEM_SUPER_ORDER 9   /* 2 MiB extents */
+#define MEM_MAP_CHUNK 256UL /* pages per foreign mapping */
 
 static int populate_batch(xc_interface *xch, uint32_t domid, xen_pfn_t *gfns, unsigned int n,
 			  unsigned int order)

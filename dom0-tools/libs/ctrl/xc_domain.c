@@ -139,7 +139,8 @@ int xc_domain_getinfolist(xc_interface *xch, uint32_t first_domain, unsigned int
 	}
 	if (!ret)
 		ret = (int)op.u.getdomaininfolist.num_domains;
-	xc__bounce_out(xch, buf, ret < 0 ? NULL : info, (size_t)(ret < 0 ? 0 : ret) * sizeof(*info));
+	xc__bounce_out(xch, buf, ret < 0 ? NULL : info,
+		       (size_t)(ret < 0 ? 0 : ret) * sizeof(*info));
 	return ret;
 }
 
@@ -177,8 +178,8 @@ static int vcpucontext(xc_interface *xch, uint32_t cmd, uint32_t domid, uint32_t
 		errno = EINVAL;
 		return -1;
 	}
-	buf = xc__bounce_in(xch, cmd == XEN_DOMCTL_setvcpucontext ? &ctxt->c : NULL,
-			    sizeof(ctxt->c));
+	buf =
+	    xc__bounce_in(xch, cmd == XEN_DOMCTL_setvcpucontext ? &ctxt->c : NULL, sizeof(ctxt->c));
 	if (!buf)
 		return -1;
 	memset(&op, 0, sizeof(op));

@@ -75,9 +75,9 @@ int xc_domain_populate_physmap(xc_interface *xch, uint32_t domid, unsigned long 
 	return (int)ret;
 }
 
-int xc_domain_populate_physmap_exact(xc_interface *xch, uint32_t domid,
-				     unsigned long nr_extents, unsigned int extent_order,
-				     unsigned int mem_flags, xen_pfn_t *extent_start)
+int xc_domain_populate_physmap_exact(xc_interface *xch, uint32_t domid, unsigned long nr_extents,
+				     unsigned int extent_order, unsigned int mem_flags,
+				     xen_pfn_t *extent_start)
 {
 	int done = xc_domain_populate_physmap(xch, domid, nr_extents, extent_order, mem_flags,
 					      extent_start);

@@ -25,7 +25,8 @@ struct evtchn_ioctl_port {
 	unsigned int port;
 };
 #define EVTCHN_IOCTL_BIND_VIRQ _IOC(_IOC_NONE, 'E', 0, sizeof(struct evtchn_ioctl_virq))
-#define EVTCHN_IOCTL_BIND_INTERDOMAIN _IOC(_IOC_NONE, 'E', 1, sizeof(struct evtchn_ioctl_interdomain))
+#define EVTCHN_IOCTL_BIND_INTERDOMAIN                                                              \
+	_IOC(_IOC_NONE, 'E', 1, sizeof(struct evtchn_ioctl_interdomain))
 #define EVTCHN_IOCTL_BIND_UNBOUND_PORT _IOC(_IOC_NONE, 'E', 2, sizeof(struct evtchn_ioctl_unbound))
 #define EVTCHN_IOCTL_UNBIND _IOC(_IOC_NONE, 'E', 3, sizeof(struct evtchn_ioctl_port))
 #define EVTCHN_IOCTL_NOTIFY _IOC(_IOC_NONE, 'E', 4, sizeof(struct evtchn_ioctl_port))

@@ -22,7 +22,7 @@ struct xfm_privcmd_mmapbatch_v2 {
 	const xen_pfn_t *arr;
 	int *err;
 };
-#define XFM_IOCTL_PRIVCMD_MMAPBATCH_V2 \
+#define XFM_IOCTL_PRIVCMD_MMAPBATCH_V2                                                             \
 	_IOC(_IOC_NONE, 'P', 4, sizeof(struct xfm_privcmd_mmapbatch_v2))
 
 int xenforeignmemory_osdep_open(xenforeignmemory_handle *fmem)
@@ -51,9 +51,11 @@ void *xenforeignmemory_osdep_map(xenforeignmemory_handle *fmem, uint32_t dom, in
 	addr = mmap(NULL, pages * XFM_PAGE_SIZE, prot, MAP_SHARED, fmem->fd, 0);
 	if (addr == MAP_FAILED)
 		return NULL;
-	b = (struct xfm_privcmd_mmapbatch_v2){
-	    .num = (unsigned int)pages, .dom = (domid_t)dom, .addr = (uintptr_t)addr,
-	    .arr = arr, .err = err};
+	b = (struct xfm_privcmd_mmapbatch_v2){.num = (unsigned int)pages,
+					      .dom = (domid_t)dom,
+					      .addr = (uintptr_t)addr,
+					      .arr = arr,
+					      .err = err};
 	/* ENOENT: some frames failed, each reported in err[] (as Xen's library treats it). */
 	if (ioctl(fmem->fd, XFM_IOCTL_PRIVCMD_MMAPBATCH_V2, &b) && errno != ENOENT) {
 		int saved = errno;

@@ -104,9 +104,9 @@ int xc_domain_populate_physmap(xc_interface *xch, uint32_t domid, unsigned long 
 			       unsigned int extent_order, unsigned int mem_flags,
 			       xen_pfn_t *extent_start);
 /* As above, but anything short of all extents is an error (-1, errno ENOMEM). */
-int xc_domain_populate_physmap_exact(xc_interface *xch, uint32_t domid,
-				     unsigned long nr_extents, unsigned int extent_order,
-				     unsigned int mem_flags, xen_pfn_t *extent_start);
+int xc_domain_populate_physmap_exact(xc_interface *xch, uint32_t domid, unsigned long nr_extents,
+				     unsigned int extent_order, unsigned int mem_flags,
+				     xen_pfn_t *extent_start);
 int xc_domain_remove_from_physmap(xc_interface *xch, uint32_t domid, xen_pfn_t gpfn);
 
 /* HVM params. */

@@ -22,7 +22,7 @@ int main(int argc, char **argv)
 {
 	struct xs_handle *h = xs_open(XS_OPEN_SOCKETONLY);
 	double secs = argc > 1 ? atof(argv[1]) : 1.0;
-	static const char *const names[] = { "READ", "WRITE", "DIRECTORY", "TRANSACTION" };
+	static const char *const names[] = {"READ", "WRITE", "DIRECTORY", "TRANSACTION"};
 	char path[64];
 
 	if (!h) {

@@ -28,9 +28,18 @@
 
 struct acpi_madt_info acpi_madt;
 
-static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static uint32_t get32(const uint8_t *p) { return (uint32_t)get16(p) | (uint32_t)get16(p + 2) << 16; }
-static uint64_t get64(const uint8_t *p) { return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32; }
+static uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)get16(p) | (uint32_t)get16(p + 2) << 16;
+}
+static uint64_t get64(const uint8_t *p)
+{
+	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
+}
 
 bool acpi_checksum_ok(const void *p, size_t len)
 {
@@ -47,7 +56,8 @@ static bool rsdp_valid(const uint8_t *p, size_t avail)
 {
 	uint32_t len;
 
-	if (avail < ACPI_RSDP_V1_LEN || memcmp(p, "RSD PTR ", 8) || !acpi_checksum_ok(p, ACPI_RSDP_V1_LEN))
+	if (avail < ACPI_RSDP_V1_LEN || memcmp(p, "RSD PTR ", 8) ||
+	    !acpi_checksum_ok(p, ACPI_RSDP_V1_LEN))
 		return false;
 	if (p[15] < 2)
 		return true;
@@ -69,7 +79,8 @@ static paddr_t rsdp_scan(acpi_map_fn map, paddr_t start, paddr_t end)
 			continue;
 		if (rsdp_valid(area + off, end - start - off))
 			return start + off;
-		pr_warn("ACPI: RSDP at %#lx has a bad checksum, skipped", (unsigned long)(start + off));
+		pr_warn("ACPI: RSDP at %#lx has a bad checksum, skipped",
+			(unsigned long)(start + off));
 	}
 	return 0;
 }
@@ -112,7 +123,8 @@ static const uint8_t *map_table(acpi_map_fn map, paddr_t pa, const char *sig, ui
 	if (!t)
 		return NULL;
 	if (!acpi_checksum_ok(t, l)) {
-		pr_warn("ACPI: %.4s at %#lx has a bad checksum, skipped", (const char *)t, (unsigned long)pa);
+		pr_warn("ACPI: %.4s at %#lx has a bad checksum, skipped", (const char *)t,
+			(unsigned long)pa);
 		return NULL;
 	}
 	*len = l;
@@ -120,8 +132,8 @@ static const uint8_t *map_table(acpi_map_fn map, paddr_t pa, const char *sig, ui
 }
 
 /* Search one root table (entries of entry_size bytes: 4 in the RSDT, 8 in the XSDT). */
-static paddr_t root_find(acpi_map_fn map, const uint8_t *root, uint32_t len, unsigned int entry_size,
-			 const char *sig)
+static paddr_t root_find(acpi_map_fn map, const uint8_t *root, uint32_t len,
+			 unsigned int entry_size, const char *sig)
 {
 	for (uint32_t off = ACPI_HDR_LEN; off + entry_size <= len; off += entry_size) {
 		paddr_t pa = entry_size == 8 ? get64(root + off) : get32(root + off);

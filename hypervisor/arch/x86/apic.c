@@ -65,7 +65,8 @@ void apic_send_icr(uint32_t dest, uint32_t low)
 	unsigned long flags = local_irq_save();
 
 	if (x2apic_enabled) {
-		/* WRMSR to the ICR is not ordered after earlier stores: the target must see them. */
+		/* WRMSR to the ICR is not ordered after earlier stores: the target must see them.
+		 */
 		__asm__ __volatile__("mfence" ::: "memory");
 		wrmsr(MSR_X2APIC_ICR, (uint64_t)dest << 32 | low);
 	} else {
@@ -140,7 +141,8 @@ void apic_setup_this_cpu(void)
 		apic_write(APIC_LVTPC, APIC_LVT_MASKED);
 	if (maxlvt >= 5)
 		apic_write(APIC_LVTTHMR, APIC_LVT_MASKED);
-	/* The 8259s are masked: no ExtINT through LINT0. LINT1 carries the platform NMI to the boot CPU. */
+	/* The 8259s are masked: no ExtINT through LINT0. LINT1 carries the platform NMI to the boot
+	 * CPU. */
 	apic_write(APIC_LVT0, APIC_LVT_MASKED);
 	apic_write(APIC_LVT1, smp_processor_id() == 0 ? APIC_LVT_DM_NMI : APIC_LVT_MASKED);
 

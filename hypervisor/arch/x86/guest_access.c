@@ -200,18 +200,20 @@ void arch_dump_guest_walk(struct vcpu *v, uint64_t gva)
 		unsigned int idx = (gva >> (12 + 9 * (level - 1))) & 511, shown = 0, present = 0;
 		enum p2m_type t;
 		mfn_t mfn = p2m_lookup(v->domain, _gfn(table >> PAGE_SHIFT), &t);
-		const struct domain *owner = mfn_valid(mfn) ? page_get_owner(mfn_to_page(mfn)) : NULL;
+		const struct domain *owner =
+		    mfn_valid(mfn) ? page_get_owner(mfn_to_page(mfn)) : NULL;
 
 		if (!ga_read_pte(v->domain, table >> PAGE_SHIFT, idx, &pte)) {
-			pr_warn("  walk %#lx: L%u table gfn %#lx is not readable RAM", (unsigned long)gva,
-				level, (unsigned long)(table >> PAGE_SHIFT));
+			pr_warn("  walk %#lx: L%u table gfn %#lx is not readable RAM",
+				(unsigned long)gva, level, (unsigned long)(table >> PAGE_SHIFT));
 			return;
 		}
-		pr_warn("  walk %#lx: L%u table gfn %#lx (mfn %#lx, owner d%d, npt %#lx) [%u] = %#lx",
-			(unsigned long)gva, level, (unsigned long)(table >> PAGE_SHIFT),
-			(unsigned long)mfn_x(mfn), owner ? (int)owner->domain_id : -1,
-			(unsigned long)svm_npt_lookup(v->domain, _gfn(table >> PAGE_SHIFT)), idx,
-			(unsigned long)pte);
+		pr_warn(
+		    "  walk %#lx: L%u table gfn %#lx (mfn %#lx, owner d%d, npt %#lx) [%u] = %#lx",
+		    (unsigned long)gva, level, (unsigned long)(table >> PAGE_SHIFT),
+		    (unsigned long)mfn_x(mfn), owner ? (int)owner->domain_id : -1,
+		    (unsigned long)svm_npt_lookup(v->domain, _gfn(table >> PAGE_SHIFT)), idx,
+		    (unsigned long)pte);
 		if (!(pte & GPTE_P)) {
 			for (unsigned int i = 0; i < 512; i++) {
 				uint64_t e;

@@ -270,7 +270,8 @@ unsigned int build_boot_domains(const struct bundle_view *v)
 		       v->nr_domains);
 		return 0;
 	}
-	/* Teardown tests compare this with the count after destroying them (common/domain_exit.c). */
+	/* Teardown tests compare this with the count after destroying them (common/domain_exit.c).
+	 */
 	pr_info("boot domains: heap free pages before building: %lu", total_free_pages());
 	for (unsigned int i = 0; i < v->nr_domains; i++) {
 		const struct bundle_dom *bd = &v->domains[i];

@@ -60,7 +60,8 @@ static int populate_range(struct domain *d, uint64_t start, uint64_t end)
 				return ret;
 		} else {
 			for (unsigned long i = 0; i < (1UL << order); i++) {
-				ret = p2m_set_entry(d, _gfn(gfn + i), page_to_mfn(pg + i), p2m_ram_rw);
+				ret = p2m_set_entry(d, _gfn(gfn + i), page_to_mfn(pg + i),
+						    p2m_ram_rw);
 				if (ret)
 					return ret;
 			}

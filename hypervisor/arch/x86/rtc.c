@@ -28,7 +28,7 @@
 #define RTC_REG_A 0x0a
 #define RTC_REG_B 0x0b
 #define RTC_CENTURY 0x32 /* the usual place; ACPI's FADT may name another */
-#define RTC_A_UIP 0x80   /* an update is in progress: the time registers are changing */
+#define RTC_A_UIP 0x80	 /* an update is in progress: the time registers are changing */
 #define RTC_B_24H 0x02
 #define RTC_B_BINARY 0x04
 #define RTC_HOUR_PM 0x80 /* 12-hour mode */
@@ -74,7 +74,8 @@ static uint64_t days_since_epoch(unsigned int year, unsigned int mon, unsigned i
 	uint64_t y = year - (mon <= 2), m = mon <= 2 ? mon + 9 : mon - 3;
 	uint64_t era_days = y * 365 + y / 4 - y / 100 + y / 400;
 
-	return era_days + (153 * m + 2) / 5 + day - 1 - 719468; /* 719468: days 0000-03-01..1970-01-01 */
+	return era_days + (153 * m + 2) / 5 + day - 1 -
+	       719468; /* 719468: days 0000-03-01..1970-01-01 */
 }
 
 /* Seconds since the epoch from the RTC, or 0 if it reads as nonsense. */
@@ -91,7 +92,8 @@ static uint64_t rtc_seconds(void)
 		b = a;
 		rtc_read_regs(&a);
 	} while ((a.sec != b.sec || a.min != b.min || a.hour != b.hour || a.day != b.day ||
-		  a.mon != b.mon || a.year != b.year) && ++tries < 5);
+		  a.mon != b.mon || a.year != b.year) &&
+		 ++tries < 5);
 	regb = rtc_read(RTC_REG_B);
 
 	pm = !(regb & RTC_B_24H) && (a.hour & RTC_HOUR_PM);
@@ -114,8 +116,8 @@ static uint64_t rtc_seconds(void)
 	if (a.sec > 59 || a.min > 59 || a.hour > 23 || a.day < 1 || a.day > 31 || a.mon < 1 ||
 	    a.mon > 12 || a.year > 99)
 		return 0;
-	return days_since_epoch(a.century * 100 + a.year, a.mon, a.day) * 86400 +
-	       a.hour * 3600 + a.min * 60 + a.sec;
+	return days_since_epoch(a.century * 100 + a.year, a.mon, a.day) * 86400 + a.hour * 3600 +
+	       a.min * 60 + a.sec;
 }
 
 uint64_t arch_boot_wallclock_ns(void)

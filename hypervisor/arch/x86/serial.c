@@ -50,8 +50,8 @@ static int serial_getc(void)
 }
 
 static struct console_output serial_console = {
-	.name = "com1",
-	.write = serial_write,
+    .name = "com1",
+    .write = serial_write,
 };
 
 void serial_init(void)

@@ -75,8 +75,9 @@ static void print_boot_info(const struct boot_info *bi)
 	}
 	pr_info("RAM: %lu MiB", (unsigned long)(ram >> 20));
 	for (unsigned int i = 0; i < bi->nr_modules; i++)
-		pr_info("Module %u: %#lx, %lu bytes, \"%s\"", i, (unsigned long)bi->modules[i].start,
-			(unsigned long)bi->modules[i].size, bi->modules[i].cmdline);
+		pr_info("Module %u: %#lx, %lu bytes, \"%s\"", i,
+			(unsigned long)bi->modules[i].start, (unsigned long)bi->modules[i].size,
+			bi->modules[i].cmdline);
 }
 
 static void parse_cmdline(const char *cmdline)
@@ -134,11 +135,12 @@ void start_hypervisor(uint32_t magic, uint32_t info_pa)
 	 */
 	uint64_t tsc_to_us = time_scale_mult(tsc_hz, 1000000);
 
-	pr_info("Boot complete: %u CPU%s online, idle loop reached after %lu us (%lu us since reset; "
-		"entered at %lu us)",
-		nr_cpus_online, nr_cpus_online == 1 ? "" : "s", (unsigned long)(NOW() / 1000),
-		(unsigned long)time_scale(rdtsc(), tsc_to_us),
-		(unsigned long)time_scale(entry_tsc, tsc_to_us));
+	pr_info(
+	    "Boot complete: %u CPU%s online, idle loop reached after %lu us (%lu us since reset; "
+	    "entered at %lu us)",
+	    nr_cpus_online, nr_cpus_online == 1 ? "" : "s", (unsigned long)(NOW() / 1000),
+	    (unsigned long)time_scale(rdtsc(), tsc_to_us),
+	    (unsigned long)time_scale(entry_tsc, tsc_to_us));
 	if (cmdline_get(boot_info.cmdline, "test-exit", NULL, 0))
 		selftests_finish();
 

@@ -62,8 +62,7 @@ cpu_bitmask_t cpu_online_mask(void)
 	cpu_bitmask_t m = 0;
 	unsigned int c;
 
-	for_each_online_cpu(c)
-		m |= 1ULL << c;
+	for_each_online_cpu(c) m |= 1ULL << c;
 	return m;
 }
 
@@ -82,7 +81,8 @@ void ap_start_c(void)
 	traps_init_ap(cpu);
 	apic_setup_this_cpu();
 	if (apic_current_id() != apic_id)
-		pr_warn("CPU%u: MADT said APIC ID %u, the APIC says %u", cpu, apic_id, apic_current_id());
+		pr_warn("CPU%u: MADT said APIC ID %u, the APIC says %u", cpu, apic_id,
+			apic_current_id());
 	time_init_ap();
 	hvm_cpu_up();
 
@@ -139,7 +139,7 @@ static unsigned long init_delay_us(void)
 	bool amd, intel;
 
 	cpuid(0, &a, &b, &c, &d);
-	amd = b == 0x68747541;   /* "Auth"enticAMD */
+	amd = b == 0x68747541;	 /* "Auth"enticAMD */
 	intel = b == 0x756e6547; /* "Genu"ineIntel */
 	cpuid(1, &a, &b, &c, &d);
 	family = (a >> 8) & 0xf;
@@ -213,8 +213,9 @@ void smp_boot_cpus(void)
 			if (apic_id == bsp_apic_id)
 				continue;
 			if (next >= NR_CPUS) {
-				pr_warn("SMP: NR_CPUS (%u) reached; APIC ID %u and later not started", NR_CPUS,
-					apic_id);
+				pr_warn(
+				    "SMP: NR_CPUS (%u) reached; APIC ID %u and later not started",
+				    NR_CPUS, apic_id);
 				break;
 			}
 			/* A CPU that failed keeps its number: it may still wake up holding it. */
@@ -318,7 +319,8 @@ void on_selected_cpus(cpu_bitmask_t mask, void (*fn)(void *arg), void *arg, bool
 		start = NOW();
 		while (__atomic_load_n(&call_data.remaining, __ATOMIC_ACQUIRE)) {
 			if (!warned && NOW() - start > SECONDS(1)) {
-				pr_warn("CPU%u: cross-call still waiting for %u CPU(s) after 1 s", self,
+				pr_warn("CPU%u: cross-call still waiting for %u CPU(s) after 1 s",
+					self,
 					__atomic_load_n(&call_data.remaining, __ATOMIC_RELAXED));
 				warned = true;
 			}
@@ -359,15 +361,15 @@ SELFTEST(smp_ipi)
 	ipi_test_hits = 0;
 	ipi_test_seen = 0;
 	on_selected_cpus(online, ipi_test_fn, NULL, true);
-	for_each_online_cpu(c)
-		n++;
+	for_each_online_cpu(c) n++;
 	if (ipi_test_hits != n || ipi_test_seen != online) {
-		pr_err("smp_ipi: call-function reached %u of %u CPUs (mask %#lx of %#lx)", ipi_test_hits,
-		       n, (unsigned long)ipi_test_seen, (unsigned long)online);
+		pr_err("smp_ipi: call-function reached %u of %u CPUs (mask %#lx of %#lx)",
+		       ipi_test_hits, n, (unsigned long)ipi_test_seen, (unsigned long)online);
 		return -EIO;
 	}
 
-	for_each_online_cpu(c) {
+	for_each_online_cpu(c)
+	{
 		unsigned long before = READ_ONCE(per_cpu(event_check_count, c));
 		s_time_t start = NOW();
 
@@ -382,6 +384,7 @@ SELFTEST(smp_ipi)
 			cpu_relax();
 		}
 	}
-	pr_info("smp_ipi: %u CPU%s answered call-function and event-check IPIs", n, n == 1 ? "" : "s");
+	pr_info("smp_ipi: %u CPU%s answered call-function and event-check IPIs", n,
+		n == 1 ? "" : "s");
 	return 0;
 }

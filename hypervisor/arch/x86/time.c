@@ -40,7 +40,7 @@
 
 uint64_t tsc_hz, apic_timer_hz;
 static uint64_t tsc_at_boot;
-static uint64_t tsc_to_ns_mult;     /* 0 until calibrated: NOW() is then 0 */
+static uint64_t tsc_to_ns_mult; /* 0 until calibrated: NOW() is then 0 */
 static uint64_t ns_to_apic_mult;
 static uint64_t us_to_tsc_mult;
 
@@ -87,7 +87,7 @@ static uint64_t pit_ch2_measure(void)
 	uint64_t t0, t1;
 
 	outb(PIT_PORT_B, (portb & ~0x02) | 0x01); /* gate on, speaker off */
-	outb(PIT_MODE, 0xb0);                     /* channel 2, lobyte/hibyte, mode 0 */
+	outb(PIT_MODE, 0xb0);			  /* channel 2, lobyte/hibyte, mode 0 */
 	outb(PIT_CH2, CALIBRATE_PIT_TICKS & 0xff);
 	outb(PIT_CH2, CALIBRATE_PIT_TICKS >> 8);
 	t0 = rdtsc();

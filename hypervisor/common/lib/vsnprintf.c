@@ -77,7 +77,7 @@ static void put_number(struct out *o, uint64_t v, bool negative, unsigned int ba
 
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
-	struct out o = { buf, size, 0 };
+	struct out o = {buf, size, 0};
 
 	for (; *fmt; fmt++) {
 		bool left = false, zero = false, alt = false;
@@ -177,7 +177,8 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 				prefix = *fmt == 'X' ? "0X" : "0x";
 			else if (alt && base == 8)
 				prefix = "0";
-			put_number(&o, v, false, base, *fmt == 'X', width, prec, left, zero, 0, prefix);
+			put_number(&o, v, false, base, *fmt == 'X', width, prec, left, zero, 0,
+				   prefix);
 			break;
 		}
 		case 'p':

@@ -24,9 +24,9 @@
 #include "private.h"
 
 struct sched_cpu {
-	spinlock_t lock;            /* the schedule lock */
-	struct vcpu *curr;          /* what schedule() last switched to */
-	struct timer slice_timer;   /* preempts curr at the end of its slice */
+	spinlock_t lock;	  /* the schedule lock */
+	struct vcpu *curr;	  /* what schedule() last switched to */
+	struct timer slice_timer; /* preempts curr at the end of its slice */
 	unsigned long nr_switches;
 	bool ready;
 };
@@ -37,9 +37,9 @@ static const struct scheduler *ops = &sched_credit_def;
 static struct vcpu idle_vcpus[NR_CPUS];
 struct vcpu *idle_vcpu[NR_CPUS];
 struct domain idle_domain = {
-	.domain_id = DOMID_IDLE,
-	.max_vcpus = NR_CPUS,
-	.vcpu = idle_vcpu,
+    .domain_id = DOMID_IDLE,
+    .max_vcpus = NR_CPUS,
+    .vcpu = idle_vcpu,
 };
 
 spinlock_t *sched_cpu_lock(unsigned int cpu)
@@ -219,8 +219,8 @@ int sched_init_vcpu(struct vcpu *v, unsigned int processor)
 	spinlock_t *lock;
 	void *priv;
 
-	if (processor >= NR_CPUS || !__atomic_load_n(&per_cpu(sched_cpus, processor).ready,
-						   __ATOMIC_ACQUIRE))
+	if (processor >= NR_CPUS ||
+	    !__atomic_load_n(&per_cpu(sched_cpus, processor).ready, __ATOMIC_ACQUIRE))
 		return -EINVAL;
 	priv = ops->alloc_vdata(v);
 	if (!priv)
@@ -324,7 +324,8 @@ void sched_dump(void)
 	unsigned int cpu;
 
 	pr_info("Scheduler: %s", ops->name);
-	for_each_online_cpu(cpu) {
+	for_each_online_cpu(cpu)
+	{
 		struct sched_cpu *sc = &per_cpu(sched_cpus, cpu);
 		unsigned long flags = spin_lock_irqsave(&sc->lock);
 

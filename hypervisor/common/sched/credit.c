@@ -46,16 +46,16 @@
 #define CSCHED_CREDITS_PER_ACCT (CSCHED_CREDITS_PER_MSEC * 30)
 
 struct csched_vcpu {
-	struct list_head runq_elem;  /* on its CPU's queue while queued, else empty */
-	struct list_head all_elem;   /* on csched.all */
+	struct list_head runq_elem; /* on its CPU's queue while queued, else empty */
+	struct list_head all_elem;  /* on csched.all */
 	struct vcpu *vcpu;
-	int credit;                  /* atomic */
+	int credit; /* atomic */
 	int pri;
-	unsigned int weight;         /* csched.lock */
-	bool active;                 /* ran or was runnable since the last accounting (atomic) */
-	bool yielded;                /* queue it behind one lower-priority vCPU next time */
-	s_time_t start;              /* credit burnt up to this time while running */
-	s_time_t residual;           /* ns of running not yet turned into credit */
+	unsigned int weight; /* csched.lock */
+	bool active;	     /* ran or was runnable since the last accounting (atomic) */
+	bool yielded;	     /* queue it behind one lower-priority vCPU next time */
+	s_time_t start;	     /* credit burnt up to this time while running */
+	s_time_t residual;   /* ns of running not yet turned into credit */
 	/* Accounting scratch, csched.lock. */
 	bool acct_active, acct_capped;
 };
@@ -127,9 +127,8 @@ static void csched_runq_insert(struct csched_pcpu *pc, struct csched_vcpu *svc)
 	struct list_head *pos;
 
 	ASSERT(!csched_queued(svc));
-	list_for_each(pos, &pc->runq)
-		if (list_entry(pos, struct csched_vcpu, runq_elem)->pri < svc->pri)
-			break;
+	list_for_each(pos, &pc->runq) if (list_entry(pos, struct csched_vcpu, runq_elem)->pri <
+					  svc->pri) break;
 	if (svc->yielded && pos != &pc->runq)
 		pos = pos->next;
 	svc->yielded = false;
@@ -154,7 +153,8 @@ static void csched_runq_resort(struct csched_pcpu *pc)
 	old.next->prev = &old;
 	old.prev->next = &old;
 	INIT_LIST_HEAD(&pc->runq);
-	list_for_each_entry_safe(svc, tmp, &old, runq_elem) {
+	list_for_each_entry_safe(svc, tmp, &old, runq_elem)
+	{
 		list_del(&svc->runq_elem);
 		csched_update_pri(svc, true);
 		csched_runq_insert(pc, svc);
@@ -180,7 +180,8 @@ static void csched_poke_idler(unsigned int cpu)
 {
 	unsigned int other;
 
-	for_each_online_cpu(other) {
+	for_each_online_cpu(other)
+	{
 		if (other != cpu && is_idle_vcpu(curr_on_cpu(other))) {
 			cpu_raise_softirq(other, SCHEDULE_SOFTIRQ);
 			return;
@@ -240,7 +241,8 @@ static void csched_acct_distribute(void)
 	long credit_left = (long)CSCHED_CREDITS_PER_ACCT * (nr_cpus_online ? nr_cpus_online : 1);
 	bool capped;
 
-	list_for_each_entry(svc, &csched.all, all_elem) {
+	list_for_each_entry(svc, &csched.all, all_elem)
+	{
 		svc->acct_capped = false;
 		/* Active again next period only if it runs or is still runnable then. */
 		svc->acct_active = __atomic_exchange_n(&svc->active, false, __ATOMIC_RELAXED) ||
@@ -251,7 +253,8 @@ static void csched_acct_distribute(void)
 	/* A vCPU can use at most one CPU: fix those at that, share the rest again. */
 	do {
 		capped = false;
-		list_for_each_entry(svc, &csched.all, all_elem) {
+		list_for_each_entry(svc, &csched.all, all_elem)
+		{
 			if (!svc->acct_active || svc->acct_capped || !weight_left)
 				continue;
 			if (credit_left * svc->weight / weight_left >= CSCHED_CREDITS_PER_ACCT) {
@@ -263,13 +266,15 @@ static void csched_acct_distribute(void)
 		}
 	} while (capped);
 
-	list_for_each_entry(svc, &csched.all, all_elem) {
+	list_for_each_entry(svc, &csched.all, all_elem)
+	{
 		int share = 0, old, new;
 
 		if (svc->acct_active)
-			share = svc->acct_capped ? CSCHED_CREDITS_PER_ACCT
-						 : (int)((credit_left * svc->weight + weight_left - 1) /
-							 weight_left);
+			share = svc->acct_capped
+				    ? CSCHED_CREDITS_PER_ACCT
+				    : (int)((credit_left * svc->weight + weight_left - 1) /
+					    weight_left);
 		old = csched_credit_read(svc);
 		do {
 			new = old + share;
@@ -277,8 +282,8 @@ static void csched_acct_distribute(void)
 				new = CSCHED_CREDITS_PER_TSLICE;
 			if (new < -CSCHED_CREDITS_PER_TSLICE)
 				new = -CSCHED_CREDITS_PER_TSLICE;
-		} while (!__atomic_compare_exchange_n(&svc->credit, &old, new, false, __ATOMIC_RELAXED,
-						      __ATOMIC_RELAXED));
+		} while (!__atomic_compare_exchange_n(&svc->credit, &old, new, false,
+						      __ATOMIC_RELAXED, __ATOMIC_RELAXED));
 	}
 }
 
@@ -404,14 +409,16 @@ static struct csched_vcpu *csched_steal(unsigned int cpu, int min_pri)
 {
 	unsigned int peer;
 
-	for_each_online_cpu(peer) {
+	for_each_online_cpu(peer)
+	{
 		struct csched_pcpu *ppc = &per_cpu(csched_pcpus, peer);
 		spinlock_t *lock = sched_cpu_lock(peer);
 		struct csched_vcpu *svc, *found = NULL;
 
 		if (peer == cpu || list_empty(&ppc->runq) || !spin_trylock(lock))
 			continue;
-		list_for_each_entry(svc, &ppc->runq, runq_elem) {
+		list_for_each_entry(svc, &ppc->runq, runq_elem)
+		{
 			if (svc->pri <= min_pri)
 				break; /* sorted: nothing better follows */
 			if (!svc->vcpu->is_running && vcpu_runnable(svc->vcpu)) {
@@ -465,7 +472,7 @@ static struct task_slice csched_do_schedule(unsigned int cpu, s_time_t now)
 	snext = csched_runq_first_runnable(pc);
 	if (!snext || snext->pri <= CSCHED_PRI_OVER) {
 		struct csched_vcpu *stolen =
-			csched_steal(cpu, snext ? snext->pri : CSCHED_PRI_IDLE);
+		    csched_steal(cpu, snext ? snext->pri : CSCHED_PRI_IDLE);
 
 		if (stolen) {
 			csched_runq_insert(pc, stolen);
@@ -509,8 +516,8 @@ static void csched_dump(unsigned int cpu)
 	struct csched_vcpu *svc;
 
 	list_for_each_entry(svc, &per_cpu(csched_pcpus, cpu).runq, runq_elem)
-		pr_info("  queued d%uv%u pri %d credit %d weight %u", svc->vcpu->domain->domain_id,
-			svc->vcpu->vcpu_id, svc->pri, csched_credit_read(svc), svc->weight);
+	    pr_info("  queued d%uv%u pri %d credit %d weight %u", svc->vcpu->domain->domain_id,
+		    svc->vcpu->vcpu_id, svc->pri, csched_credit_read(svc), svc->weight);
 }
 
 int csched_vcpu_credit(const struct vcpu *v)
@@ -528,25 +535,24 @@ unsigned int csched_runq_len(unsigned int cpu)
 	struct list_head *pos;
 	unsigned int n = 0;
 
-	list_for_each(pos, &per_cpu(csched_pcpus, cpu).runq)
-		n++;
+	list_for_each(pos, &per_cpu(csched_pcpus, cpu).runq) n++;
 	return n;
 }
 
 const struct scheduler sched_credit_def = {
-	.name = "credit",
-	.default_weight = CSCHED_DEFAULT_WEIGHT,
-	.tslice = CSCHED_TSLICE,
-	.init = csched_init,
-	.init_cpu = csched_init_cpu,
-	.alloc_vdata = csched_alloc_vdata,
-	.free_vdata = csched_free_vdata,
-	.insert_vcpu = csched_insert_vcpu,
-	.remove_vcpu = csched_remove_vcpu,
-	.sleep = csched_sleep,
-	.wake = csched_wake,
-	.yield = csched_yield,
-	.do_schedule = csched_do_schedule,
-	.adjust_weight = csched_adjust_weight,
-	.dump = csched_dump,
+    .name = "credit",
+    .default_weight = CSCHED_DEFAULT_WEIGHT,
+    .tslice = CSCHED_TSLICE,
+    .init = csched_init,
+    .init_cpu = csched_init_cpu,
+    .alloc_vdata = csched_alloc_vdata,
+    .free_vdata = csched_free_vdata,
+    .insert_vcpu = csched_insert_vcpu,
+    .remove_vcpu = csched_remove_vcpu,
+    .sleep = csched_sleep,
+    .wake = csched_wake,
+    .yield = csched_yield,
+    .do_schedule = csched_do_schedule,
+    .adjust_weight = csched_adjust_weight,
+    .dump = csched_dump,
 };

@@ -11,7 +11,7 @@
 /* Exit status codes written to QEMU's isa-debug-exit (QEMU exits with code*2+1). */
 enum hv_exit_code {
 	HV_EXIT_SUCCESS = 0x10, /* QEMU status 33: a test run finished cleanly */
-	HV_EXIT_PANIC = 0x11,   /* QEMU status 35: the hypervisor panicked */
+	HV_EXIT_PANIC = 0x11,	/* QEMU status 35: the hypervisor panicked */
 	HV_EXIT_FAILURE = 0x12, /* QEMU status 37: a self-test failed */
 };
 
@@ -21,7 +21,6 @@ void arch_shutdown(enum hv_exit_code code) __noreturn;
 void arch_stop_other_cpus(void);
 /* Print a stack trace of the calling context, symbolised. */
 void arch_dump_stack(void);
-
 
 /* Program this CPU's one-shot timer to interrupt at (or just after) deadline; 0 = stop it.
  * The interrupt calls timer_interrupt() (common/timer.c) with interrupts off. */
@@ -69,7 +68,8 @@ void arch_domain_destroy(struct domain *d);
 int arch_vcpu_create(struct vcpu *v);
 void arch_vcpu_destroy(struct vcpu *v);
 /* Run v (current, not idle) in guest mode from idle_loop, interrupts off, until a softirq is
- * pending or v cannot run; returns with interrupts off and v's state saved (x86: hvm_funcs->run). */
+ * pending or v cannot run; returns with interrupts off and v's state saved (x86: hvm_funcs->run).
+ */
 void arch_vcpu_run(struct vcpu *v);
 
 #endif

@@ -36,8 +36,14 @@ static inline bool test_and_clear_bit(unsigned int n, unsigned long *map)
 }
 
 /* Plain updates, for maps the caller owns exclusively (or under a lock). */
-static inline void __set_bit(unsigned int n, unsigned long *map) { map[BIT_WORD(n)] |= BIT_MASK(n); }
-static inline void __clear_bit(unsigned int n, unsigned long *map) { map[BIT_WORD(n)] &= ~BIT_MASK(n); }
+static inline void __set_bit(unsigned int n, unsigned long *map)
+{
+	map[BIT_WORD(n)] |= BIT_MASK(n);
+}
+static inline void __clear_bit(unsigned int n, unsigned long *map)
+{
+	map[BIT_WORD(n)] &= ~BIT_MASK(n);
+}
 
 static inline bool test_bit(unsigned int n, const unsigned long *map)
 {
@@ -108,8 +114,8 @@ static inline unsigned int find_first_zero_bit(const unsigned long *map, unsigne
 	return bitmap__find_next(map, size, 0, false);
 }
 
-#define for_each_set_bit(bit, map, size)                                        \
-	for ((bit) = find_first_bit(map, size); (bit) < (size);                 \
+#define for_each_set_bit(bit, map, size)                                                           \
+	for ((bit) = find_first_bit(map, size); (bit) < (size);                                    \
 	     (bit) = find_next_bit(map, size, (bit) + 1))
 
 #endif

@@ -13,8 +13,7 @@
 #define barrier() __asm__ __volatile__("" ::: "memory")
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define container_of(ptr, type, member) \
-	((type *)((char *)(ptr) - __builtin_offsetof(type, member)))
+#define container_of(ptr, type, member) ((type *)((char *)(ptr) - __builtin_offsetof(type, member)))
 #define ROUNDUP(x, a) (((x) + (a)-1) & ~((__typeof__(x))(a)-1))
 #define ROUNDDOWN(x, a) ((x) & ~((__typeof__(x))(a)-1))
 #define IS_ALIGNED(x, a) (((x) & ((__typeof__(x))(a)-1)) == 0)

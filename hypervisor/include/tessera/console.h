@@ -56,7 +56,8 @@ void log_printf(enum log_level level, const char *fmt, ...) __printf(2, 3);
 size_t console_ring_read(char *buf, size_t len, uint32_t *index, bool incremental);
 /* Forget the history before index (readconsole's clear); ignored if index is outside the ring. */
 void console_ring_clear(uint32_t index);
-/* Write s as it is (no timestamp, no newline added) to the outputs and the ring: a control domain's console. */
+/* Write s as it is (no timestamp, no newline added) to the outputs and the ring: a control domain's
+ * console. */
 void console_puts_raw(const char *s, size_t len);
 
 /*

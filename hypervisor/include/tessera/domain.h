@@ -34,9 +34,9 @@ enum vcpu_runstate_state {
 };
 
 struct vcpu_runstate {
-	int state;                              /* enum vcpu_runstate_state */
-	s_time_t state_entry_time;              /* when it entered state (system time) */
-	s_time_t time[VCPU_RUNSTATE_COUNT];     /* ns spent in each state, up to state_entry_time */
+	int state;			    /* enum vcpu_runstate_state */
+	s_time_t state_entry_time;	    /* when it entered state (system time) */
+	s_time_t time[VCPU_RUNSTATE_COUNT]; /* ns spent in each state, up to state_entry_time */
 };
 
 /* Bits of vcpu->pause_flags: each is a reason the vCPU may not run. */
@@ -51,10 +51,10 @@ struct timer;
 struct vcpu_hvm_context;
 
 /* Roles (DESIGN.md section 2): what a domain may do beyond its own resources. */
-#define ROLE_CONTROL (1u << 0)  /* domctl/sysctl, foreign mappings, creating domains */
+#define ROLE_CONTROL (1u << 0)	/* domctl/sysctl, foreign mappings, creating domains */
 #define ROLE_XENSTORE (1u << 1) /* introduce/release domains, map store rings */
 #define ROLE_HARDWARE (1u << 2) /* I/O ports, MMIO, physical IRQs */
-#define ROLE_GUEST 0u           /* no role: its own resources and what others grant it */
+#define ROLE_GUEST 0u		/* no role: its own resources and what others grant it */
 
 /* How a domain runs: the same numbers as the boot bundle's modes. */
 enum guest_mode {
@@ -72,31 +72,32 @@ enum domain_state {
 
 struct vcpu {
 	unsigned int vcpu_id;
-	unsigned int processor;        /* CPU it runs on or is queued for */
+	unsigned int processor; /* CPU it runs on or is queued for */
 	struct domain *domain;
-	bool is_running;               /* on its CPU right now (set by schedule()) */
-	unsigned long pause_flags;     /* VPF_* bits; runnable when none is set */
-	void *sched_priv;              /* the scheduler's per-vCPU data */
+	bool is_running;	   /* on its CPU right now (set by schedule()) */
+	unsigned long pause_flags; /* VPF_* bits; runnable when none is set */
+	void *sched_priv;	   /* the scheduler's per-vCPU data */
 	struct vcpu_runstate runstate;
 
 	/* --- ABI state (common/domain.c, event channels, vcpu_op) --- */
-	int pause_count;               /* domain_pause/vcpu_pause nesting: VPF_paused while > 0 */
-	struct vcpu_info *vcpu_info;   /* where the guest sees it: in shared_info or registered */
+	int pause_count;	     /* domain_pause/vcpu_pause nesting: VPF_paused while > 0 */
+	struct vcpu_info *vcpu_info; /* where the guest sees it: in shared_info or registered */
 	struct page_info *vcpu_info_page; /* page holding a registered vcpu_info (a reference) */
-	uint16_t virq_to_evtchn[64];   /* NR_VIRQS: port bound to each VIRQ on this vCPU, 0 = none */
-	int poll_evtchn;               /* SCHEDOP_poll: the single port polled, -1 for several */
+	uint16_t virq_to_evtchn[64]; /* NR_VIRQS: port bound to each VIRQ on this vCPU, 0 = none */
+	int poll_evtchn;	     /* SCHEDOP_poll: the single port polled, -1 for several */
 	struct timer *singleshot_timer; /* VCPUOP_set_singleshot_timer / set_timer_op */
-	bool is_initialised;           /* has a context (VCPUOP_initialise or the builder) */
+	bool is_initialised;		/* has a context (VCPUOP_initialise or the builder) */
 	/* --- guest services (common/sched_op.c, vcpu_op.c, hvm_op.c); see vcpu_op_destroy() --- */
-	struct timer *poll_timer;      /* SCHEDOP_poll timeout (allocated on first use) */
-	struct timer *periodic_timer;  /* VCPUOP_set_periodic_timer (allocated on first use) */
-	s_time_t periodic_period;      /* its period in ns; 0 = stopped */
-	uint64_t runstate_guest;       /* VCPUOP_register_runstate_memory_area: guest VA, 0 = none */
-	uint8_t evtchn_upcall_vector;  /* HVMOP_set_evtchn_upcall_vector: 0 = none (use CALLBACK_IRQ) */
+	struct timer *poll_timer;     /* SCHEDOP_poll timeout (allocated on first use) */
+	struct timer *periodic_timer; /* VCPUOP_set_periodic_timer (allocated on first use) */
+	s_time_t periodic_period;     /* its period in ns; 0 = stopped */
+	uint64_t runstate_guest;      /* VCPUOP_register_runstate_memory_area: guest VA, 0 = none */
+	uint8_t
+	    evtchn_upcall_vector; /* HVMOP_set_evtchn_upcall_vector: 0 = none (use CALLBACK_IRQ) */
 	/* VCPUOP_initialise of a PVH/HVM vCPU: the validated context for the arch to load
 	 * before the vCPU first runs (it frees it and sets the pointer NULL); owned by v. */
 	struct vcpu_hvm_context *hvm_init_ctx;
-	void *arch;                    /* arch state (VMCB, registers) from the PVH issue on */
+	void *arch; /* arch state (VMCB, registers) from the PVH issue on */
 };
 
 /* Bits of vcpu->pause_flags beyond the scheduler's. */
@@ -111,12 +112,12 @@ struct vcpu {
 #define DOMAIN_CONSOLE_LINE 160
 struct domain_console {
 	spinlock_t lock;
-	bool primed;                   /* bucket filled once (first write) */
-	uint16_t len;                  /* bytes in line */
+	bool primed;  /* bucket filled once (first write) */
+	uint16_t len; /* bytes in line */
 	char line[DOMAIN_CONSOLE_LINE];
-	uint32_t tokens;               /* bytes that may be printed now */
-	s_time_t refill_time;          /* when tokens were last topped up */
-	uint64_t dropped;              /* bytes dropped since the last report */
+	uint32_t tokens;      /* bytes that may be printed now */
+	s_time_t refill_time; /* when tokens were last topped up */
+	uint64_t dropped;     /* bytes dropped since the last report */
 };
 
 struct e820entry;
@@ -124,52 +125,53 @@ struct e820entry;
 struct domain {
 	domid_t domain_id;
 	unsigned int max_vcpus;
-	struct vcpu **vcpu;            /* max_vcpus entries; NULL where not created */
+	struct vcpu **vcpu; /* max_vcpus entries; NULL where not created */
 
 	/* --- ABI state (common/domain.c) --- */
-	char name[32];                 /* the boot plan's name; "" if not built at boot */
-	uint32_t roles;                /* ROLE_* bits */
+	char name[32];	/* the boot plan's name; "" if not built at boot */
+	uint32_t roles; /* ROLE_* bits */
 	enum guest_mode mode;
-	bool auto_translated;          /* guest frame numbers go through the p2m (PVH, HVM) */
-	uint8_t handle[16];            /* xen_domain_handle_t: the toolstack's UUID */
-	spinlock_t domain_lock;        /* state, pause and shutdown fields below */
-	int refcnt;                    /* references: the domain list holds one while alive */
+	bool auto_translated;	/* guest frame numbers go through the p2m (PVH, HVM) */
+	uint8_t handle[16];	/* xen_domain_handle_t: the toolstack's UUID */
+	spinlock_t domain_lock; /* state, pause and shutdown fields below */
+	int refcnt;		/* references: the domain list holds one while alive */
 	enum domain_state state;
-	struct domain *next_in_list;   /* the domain list, sorted by domid */
+	struct domain *next_in_list; /* the domain list, sorted by domid */
 
-	int pause_count;               /* domain_pause nesting */
-	unsigned int controller_pause_count; /* outstanding domctl pauses (each also in pause_count) */
-	bool is_shutting_down;         /* SCHEDOP_shutdown received */
-	bool is_shut_down;             /* every vCPU has stopped after a shutdown */
-	uint8_t shutdown_code;         /* SHUTDOWN_* reason, valid when is_shutting_down */
+	int pause_count; /* domain_pause nesting */
+	unsigned int
+	    controller_pause_count; /* outstanding domctl pauses (each also in pause_count) */
+	bool is_shutting_down;	    /* SCHEDOP_shutdown received */
+	bool is_shut_down;	    /* every vCPU has stopped after a shutdown */
+	uint8_t shutdown_code;	    /* SHUTDOWN_* reason, valid when is_shutting_down */
 
-	spinlock_t page_alloc_lock;    /* page_list, tot_pages, max_pages */
-	struct list_head page_list;    /* frames the domain owns (PGC_allocated) */
-	unsigned long tot_pages;       /* frames owned */
-	unsigned long max_pages;       /* limit (domctl max_mem); 0 until set */
+	spinlock_t page_alloc_lock; /* page_list, tot_pages, max_pages */
+	struct list_head page_list; /* frames the domain owns (PGC_allocated) */
+	unsigned long tot_pages;    /* frames owned */
+	unsigned long max_pages;    /* limit (domctl max_mem); 0 until set */
 
 	struct shared_info *shared_info; /* one xenheap page shared with the guest */
-	struct evtchn_domain *evtchn;  /* event channels (common/event_channel.c) */
-	spinlock_t event_lock;         /* guards evtchn and every port of d (common/event_channel.c);
-	                                * outlives the table, so others may lock it while d dies */
+	struct evtchn_domain *evtchn;	 /* event channels (common/event_channel.c) */
+	spinlock_t event_lock; /* guards evtchn and every port of d (common/event_channel.c);
+				* outlives the table, so others may lock it while d dies */
 	struct grant_table *grant_table; /* common/grant_table.c */
-	struct p2m *p2m;               /* guest-physical map when auto_translated (common/p2m.c) */
-	uint64_t hvm_params[40];       /* HVM_NR_PARAMS: HVM_PARAM_* values (hvm_op) */
-	int64_t time_offset_seconds;   /* wallclock offset (domctl settimeoffset) */
+	struct p2m *p2m;	     /* guest-physical map when auto_translated (common/p2m.c) */
+	uint64_t hvm_params[40];     /* HVM_NR_PARAMS: HVM_PARAM_* values (hvm_op) */
+	int64_t time_offset_seconds; /* wallclock offset (domctl settimeoffset) */
 	/* --- sched_op (common/sched_op.c) --- */
-	bool shutdown_code_set;        /* SCHEDOP_shutdown_code stored shutdown_code ahead of a
-	                                * shutdown: domain_shutdown keeps it (domain_lock) */
-	unsigned int teardown_step;    /* domain_kill progress, so -ERESTART resumes (domain.c) */
-	bool teardown_busy;            /* a domain_kill call is running (domain_lock) */
+	bool shutdown_code_set;	    /* SCHEDOP_shutdown_code stored shutdown_code ahead of a
+				     * shutdown: domain_shutdown keeps it (domain_lock) */
+	unsigned int teardown_step; /* domain_kill progress, so -ERESTART resumes (domain.c) */
+	bool teardown_busy;	    /* a domain_kill call is running (domain_lock) */
 	/* --- memory_op (common/memory.c) --- */
-	spinlock_t physmap_lock;       /* serialises memory_op's physmap changes (outside p2m lock) */
-	struct e820entry *memory_map;  /* XENMEM_memory_map: set by the builder/toolstack */
-	unsigned int nr_memory_map;    /* entries in memory_map; 0 = none set */
+	spinlock_t physmap_lock; /* serialises memory_op's physmap changes (outside p2m lock) */
+	struct e820entry *memory_map; /* XENMEM_memory_map: set by the builder/toolstack */
+	unsigned int nr_memory_map;   /* entries in memory_map; 0 = none set */
 	/* --- console_io (common/console_io.c) --- */
 	struct domain_console console;
 	/* --- exit policy (common/domain_exit.c) --- */
-	uint8_t exit_policy;           /* enum domain_exit_policy: what follows a shutdown */
-	void *arch;                    /* arch state (NPT root...) from the PVH issue on */
+	uint8_t exit_policy; /* enum domain_exit_policy: what follows a shutdown */
+	void *arch;	     /* arch state (NPT root...) from the PVH issue on */
 };
 
 /* Creation parameters (domctl createdomain, the boot builder). */
@@ -177,12 +179,12 @@ struct domain_create_args {
 	const char *name;
 	uint32_t roles;
 	enum guest_mode mode;
-	unsigned int max_vcpus;        /* 1..MAX_VIRT_CPUS */
-	unsigned long max_pages;       /* 0 = no limit until domctl max_mem */
-	uint32_t max_evtchn_port;      /* 0 = the default (Xen: 1023 for the 2-level ABI) */
-	uint32_t max_grant_frames;     /* 0 = the default (Xen: 64) */
-	uint32_t max_maptrack_frames;  /* 0 = the default (Xen: 1024) */
-	const uint8_t *handle;         /* 16 bytes or NULL */
+	unsigned int max_vcpus;	      /* 1..MAX_VIRT_CPUS */
+	unsigned long max_pages;      /* 0 = no limit until domctl max_mem */
+	uint32_t max_evtchn_port;     /* 0 = the default (Xen: 1023 for the 2-level ABI) */
+	uint32_t max_grant_frames;    /* 0 = the default (Xen: 64) */
+	uint32_t max_maptrack_frames; /* 0 = the default (Xen: 1024) */
+	const uint8_t *handle;	      /* 16 bytes or NULL */
 };
 
 #define MAX_VIRT_CPUS 128
@@ -256,8 +258,17 @@ struct domain *next_domain(struct domain *d);
 /* The vCPU running on this CPU, and its domain. */
 #define current (get_cpu_info()->curr)
 
-static inline bool is_idle_domain(const struct domain *d) { return d->domain_id == DOMID_IDLE; }
-static inline bool is_idle_vcpu(const struct vcpu *v) { return is_idle_domain(v->domain); }
-static inline bool vcpu_runnable(const struct vcpu *v) { return READ_ONCE(v->pause_flags) == 0; }
+static inline bool is_idle_domain(const struct domain *d)
+{
+	return d->domain_id == DOMID_IDLE;
+}
+static inline bool is_idle_vcpu(const struct vcpu *v)
+{
+	return is_idle_domain(v->domain);
+}
+static inline bool vcpu_runnable(const struct vcpu *v)
+{
+	return READ_ONCE(v->pause_flags) == 0;
+}
 
 #endif

@@ -15,15 +15,17 @@
 #include <tessera/domain.h>
 
 enum domain_exit_policy {
-	DOMAIN_EXIT_KEEP = 0,    /* shut down and left as is */
+	DOMAIN_EXIT_KEEP = 0,	 /* shut down and left as is */
 	DOMAIN_EXIT_DESTROY = 1, /* destroyed by the hypervisor once every vCPU is off its CPU */
 };
 
-/* Boot CPU, once, before the boot domains are built: parse boot-domain-exit=, set up the softirq. */
+/* Boot CPU, once, before the boot domains are built: parse boot-domain-exit=, set up the softirq.
+ */
 void domain_exit_init(const char *cmdline);
 /* The policy the builder gives boot domains. */
 enum domain_exit_policy boot_domain_exit_policy(void);
-/* d just shut down (common/domain.c domain_shutdown): act on d->exit_policy. Any CPU, no lock held. */
+/* d just shut down (common/domain.c domain_shutdown): act on d->exit_policy. Any CPU, no lock held.
+ */
 void domain_exit_notify(struct domain *d);
 
 #endif

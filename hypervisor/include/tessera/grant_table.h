@@ -30,7 +30,6 @@ uint64_t gnttab_get_frame_gfn(struct domain *d, unsigned int idx);
  * (Xen's builders do this for GNTTAB_RESERVED_CONSOLE/XENSTORE). 0, -ENOENT (no table) or
  * -EINVAL (ref beyond the table, a reserved grantee or a gfn a v1 entry cannot hold).
  */
-int gnttab_seed_entry(struct domain *d, uint32_t ref, domid_t grantee, uint64_t gfn,
-		      bool readonly);
+int gnttab_seed_entry(struct domain *d, uint32_t ref, domid_t grantee, uint64_t gfn, bool readonly);
 
 #endif

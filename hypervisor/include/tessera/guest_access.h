@@ -12,7 +12,8 @@
 
 struct vcpu;
 
-/* Copy len bytes between the hypervisor and guest virtual address gva of v; returns bytes NOT copied. */
+/* Copy len bytes between the hypervisor and guest virtual address gva of v; returns bytes NOT
+ * copied. */
 unsigned long arch_copy_from_guest(struct vcpu *v, void *to, uint64_t gva, unsigned long len);
 unsigned long arch_copy_to_guest(struct vcpu *v, uint64_t gva, const void *from, unsigned long len);
 
@@ -27,17 +28,21 @@ unsigned long raw_copy_to_guest(void *gva, const void *from, unsigned long len);
  * arithmetic on it would be undefined behaviour (UBSan's pointer-overflow).
  */
 #define guest_handle_is_null(hnd) ((hnd).p == NULL)
-#define guest_handle_addr_offset(hnd, off)                                                 \
+#define guest_handle_addr_offset(hnd, off)                                                         \
 	((void *)((uintptr_t)(hnd).p + sizeof(*(hnd).p) * (uintptr_t)(off)))
-#define guest_handle_add_offset(hnd, nr)                                                   \
+#define guest_handle_add_offset(hnd, nr)                                                           \
 	((void)((hnd).p = (__typeof__((hnd).p))guest_handle_addr_offset(hnd, nr)))
-#define guest_handle_cast(hnd, type) ({ __typeof__(hnd) h_ = (hnd); (XEN_GUEST_HANDLE(type)){ (type *)h_.p }; })
-#define guest_handle_from_ptr(ptr, type) ((XEN_GUEST_HANDLE(type)){ (type *)(ptr) })
+#define guest_handle_cast(hnd, type)                                                               \
+	({                                                                                         \
+		__typeof__(hnd) h_ = (hnd);                                                        \
+		(XEN_GUEST_HANDLE(type)){(type *)h_.p};                                            \
+	})
+#define guest_handle_from_ptr(ptr, type) ((XEN_GUEST_HANDLE(type)){(type *)(ptr)})
 
 /* nr elements of *hnd's type, at element offset off; 0 or the bytes not copied. */
-#define copy_from_guest_offset(dst, hnd, off, nr) \
+#define copy_from_guest_offset(dst, hnd, off, nr)                                                  \
 	raw_copy_from_guest((dst), guest_handle_addr_offset(hnd, off), sizeof(*(hnd).p) * (nr))
-#define copy_to_guest_offset(hnd, off, src, nr) \
+#define copy_to_guest_offset(hnd, off, src, nr)                                                    \
 	raw_copy_to_guest(guest_handle_addr_offset(hnd, off), (src), sizeof(*(hnd).p) * (nr))
 #define copy_from_guest(dst, hnd, nr) copy_from_guest_offset(dst, hnd, 0, nr)
 #define copy_to_guest(hnd, src, nr) copy_to_guest_offset(hnd, 0, src, nr)
@@ -47,16 +52,16 @@ unsigned long raw_copy_to_guest(void *gva, const void *from, unsigned long len);
  * field's guest address is computed by offset, never through ->: a guest
  * pointer may be misaligned, and is never dereferenced by us.
  */
-#define guest_field_addr(hnd, field)                                                       \
+#define guest_field_addr(hnd, field)                                                               \
 	((void *)((uintptr_t)(hnd).p + __builtin_offsetof(__typeof__(*(hnd).p), field)))
-#define copy_field_to_guest(hnd, ptr, field)                                               \
+#define copy_field_to_guest(hnd, ptr, field)                                                       \
 	raw_copy_to_guest(guest_field_addr(hnd, field), &(ptr)->field, sizeof((ptr)->field))
-#define copy_field_from_guest(ptr, hnd, field)                                             \
+#define copy_field_from_guest(ptr, hnd, field)                                                     \
 	raw_copy_from_guest(&(ptr)->field, guest_field_addr(hnd, field), sizeof((ptr)->field))
 /* The same for element off of an array handle (a batch entry's status). */
-#define copy_field_to_guest_offset(hnd, off, ptr, field)                                   \
-	raw_copy_to_guest((void *)((uintptr_t)guest_field_addr(hnd, field) +               \
-				   sizeof(*(hnd).p) * (uintptr_t)(off)),                      \
+#define copy_field_to_guest_offset(hnd, off, ptr, field)                                           \
+	raw_copy_to_guest((void *)((uintptr_t)guest_field_addr(hnd, field) +                       \
+				   sizeof(*(hnd).p) * (uintptr_t)(off)),                           \
 			  &(ptr)->field, sizeof((ptr)->field))
 
 #endif

@@ -52,7 +52,7 @@ long hypercall_create_continuation(unsigned int nr, const char *format, ...);
 
 /* Handlers, one per hypercall number we implement (do_<name>). */
 hypercall_fn do_memory_op, do_xen_version, do_console_io, do_grant_table_op, do_vcpu_op,
-	do_sched_op, do_event_channel_op, do_hvm_op, do_sysctl, do_domctl, do_set_timer_op,
-	do_multicall;
+    do_sched_op, do_event_channel_op, do_hvm_op, do_sysctl, do_domctl, do_set_timer_op,
+    do_multicall;
 
 #endif

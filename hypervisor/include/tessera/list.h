@@ -13,7 +13,10 @@ struct list_head {
 	struct list_head *next, *prev;
 };
 
-#define LIST_HEAD_INIT(name) { &(name), &(name) }
+#define LIST_HEAD_INIT(name)                                                                       \
+	{                                                                                          \
+		&(name), &(name)                                                                   \
+	}
 #define LIST_HEAD(name) struct list_head name = LIST_HEAD_INIT(name)
 
 static inline void INIT_LIST_HEAD(struct list_head *l)
@@ -52,7 +55,10 @@ static inline void list_del(struct list_head *e)
 }
 #define list_del_init list_del
 
-static inline bool list_empty(const struct list_head *head) { return head->next == head; }
+static inline bool list_empty(const struct list_head *head)
+{
+	return head->next == head;
+}
 static inline bool list_is_singular(const struct list_head *head)
 {
 	return !list_empty(head) && head->next == head->prev;
@@ -69,20 +75,21 @@ static inline void list_move_tail(struct list_head *e, struct list_head *head)
 #define list_first_entry(head, type, member) list_entry((head)->next, type, member)
 #define list_last_entry(head, type, member) list_entry((head)->prev, type, member)
 /* The first entry, or NULL for an empty list. */
-#define list_first_entry_or_null(head, type, member) \
+#define list_first_entry_or_null(head, type, member)                                               \
 	(list_empty(head) ? NULL : list_first_entry(head, type, member))
 #define list_next_entry(pos, member) list_entry((pos)->member.next, __typeof__(*(pos)), member)
 
 #define list_for_each(pos, head) for ((pos) = (head)->next; (pos) != (head); (pos) = (pos)->next)
 /* Safe against removal of pos during the walk. */
-#define list_for_each_safe(pos, n, head) \
-	for ((pos) = (head)->next, (n) = (pos)->next; (pos) != (head); (pos) = (n), (n) = (pos)->next)
-#define list_for_each_entry(pos, head, member)                                   \
-	for ((pos) = list_first_entry(head, __typeof__(*(pos)), member);         \
-	     &(pos)->member != (head); (pos) = list_next_entry(pos, member))
-#define list_for_each_entry_safe(pos, n, head, member)                           \
-	for ((pos) = list_first_entry(head, __typeof__(*(pos)), member),         \
-	    (n) = list_next_entry(pos, member);                                   \
+#define list_for_each_safe(pos, n, head)                                                           \
+	for ((pos) = (head)->next, (n) = (pos)->next; (pos) != (head);                             \
+	     (pos) = (n), (n) = (pos)->next)
+#define list_for_each_entry(pos, head, member)                                                     \
+	for ((pos) = list_first_entry(head, __typeof__(*(pos)), member); &(pos)->member != (head); \
+	     (pos) = list_next_entry(pos, member))
+#define list_for_each_entry_safe(pos, n, head, member)                                             \
+	for ((pos) = list_first_entry(head, __typeof__(*(pos)), member),                           \
+	    (n) = list_next_entry(pos, member);                                                    \
 	     &(pos)->member != (head); (pos) = (n), (n) = list_next_entry(n, member))
 
 #endif

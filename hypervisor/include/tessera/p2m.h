@@ -20,21 +20,22 @@
 struct domain;
 
 enum p2m_type {
-	p2m_invalid = 0,      /* nothing mapped */
-	p2m_ram_rw,           /* the domain's own RAM */
-	p2m_ram_ro,           /* own RAM, read-only */
-	p2m_grant_map_rw,     /* another domain's frame through a grant */
+	p2m_invalid = 0,  /* nothing mapped */
+	p2m_ram_rw,	  /* the domain's own RAM */
+	p2m_ram_ro,	  /* own RAM, read-only */
+	p2m_grant_map_rw, /* another domain's frame through a grant */
 	p2m_grant_map_ro,
-	p2m_map_foreign,      /* another domain's frame, mapped by a control domain */
-	p2m_special,          /* hypervisor-owned pages shared with the guest (shared_info, grant frames) */
-	p2m_mmio_direct,      /* device memory (hardware role) */
+	p2m_map_foreign, /* another domain's frame, mapped by a control domain */
+	p2m_special, /* hypervisor-owned pages shared with the guest (shared_info, grant frames) */
+	p2m_mmio_direct, /* device memory (hardware role) */
 };
 
 /* Highest guest frame number a p2m may hold (guest-physical addresses below 2^52). */
 #define P2M_MAX_GFN ((1UL << 40) - 1)
 
 int p2m_init(struct domain *d);
-/* Remove every entry (dropping the references they hold) and free the p2m. Preemptible: -ERESTART. */
+/* Remove every entry (dropping the references they hold) and free the p2m. Preemptible: -ERESTART.
+ */
 int p2m_teardown(struct domain *d);
 /* Map gfn to mfn with type t, replacing any entry (its reference dropped); 0 or -errno. */
 int p2m_set_entry(struct domain *d, gfn_t gfn, mfn_t mfn, enum p2m_type t);
@@ -74,7 +75,6 @@ int clear_guest_phys(struct domain *d, paddr_t gpa, size_t len);
  * now maps mfn..mfn+511 with type t (or, with INVALID_MFN, nothing). A
  * later order-0 change inside such a block must keep the other 511.
  */
-int arch_p2m_update(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned int order,
-		    enum p2m_type t);
+int arch_p2m_update(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned int order, enum p2m_type t);
 
 #endif

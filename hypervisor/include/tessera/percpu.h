@@ -14,8 +14,8 @@ struct cpu_info {
 	unsigned int id;       /* logical CPU number, 0 = boot CPU */
 	uint32_t apic_id;
 	bool online;
-	void *stack_top;       /* top of this CPU's hypervisor stack */
-	struct vcpu *curr;     /* vCPU running on this CPU (its idle vCPU when idle) */
+	void *stack_top;   /* top of this CPU's hypervisor stack */
+	struct vcpu *curr; /* vCPU running on this CPU (its idle vCPU when idle) */
 };
 
 extern struct cpu_info cpu_infos[NR_CPUS];
@@ -28,8 +28,8 @@ extern unsigned int nr_cpus_online;
 
 #include <asm/percpu.h> /* get_cpu_info(), smp_processor_id() */
 
-#define for_each_online_cpu(c)                                                 \
-	for ((c) = 0; (c) < NR_CPUS; (c)++)                                    \
+#define for_each_online_cpu(c)                                                                     \
+	for ((c) = 0; (c) < NR_CPUS; (c)++)                                                        \
 		if (cpu_infos[(c)].online)
 
 #endif

@@ -8,8 +8,14 @@
 
 #include <tessera/domain.h>
 
-static inline bool has_role(const struct domain *d, uint32_t role) { return (d->roles & role) != 0; }
-static inline bool is_control_domain(const struct domain *d) { return has_role(d, ROLE_CONTROL); }
+static inline bool has_role(const struct domain *d, uint32_t role)
+{
+	return (d->roles & role) != 0;
+}
+static inline bool is_control_domain(const struct domain *d)
+{
+	return has_role(d, ROLE_CONTROL);
+}
 
 /* May caller act on target's own resources (itself, or a control domain)? 0 or -EPERM. */
 int priv_target(const struct domain *caller, const struct domain *target);

@@ -32,7 +32,8 @@ void idle_loop(void) __noreturn;
  * (pause_flags clear). 0, -EINVAL (bad CPU) or -ENOMEM.
  */
 int sched_init_vcpu(struct vcpu *v, unsigned int processor);
-/* Take v from the scheduler. v must not be running: make it not runnable and let it be descheduled first. */
+/* Take v from the scheduler. v must not be running: make it not runnable and let it be descheduled
+ * first. */
 void sched_destroy_vcpu(struct vcpu *v);
 
 /* v became runnable (its last pause flag was cleared): queue it, preempting if it deserves. */

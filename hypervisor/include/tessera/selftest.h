@@ -17,11 +17,10 @@ struct selftest {
 	bool explicit_only;
 };
 
-#define SELFTEST_DEFINE(tname, explicit)                                            \
-	static int selftest_fn_##tname(void);                                      \
-	static const struct selftest selftest_##tname __used                       \
-		__section(".selftests") __aligned(8) = { #tname, selftest_fn_##tname, \
-							  explicit };               \
+#define SELFTEST_DEFINE(tname, explicit)                                                           \
+	static int selftest_fn_##tname(void);                                                      \
+	static const struct selftest selftest_##tname __used __section(".selftests")               \
+	    __aligned(8) = {#tname, selftest_fn_##tname, explicit};                                \
 	static int selftest_fn_##tname(void)
 
 #define SELFTEST(tname) SELFTEST_DEFINE(tname, false)

@@ -15,8 +15,10 @@
 enum softirq_nr {
 	TIMER_SOFTIRQ = 0,    /* run this CPU's expired software timers (common/timer.c) */
 	SCHEDULE_SOFTIRQ = 1, /* pick the next vCPU for this CPU (common/sched/core.c) */
-	CONSOLE_SOFTIRQ = 8,  /* drain the PV console rings a guest notified (common/console_backend.c) */
-	DOMAIN_EXIT_SOFTIRQ = 9, /* destroy shut-down domains whose policy says so (common/domain_exit.c) */
+	CONSOLE_SOFTIRQ =
+	    8, /* drain the PV console rings a guest notified (common/console_backend.c) */
+	DOMAIN_EXIT_SOFTIRQ =
+	    9, /* destroy shut-down domains whose policy says so (common/domain_exit.c) */
 	/* Numbers up to NR_SOFTIRQS - 1 are free for new subsystems: add them here. */
 	NR_SOFTIRQS = 16,
 };

@@ -14,7 +14,10 @@ typedef struct spinlock {
 	volatile uint16_t owner;
 } spinlock_t;
 
-#define SPINLOCK_INIT { 0, 0 }
+#define SPINLOCK_INIT                                                                              \
+	{                                                                                          \
+		0, 0                                                                               \
+	}
 #define DEFINE_SPINLOCK(name) spinlock_t name = SPINLOCK_INIT
 
 static inline void spin_lock_init(spinlock_t *l)
@@ -47,7 +50,8 @@ static inline void spin_unlock(spinlock_t *l)
 
 static inline bool spin_is_locked(const spinlock_t *l)
 {
-	return __atomic_load_n(&l->owner, __ATOMIC_RELAXED) != __atomic_load_n(&l->next, __ATOMIC_RELAXED);
+	return __atomic_load_n(&l->owner, __ATOMIC_RELAXED) !=
+	       __atomic_load_n(&l->next, __ATOMIC_RELAXED);
 }
 
 static inline unsigned long spin_lock_irqsave(spinlock_t *l)

@@ -21,20 +21,20 @@
 
 enum timer_status {
 	TIMER_STATUS_invalid = 0, /* never initialised (zeroed memory) */
-	TIMER_STATUS_inactive,    /* initialised, not armed */
-	TIMER_STATUS_in_heap,     /* armed: waiting in its CPU's heap */
-	TIMER_STATUS_killed,      /* killed: set_timer() is ignored */
+	TIMER_STATUS_inactive,	  /* initialised, not armed */
+	TIMER_STATUS_in_heap,	  /* armed: waiting in its CPU's heap */
+	TIMER_STATUS_killed,	  /* killed: set_timer() is ignored */
 };
 
 struct timer {
-	s_time_t expires;           /* deadline (system time, ns) while armed */
-	void (*fn)(void *data);     /* called on cpu, in softirq context */
+	s_time_t expires;	/* deadline (system time, ns) while armed */
+	void (*fn)(void *data); /* called on cpu, in softirq context */
 	void *data;
-	unsigned int cpu;           /* the CPU whose heap holds it and that runs fn */
-	uint8_t status;             /* enum timer_status */
+	unsigned int cpu; /* the CPU whose heap holds it and that runs fn */
+	uint8_t status;	  /* enum timer_status */
 	/* Private to common/timer.c. */
 	unsigned int heap_idx;
-	uint64_t seq;               /* arming order, to break deadline ties */
+	uint64_t seq; /* arming order, to break deadline ties */
 };
 
 /* Boot CPU, once, after softirq_init(). */

@@ -4,7 +4,14 @@
 
 #include <stddef.h>
 
-static inline void *malloc(size_t size) { (void)size; return NULL; }
-static inline void free(void *p) { (void)p; }
+static inline void *malloc(size_t size)
+{
+	(void)size;
+	return NULL;
+}
+static inline void free(void *p)
+{
+	(void)p;
+}
 
 #endif

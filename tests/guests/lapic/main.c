@@ -47,7 +47,10 @@ extern char pml4[];
 
 /* ---- low level ---- */
 
-static inline void outb(uint16_t port, uint8_t v) { __asm__ __volatile__("outb %0, %1" ::"a"(v), "Nd"(port)); }
+static inline void outb(uint16_t port, uint8_t v)
+{
+	__asm__ __volatile__("outb %0, %1" ::"a"(v), "Nd"(port));
+}
 static inline uint8_t inb(uint16_t port)
 {
 	uint8_t v;
@@ -64,7 +67,8 @@ static inline uint64_t rdmsr(uint32_t msr)
 }
 static inline void wrmsr(uint32_t msr, uint64_t v)
 {
-	__asm__ __volatile__("wrmsr" ::"c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
+	__asm__ __volatile__("wrmsr" ::"c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32))
+			     : "memory");
 }
 static inline uint64_t rdtsc(void)
 {
@@ -170,7 +174,7 @@ static const char *scenario = "?";
 
 static void __attribute__((noreturn)) verdict(const char *why)
 {
-	struct sched_shutdown sd = { .reason = why ? SHUTDOWN_crash : SHUTDOWN_poweroff };
+	struct sched_shutdown sd = {.reason = why ? SHUTDOWN_crash : SHUTDOWN_poweroff};
 
 	if (why)
 		printk("lapic-test: %s: FAIL (%s)\n", scenario, why);
@@ -195,8 +199,11 @@ static void idt_set(unsigned int vec, void *fn)
 {
 	uint64_t a = (uint64_t)fn;
 
-	idt[vec] = (struct idt_gate){ .off0 = (uint16_t)a, .sel = 0x08, .attr = 0x8e,
-				      .off1 = (uint16_t)(a >> 16), .off2 = (uint32_t)(a >> 32) };
+	idt[vec] = (struct idt_gate){.off0 = (uint16_t)a,
+				     .sel = 0x08,
+				     .attr = 0x8e,
+				     .off1 = (uint16_t)(a >> 16),
+				     .off2 = (uint32_t)(a >> 32)};
 }
 
 static void idt_load(void)
@@ -204,7 +211,7 @@ static void idt_load(void)
 	struct __attribute__((packed)) {
 		uint16_t limit;
 		uint64_t base;
-	} d = { sizeof(idt) - 1, (uint64_t)idt };
+	} d = {sizeof(idt) - 1, (uint64_t)idt};
 
 	__asm__ __volatile__("lidt %0" ::"m"(d));
 }
@@ -226,7 +233,8 @@ static struct shared_info *shinfo;
 void lapic_irq(unsigned int vec)
 {
 	irq_count[vec & 0xff]++;
-	/* As Linux's upcall handler: clear upcall_pending (the port bits stay for the test to see). */
+	/* As Linux's upcall handler: clear upcall_pending (the port bits stay for the test to see).
+	 */
 	if (vec == UPCALL_VEC && shinfo)
 		shinfo->vcpu_info[0].evtchn_upcall_pending = 0;
 	wrmsr(X2APIC_EOI, 0);
@@ -289,7 +297,8 @@ static uint64_t pvclock_ns(const struct vcpu_time_info *t)
 			delta <<= t->tsc_shift;
 		else
 			delta >>= -t->tsc_shift;
-		ns = t->system_time + (uint64_t)(((unsigned __int128)delta * t->tsc_to_system_mul) >> 32);
+		ns = t->system_time +
+		     (uint64_t)(((unsigned __int128)delta * t->tsc_to_system_mul) >> 32);
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	} while ((ver & 1) || ver != __atomic_load_n(&t->version, __ATOMIC_ACQUIRE));
 	return ns;
@@ -298,8 +307,10 @@ static uint64_t pvclock_ns(const struct vcpu_time_info *t)
 static const char *map_shared_info(void)
 {
 	struct xen_add_to_physmap xatp = {
-		.domid = DOMID_SELF, .space = XENMAPSPACE_shared_info, .idx = 0,
-		.gpfn = (uint64_t)shinfo_page >> 12,
+	    .domid = DOMID_SELF,
+	    .space = XENMAPSPACE_shared_info,
+	    .idx = 0,
+	    .gpfn = (uint64_t)shinfo_page >> 12,
 	};
 
 	if (hypercall3(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, (unsigned long)&xatp, 0))
@@ -366,7 +377,7 @@ static bool wait_irq(unsigned int vec, unsigned int n)
 
 static const char *scenario_smp(const struct hvm_start_info *si)
 {
-	struct vcpu_hvm_context ctx = { .mode = VCPU_HVM_MODE_64B };
+	struct vcpu_hvm_context ctx = {.mode = VCPU_HVM_MODE_64B};
 	uint32_t a, b, c, d, id;
 	uint64_t base;
 	const char *why;
@@ -404,8 +415,13 @@ static const char *scenario_smp(const struct hvm_start_info *si)
 
 	/* vCPU 1: VCPUOP_initialise (64-bit, our page tables) + VCPUOP_up. */
 	ctx.cpu_regs.x86_64 = (struct vcpu_hvm_x86_64){
-		.rip = (uint64_t)lapic_ap64, .rsp = (uint64_t)&ap_stacks[0][8192],
-		.rflags = 2, .cr0 = 0x80000011, .cr3 = (uint64_t)pml4, .cr4 = 0x20, .efer = 0x500,
+	    .rip = (uint64_t)lapic_ap64,
+	    .rsp = (uint64_t)&ap_stacks[0][8192],
+	    .rflags = 2,
+	    .cr0 = 0x80000011,
+	    .cr3 = (uint64_t)pml4,
+	    .cr4 = 0x20,
+	    .efer = 0x500,
 	};
 	if (hypercall3(__HYPERVISOR_vcpu_op, VCPUOP_initialise, 1, (unsigned long)&ctx))
 		return "VCPUOP_initialise(1) failed";
@@ -416,7 +432,8 @@ static const char *scenario_smp(const struct hvm_start_info *si)
 	printk("vcpu0: IPI %x from vcpu1 received\n", IPI_VEC_PHYS);
 
 	/* vCPU 2: INIT, then SIPI (twice, as Linux) into the trampoline copied to 0x8000. */
-	memcpy_((void *)(uint64_t)TRAMP_BASE, lapic_tramp16, (size_t)(lapic_tramp_end - lapic_tramp16));
+	memcpy_((void *)(uint64_t)TRAMP_BASE, lapic_tramp16,
+		(size_t)(lapic_tramp_end - lapic_tramp16));
 	ap_stack_top = (uint64_t)&ap_stacks[1][8192];
 	wrmsr(X2APIC_ICR, ((uint64_t)madt_apic_id[2] << 32) | 0x4500); /* INIT, assert */
 	wrmsr(X2APIC_ICR, ((uint64_t)madt_apic_id[2] << 32) | 0x0500); /* INIT de-assert: ignored */
@@ -438,8 +455,8 @@ static volatile evtchn_port_t timer_port;
 
 static const char *scenario_timer(void)
 {
-	struct xen_hvm_evtchn_upcall_vector uv = { .vcpu = 0, .vector = UPCALL_VEC };
-	struct evtchn_bind_virq bv = { .virq = VIRQ_TIMER, .vcpu = 0 };
+	struct xen_hvm_evtchn_upcall_vector uv = {.vcpu = 0, .vector = UPCALL_VEC};
+	struct evtchn_bind_virq bv = {.virq = VIRQ_TIMER, .vcpu = 0};
 	struct vcpu_set_singleshot_timer st;
 	uint32_t a, b, c, d;
 	uint64_t t0, t1;
@@ -467,7 +484,7 @@ static const char *scenario_timer(void)
 	t0 = pvclock_ns(&shinfo->vcpu_info[0].time);
 	if (!shinfo->vcpu_info[0].time.tsc_to_system_mul)
 		return "pvclock mul is 0";
-	st = (struct vcpu_set_singleshot_timer){ .timeout_abs_ns = t0 + 10000000ULL, .flags = 0 };
+	st = (struct vcpu_set_singleshot_timer){.timeout_abs_ns = t0 + 10000000ULL, .flags = 0};
 	if (hypercall3(__HYPERVISOR_vcpu_op, VCPUOP_set_singleshot_timer, 0, (unsigned long)&st))
 		return "VCPUOP_set_singleshot_timer failed";
 	if (!wait_irq(UPCALL_VEC, 1))

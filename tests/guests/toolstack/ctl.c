@@ -6,7 +6,8 @@
  * destroys it and checks that xc_physinfo's free memory is back where it
  * was, cycles=N times; then that refused builds (a bad ELF, more memory
  * than the host has, too little memory, a bad console backend after
- * createdomain) leave no domain and no memory behind. Verdict lines: "toolstack: PASS ..." / "toolstack: FAIL ...".
+ * createdomain) leave no domain and no memory behind. Verdict lines: "toolstack: PASS ..." /
+ * "toolstack: FAIL ...".
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -146,8 +147,9 @@ static void cycle(const void *image, size_t size, unsigned int n, uint32_t store
 		fail("cycle %u: free pages %llu after destroy, %llu before", n,
 		     (unsigned long long)after, (unsigned long long)base);
 	else
-		printf("toolstack: cycle %u: d%u powered off and destroyed; free pages back to %llu\n",
-		       n, r.domid, (unsigned long long)after);
+		printf(
+		    "toolstack: cycle %u: d%u powered off and destroyed; free pages back to %llu\n",
+		    n, r.domid, (unsigned long long)after);
 }
 
 /* A build that must be refused, leaving the domain list and free memory as they were. */

@@ -24,9 +24,10 @@ void app_main(void)
 		uk_panic("toolstack-guest: no console page or port");
 	hvm_get_param(HVM_PARAM_STORE_PFN, &store_pfn);
 	hvm_get_param(HVM_PARAM_STORE_EVTCHN, &store_port);
-	printf("toolstack-guest: hello from d%ld, cycle %s, console pfn 0x%llx port %llu, store pfn "
-	       "0x%llx port %llu\n",
-	       uk_domid(), cycle, (unsigned long long)con_pfn, (unsigned long long)con_port,
-	       (unsigned long long)store_pfn, (unsigned long long)store_port);
+	printf(
+	    "toolstack-guest: hello from d%ld, cycle %s, console pfn 0x%llx port %llu, store pfn "
+	    "0x%llx port %llu\n",
+	    uk_domid(), cycle, (unsigned long long)con_pfn, (unsigned long long)con_port,
+	    (unsigned long long)store_pfn, (unsigned long long)store_port);
 	uk_shutdown(SHUTDOWN_poweroff);
 }

@@ -84,8 +84,8 @@ static int share(const char *path, char perm)
 	memcpy(payload, path, n);
 	memcpy(payload + n, p1, l1);
 	memcpy(payload + n + l1, p2, l2);
-	return xenbus_request(&uk_xenbus, XS_SET_PERMS, XBT_NIL, payload,
-			      (uint32_t)(n + l1 + l2), NULL, NULL);
+	return xenbus_request(&uk_xenbus, XS_SET_PERMS, XBT_NIL, payload, (uint32_t)(n + l1 + l2),
+			      NULL, NULL);
 }
 
 static void check_basics(void)
@@ -228,8 +228,9 @@ static void transactions(void)
 		}
 		thread_sleep_ns(MILLISECS(5));
 	}
-	snprintf(note, sizeof(note), "transactions (counter %d after %d increments each, %u attempts)",
-		 2 * XS_COUNT, XS_COUNT, tx_attempts);
+	snprintf(note, sizeof(note),
+		 "transactions (counter %d after %d increments each, %u attempts)", 2 * XS_COUNT,
+		 XS_COUNT, tx_attempts);
 	pass(note);
 }
 
@@ -262,8 +263,8 @@ static void hostile(void)
 	struct xenstore_domain_interface *ring;
 	uint64_t pfn = 0, port = 0;
 
-	if (hvm_get_param(HVM_PARAM_STORE_PFN, &pfn) || hvm_get_param(HVM_PARAM_STORE_EVTCHN, &port) ||
-	    !pfn) {
+	if (hvm_get_param(HVM_PARAM_STORE_PFN, &pfn) ||
+	    hvm_get_param(HVM_PARAM_STORE_EVTCHN, &port) || !pfn) {
 		fail("hostile", "no store ring %ld", 0);
 		return;
 	}

@@ -17,10 +17,22 @@ unsigned int fake_softirq_ipis[NR_CPUS];
 jmp_buf *fake_panic_jmp;
 char fake_panic_msg[256];
 
-s_time_t NOW(void) { return fake_now; }
-s_time_t console_timestamp(void) { return fake_now; }
-void arch_timer_set_deadline(s_time_t deadline) { fake_timer_deadline[fake_current_cpu] = deadline; }
-void arch_send_softirq_ipi(unsigned int cpu) { fake_softirq_ipis[cpu]++; }
+s_time_t NOW(void)
+{
+	return fake_now;
+}
+s_time_t console_timestamp(void)
+{
+	return fake_now;
+}
+void arch_timer_set_deadline(s_time_t deadline)
+{
+	fake_timer_deadline[fake_current_cpu] = deadline;
+}
+void arch_send_softirq_ipi(unsigned int cpu)
+{
+	fake_softirq_ipis[cpu]++;
+}
 
 /* Hypervisor code under test logs through here; keep it quiet unless asked. */
 void log_printf(enum log_level level, const char *fmt, ...)

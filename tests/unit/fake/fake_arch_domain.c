@@ -6,8 +6,25 @@
 #include <tessera/arch.h>
 #include <tessera/domain.h>
 
-int arch_domain_create(struct domain *d) { (void)d; return 0; }
-void arch_domain_destroy(struct domain *d) { (void)d; }
-int arch_vcpu_create(struct vcpu *v) { (void)v; return 0; }
-void arch_vcpu_destroy(struct vcpu *v) { (void)v; }
-void arch_vcpu_run(struct vcpu *v) { (void)v; }
+int arch_domain_create(struct domain *d)
+{
+	(void)d;
+	return 0;
+}
+void arch_domain_destroy(struct domain *d)
+{
+	(void)d;
+}
+int arch_vcpu_create(struct vcpu *v)
+{
+	(void)v;
+	return 0;
+}
+void arch_vcpu_destroy(struct vcpu *v)
+{
+	(void)v;
+}
+void arch_vcpu_run(struct vcpu *v)
+{
+	(void)v;
+}

@@ -11,7 +11,8 @@
 /* What arch_cpu_khz() and arch_hvm_hap() answer. */
 extern uint32_t fake_cpu_khz;
 extern bool fake_hvm_hap;
-/* What the next arch_vcpu_set_context / arch_vcpu_get_context answer instead of storing (0 = work). */
+/* What the next arch_vcpu_set_context / arch_vcpu_get_context answer instead of storing (0 = work).
+ */
 extern int fake_vcpu_context_fail;
 /* Calls made to each hook. */
 extern unsigned long fake_vcpu_set_context_calls, fake_vcpu_get_context_calls;

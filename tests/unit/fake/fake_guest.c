@@ -169,13 +169,12 @@ unsigned long arch_copy_to_guest(struct vcpu *v, uint64_t gva, const void *from,
 	return len - n;
 }
 
-int arch_p2m_update(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned int order,
-		    enum p2m_type t)
+int arch_p2m_update(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned int order, enum p2m_type t)
 {
 	int ret = fake_p2m_update_fail_next;
 
 	fake_p2m_update_calls++;
-	fake_p2m_last = (struct fake_p2m_call){ d, gfn, mfn, t, order };
+	fake_p2m_last = (struct fake_p2m_call){d, gfn, mfn, t, order};
 	fake_p2m_update_fail_next = 0;
 	return ret;
 }
@@ -211,7 +210,7 @@ unsigned long fake_hc_softirq_pending(unsigned int cpu)
 long fake_hypercall(unsigned long nr, unsigned long a0, unsigned long a1, unsigned long a2,
 		    unsigned long a3, unsigned long a4)
 {
-	struct hypercall_args args = { { a0, a1, a2, a3, a4 } };
+	struct hypercall_args args = {{a0, a1, a2, a3, a4}};
 	long ret;
 
 	fake_hypercall_restarts = 0;
@@ -226,7 +225,10 @@ long fake_hypercall(unsigned long nr, unsigned long a0, unsigned long a1, unsign
 struct domain_create_args fake_domain_args(const char *name, uint32_t roles, unsigned int vcpus)
 {
 	return (struct domain_create_args){
-		.name = name, .roles = roles, .mode = GUEST_MODE_PVH, .max_vcpus = vcpus,
+	    .name = name,
+	    .roles = roles,
+	    .mode = GUEST_MODE_PVH,
+	    .max_vcpus = vcpus,
 	};
 }
 

@@ -13,8 +13,8 @@
  *   fake_abi_setup(4096);                          // fake machine, scheduler, guests
  *   domain_create(1, &args, &d); fake_guest_attach(d, 0); fake_set_current(d->vcpu[0]);
  *   struct evtchn_alloc_unbound *op; uint64_t gva = fake_guest_alloc(d, sizeof(*op), (void **)&op);
- *   ... fill *op ...; rc = fake_hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_alloc_unbound, gva);
- *   fake_abi_teardown();                           // kills every domain, checks for leaks
+ *   ... fill *op ...; rc = fake_hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_alloc_unbound,
+ * gva); fake_abi_teardown();                           // kills every domain, checks for leaks
  */
 #ifndef FAKE_GUEST_H
 #define FAKE_GUEST_H
@@ -47,7 +47,8 @@ extern unsigned long fake_abi_free_at_setup;
 void fake_guest_attach(struct domain *d, size_t size);
 /* Forget d's memory (done by fake_abi_teardown for all). */
 void fake_guest_detach(struct domain *d);
-/* Allocate size bytes (16-aligned, zeroed) in d's memory: the guest address; *host (if host) its host view. */
+/* Allocate size bytes (16-aligned, zeroed) in d's memory: the guest address; *host (if host) its
+ * host view. */
 uint64_t fake_guest_alloc(struct domain *d, size_t size, void **host);
 /* Copy size bytes from src into fresh guest memory of d: the guest address. */
 uint64_t fake_guest_put(struct domain *d, const void *src, size_t size);
@@ -66,7 +67,8 @@ struct vcpu *fake_set_current(struct vcpu *v);
 extern long fake_copy_fail_after;
 extern unsigned long fake_copy_from_calls, fake_copy_to_calls;
 
-/* arch_p2m_update log: calls made, the last call's arguments; fail_next makes the next return it. */
+/* arch_p2m_update log: calls made, the last call's arguments; fail_next makes the next return it.
+ */
 struct fake_p2m_call {
 	struct domain *d;
 	gfn_t gfn;

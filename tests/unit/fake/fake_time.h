@@ -7,10 +7,10 @@
 
 #include <tessera/types.h>
 
-extern uint64_t fake_tsc;              /* what arch_read_tsc() returns */
-extern uint32_t fake_tsc_mul;          /* arch_get_tsc_scale() */
+extern uint64_t fake_tsc;     /* what arch_read_tsc() returns */
+extern uint32_t fake_tsc_mul; /* arch_get_tsc_scale() */
 extern int8_t fake_tsc_shift;
 extern uint64_t fake_boot_wallclock_ns; /* arch_boot_wallclock_ns() */
-extern unsigned long fake_tsc_reads;   /* arch_read_tsc() calls */
+extern unsigned long fake_tsc_reads;	/* arch_read_tsc() calls */
 
 #endif

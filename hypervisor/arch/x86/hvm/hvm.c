@@ -57,8 +57,7 @@ int hvm_vcpu_set_pvh_start(struct vcpu *v, uint32_t entry, uint32_t start_info_g
 }
 
 /* The ABI core's p2m changed: mirror it into the nested page table (PVH/HVM domains only). */
-int arch_p2m_update(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned int order,
-		    enum p2m_type t)
+int arch_p2m_update(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned int order, enum p2m_type t)
 {
 	if (!hvm_funcs || !d->arch)
 		return 0;

@@ -47,7 +47,8 @@ uint32_t vlapic_x2apic_ldr(uint32_t id)
 void vlapic_reset(struct vlapic *l, uint32_t apic_id, bool bsp)
 {
 	memset(l, 0, sizeof(*l));
-	l->apic_base = VLAPIC_BASE_ADDR | VLAPIC_BASE_EN | VLAPIC_BASE_EXTD | (bsp ? VLAPIC_BASE_BSP : 0);
+	l->apic_base =
+	    VLAPIC_BASE_ADDR | VLAPIC_BASE_EN | VLAPIC_BASE_EXTD | (bsp ? VLAPIC_BASE_BSP : 0);
 	l->id = apic_id;
 	l->svr = 0xff; /* spurious vector 0xff, software-disabled */
 	for (unsigned int i = 0; i < VLAPIC_NR_LVT; i++)
@@ -183,15 +184,12 @@ int vlapic_msr_read(const struct vlapic *l, uint32_t msr, uint64_t *val)
 	return 0;
 }
 
-/* The writable bits of each LVT (SDM 11.5.1): vector, delivery mode, polarity, trigger, mask, timer mode. */
+/* The writable bits of each LVT (SDM 11.5.1): vector, delivery mode, polarity, trigger, mask, timer
+ * mode. */
 static const uint32_t vlapic_lvt_mask[VLAPIC_NR_LVT] = {
-	[VLAPIC_LVT_CMCI] = 0x107ff,
-	[VLAPIC_LVT_TIMER] = 0x700ff,
-	[VLAPIC_LVT_THERMAL] = 0x107ff,
-	[VLAPIC_LVT_PERF] = 0x107ff,
-	[VLAPIC_LVT_LINT0] = 0x1a7ff,
-	[VLAPIC_LVT_LINT1] = 0x1a7ff,
-	[VLAPIC_LVT_ERROR] = 0x100ff,
+    [VLAPIC_LVT_CMCI] = 0x107ff,  [VLAPIC_LVT_TIMER] = 0x700ff, [VLAPIC_LVT_THERMAL] = 0x107ff,
+    [VLAPIC_LVT_PERF] = 0x107ff,  [VLAPIC_LVT_LINT0] = 0x1a7ff, [VLAPIC_LVT_LINT1] = 0x1a7ff,
+    [VLAPIC_LVT_ERROR] = 0x100ff,
 };
 
 static void vlapic_lvt_write(struct vlapic *l, enum vlapic_lvt i, uint32_t val)

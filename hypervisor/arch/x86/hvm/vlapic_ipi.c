@@ -38,7 +38,8 @@ static void vlapic_accept(struct vcpu *src, struct vcpu *t, unsigned int mode, u
 	switch (mode) {
 	case VLAPIC_DM_FIXED:
 	case VLAPIC_DM_LOWEST:
-		/* Held in the IRR while the target's APIC is software-disabled (as vlapic_pending). */
+		/* Held in the IRR while the target's APIC is software-disabled (as vlapic_pending).
+		 */
 		vlapic_deliver(t, vec);
 		break;
 	case VLAPIC_DM_INIT:
@@ -56,7 +57,8 @@ static void vlapic_accept(struct vcpu *src, struct vcpu *t, unsigned int mode, u
 		break;
 	case VLAPIC_DM_STARTUP:
 		spin_lock(&d->domain_lock);
-		/* Only the first SIPI after INIT counts (SDM 8.4.4.1: the second one is for old CPUs). */
+		/* Only the first SIPI after INIT counts (SDM 8.4.4.1: the second one is for old
+		 * CPUs). */
 		if (tl->wait_sipi && test_bit(VPF_down, &t->pause_flags)) {
 			tl->wait_sipi = false;
 			WRITE_ONCE(tl->sipi_vector, vec);

@@ -15,12 +15,12 @@ typedef uint32_t XENCONS_RING_IDX;
 #define MASK_XENCONS_IDX(idx, ring) ((idx) & (sizeof(ring) - 1))
 
 struct xencons_interface {
-    char in[1024];     /* keyboard input: backend -> guest */
-    char out[2048];    /* output: guest -> backend */
-    XENCONS_RING_IDX in_cons;
-    XENCONS_RING_IDX in_prod;
-    XENCONS_RING_IDX out_cons;
-    XENCONS_RING_IDX out_prod;
+	char in[1024];	/* keyboard input: backend -> guest */
+	char out[2048]; /* output: guest -> backend */
+	XENCONS_RING_IDX in_cons;
+	XENCONS_RING_IDX in_prod;
+	XENCONS_RING_IDX out_cons;
+	XENCONS_RING_IDX out_prod;
 };
 
 #ifdef XEN_WANT_FLEX_CONSOLE_RING

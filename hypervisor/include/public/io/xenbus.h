@@ -6,15 +6,15 @@
 #define TESSERA_PUBLIC_IO_XENBUS_H
 
 enum xenbus_state {
-    XenbusStateUnknown       = 0,
-    XenbusStateInitialising  = 1,
-    XenbusStateInitWait      = 2,   /* backend: waiting for the frontend's details */
-    XenbusStateInitialised   = 3,   /* frontend: details written */
-    XenbusStateConnected     = 4,
-    XenbusStateClosing       = 5,
-    XenbusStateClosed        = 6,
-    XenbusStateReconfiguring = 7,
-    XenbusStateReconfigured  = 8
+	XenbusStateUnknown = 0,
+	XenbusStateInitialising = 1,
+	XenbusStateInitWait = 2,    /* backend: waiting for the frontend's details */
+	XenbusStateInitialised = 3, /* frontend: details written */
+	XenbusStateConnected = 4,
+	XenbusStateClosing = 5,
+	XenbusStateClosed = 6,
+	XenbusStateReconfiguring = 7,
+	XenbusStateReconfigured = 8
 };
 typedef enum xenbus_state XenbusState;
 

@@ -6,7 +6,13 @@
 
 extern unsigned int fake_current_cpu;
 
-static inline struct cpu_info *get_cpu_info(void) { return &cpu_infos[fake_current_cpu]; }
-static inline unsigned int smp_processor_id(void) { return fake_current_cpu; }
+static inline struct cpu_info *get_cpu_info(void)
+{
+	return &cpu_infos[fake_current_cpu];
+}
+static inline unsigned int smp_processor_id(void)
+{
+	return fake_current_cpu;
+}
 
 #endif

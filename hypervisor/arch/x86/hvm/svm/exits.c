@@ -37,7 +37,8 @@
 #define X86_EFLAGS_DF (1UL << 10)
 #define SVM_FEAT_DECODEASSISTS (1u << 7)
 
-/* Xen's hypervisor CPUID leaves (public/arch-x86/cpuid.h, Xen 4.17 traps.c cpuid_hypervisor_leaves). */
+/* Xen's hypervisor CPUID leaves (public/arch-x86/cpuid.h, Xen 4.17 traps.c
+ * cpuid_hypervisor_leaves). */
 #define XEN_CPUID_BASE 0x40000000u
 #define XEN_CPUID_MAX_LEAF 5u
 #define XEN_HVM_CPUID_VCPU_ID_PRESENT (1u << 3)
@@ -180,7 +181,7 @@ static void svm_exit_cpuid(struct vcpu *v)
 		case 0x1f:
 			d = PVH_LAPIC_ID(v->vcpu_id);
 			break;
-		case 5:  /* MONITOR/MWAIT */
+		case 5: /* MONITOR/MWAIT */
 			a = b = c = d = 0;
 			break;
 		case 0xd: /* XSAVE: what xstate.c offers */
@@ -189,7 +190,8 @@ static void svm_exit_cpuid(struct vcpu *v)
 		case 7:
 			if (sub == 0)
 				c &= ~(1u << 16); /* LA57 */
-			b &= ~((1u << 5) | (1u << 16) | (1u << 17) | (1u << 30) | (1u << 31)); /* AVX2/512 */
+			b &= ~((1u << 5) | (1u << 16) | (1u << 17) | (1u << 30) |
+			       (1u << 31)); /* AVX2/512 */
 			break;
 		case 0x80000001:
 			c &= ~((1u << 2) | (1u << 12) | (1u << 29)); /* SVM, SKINIT, MONITORX */
@@ -249,7 +251,7 @@ static int svm_write_hypercall_page(struct vcpu *v, uint64_t val)
 
 		if (i == __HYPERVISOR_iret)
 			continue; /* as Xen: no iret stub for HVM */
-		s[0] = 0xb8; /* mov $i, %eax */
+		s[0] = 0xb8;	  /* mov $i, %eax */
 		s[1] = (uint8_t)i;
 		s[2] = s[3] = s[4] = 0;
 		s[5] = 0x0f; /* vmmcall */
@@ -331,13 +333,15 @@ static int svm_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 		sv->vmcb->g_pat = val;
 		return 0;
 	case MSR_APIC_BASE:
-		/* x2APIC mode at 0xfee00000 is all there is (vlapic.c): only that value is taken. */
+		/* x2APIC mode at 0xfee00000 is all there is (vlapic.c): only that value is taken.
+		 */
 		return vlapic_base_write(&sv->vlapic, val) ? -1 : 0;
 	case VLAPIC_MSR_FIRST ... VLAPIC_MSR_LAST:
 		return vlapic_guest_msr_write(v, msr, val);
 	case MSR_MTRR_DEF_TYPE:
-		if ((val & ~0xcffUL) || ((val & 0xff) != 0 && (val & 0xff) != 1 && (val & 0xff) != 4 &&
-					 (val & 0xff) != 5 && (val & 0xff) != 6))
+		if ((val & ~0xcffUL) ||
+		    ((val & 0xff) != 0 && (val & 0xff) != 1 && (val & 0xff) != 4 &&
+		     (val & 0xff) != 5 && (val & 0xff) != 6))
 			return -1;
 		sv->mtrr_def_type = val;
 		return 0;
@@ -430,8 +434,8 @@ static void svm_acpi_control_write(struct vcpu *v, uint16_t port, uint8_t val)
 
 static uint64_t svm_seg_base(const struct vmcb *vmcb, unsigned int seg)
 {
-	const struct vmcb_seg *segs[] = { &vmcb->es, &vmcb->cs, &vmcb->ss,
-					  &vmcb->ds, &vmcb->fs, &vmcb->gs };
+	const struct vmcb_seg *segs[] = {&vmcb->es, &vmcb->cs, &vmcb->ss,
+					 &vmcb->ds, &vmcb->fs, &vmcb->gs};
 
 	if (seg > 5)
 		seg = 3;
@@ -534,7 +538,8 @@ static void svm_exit_npf(struct vcpu *v)
 
 	if (mfn_x(mfn) == INVALID_MFN_RAW) {
 		svm_crash(v, "access to gpa %#lx with no memory behind it (rip %#lx, %s)",
-			  (unsigned long)gpa, (unsigned long)vmcb->rip, (err & 2) ? "write" : "read");
+			  (unsigned long)gpa, (unsigned long)vmcb->rip,
+			  (err & 2) ? "write" : "read");
 		return;
 	}
 	if ((err & 2) && !(npte & 2) && (t == p2m_ram_ro || t == p2m_grant_map_ro)) {
@@ -622,17 +627,37 @@ static void svm_count(struct svm_vcpu *sv, uint64_t code)
 	unsigned int i;
 
 	switch (code) {
-	case SVM_EXIT_IOIO: i = 0; break;
-	case SVM_EXIT_VMMCALL: i = 1; break;
-	case SVM_EXIT_HLT: i = 2; break;
-	case SVM_EXIT_CPUID: i = 3; break;
-	case SVM_EXIT_MSR: i = 4; break;
-	case SVM_EXIT_NPF: i = 5; break;
-	case SVM_EXIT_SHUTDOWN: i = 6; break;
-	case SVM_EXIT_INVD: i = 8; break;
+	case SVM_EXIT_IOIO:
+		i = 0;
+		break;
+	case SVM_EXIT_VMMCALL:
+		i = 1;
+		break;
+	case SVM_EXIT_HLT:
+		i = 2;
+		break;
+	case SVM_EXIT_CPUID:
+		i = 3;
+		break;
+	case SVM_EXIT_MSR:
+		i = 4;
+		break;
+	case SVM_EXIT_NPF:
+		i = 5;
+		break;
+	case SVM_EXIT_SHUTDOWN:
+		i = 6;
+		break;
+	case SVM_EXIT_INVD:
+		i = 8;
+		break;
 	case SVM_EXIT_EXCP_BASE + SVM_EXC_DB:
-	case SVM_EXIT_EXCP_BASE + SVM_EXC_AC: i = 9; break;
-	default: i = 7; break;
+	case SVM_EXIT_EXCP_BASE + SVM_EXC_AC:
+		i = 9;
+		break;
+	default:
+		i = 7;
+		break;
 	}
 	sv->exits_by_reason[i]++;
 }
@@ -662,7 +687,8 @@ static void svm_handle_exit(struct vcpu *v, uint64_t code)
 	case SVM_EXIT_INTR:
 	case SVM_EXIT_NMI:
 	case SVM_EXIT_VINTR:
-		/* The host took the interrupt after STGI; VINTR: the window is open, inject next. */
+		/* The host took the interrupt after STGI; VINTR: the window is open, inject next.
+		 */
 		break;
 	case SVM_EXIT_CPUID:
 		svm_exit_cpuid(v);
@@ -723,8 +749,8 @@ static void svm_handle_exit(struct vcpu *v, uint64_t code)
 		 */
 		uint8_t reason = (uint8_t)v->domain->hvm_params[HVM_PARAM_TRIPLE_FAULT_REASON];
 
-		pr_warn("d%u: triple fault (rip %#lx): HVM shutdown action %u", v->domain->domain_id,
-			(unsigned long)vmcb->rip, reason);
+		pr_warn("d%u: triple fault (rip %#lx): HVM shutdown action %u",
+			v->domain->domain_id, (unsigned long)vmcb->rip, reason);
 		svm_dump_state(v);
 		domain_shutdown(v->domain, reason);
 		break;
@@ -735,7 +761,8 @@ static void svm_handle_exit(struct vcpu *v, uint64_t code)
 		break;
 	case SVM_EXIT_INVALID:
 		svm_crash(v, "VMRUN refused the guest state (cr0 %#lx cr4 %#lx efer %#lx)",
-			  (unsigned long)vmcb->cr0, (unsigned long)vmcb->cr4, (unsigned long)vmcb->efer);
+			  (unsigned long)vmcb->cr0, (unsigned long)vmcb->cr4,
+			  (unsigned long)vmcb->efer);
 		break;
 	default:
 		svm_crash(v, "unexpected #VMEXIT %#lx (info1 %#lx info2 %#lx rip %#lx)",

@@ -46,7 +46,7 @@
 #define NPT_US (1UL << 2)
 #define NPT_PWT (1UL << 3)
 #define NPT_PCD (1UL << 4)
-#define NPT_A (1UL << 5) /* set by the CPU's walk: a leaf without it was never cached */
+#define NPT_A (1UL << 5)  /* set by the CPU's walk: a leaf without it was never cached */
 #define NPT_PS (1UL << 7) /* in an L2 entry: a 2 MiB leaf (bit 12 would be its PAT: never set) */
 #define NPT_TABLE (NPT_P | NPT_RW | NPT_US)
 #define NPT_LEAF_FLAGS (NPT_P | NPT_RW | NPT_US | NPT_PWT | NPT_PCD)
@@ -228,7 +228,8 @@ int svm_npt_update(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned int order, i
 
 		if (ret)
 			return ret;
-		/* Same translations, other page size: flush anyway so no 2 MiB entry stays cached. */
+		/* Same translations, other page size: flush anyway so no 2 MiB entry stays cached.
+		 */
 		flush = true;
 	} else if (!(*l2 & NPT_P)) {
 		paddr_t n;

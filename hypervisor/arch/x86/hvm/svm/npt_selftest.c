@@ -172,7 +172,10 @@ static int nst_check(struct domain *d)
 SELFTEST(npt_2m)
 {
 	struct domain_create_args args = {
-		.name = "npttest", .mode = GUEST_MODE_PVH, .max_vcpus = 1, .max_pages = 4096,
+	    .name = "npttest",
+	    .mode = GUEST_MODE_PVH,
+	    .max_vcpus = 1,
+	    .max_pages = 4096,
 	};
 	struct pvh_layout l;
 	struct domain *d;

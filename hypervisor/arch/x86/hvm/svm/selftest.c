@@ -4,9 +4,9 @@
  * 0xE9 (plain and rep outsb), reads Xen's CPUID signature, reads an absent
  * port, makes a hypercall (xen_version) and then triple faults (ud2 with an
  * empty IDT). The test checks what it stored, the exits seen, that the
- * domain was shut down by the triple fault (reboot, as Xen), and that destroying it returns every page. A second
- * guest halts with interrupts on and must be woken by an event upcall
- * delivered through the callback vector (HVM_PARAM_CALLBACK_IRQ type 2).
+ * domain was shut down by the triple fault (reboot, as Xen), and that destroying it returns every
+ * page. A second guest halts with interrupts on and must be woken by an event upcall delivered
+ * through the callback vector (HVM_PARAM_CALLBACK_IRQ type 2).
  */
 #include <asm/hvm.h>
 #include <asm/page.h>
@@ -35,25 +35,25 @@
 
 /* 32-bit code at gpa 0x100000; data at 0x101000 (see the file comment). */
 static const uint8_t svm_st_code[] = {
-	0xb0, 0x41,                         /* mov $'A', %al */
-	0xe6, 0xe9,                         /* out %al, $0xe9 */
-	0xb0, 0x0a,                         /* mov $'\n', %al */
-	0xe6, 0xe9,                         /* out %al, $0xe9 */
-	0xb8, 0x00, 0x00, 0x00, 0x40,       /* mov $0x40000000, %eax */
-	0x0f, 0xa2,                         /* cpuid */
-	0x89, 0x1d, 0x00, 0x10, 0x10, 0x00, /* mov %ebx, 0x101000 */
-	0xe4, 0x80,                         /* in $0x80, %al */
-	0xa2, 0x04, 0x10, 0x10, 0x00,       /* mov %al, 0x101004 */
-	0xb8, 0x11, 0x00, 0x00, 0x00,       /* mov $__HYPERVISOR_xen_version, %eax */
-	0x31, 0xdb,                         /* xor %ebx, %ebx (XENVER_version) */
-	0x31, 0xc9,                         /* xor %ecx, %ecx */
-	0x0f, 0x01, 0xd9,                   /* vmmcall */
-	0xa3, 0x08, 0x10, 0x10, 0x00,       /* mov %eax, 0x101008 */
-	0xbe, 0x00, 0x11, 0x10, 0x00,       /* mov $0x101100, %esi */
-	0xb9, 0x03, 0x00, 0x00, 0x00,       /* mov $3, %ecx */
-	0x66, 0xba, 0xe9, 0x00,             /* mov $0xe9, %dx */
-	0xf3, 0x6e,                         /* rep outsb */
-	0x0f, 0x0b,                         /* ud2: #UD, no IDT -> triple fault */
+    0xb0, 0x41,				/* mov $'A', %al */
+    0xe6, 0xe9,				/* out %al, $0xe9 */
+    0xb0, 0x0a,				/* mov $'\n', %al */
+    0xe6, 0xe9,				/* out %al, $0xe9 */
+    0xb8, 0x00, 0x00, 0x00, 0x40,	/* mov $0x40000000, %eax */
+    0x0f, 0xa2,				/* cpuid */
+    0x89, 0x1d, 0x00, 0x10, 0x10, 0x00, /* mov %ebx, 0x101000 */
+    0xe4, 0x80,				/* in $0x80, %al */
+    0xa2, 0x04, 0x10, 0x10, 0x00,	/* mov %al, 0x101004 */
+    0xb8, 0x11, 0x00, 0x00, 0x00,	/* mov $__HYPERVISOR_xen_version, %eax */
+    0x31, 0xdb,				/* xor %ebx, %ebx (XENVER_version) */
+    0x31, 0xc9,				/* xor %ecx, %ecx */
+    0x0f, 0x01, 0xd9,			/* vmmcall */
+    0xa3, 0x08, 0x10, 0x10, 0x00,	/* mov %eax, 0x101008 */
+    0xbe, 0x00, 0x11, 0x10, 0x00,	/* mov $0x101100, %esi */
+    0xb9, 0x03, 0x00, 0x00, 0x00,	/* mov $3, %ecx */
+    0x66, 0xba, 0xe9, 0x00,		/* mov $0xe9, %dx */
+    0xf3, 0x6e,				/* rep outsb */
+    0x0f, 0x0b,				/* ud2: #UD, no IDT -> triple fault */
 };
 
 /*
@@ -63,24 +63,25 @@ static const uint8_t svm_st_code[] = {
  */
 #define ST_VECTOR 0xf3
 static const uint8_t svm_st_code_evt[] = {
-	0x0f, 0x01, 0x15, 0x88, 0x11, 0x10, 0x00, /* lgdt 0x101188 (the gate's CS needs a GDT) */
-	0x0f, 0x01, 0x1d, 0x80, 0x11, 0x10, 0x00, /* lidt 0x101180 */
-	0xbc, 0x00, 0x20, 0x10, 0x00,             /* mov $0x102000, %esp (top of the data page) */
-	0xfb,                                     /* sti */
-	0xf4,                                     /* 1: hlt */
-	0xeb, 0xfd,                               /* jmp 1b */
+    0x0f, 0x01, 0x15, 0x88, 0x11, 0x10, 0x00, /* lgdt 0x101188 (the gate's CS needs a GDT) */
+    0x0f, 0x01, 0x1d, 0x80, 0x11, 0x10, 0x00, /* lidt 0x101180 */
+    0xbc, 0x00, 0x20, 0x10, 0x00,	      /* mov $0x102000, %esp (top of the data page) */
+    0xfb,				      /* sti */
+    0xf4,				      /* 1: hlt */
+    0xeb, 0xfd,				      /* jmp 1b */
 };
 #define ST_EVT_HANDLER 0x20
 static const uint8_t svm_st_handler_evt[] = {
-	0xb0, 0x45, 0xe6, 0xe9, /* mov $'E', %al; out %al, $0xe9 */
-	0xb0, 0x0a, 0xe6, 0xe9, /* mov $'\n', %al; out %al, $0xe9 */
-	0x0f, 0x0b,             /* ud2 */
+    0xb0, 0x45, 0xe6, 0xe9, /* mov $'E', %al; out %al, $0xe9 */
+    0xb0, 0x0a, 0xe6, 0xe9, /* mov $'\n', %al; out %al, $0xe9 */
+    0x0f, 0x0b,		    /* ud2 */
 };
 
 struct svm_st_result {
 	uint32_t sig, port80, version;
 	unsigned long exits[8];
-	bool triple_faulted; /* shut down with the triple-fault action (reboot by default, as Xen) */
+	bool
+	    triple_faulted; /* shut down with the triple-fault action (reboot by default, as Xen) */
 };
 
 static int svm_st_once(struct svm_st_result *r, bool evt)
@@ -96,7 +97,7 @@ static int svm_st_once(struct svm_st_result *r, bool evt)
 		memcpy(g.code + ST_EVT_HANDLER, svm_st_handler_evt, sizeof(svm_st_handler_evt));
 		stg_fill_tables(g.data, ST_VECTOR, (STG_CODE_GFN << PAGE_SHIFT) + ST_EVT_HANDLER);
 		g.d->hvm_params[HVM_PARAM_CALLBACK_IRQ] =
-			((uint64_t)HVM_PARAM_CALLBACK_TYPE_VECTOR << 56) | ST_VECTOR;
+		    ((uint64_t)HVM_PARAM_CALLBACK_TYPE_VECTOR << 56) | ST_VECTOR;
 	} else {
 		memcpy(g.code, svm_st_code, sizeof(svm_st_code));
 	}
@@ -141,7 +142,8 @@ SELFTEST(svm_basic)
 		r.exits[7], before, total_free_pages());
 	if (r.sig != 0x566e6558 || r.port80 != 0xff || r.version != ((4u << 16) | 17))
 		return -EIO;
-	if (r.exits[0] < 4 || r.exits[1] != 1 || r.exits[3] != 1 || r.exits[6] != 1 || !r.triple_faulted)
+	if (r.exits[0] < 4 || r.exits[1] != 1 || r.exits[3] != 1 || r.exits[6] != 1 ||
+	    !r.triple_faulted)
 		return -EIO;
 	if (total_free_pages() != before)
 		return -ENOMEM;

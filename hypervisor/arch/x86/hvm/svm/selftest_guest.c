@@ -23,7 +23,10 @@
 int stg_create(struct stg_guest *g, domid_t domid, const char *name)
 {
 	struct domain_create_args args = {
-		.name = name, .mode = GUEST_MODE_PVH, .max_vcpus = 1, .max_pages = 8,
+	    .name = name,
+	    .mode = GUEST_MODE_PVH,
+	    .max_vcpus = 1,
+	    .max_pages = 8,
 	};
 	struct page_info *code, *data;
 	int ret;
@@ -68,9 +71,11 @@ int stg_start(struct stg_guest *g)
 {
 	int ret;
 
-	ret = p2m_set_entry(g->d, _gfn(STG_CODE_GFN), page_to_mfn(virt_to_page(g->code)), p2m_ram_rw);
+	ret =
+	    p2m_set_entry(g->d, _gfn(STG_CODE_GFN), page_to_mfn(virt_to_page(g->code)), p2m_ram_rw);
 	if (!ret)
-		ret = p2m_set_entry(g->d, _gfn(STG_DATA_GFN), page_to_mfn(virt_to_page(g->data)), p2m_ram_rw);
+		ret = p2m_set_entry(g->d, _gfn(STG_DATA_GFN), page_to_mfn(virt_to_page(g->data)),
+				    p2m_ram_rw);
 	if (!ret)
 		ret = hvm_vcpu_set_pvh_start(g->v, STG_CODE_GFN << PAGE_SHIFT, 0);
 	if (ret)

@@ -14,7 +14,7 @@
 #define STG_CODE_GFN 0x100
 #define STG_DATA_GFN 0x101
 /* Where stg_fill_tables puts them in the data page (gpa 0x101000 + offset). */
-#define STG_GDT 0x40  /* null, flat 32-bit code (0x08), flat data (0x10) */
+#define STG_GDT 0x40   /* null, flat 32-bit code (0x08), flat data (0x10) */
 #define STG_IDTR 0x180 /* lidt operand: limit 0x7ff, base data + STG_IDT */
 #define STG_GDTR 0x188 /* lgdt operand: limit 0x17, base data + STG_GDT */
 #define STG_IDT 0x200

@@ -54,19 +54,25 @@
 
 uint32_t svm_feature_edx;
 static uint32_t svm_nr_asids;
-static void *svm_iopm;  /* 12 KiB, every port intercepted (shared: never changes) */
+static void *svm_iopm;	/* 12 KiB, every port intercepted (shared: never changes) */
 static void *svm_msrpm; /* 8 KiB, every MSR intercepted but the VMLOAD/VMSAVE ones */
 
 struct svm_cpu {
-	uint64_t asid_gen;     /* bumped (with a full flush) when ASIDs run out */
+	uint64_t asid_gen; /* bumped (with a full flush) when ASIDs run out */
 	uint32_t next_asid;
-	paddr_t hsave_pa;      /* VM_HSAVE_PA: where VMRUN keeps host state */
-	paddr_t host_save_pa;  /* VMSAVE area for the host's FS/GS/TR/... */
+	paddr_t hsave_pa;     /* VM_HSAVE_PA: where VMRUN keeps host state */
+	paddr_t host_save_pa; /* VMSAVE area for the host's FS/GS/TR/... */
 };
 static DEFINE_PER_CPU(struct svm_cpu, svm_cpus);
 
-static inline void svm_clgi(void) { __asm__ __volatile__("clgi" ::: "memory"); }
-static inline void svm_stgi(void) { __asm__ __volatile__("stgi" ::: "memory"); }
+static inline void svm_clgi(void)
+{
+	__asm__ __volatile__("clgi" ::: "memory");
+}
+static inline void svm_stgi(void)
+{
+	__asm__ __volatile__("stgi" ::: "memory");
+}
 
 /*
  * Detection (APM vol. 2 15.4): CPUID 0x80000001 ECX.SVM, not disabled by
@@ -101,9 +107,9 @@ static bool svm_detect(void)
 
 /* MSRs whose state VMLOAD/VMSAVE switch: the guest may access them directly (as Xen). */
 static const uint32_t svm_passthrough_msrs[] = {
-	0xc0000100, 0xc0000101, 0xc0000102,             /* FS_BASE, GS_BASE, KERNEL_GS_BASE */
-	0xc0000081, 0xc0000082, 0xc0000083, 0xc0000084, /* STAR, LSTAR, CSTAR, SFMASK */
-	0x174, 0x175, 0x176,                            /* SYSENTER_CS/ESP/EIP */
+    0xc0000100, 0xc0000101, 0xc0000102,		    /* FS_BASE, GS_BASE, KERNEL_GS_BASE */
+    0xc0000081, 0xc0000082, 0xc0000083, 0xc0000084, /* STAR, LSTAR, CSTAR, SFMASK */
+    0x174,	0x175,	    0x176,		    /* SYSENTER_CS/ESP/EIP */
 };
 
 /* Clear msr's read and write intercept bits (APM vol. 2 15.11: two bits per MSR, 3 ranges). */
@@ -118,7 +124,7 @@ static void svm_msrpm_allow(uint8_t *pm, uint32_t msr)
 	else
 		base = 0x1000 * 8, msr -= 0xc0010000u;
 	base += msr * 2UL;
-	pm[base / 8] &= (uint8_t)~(3u << (base % 8));
+	pm[base / 8] &= (uint8_t) ~(3u << (base % 8));
 }
 
 /* Enable SVM on the calling CPU: EFER.SVME and its host save area. */
@@ -205,7 +211,8 @@ static void svm_domain_destroy(struct domain *d)
 	xfree(sd);
 }
 
-static void svm_set_seg(struct vmcb_seg *s, uint16_t sel, uint16_t attrib, uint32_t limit, uint64_t base)
+static void svm_set_seg(struct vmcb_seg *s, uint16_t sel, uint16_t attrib, uint32_t limit,
+			uint64_t base)
 {
 	s->sel = sel;
 	s->attrib = attrib;
@@ -216,9 +223,9 @@ static void svm_set_seg(struct vmcb_seg *s, uint16_t sel, uint16_t attrib, uint3
 /* VMCB attribute encodings: descriptor bits 40-47 in 0-7, 52-55 in 8-11. */
 #define SEG_CODE32 0xc9b /* G, D, P, S, type 11 (code, read, accessed) */
 #define SEG_CODE64 0xa9b /* G, L, P, S, type 11 */
-#define SEG_DATA 0xc93   /* G, D/B, P, S, type 3 (data, write, accessed) */
-#define SEG_TSS32 0x08b  /* P, type 11 (busy 32-bit TSS) */
-#define SEG_LDT 0x082    /* P, type 2 */
+#define SEG_DATA 0xc93	 /* G, D/B, P, S, type 3 (data, write, accessed) */
+#define SEG_TSS32 0x08b	 /* P, type 11 (busy 32-bit TSS) */
+#define SEG_LDT 0x082	 /* P, type 2 */
 
 /*
  * The PVH entry state (Xen docs/misc/pvh.pandoc; Linux
@@ -378,13 +385,13 @@ static int svm_vcpu_init(struct vcpu *v)
 	 * host interrupt (CVE-2015-8104, CVE-2015-5307; Xen intercepts both).
 	 */
 	vmcb->intercepts1 = SVM_INTR1_INTR | SVM_INTR1_NMI | SVM_INTR1_CPUID | SVM_INTR1_HLT |
-			    SVM_INTR1_INVLPGA | SVM_INTR1_IOIO | SVM_INTR1_MSR | SVM_INTR1_SHUTDOWN |
-			    SVM_INTR1_TASKSW | SVM_INTR1_INVD;
+			    SVM_INTR1_INVLPGA | SVM_INTR1_IOIO | SVM_INTR1_MSR |
+			    SVM_INTR1_SHUTDOWN | SVM_INTR1_TASKSW | SVM_INTR1_INVD;
 	vmcb->exc_intercepts = (1u << SVM_EXC_DB) | (1u << SVM_EXC_AC);
 	/* VMRUN must be intercepted (else VMRUN fails with VMEXIT_INVALID). */
-	vmcb->intercepts2 = SVM_INTR2_VMRUN | SVM_INTR2_VMMCALL | SVM_INTR2_VMLOAD | SVM_INTR2_VMSAVE |
-			    SVM_INTR2_STGI | SVM_INTR2_CLGI | SVM_INTR2_SKINIT | SVM_INTR2_MONITOR |
-			    SVM_INTR2_MWAIT | SVM_INTR2_XSETBV;
+	vmcb->intercepts2 = SVM_INTR2_VMRUN | SVM_INTR2_VMMCALL | SVM_INTR2_VMLOAD |
+			    SVM_INTR2_VMSAVE | SVM_INTR2_STGI | SVM_INTR2_CLGI | SVM_INTR2_SKINIT |
+			    SVM_INTR2_MONITOR | SVM_INTR2_MWAIT | SVM_INTR2_XSETBV;
 	vmcb->iopm_base_pa = virt_to_maddr(svm_iopm);
 	vmcb->msrpm_base_pa = virt_to_maddr(svm_msrpm);
 	vmcb->np_enable = 1;
@@ -549,7 +556,8 @@ static void svm_run(struct vcpu *v)
 	for (;;) {
 		local_irq_disable();
 		svm_clgi();
-		/* Visible before we read upcall_pending/npt_gen: kickers and flushers then IPI us. */
+		/* Visible before we read upcall_pending/npt_gen: kickers and flushers then IPI us.
+		 */
 		sv->in_guest = true;
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		if (softirq_pending(cpu) || !vcpu_runnable(v)) {
@@ -572,13 +580,13 @@ static void svm_run(struct vcpu *v)
 }
 
 const struct hvm_function_table svm_function_table = {
-	.name = "SVM",
-	.cpu_up = svm_cpu_up,
-	.domain_init = svm_domain_init,
-	.domain_destroy = svm_domain_destroy,
-	.vcpu_init = svm_vcpu_init,
-	.vcpu_destroy = svm_vcpu_destroy,
-	.set_pvh_start = svm_set_pvh_start,
-	.run = svm_run,
-	.p2m_update = svm_npt_update,
+    .name = "SVM",
+    .cpu_up = svm_cpu_up,
+    .domain_init = svm_domain_init,
+    .domain_destroy = svm_domain_destroy,
+    .vcpu_init = svm_vcpu_init,
+    .vcpu_destroy = svm_vcpu_destroy,
+    .set_pvh_start = svm_set_pvh_start,
+    .run = svm_run,
+    .p2m_update = svm_npt_update,
 };

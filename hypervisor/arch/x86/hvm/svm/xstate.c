@@ -67,8 +67,14 @@ static inline void xrstor(const void *p, uint64_t mask)
 			     : "memory");
 }
 
-static inline void fxsave(void *p) { __asm__ __volatile__("fxsave64 (%0)" ::"r"(p) : "memory"); }
-static inline void fxrstor(const void *p) { __asm__ __volatile__("fxrstor64 (%0)" ::"r"(p) : "memory"); }
+static inline void fxsave(void *p)
+{
+	__asm__ __volatile__("fxsave64 (%0)" ::"r"(p) : "memory");
+}
+static inline void fxrstor(const void *p)
+{
+	__asm__ __volatile__("fxrstor64 (%0)" ::"r"(p) : "memory");
+}
 
 void svm_xstate_cpu_init(bool bsp)
 {
@@ -80,7 +86,8 @@ void svm_xstate_cpu_init(bool bsp)
 		if (c & CPUID1_ECX_XSAVE) {
 			cpuid_count(0xd, 0, &a, &b, &c, &d);
 			svm_xcr0_max = a & XSTATE_OFFERED;
-			/* x87 and SSE are architectural with XSAVE; without both, stay with FXSAVE. */
+			/* x87 and SSE are architectural with XSAVE; without both, stay with FXSAVE.
+			 */
 			if ((svm_xcr0_max & (XSTATE_X87 | XSTATE_SSE)) != (XSTATE_X87 | XSTATE_SSE))
 				svm_xcr0_max = 0;
 		}
@@ -225,7 +232,8 @@ void svm_cpuid_xstate(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t *a, 
 	}
 	switch (sub) {
 	case 0:
-		/* EAX/EDX: components XCR0 may hold; EBX: size for the current XCR0; ECX: for all. */
+		/* EAX/EDX: components XCR0 may hold; EBX: size for the current XCR0; ECX: for all.
+		 */
 		*a = (uint32_t)svm_xcr0_max;
 		*d = (uint32_t)(svm_xcr0_max >> 32);
 		*b = xstate_size(sv->xcr0);
@@ -280,7 +288,10 @@ static uint64_t xs_st_try(struct vcpu *v, uint64_t cr4, uint8_t cpl, uint32_t ec
 SELFTEST(svm_xsetbv)
 {
 	struct domain_create_args args = {
-		.name = "xstest", .mode = GUEST_MODE_PVH, .max_vcpus = 1, .max_pages = 8,
+	    .name = "xstest",
+	    .mode = GUEST_MODE_PVH,
+	    .max_vcpus = 1,
+	    .max_pages = 8,
 	};
 	struct svm_vcpu *sv;
 	struct domain *d;
@@ -304,13 +315,16 @@ SELFTEST(svm_xsetbv)
 		ret = 0;
 		goto out;
 	}
-	/* #UD without CR4.OSXSAVE; #GP at CPL 3, ECX != 0, x87 clear, AVX without SSE, unknown bits. */
-	if (xs_st_try(v, 0, 0, 0, 3) != XS_TRAP_UD || xs_st_try(v, CR4_OSXSAVE, 3, 0, 3) != XS_TRAP_GP ||
+	/* #UD without CR4.OSXSAVE; #GP at CPL 3, ECX != 0, x87 clear, AVX without SSE, unknown
+	 * bits. */
+	if (xs_st_try(v, 0, 0, 0, 3) != XS_TRAP_UD ||
+	    xs_st_try(v, CR4_OSXSAVE, 3, 0, 3) != XS_TRAP_GP ||
 	    xs_st_try(v, CR4_OSXSAVE, 0, 1, 3) != XS_TRAP_GP ||
 	    xs_st_try(v, CR4_OSXSAVE, 0, 0, 2) != XS_TRAP_GP ||
 	    xs_st_try(v, CR4_OSXSAVE, 0, 0, XSTATE_X87 | XSTATE_AVX) != XS_TRAP_GP ||
 	    xs_st_try(v, CR4_OSXSAVE, 0, 0, 1UL << 9) != XS_TRAP_GP ||
-	    xs_st_try(v, CR4_OSXSAVE, 0, 0, 1UL << 40 | 3) != XS_TRAP_GP || sv->xcr0 != XSTATE_X87) {
+	    xs_st_try(v, CR4_OSXSAVE, 0, 0, 1UL << 40 | 3) != XS_TRAP_GP ||
+	    sv->xcr0 != XSTATE_X87) {
 		pr_info("svm_xsetbv: an invalid XSETBV was not refused");
 		goto out;
 	}

@@ -33,11 +33,11 @@ struct acpi_ioapic {
 /* What the MADT says, filled only from a table whose checksum and layout are valid. */
 struct acpi_madt_info {
 	paddr_t lapic_addr;
-	bool pcat_compat;           /* legacy 8259 PICs present */
-	unsigned int nr_cpus;       /* enabled CPUs, in MADT order */
+	bool pcat_compat;     /* legacy 8259 PICs present */
+	unsigned int nr_cpus; /* enabled CPUs, in MADT order */
 	struct acpi_cpu cpus[NR_CPUS];
-	unsigned int nr_cpus_dropped;   /* enabled CPUs beyond NR_CPUS */
-	unsigned int nr_cpus_disabled;  /* entries not enabled (absent or hot-plug only) */
+	unsigned int nr_cpus_dropped;  /* enabled CPUs beyond NR_CPUS */
+	unsigned int nr_cpus_disabled; /* entries not enabled (absent or hot-plug only) */
 	unsigned int nr_ioapics;
 	struct acpi_ioapic ioapics[ACPI_MAX_IOAPICS];
 };

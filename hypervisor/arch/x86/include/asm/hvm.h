@@ -10,17 +10,19 @@
 #include <tessera/domain.h>
 
 struct hvm_function_table {
-	const char *name;                              /* "SVM" */
-	int (*cpu_up)(void);                           /* enable on the calling CPU */
-	int (*domain_init)(struct domain *d);          /* nested page table root */
+	const char *name;		      /* "SVM" */
+	int (*cpu_up)(void);		      /* enable on the calling CPU */
+	int (*domain_init)(struct domain *d); /* nested page table root */
 	void (*domain_destroy)(struct domain *d);
-	int (*vcpu_init)(struct vcpu *v);              /* VMCB/VMCS, guest register file */
+	int (*vcpu_init)(struct vcpu *v); /* VMCB/VMCS, guest register file */
 	void (*vcpu_destroy)(struct vcpu *v);
 	/* Apply the PVH entry state (docs: PVH ABI): 32-bit flat protected mode, paging off. */
 	void (*set_pvh_start)(struct vcpu *v, uint32_t entry, uint32_t ebx);
-	/* Enter the guest on this CPU and handle exits until it must be rescheduled; returns then. */
+	/* Enter the guest on this CPU and handle exits until it must be rescheduled; returns then.
+	 */
 	void (*run)(struct vcpu *v);
-	/* Mirror one p2m change (order 0: 4 KiB, 9: an aligned 2 MiB block) into the nested page table. */
+	/* Mirror one p2m change (order 0: 4 KiB, 9: an aligned 2 MiB block) into the nested page
+	 * table. */
 	int (*p2m_update)(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned int order, int p2m_type);
 };
 

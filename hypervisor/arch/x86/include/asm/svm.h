@@ -56,70 +56,70 @@ struct vmcb_seg {
 /* The VMCB: control area at 0, state save area at 0x400 (APM vol. 2 tables B-1, B-2). */
 struct vmcb {
 	/* control area */
-	uint32_t cr_intercepts;     /* 0x000 */
-	uint32_t dr_intercepts;     /* 0x004 */
-	uint32_t exc_intercepts;    /* 0x008 */
-	uint32_t intercepts1;       /* 0x00c: INTR ... shutdown */
-	uint32_t intercepts2;       /* 0x010: VMRUN ... XSETBV */
-	uint32_t intercepts3;       /* 0x014 */
+	uint32_t cr_intercepts;	 /* 0x000 */
+	uint32_t dr_intercepts;	 /* 0x004 */
+	uint32_t exc_intercepts; /* 0x008 */
+	uint32_t intercepts1;	 /* 0x00c: INTR ... shutdown */
+	uint32_t intercepts2;	 /* 0x010: VMRUN ... XSETBV */
+	uint32_t intercepts3;	 /* 0x014 */
 	uint8_t res_018[0x03c - 0x018];
 	uint16_t pause_filter_thresh; /* 0x03c */
 	uint16_t pause_filter_count;  /* 0x03e */
-	uint64_t iopm_base_pa;      /* 0x040 */
-	uint64_t msrpm_base_pa;     /* 0x048 */
-	uint64_t tsc_offset;        /* 0x050 */
-	uint32_t asid;              /* 0x058 */
-	uint8_t tlb_control;        /* 0x05c */
+	uint64_t iopm_base_pa;	      /* 0x040 */
+	uint64_t msrpm_base_pa;	      /* 0x048 */
+	uint64_t tsc_offset;	      /* 0x050 */
+	uint32_t asid;		      /* 0x058 */
+	uint8_t tlb_control;	      /* 0x05c */
 	uint8_t res_05d[3];
-	uint64_t vintr;             /* 0x060: V_TPR, V_IRQ, V_INTR_PRIO, V_IGN_TPR, V_INTR_MASKING, vector */
-	uint64_t int_state;         /* 0x068: bit 0 interrupt shadow */
-	uint64_t exitcode;          /* 0x070 */
-	uint64_t exitinfo1;         /* 0x078 */
-	uint64_t exitinfo2;         /* 0x080 */
-	uint64_t exitintinfo;       /* 0x088 */
-	uint64_t np_enable;         /* 0x090 */
-	uint64_t avic_apic_bar;     /* 0x098 */
-	uint64_t ghcb_pa;           /* 0x0a0 */
-	uint64_t eventinj;          /* 0x0a8 */
-	uint64_t n_cr3;             /* 0x0b0 */
-	uint64_t virt_ext;          /* 0x0b8 */
-	uint32_t clean;             /* 0x0c0 */
+	uint64_t vintr; /* 0x060: V_TPR, V_IRQ, V_INTR_PRIO, V_IGN_TPR, V_INTR_MASKING, vector */
+	uint64_t int_state;	/* 0x068: bit 0 interrupt shadow */
+	uint64_t exitcode;	/* 0x070 */
+	uint64_t exitinfo1;	/* 0x078 */
+	uint64_t exitinfo2;	/* 0x080 */
+	uint64_t exitintinfo;	/* 0x088 */
+	uint64_t np_enable;	/* 0x090 */
+	uint64_t avic_apic_bar; /* 0x098 */
+	uint64_t ghcb_pa;	/* 0x0a0 */
+	uint64_t eventinj;	/* 0x0a8 */
+	uint64_t n_cr3;		/* 0x0b0 */
+	uint64_t virt_ext;	/* 0x0b8 */
+	uint32_t clean;		/* 0x0c0 */
 	uint32_t res_0c4;
-	uint64_t nrip;              /* 0x0c8 */
-	uint8_t insn_len;           /* 0x0d0 */
+	uint64_t nrip;	  /* 0x0c8 */
+	uint8_t insn_len; /* 0x0d0 */
 	uint8_t insn_bytes[15];
 	uint8_t res_0e0[0x400 - 0x0e0];
 	/* state save area */
 	struct vmcb_seg es, cs, ss, ds, fs, gs, gdtr, ldtr, idtr, tr; /* 0x400..0x49f */
 	uint8_t res_4a0[0x4ca - 0x4a0];
-	uint8_t vmpl;               /* 0x4ca */
-	uint8_t cpl;                /* 0x4cb */
+	uint8_t vmpl; /* 0x4ca */
+	uint8_t cpl;  /* 0x4cb */
 	uint32_t res_4cc;
-	uint64_t efer;              /* 0x4d0 */
+	uint64_t efer; /* 0x4d0 */
 	uint8_t res_4d8[0x548 - 0x4d8];
-	uint64_t cr4;               /* 0x548 */
-	uint64_t cr3;               /* 0x550 */
-	uint64_t cr0;               /* 0x558 */
-	uint64_t dr7;               /* 0x560 */
-	uint64_t dr6;               /* 0x568 */
-	uint64_t rflags;            /* 0x570 */
-	uint64_t rip;               /* 0x578 */
+	uint64_t cr4;	 /* 0x548 */
+	uint64_t cr3;	 /* 0x550 */
+	uint64_t cr0;	 /* 0x558 */
+	uint64_t dr7;	 /* 0x560 */
+	uint64_t dr6;	 /* 0x568 */
+	uint64_t rflags; /* 0x570 */
+	uint64_t rip;	 /* 0x578 */
 	uint8_t res_580[0x5d8 - 0x580];
-	uint64_t rsp;               /* 0x5d8 */
+	uint64_t rsp;			/* 0x5d8 */
 	uint64_t s_cet, ssp, isst_addr; /* 0x5e0 */
-	uint64_t rax;               /* 0x5f8 */
-	uint64_t star;              /* 0x600 */
-	uint64_t lstar;             /* 0x608 */
-	uint64_t cstar;             /* 0x610 */
-	uint64_t sfmask;            /* 0x618 */
-	uint64_t kernel_gs_base;    /* 0x620 */
-	uint64_t sysenter_cs;       /* 0x628 */
-	uint64_t sysenter_esp;      /* 0x630 */
-	uint64_t sysenter_eip;      /* 0x638 */
-	uint64_t cr2;               /* 0x640 */
+	uint64_t rax;			/* 0x5f8 */
+	uint64_t star;			/* 0x600 */
+	uint64_t lstar;			/* 0x608 */
+	uint64_t cstar;			/* 0x610 */
+	uint64_t sfmask;		/* 0x618 */
+	uint64_t kernel_gs_base;	/* 0x620 */
+	uint64_t sysenter_cs;		/* 0x628 */
+	uint64_t sysenter_esp;		/* 0x630 */
+	uint64_t sysenter_eip;		/* 0x638 */
+	uint64_t cr2;			/* 0x640 */
 	uint8_t res_648[0x668 - 0x648];
-	uint64_t g_pat;             /* 0x668 */
-	uint64_t dbgctl;            /* 0x670 */
+	uint64_t g_pat;	 /* 0x668 */
+	uint64_t dbgctl; /* 0x670 */
 	uint8_t res_678[0x1000 - 0x678];
 };
 _Static_assert(__builtin_offsetof(struct vmcb, eventinj) == 0x0a8, "VMCB control layout");
@@ -213,22 +213,22 @@ struct svm_gprs {
 
 /* Per-vCPU SVM state (v->arch). */
 struct svm_vcpu {
-	struct svm_gprs gprs;          /* first: entry.S takes its address */
-	struct vmcb *vmcb;             /* one page */
+	struct svm_gprs gprs; /* first: entry.S takes its address */
+	struct vmcb *vmcb;    /* one page */
 	paddr_t vmcb_pa;
-	uint8_t *fpu;                  /* XSAVE area (or FXSAVE image without XSAVE): one page (xstate.c) */
-	uint64_t xcr0;                 /* the guest's XCR0 (xstate.c) */
-	uint32_t asid;                 /* ASID on asid_cpu, valid while asid_gen matches */
+	uint8_t *fpu;  /* XSAVE area (or FXSAVE image without XSAVE): one page (xstate.c) */
+	uint64_t xcr0; /* the guest's XCR0 (xstate.c) */
+	uint32_t asid; /* ASID on asid_cpu, valid while asid_gen matches */
 	unsigned int asid_cpu;
 	uint64_t asid_gen;
-	uint64_t npt_gen_seen;         /* domain's npt_gen at the last entry */
-	volatile bool in_guest;        /* between the last generation check and #VMEXIT */
+	uint64_t npt_gen_seen;		 /* domain's npt_gen at the last entry */
+	volatile bool in_guest;		 /* between the last generation check and #VMEXIT */
 	volatile unsigned long nr_exits; /* counts #VMEXITs (flush waiters watch it) */
-	struct vlapic vlapic;          /* the virtual x2APIC (asm/vlapic.h), APIC_BASE included */
-	unsigned int time_cpu;         /* CPU + 1 where the pvclock was last published; 0 never */
-	s_time_t time_stamp;           /* when (update_vcpu_system_time in svm_run) */
+	struct vlapic vlapic;		 /* the virtual x2APIC (asm/vlapic.h), APIC_BASE included */
+	unsigned int time_cpu;		 /* CPU + 1 where the pvclock was last published; 0 never */
+	s_time_t time_stamp;		 /* when (update_vcpu_system_time in svm_run) */
 	uint64_t mtrr_def_type;
-	bool launched;                 /* hvm_init_ctx consumed / first run done */
+	bool launched; /* hvm_init_ctx consumed / first run done */
 	/* Exit counts: IOIO, VMMCALL, HLT, CPUID, MSR, NPF, SHUTDOWN, other, INVD, #DB/#AC
 	 * (exits.c svm_count). */
 	unsigned long exits_by_reason[10];
@@ -238,18 +238,24 @@ struct svm_vcpu {
 
 /* Per-domain SVM state (d->arch). */
 struct svm_domain {
-	paddr_t npt_root;              /* L4 of the nested page table */
-	unsigned long npt_pages;       /* table pages allocated */
-	unsigned long npt_splits;      /* 2 MiB leaves split into L1 tables (npt.c) */
-	volatile uint64_t npt_gen;     /* bumped on each reduction of permissions */
+	paddr_t npt_root;	   /* L4 of the nested page table */
+	unsigned long npt_pages;   /* table pages allocated */
+	unsigned long npt_splits;  /* 2 MiB leaves split into L1 tables (npt.c) */
+	volatile uint64_t npt_gen; /* bumped on each reduction of permissions */
 	/* Port 0xE9 output: the line being assembled, under e9_lock (several vCPUs may write). */
 	spinlock_t e9_lock;
 	unsigned int e9_len;
 	char e9_line[128];
 };
 
-static inline struct svm_vcpu *svm_v(const struct vcpu *v) { return (struct svm_vcpu *)v->arch; }
-static inline struct svm_domain *svm_d(const struct domain *d) { return (struct svm_domain *)d->arch; }
+static inline struct svm_vcpu *svm_v(const struct vcpu *v)
+{
+	return (struct svm_vcpu *)v->arch;
+}
+static inline struct svm_domain *svm_d(const struct domain *d)
+{
+	return (struct svm_domain *)d->arch;
+}
 
 /* svm.c */
 extern uint32_t svm_feature_edx;
@@ -272,7 +278,8 @@ void svm_vmexit_handler(struct vcpu *v);
 int svm_npt_init(struct domain *d);
 void svm_npt_destroy(struct domain *d);
 int svm_npt_update(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned int order, int p2m_type);
-/* The leaf entry for gfn (0 if none; a 2 MiB leaf has PS set): present/rw bits for NPF diagnosis. */
+/* The leaf entry for gfn (0 if none; a 2 MiB leaf has PS set): present/rw bits for NPF diagnosis.
+ */
 uint64_t svm_npt_lookup(struct domain *d, gfn_t gfn);
 
 /* xstate.c: guest x87/SSE/AVX state and XCR0 (XSAVE when the CPU has it, else FXSAVE). */

@@ -4,9 +4,18 @@
 
 #include <tessera/types.h>
 
-static inline void outb(uint16_t port, uint8_t v) { __asm__ __volatile__("outb %0, %1" ::"a"(v), "Nd"(port)); }
-static inline void outw(uint16_t port, uint16_t v) { __asm__ __volatile__("outw %0, %1" ::"a"(v), "Nd"(port)); }
-static inline void outl(uint16_t port, uint32_t v) { __asm__ __volatile__("outl %0, %1" ::"a"(v), "Nd"(port)); }
+static inline void outb(uint16_t port, uint8_t v)
+{
+	__asm__ __volatile__("outb %0, %1" ::"a"(v), "Nd"(port));
+}
+static inline void outw(uint16_t port, uint16_t v)
+{
+	__asm__ __volatile__("outw %0, %1" ::"a"(v), "Nd"(port));
+}
+static inline void outl(uint16_t port, uint32_t v)
+{
+	__asm__ __volatile__("outl %0, %1" ::"a"(v), "Nd"(port));
+}
 static inline uint8_t inb(uint16_t port)
 {
 	uint8_t v;
@@ -31,7 +40,8 @@ static inline uint64_t rdmsr(uint32_t msr)
 }
 static inline void wrmsr(uint32_t msr, uint64_t v)
 {
-	__asm__ __volatile__("wrmsr" ::"c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
+	__asm__ __volatile__("wrmsr" ::"c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32))
+			     : "memory");
 }
 
 static inline uint64_t rdtsc(void)
@@ -45,23 +55,25 @@ static inline uint64_t rdtsc(void)
 static inline void cpuid_count(uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b, uint32_t *c,
 			       uint32_t *d)
 {
-	__asm__ __volatile__("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(sub));
+	__asm__ __volatile__("cpuid"
+			     : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d)
+			     : "a"(leaf), "c"(sub));
 }
 static inline void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
 {
 	cpuid_count(leaf, 0, a, b, c, d);
 }
 
-#define DEFINE_CR(n)                                                              \
-	static inline uint64_t read_cr##n(void)                                   \
-	{                                                                         \
-		uint64_t v;                                                       \
-		__asm__ __volatile__("mov %%cr" #n ", %0" : "=r"(v));             \
-		return v;                                                         \
-	}                                                                         \
-	static inline void write_cr##n(uint64_t v)                                \
-	{                                                                         \
-		__asm__ __volatile__("mov %0, %%cr" #n ::"r"(v) : "memory");      \
+#define DEFINE_CR(n)                                                                               \
+	static inline uint64_t read_cr##n(void)                                                    \
+	{                                                                                          \
+		uint64_t v;                                                                        \
+		__asm__ __volatile__("mov %%cr" #n ", %0" : "=r"(v));                              \
+		return v;                                                                          \
+	}                                                                                          \
+	static inline void write_cr##n(uint64_t v)                                                 \
+	{                                                                                          \
+		__asm__ __volatile__("mov %0, %%cr" #n ::"r"(v) : "memory");                       \
 	}
 DEFINE_CR(0)
 DEFINE_CR(2)
@@ -69,9 +81,18 @@ DEFINE_CR(3)
 DEFINE_CR(4)
 #undef DEFINE_CR
 
-static inline void cpu_relax(void) { __asm__ __volatile__("pause" ::: "memory"); }
-static inline void local_irq_disable(void) { __asm__ __volatile__("cli" ::: "memory"); }
-static inline void local_irq_enable(void) { __asm__ __volatile__("sti" ::: "memory"); }
+static inline void cpu_relax(void)
+{
+	__asm__ __volatile__("pause" ::: "memory");
+}
+static inline void local_irq_disable(void)
+{
+	__asm__ __volatile__("cli" ::: "memory");
+}
+static inline void local_irq_enable(void)
+{
+	__asm__ __volatile__("sti" ::: "memory");
+}
 static inline unsigned long local_save_flags(void)
 {
 	unsigned long f;
@@ -90,9 +111,18 @@ static inline void local_irq_restore(unsigned long f)
 {
 	__asm__ __volatile__("push %0; popf" ::"r"(f) : "memory", "cc");
 }
-static inline bool local_irq_is_enabled(void) { return local_save_flags() & (1UL << 9); }
+static inline bool local_irq_is_enabled(void)
+{
+	return local_save_flags() & (1UL << 9);
+}
 /* Enable interrupts and wait for one, with no window between the two. */
-static inline void safe_halt(void) { __asm__ __volatile__("sti; hlt" ::: "memory"); }
-static inline void halt(void) { __asm__ __volatile__("hlt" ::: "memory"); }
+static inline void safe_halt(void)
+{
+	__asm__ __volatile__("sti; hlt" ::: "memory");
+}
+static inline void halt(void)
+{
+	__asm__ __volatile__("hlt" ::: "memory");
+}
 
 #endif

@@ -102,21 +102,22 @@ enum vlapic_lvt {
 };
 
 struct vlapic {
-	uint64_t apic_base;            /* IA32_APIC_BASE as the guest reads it */
-	uint32_t id;                   /* x2APIC ID = the MADT's (PVH_LAPIC_ID) */
-	uint32_t tpr;                  /* bits 7:0 */
+	uint64_t apic_base; /* IA32_APIC_BASE as the guest reads it */
+	uint32_t id;	    /* x2APIC ID = the MADT's (PVH_LAPIC_ID) */
+	uint32_t tpr;	    /* bits 7:0 */
 	uint32_t svr;
 	uint32_t esr;
 	uint32_t lvt[VLAPIC_NR_LVT];
 	uint32_t timer_icr, timer_dcr; /* stored only: Linux PVH uses Xen's clock event */
-	uint64_t icr;                  /* last ICR written (reads back; no busy bit in x2APIC) */
+	uint64_t icr;		       /* last ICR written (reads back; no busy bit in x2APIC) */
 	DECLARE_BITMAP(irr, 256);      /* requested: set atomically by any CPU */
 	DECLARE_BITMAP(isr, 256);      /* in service: injected, not yet EOI'd */
 	DECLARE_BITMAP(tmr, 256);      /* level-triggered (never set: all our sources are edge) */
-	/* INIT/SIPI (SDM vol. 3A 8.4.4): INIT arms wait_sipi; the first SIPI then starts the vCPU. */
+	/* INIT/SIPI (SDM vol. 3A 8.4.4): INIT arms wait_sipi; the first SIPI then starts the vCPU.
+	 */
 	bool wait_sipi;
-	bool init_warned;              /* an INIT to it while running was logged (once) */
-	volatile int sipi_vector;      /* -1 none; else the start page (vector << 12), taken at run */
+	bool init_warned;	  /* an INIT to it while running was logged (once) */
+	volatile int sipi_vector; /* -1 none; else the start page (vector << 12), taken at run */
 };
 
 /* What a write asks the plumbing to do beyond the register file. */
