@@ -7,7 +7,8 @@
 #                         (tests/linux/linux.mk, docs/linux-guests.md); make linux fetches the kernel
 #   make run-dom0         boot the xenstore domain and Debian's Linux as the control domain (d0) at its
 #                         shell (tests/linux/dom0/dom0.mk, docs/control-domain.md)
-#   make test             every test; ends with one line "N passed, N failed"
+#   make test             every test; ends with one line "N passed, N failed, N skipped"
+#                         (a skip only names what make test cannot provide; docs/testing.md)
 #   make test-unit        host unit tests (CUnit, ASan+UBSan)
 #   make test-integration QEMU boot scenarios
 #   make test-guests      the conformance test kernels on Tessera (tests/guests/conf; part of make test)

@@ -1,6 +1,9 @@
 #!/bin/bash
-# Runs the test groups and prints the total as the last line:
-# "N passed, N failed". Usage: run-tests.sh all|unit|fuzz|xsfuzz|abi|integration|guests
+# Runs the test groups and prints the total as the last line, and as the only line of that
+# form: "N passed, N failed, N skipped". Every group counts its verdict lines the same way
+# (scripts/tally.sh: PASS, FAIL, and the one SKIP form that names a prerequisite make test
+# cannot provide; any other SKIP is a failure). docs/testing.md "Verdict lines".
+# Usage: run-tests.sh all|unit|fuzz|xsfuzz|abi|integration|guests
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -8,6 +11,34 @@ export BUILD
 what=${1:-all}
 passed=0
 failed=0
+skipped=0
+. scripts/tally.sh
+
+# one_verdict WHAT STATUS OUTPUT: a group that is one case (fuzz, xsfuzz): prints OUTPUT with
+# its last verdict line at the end and counts that line; no verdict line, or a status that
+# is not 0 without a FAIL line, is one FAIL.
+one_verdict() {
+	local what=$1 rc=$2 out=$3 v
+	echo "$out" | grep -Ev '^(PASS: |FAIL: |SKIP)'
+	v=$(echo "$out" | grep -E '^(PASS: |FAIL: |SKIP)' | tail -n 1)
+	if [ -z "$v" ] || { [ "$rc" -ne 0 ] && [[ $v != "FAIL: "* ]]; }; then
+		v="FAIL: $what (status $rc)"
+	fi
+	echo "$v"
+	tally <<<"$v"
+}
+
+# all_verdicts WHAT OUTPUT: a group or script that reports many cases: prints and counts
+# every verdict line; output with none is one FAIL.
+all_verdicts() {
+	local what=$1 out=$2
+	echo "$out"
+	tally <<<"$out"
+	if ! echo "$out" | grep -Eq '^(PASS: |FAIL: |SKIP)'; then
+		echo "FAIL: $what reported no result"
+		failed=$((failed + 1))
+	fi
+}
 
 run_unit() {
 	echo "== unit tests (CUnit, ASan+UBSan)"
@@ -34,14 +65,7 @@ run_fuzz() {
 	local out rc
 	out=$(bash tests/fuzz/smoke.sh "$BUILD" 2>&1)
 	rc=$?
-	echo "$out" | grep -Ev '^(PASS|FAIL): '
-	if [ "$rc" -eq 0 ] && echo "$out" | grep -q '^PASS: '; then
-		echo "$out" | grep '^PASS: ' | tail -n 1
-		passed=$((passed + 1))
-	else
-		echo "$out" | grep '^FAIL: ' | tail -n 1 | grep . || echo "FAIL: fuzz smoke (status $rc)"
-		failed=$((failed + 1))
-	fi
+	one_verdict "fuzz smoke" "$rc" "$out"
 }
 
 run_xsfuzz() {
@@ -49,14 +73,7 @@ run_xsfuzz() {
 	local out rc
 	out=$(bash tests/fuzz/xs_smoke.sh "$BUILD" 2>&1)
 	rc=$?
-	echo "$out" | grep -Ev '^(PASS|FAIL): '
-	if [ "$rc" -eq 0 ] && echo "$out" | grep -q '^PASS: '; then
-		echo "$out" | grep '^PASS: ' | tail -n 1
-		passed=$((passed + 1))
-	else
-		echo "$out" | grep '^FAIL: ' | tail -n 1 | grep . || echo "FAIL: xenstored fuzz smoke (status $rc)"
-		failed=$((failed + 1))
-	fi
+	one_verdict "xenstored fuzz smoke" "$rc" "$out"
 }
 
 run_abi() {
@@ -66,12 +83,12 @@ run_abi() {
 	rc=$?
 	echo "$out" | tail -n 15
 	if [ "$rc" -eq 0 ]; then
-		echo "PASS: $(echo "$out" | grep -E "^abi: compared" | tail -n 1)"
-		passed=$((passed + 1))
+		out="PASS: $(echo "$out" | grep -E "^abi: compared" | tail -n 1)"
 	else
-		echo "FAIL: abi (full output in $BUILD/abi)"
-		failed=$((failed + 1))
+		out="FAIL: abi (full output in $BUILD/abi)"
 	fi
+	echo "$out"
+	tally <<<"$out"
 }
 
 run_integration() {
@@ -80,14 +97,7 @@ run_integration() {
 	for t in tests/integration/*.sh; do
 		[ "$(basename "$t")" = lib.sh ] && continue
 		out=$(bash "$t" 2>&1)
-		echo "$out"
-		passed=$((passed + $(echo "$out" | grep -c '^PASS: ')))
-		failed=$((failed + $(echo "$out" | grep -c '^FAIL: ')))
-		# SKIP: a scenario whose prerequisite is missing (linux.sh without a fetched kernel).
-		if ! echo "$out" | grep -Eq '^(PASS|FAIL|SKIP): '; then
-			echo "FAIL: $t reported no result"
-			failed=$((failed + 1))
-		fi
+		all_verdicts "$t" "$out"
 	done
 }
 
@@ -95,13 +105,7 @@ run_guests() {
 	echo "== conformance test kernels on Tessera (tests/guests/conf, QEMU)"
 	local out
 	out=$(bash tests/guests/conf/run.sh 2>&1)
-	echo "$out"
-	passed=$((passed + $(echo "$out" | grep -c '^PASS: ')))
-	failed=$((failed + $(echo "$out" | grep -c '^FAIL: ')))
-	if ! echo "$out" | grep -Eq '^(PASS|FAIL): '; then
-		echo "FAIL: tests/guests/conf/run.sh reported no result"
-		failed=$((failed + 1))
-	fi
+	all_verdicts tests/guests/conf/run.sh "$out"
 }
 
 case $what in
@@ -125,5 +129,5 @@ all)
 	;;
 esac
 
-echo "$passed passed, $failed failed"
+tally_summary
 [ "$failed" -eq 0 ]

@@ -1,6 +1,7 @@
 # Shared helpers for integration scenarios (sourced). Each scenario boots
 # the hypervisor in QEMU, reads the serial log and reports every case as a
-# line "PASS: name" or "FAIL: name"; scripts/run-tests.sh counts them.
+# line "PASS: name" or "FAIL: name"; scripts/run-tests.sh counts them. A case
+# whose prerequisite make test cannot provide is "SKIP (needs ...)" (skip_case).
 
 : "${BUILD:=build}"
 : "${QEMU:=qemu-system-x86_64}"
@@ -246,4 +247,39 @@ why_status() {
 	"$EXIT_RESET") echo "the machine reset or powered off (a hypervisor triple fault?)" ;;
 	*) echo "QEMU exited with status $status" ;;
 	esac
+}
+
+# ---- Skips (docs/testing.md, "Verdict lines") ----
+# A missing prerequisite is a FAIL, unless it is one make test cannot provide on this machine
+# (make test builds and fetches everything else); then, and only then, the case is a skip in
+# the one form scripts/run-tests.sh counts as skipped, naming what it needs:
+#   SKIP (needs WHAT, which make test cannot provide): NAME (WHY)
+# Any other line that starts with SKIP counts as a failure.
+
+# skip_case NAME WHAT [WHY]: prints that line.
+skip_case() {
+	echo "SKIP (needs $2, which make test cannot provide): $1${3:+ ($3)}"
+}
+
+# need_linux_bundle BUNDLE CASE...: true when BUNDLE (a bundle holding Debian's Linux kernel,
+# built by make linux or make dom0) exists. Otherwise it prints a verdict for each CASE and
+# returns 1: a SKIP when make linux recorded that this machine cannot fetch the kernel
+# ($BUILD/linux/unavailable, written by tests/linux/fetch-kernel.sh: no apt, no network), or
+# else a FAIL: the kernel can be fetched, so the bundle is missing because make linux or
+# make dom0 did not run or failed.
+need_linux_bundle() {
+	local bundle=$1 c why
+	shift
+	[ -f "$bundle" ] && return 0
+	if [ -s "$BUILD/linux/unavailable" ] && [ ! -f "$BUILD/linux/vmlinux" ]; then
+		why=$(head -n 1 "$BUILD/linux/unavailable")
+		for c; do
+			skip_case "$c" "Debian's Linux kernel" "make linux could not fetch it: $why"
+		done
+	else
+		for c; do
+			echo "FAIL: $c (no $bundle: make BUILD=$BUILD linux dom0 builds it)"
+		done
+	fi
+	return 1
 }

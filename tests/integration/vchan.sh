@@ -38,12 +38,8 @@ report "$name: no guest failure" $ok "a guest reported a failure or did not fini
 # gntdev, /dev/xen/evtchn, libxenstore) against the same guest as server for d0.
 bundle=$BUILD/linux/dom0/plans/dom0-vchan.bundle
 name=vchan-dom0
-if [ ! -f "$bundle" ]; then
-	for k in small big; do
-		echo "SKIP: $name: $k rings between d0 and a guest (no $bundle: no fetched kernel)"
-	done
-	exit 0
-fi
+need_linux_bundle "$bundle" "$name: small rings between d0 and a guest" \
+	"$name: big rings between d0 and a guest" "$name: the guest served d0 and saw it close" || exit 0
 boot_until "$name" 1 1G "loglvl=info" "$bundle" 60 \
 	'vchantest [a-z-]*: FAIL|FAILURE|\] Panic:' 'd0: shut down' 'vchantest vchan-srv: SUCCESS'
 for k in small big; do
