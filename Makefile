@@ -10,6 +10,8 @@
 #   make test             every test; ends with one line "N passed, N failed, N skipped"
 #                         (a skip only names what make test cannot provide; docs/testing.md)
 #   make test-unit        host unit tests (CUnit, ASan+UBSan)
+#   make hypervisor-test  the test build, build/tessera-test.{elf,bin}: tessera.bin plus the
+#                         in-hypervisor self-tests (SELFTESTS=y; hypervisor/build.mk)
 #   make test-integration QEMU boot scenarios
 #   make test-guests      the conformance test kernels on Tessera (tests/guests/conf; part of make test)
 #   make bench            benchmarks side by side with Xen 4.17 (not part of make test;
@@ -89,13 +91,13 @@ run: deps all $(if $(filter $(BUILD)/linux/%,$(RUN_BUNDLE)),linux dom0,$(RUN_BUN
 	$(Q)$(QEMU) $(QEMU_MACHINE) -smp $(SMP) -m $(MEM) \
 		-kernel $(HV_BIN) -append "$(HV_CMDLINE)" -initrd $(RUN_BUNDLE)
 
-test: deps all unit-tests linux
+test: deps all unit-tests linux hypervisor-test
 	$(Q)scripts/run-tests.sh all
 
 test-unit: deps unit-tests
 	$(Q)scripts/run-tests.sh unit
 
-test-integration: deps all linux
+test-integration: deps all linux hypervisor-test
 	$(Q)scripts/run-tests.sh integration
 
 clean:

@@ -12,12 +12,32 @@ HV_C_SRCS := $(wildcard $(HV_SRC)/common/*.c $(HV_SRC)/common/*/*.c \
 	$(HV_SRC)/arch/x86/*.c $(HV_SRC)/arch/x86/*/*.c $(HV_SRC)/arch/x86/*/*/*.c)
 HV_S_SRCS := $(wildcard $(HV_SRC)/arch/x86/*.S $(HV_SRC)/arch/x86/*/*.S \
 	$(HV_SRC)/arch/x86/*/*/*.S)
+
+# ---- The test build (self-tests): make SELFTESTS=y, or make hypervisor-test from any make ----
+# tessera.bin carries no test code. SELFTESTS=y builds $(BUILD)/tessera-test.{elf,bin} from
+# objects in $(BUILD)/hypervisor-test with CONFIG_SELFTESTS defined: every SELFTEST() and the
+# files named *selftest* (the runner, the SVM and timer self-tests); the default build leaves
+# those files out (tessera/selftest.h, docs/testing.md).
+HV_SELFTEST_SRCS := $(foreach f,$(HV_C_SRCS),$(if $(findstring selftest,$(notdir $(f))),$(f)))
+ifeq ($(SELFTESTS),y)
+HV_OUT := $(BUILD)/hypervisor-test
+HV_ELF := $(BUILD)/tessera-test.elf
+HV_BIN := $(BUILD)/tessera-test.bin
+HV_DEFINES := -DCONFIG_SELFTESTS
+else
+HV_C_SRCS := $(filter-out $(HV_SELFTEST_SRCS),$(HV_C_SRCS))
+HV_DEFINES :=
+endif
+.PHONY: hypervisor-test
+hypervisor-test: | $(DEPS_STAMP)
+	$(Q)$(MAKE) --no-print-directory SELFTESTS=y hypervisor
+# ----
 HV_OBJS := $(patsubst $(HV_SRC)/%.c,$(HV_OUT)/%.o,$(HV_C_SRCS)) \
 	$(patsubst $(HV_SRC)/%.S,$(HV_OUT)/%.o,$(HV_S_SRCS))
 
 HV_INCLUDES = -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
 	-I$(HV_SRC)/include -I$(HV_SRC)/arch/x86/include \
-	-include $(HV_SRC)/include/tessera/config.h
+	-include $(HV_SRC)/include/tessera/config.h $(HV_DEFINES)
 HV_CFLAGS = -std=gnu11 -O2 -g -ffreestanding -fno-common -fno-stack-protector \
 	-fpie -fvisibility=hidden -fno-asynchronous-unwind-tables -fno-omit-frame-pointer \
 	-mno-red-zone -mgeneral-regs-only -mno-mmx -mno-sse -mno-sse2 \

@@ -7,6 +7,11 @@
 : "${QEMU:=qemu-system-x86_64}"
 HV_BIN=$BUILD/tessera.bin
 HV_ELF=$BUILD/tessera.elf
+# The test build, with the self-tests (make hypervisor-test; tessera/selftest.h): a scenario
+# that names a self-test on the command line boots it (use_test_build); the others boot the
+# default build, which has none.
+HV_TEST_BIN=$BUILD/tessera-test.bin
+HV_TEST_ELF=$BUILD/tessera-test.elf
 QEMU_MONITOR=$BUILD/tools/qemu-monitor
 LOGDIR=$BUILD/integration
 mkdir -p "$LOGDIR"
@@ -18,6 +23,17 @@ EXIT_FAILURE=37
 EXIT_TIMEOUT=124
 # Ours: QEMU ended by itself with 0 under -no-reboot, i.e. the machine reset or powered off.
 EXIT_RESET=200
+
+# use_test_build NAME: boot the test build from here on ($HV_BIN, $HV_ELF); without it, prints
+# "FAIL: NAME (...)" naming the make target that builds it and returns 1.
+use_test_build() {
+	if [ ! -f "$HV_TEST_BIN" ] || [ ! -f "$HV_TEST_ELF" ]; then
+		echo "FAIL: $1 (no $HV_TEST_BIN: make BUILD=$BUILD hypervisor-test builds it)"
+		return 1
+	fi
+	HV_BIN=$HV_TEST_BIN
+	HV_ELF=$HV_TEST_ELF
+}
 
 # qemu_args NAME SMP MEM CMDLINE: the QEMU arguments every run shares, into $QEMU_ARGS (for
 # $log): the monitor on a socket beside the log (dump_cpus), named threads, -d cpu_reset.

@@ -4,6 +4,7 @@
 # ioremap, a boot module kept out of the heap and intact) passes with 256 MiB and 4 GiB
 # (RAM split by the PCI hole at 3 GiB), and the boot line reports the RAM given.
 cd "$(dirname "$0")/../.." && . tests/integration/lib.sh
+use_test_build memory-prerequisites || exit 0 # its self-tests
 
 # check_memory_line MIN_MIB MAX_MIB: "Memory: N MiB RAM, M MiB free in the heap" with
 # MIN <= N <= MAX and the heap holding most of it.

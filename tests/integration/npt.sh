@@ -5,6 +5,7 @@
 # change inside one splits it keeping the other 511 translations. Then guest
 # XSAVE state with -cpu max (below).
 cd "$(dirname "$0")/../.." && . tests/integration/lib.sh
+use_test_build npt-prerequisites || exit 0 # its self-tests
 
 name=npt-2m
 boot "$name" 1 256M "loglvl=info selftest=npt_2m test-exit" "" 120

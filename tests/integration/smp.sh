@@ -3,6 +3,7 @@
 # CPUs in x2APIC mode, every CPU comes online, the TSC is calibrated, console
 # timestamps advance once it is, and the smp_ipi and apic_timer self-tests pass.
 cd "$(dirname "$0")/../.." && . tests/integration/lib.sh
+use_test_build smp-prerequisites || exit 0 # its self-tests
 
 CPU_BASE=qemu64,+svm,+npt,+rdrand
 

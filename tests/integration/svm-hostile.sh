@@ -7,6 +7,7 @@
 # return every page. A flood of port 0xE9 output is cut by the domain's
 # console rate limit.
 cd "$(dirname "$0")/../.." && . tests/integration/lib.sh
+use_test_build svm-hostile-prerequisites || exit 0 # its self-tests
 
 name=svm-hostile
 boot "$name" 1 256M "loglvl=info selftest=svm_hostile test-exit" "" 120

@@ -5,6 +5,7 @@
 # a triple fault) in a throwaway domain, checks its exits and that the
 # domain's destruction returns every page. With 1 and 2 CPUs.
 cd "$(dirname "$0")/../.." && . tests/integration/lib.sh
+use_test_build svm-prerequisites || exit 0 # its self-tests
 
 for smp in 1 2; do
 	name=svm-smp$smp

@@ -4,6 +4,7 @@
 # the run through panic (not a triple fault) with a report naming the
 # exception, the symbolised RIP and a call trace down to start_hypervisor.
 cd "$(dirname "$0")/../.." && . tests/integration/lib.sh
+use_test_build traps-prerequisites || exit 0 # its self-tests
 
 # expect_panic NAME: status is the panic exit and the panic banner was printed.
 expect_panic() {

@@ -460,7 +460,8 @@ void traps_dispatch(struct cpu_user_regs *regs)
 	fatal_exception(regs, cr2);
 }
 
-/* ---- self-tests ---- */
+/* ---- self-tests (the test build only: their handler and counters are test data too) ---- */
+#ifdef CONFIG_SELFTESTS
 
 /* A vector no one else uses (between the device range and the IPIs); see irq_vectors.h. */
 #define TRAPS_TEST_VECTOR 0xf0
@@ -580,3 +581,4 @@ SELFTEST_EXPLICIT(crash_panic)
 {
 	panic("selftest");
 }
+#endif /* CONFIG_SELFTESTS */
