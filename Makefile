@@ -10,6 +10,8 @@
 #   make test             every test; ends with one line "N passed, N failed, N skipped"
 #                         (a skip only names what make test cannot provide; docs/testing.md)
 #   make test-unit        host unit tests (CUnit, ASan+UBSan)
+#   make format           format the git-tracked *.c/*.h with .clang-format (clang-format 14);
+#                         make test-format checks them (part of make test)
 #   make hypervisor-test  the test build, build/tessera-test.{elf,bin}: tessera.bin plus the
 #                         in-hypervisor self-tests (SELFTESTS=y; hypervisor/build.mk)
 #   make test-integration QEMU boot scenarios
@@ -38,7 +40,7 @@ endif
 HOSTCC ?= gcc
 QEMU ?= qemu-system-x86_64
 
-.PHONY: all deps run test test-unit test-integration test-abi bench clean
+.PHONY: all deps run test test-unit test-integration test-abi bench clean format test-format
 all: deps hypervisor tools
 
 # The dependency step: checks for the Debian packages and installs the missing ones as root.
@@ -99,6 +101,14 @@ test-unit: deps unit-tests
 
 test-integration: deps all linux hypervisor-test
 	$(Q)scripts/run-tests.sh integration
+
+# make format: formats every git-tracked *.c and *.h with the committed .clang-format (in place);
+# make test-format checks them (the format group of scripts/run-tests.sh, part of make test).
+format: deps
+	$(Q)git ls-files -z -- '*.c' '*.h' | xargs -0 -r clang-format -i
+
+test-format: deps
+	$(Q)scripts/run-tests.sh format
 
 clean:
 	rm -rf $(BUILD)

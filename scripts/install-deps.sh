@@ -5,7 +5,7 @@
 # has software-CPU bugs that break PV paths.
 set -eu
 
-packages="gcc g++ binutils make libcunit1-dev libyajl-dev libxxhash-dev libxen-dev busybox-static cpio xz-utils clang libclang-rt-14-dev"
+packages="gcc g++ binutils make libcunit1-dev libyajl-dev libxxhash-dev libxen-dev busybox-static cpio xz-utils clang libclang-rt-14-dev clang-format"
 backports_packages="qemu-system-x86"
 min_qemu_major=10
 

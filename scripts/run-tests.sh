@@ -3,7 +3,7 @@
 # form: "N passed, N failed, N skipped". Every group counts its verdict lines the same way
 # (scripts/tally.sh: PASS, FAIL, and the one SKIP form that names a prerequisite make test
 # cannot provide; any other SKIP is a failure). docs/testing.md "Verdict lines".
-# Usage: run-tests.sh all|unit|fuzz|xsfuzz|abi|integration|guests
+# Usage: run-tests.sh all|unit|fuzz|xsfuzz|abi|integration|guests|format
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -108,14 +108,50 @@ run_guests() {
 	all_verdicts tests/guests/conf/run.sh "$out"
 }
 
+# format: the git-tracked *.c and *.h files (all of them, or with FORMAT_BASE=REV those changed
+# since REV) against the committed .clang-format; one PASS, or one FAIL naming the files
+# (make format fixes them). clang-format 14 is Debian bookworm's (scripts/install-deps.sh).
+run_format() {
+	echo "== format (clang-format --dry-run -Werror, .clang-format)"
+	local files bad v out rc
+	if ! command -v clang-format >/dev/null; then
+		v="FAIL: format (no clang-format: make deps installs it)"
+	elif ! git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+		v="FAIL: format (not a git work tree: the files checked are git's)"
+	else
+		if [ -n "${FORMAT_BASE:-}" ]; then
+			files=$(git diff --name-only --diff-filter=d "$FORMAT_BASE" -- '*.c' '*.h')
+		else
+			files=$(git ls-files -- '*.c' '*.h')
+		fi
+		out=$(echo "$files" | grep . | xargs -r -d '\n' clang-format --dry-run -Werror 2>&1)
+		rc=$?
+		bad=$(echo "$out" | sed -nE 's/^(.+):[0-9]+:[0-9]+: error: .*/\1/p' | sort -u)
+		if [ -n "$bad" ]; then
+			echo "$bad" | sed 's/^/    not formatted: /'
+			v="FAIL: format ($(echo "$bad" | wc -l) files not formatted: make format fixes them)"
+		elif [ "$rc" -ne 0 ]; then
+			echo "$out" | head -n 5 | sed 's/^/    /'
+			v="FAIL: format (clang-format failed, status $rc)"
+		else
+			v="PASS: format ($(echo "$files" | grep -c .) files,"
+			v="$v clang-format $(clang-format --version | grep -Eo 'version [0-9.]+' | cut -d' ' -f2))"
+		fi
+	fi
+	echo "$v"
+	tally <<<"$v"
+}
+
 case $what in
 unit) run_unit ;;
+format) run_format ;;
 guests) run_guests ;;
 fuzz) run_fuzz ;;
 xsfuzz) run_xsfuzz ;;
 integration) run_integration ;;
 abi) run_abi ;;
 all)
+	run_format
 	run_unit
 	run_fuzz
 	run_xsfuzz
@@ -124,7 +160,7 @@ all)
 	run_guests
 	;;
 *)
-	echo "usage: $0 all|unit|fuzz|xsfuzz|abi|integration|guests" >&2
+	echo "usage: $0 all|unit|fuzz|xsfuzz|abi|integration|guests|format" >&2
 	exit 2
 	;;
 esac
