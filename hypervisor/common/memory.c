@@ -48,8 +48,8 @@
 
 /* One reservation op in progress (Xen's struct memop_args). */
 struct memop_args {
-	struct domain *d;      /* the target (referenced) */
-	uintptr_t extent_list; /* guest address of xen_pfn_t[nr_extents] */
+	struct domain *d;			 /* the target (referenced) */
+	XEN_GUEST_HANDLE(xen_pfn_t) extent_list; /* xen_pfn_t[nr_extents] */
 	unsigned int nr_extents;
 	unsigned int extent_order;
 	bool populate_on_demand;
@@ -68,28 +68,20 @@ static unsigned int memop_max_order(const struct domain *caller)
 	return MIN(order, (unsigned int)MAX_ORDER);
 }
 
-/*
- * Is the guest array base[0..nr) of size-byte elements addressable without
- * wrapping (Xen's guest_handle_subrange_okay, minus the address-space limit
- * the arch copy enforces)? Element addresses are then computed as integers.
- */
-static bool memop_array_ok(uintptr_t base, unsigned long nr, size_t size)
+/* Argument structures the ABI gives no handle type. */
+typedef struct xen_memory_domain xen_memory_domain_t;
+DEFINE_XEN_GUEST_HANDLE(xen_memory_domain_t);
+typedef struct e820entry e820entry_t;
+DEFINE_XEN_GUEST_HANDLE(e820entry_t);
+
+static bool memop_get_pfn(XEN_GUEST_HANDLE(xen_pfn_t) list, unsigned long i, xen_pfn_t *pfn)
 {
-	if (!nr)
-		return true;
-	if (nr > UINTPTR_MAX / size)
-		return false;
-	return base <= UINTPTR_MAX - nr * size;
+	return copy_from_guest_offset(pfn, list, i, 1) == 0;
 }
 
-static bool memop_get_pfn(uintptr_t list, unsigned long i, xen_pfn_t *pfn)
+static bool memop_put_pfn(XEN_GUEST_HANDLE(xen_pfn_t) list, unsigned long i, xen_pfn_t pfn)
 {
-	return raw_copy_from_guest(pfn, (const void *)(list + i * sizeof(*pfn)), sizeof(*pfn)) == 0;
-}
-
-static bool memop_put_pfn(uintptr_t list, unsigned long i, xen_pfn_t pfn)
-{
-	return raw_copy_to_guest((void *)(list + i * sizeof(pfn)), &pfn, sizeof(pfn)) == 0;
+	return copy_to_guest_offset(list, i, &pfn, 1) == 0;
 }
 
 static bool gfn_range_ok(xen_pfn_t gfn, unsigned long nr)
@@ -167,7 +159,7 @@ static void memop_increase_reservation(struct memop_args *a)
 		 * As Xen: a translated domain gets frames with no gfn (it owns them
 		 * until it decreases or dies); with no list nothing is reported.
 		 */
-		if (!a->d->auto_translated && a->extent_list &&
+		if (!a->d->auto_translated && !guest_handle_is_null(a->extent_list) &&
 		    !memop_put_pfn(a->extent_list, i, mfn_x(page_to_mfn(pg))))
 			break;
 	}
@@ -326,7 +318,8 @@ static unsigned int memop_machine_address_bits(void)
  * failure (bad copy, unknown domain, no permission, bad flags) simply returns
  * the number of extents done so far.
  */
-static long memop_reservation(unsigned int op, unsigned long start_extent, uintptr_t arg)
+static long memop_reservation(unsigned int op, unsigned long start_extent,
+			      XEN_GUEST_HANDLE(xen_memory_reservation_t) arg)
 {
 	struct domain *curr = current->domain;
 	struct xen_memory_reservation r;
@@ -334,7 +327,7 @@ static long memop_reservation(unsigned int op, unsigned long start_extent, uintp
 	unsigned int address_bits, node;
 	long rc = (long)start_extent;
 
-	if (raw_copy_from_guest(&r, (const void *)arg, sizeof(r)))
+	if (copy_from_guest(&r, arg, 1))
 		return rc;
 	/* Too many extents to encode a continuation, or nothing left. */
 	if (r.nr_extents > (UINT32_MAX >> MEMOP_EXTENT_SHIFT) || start_extent >= r.nr_extents)
@@ -364,7 +357,7 @@ static long memop_reservation(unsigned int op, unsigned long start_extent, uintp
 		return rc;
 	if (priv_target(curr, a.d))
 		goto out;
-	a.extent_list = (uintptr_t)r.extent_start.p;
+	a.extent_list = r.extent_start;
 	a.nr_extents = (unsigned int)r.nr_extents;
 	a.extent_order = r.extent_order;
 	a.nr_done = (unsigned int)start_extent;
@@ -373,8 +366,8 @@ static long memop_reservation(unsigned int op, unsigned long start_extent, uintp
 	if (a.extent_order >
 	    (a.populate_on_demand ? (unsigned int)MAX_ORDER : memop_max_order(curr)))
 		goto out;
-	if ((a.extent_list || op != XENMEM_increase_reservation) &&
-	    !memop_array_ok(a.extent_list, a.nr_extents, sizeof(xen_pfn_t)))
+	if ((!guest_handle_is_null(a.extent_list) || op != XENMEM_increase_reservation) &&
+	    !guest_handle_okay(a.extent_list, a.nr_extents))
 		goto out;
 
 	switch (op) {
@@ -394,18 +387,18 @@ out:
 	if (a.preempted)
 		return hypercall_create_continuation(__HYPERVISOR_memory_op, "lh",
 						     op | ((unsigned long)rc << MEMOP_EXTENT_SHIFT),
-						     (void *)arg);
+						     arg.p);
 	return rc;
 }
 
 /* XENMEM_current_reservation, maximum_reservation, maximum_gpfn. */
-static long memop_domain_stat(unsigned int op, uintptr_t arg)
+static long memop_domain_stat(unsigned int op, XEN_GUEST_HANDLE(xen_memory_domain_t) arg)
 {
 	struct xen_memory_domain md;
 	struct domain *d;
 	long rc;
 
-	if (raw_copy_from_guest(&md, (const void *)arg, sizeof(md)))
+	if (copy_from_guest(&md, arg, 1))
 		return -EFAULT;
 	d = get_domain_by_any_id(md.domid, current->domain);
 	if (!d)
@@ -457,13 +450,14 @@ void domain_memory_map_free(struct domain *d)
 }
 
 /* XENMEM_memory_map: the caller's own map, as much as its buffer holds. */
-static long memop_memory_map(uintptr_t arg)
+static long memop_memory_map(XEN_GUEST_HANDLE(xen_memory_map_t) arg)
 {
 	struct domain *d = current->domain;
 	struct xen_memory_map map;
+	XEN_GUEST_HANDLE(e820entry_t) buffer;
 	unsigned int i, n;
 
-	if (raw_copy_from_guest(&map, (const void *)arg, sizeof(map)))
+	if (copy_from_guest(&map, arg, 1))
 		return -EFAULT;
 	spin_lock(&d->physmap_lock);
 	n = d->nr_memory_map;
@@ -472,7 +466,8 @@ static long memop_memory_map(uintptr_t arg)
 	if (!n)
 		return -ENOSYS;
 	n = MIN(n, map.nr_entries);
-	if (!memop_array_ok((uintptr_t)map.buffer.p, n, sizeof(struct e820entry)))
+	buffer = guest_handle_cast(map.buffer, e820entry_t);
+	if (!guest_handle_okay(buffer, n))
 		return -EFAULT;
 	for (i = 0; i < n; i++) {
 		struct e820entry e;
@@ -486,25 +481,25 @@ static long memop_memory_map(uintptr_t arg)
 		spin_unlock(&d->physmap_lock);
 		if (gone)
 			break; /* replaced by a shorter map meanwhile */
-		if (raw_copy_to_guest((void *)((uintptr_t)map.buffer.p + i * sizeof(e)), &e,
-				      sizeof(e)))
+		if (copy_to_guest_offset(buffer, i, &e, 1))
 			return -EFAULT;
 	}
 	map.nr_entries = i;
-	if (raw_copy_to_guest((void *)arg, &map, sizeof(map)))
+	if (copy_to_guest(arg, &map, 1))
 		return -EFAULT;
 	return 0;
 }
 
 /* XENMEM_set_memory_map: the toolstack (or the domain itself) sets the map it will see. */
-static long memop_set_memory_map(uintptr_t arg)
+static long memop_set_memory_map(XEN_GUEST_HANDLE(xen_foreign_memory_map_t) arg)
 {
 	struct xen_foreign_memory_map fmap;
 	struct e820entry *buf = NULL;
+	XEN_GUEST_HANDLE(e820entry_t) buffer;
 	struct domain *d;
 	long rc;
 
-	if (raw_copy_from_guest(&fmap, (const void *)arg, sizeof(fmap)))
+	if (copy_from_guest(&fmap, arg, 1))
 		return -EFAULT;
 	if (fmap.map.nr_entries > E820_MAX_ENTRIES)
 		return -EINVAL;
@@ -520,9 +515,9 @@ static long memop_set_memory_map(uintptr_t arg)
 		if (!buf)
 			goto out;
 		rc = -EFAULT;
-		if (!memop_array_ok((uintptr_t)fmap.map.buffer.p, fmap.map.nr_entries,
-				    sizeof(*buf)) ||
-		    raw_copy_from_guest(buf, fmap.map.buffer.p, sizeof(*buf) * fmap.map.nr_entries))
+		buffer = guest_handle_cast(fmap.map.buffer, e820entry_t);
+		if (!guest_handle_okay(buffer, fmap.map.nr_entries) ||
+		    copy_from_guest(buf, buffer, fmap.map.nr_entries))
 			goto out;
 	}
 	rc = domain_set_memory_map(d, buf, fmap.map.nr_entries);
@@ -698,7 +693,7 @@ static int physmap_permission(struct domain *d, unsigned int space)
 }
 
 /* XENMEM_add_to_physmap (gmfn_range continues with the frames done in cmd). */
-static long memop_add_to_physmap(unsigned long start, uintptr_t arg)
+static long memop_add_to_physmap(unsigned long start, XEN_GUEST_HANDLE(xen_add_to_physmap_t) arg)
 {
 	struct xen_add_to_physmap xatp;
 	unsigned int done = 0;
@@ -707,7 +702,7 @@ static long memop_add_to_physmap(unsigned long start, uintptr_t arg)
 
 	if (start != (uint16_t)start)
 		return -EDOM;
-	if (raw_copy_from_guest(&xatp, (const void *)arg, sizeof(xatp)))
+	if (copy_from_guest(&xatp, arg, 1))
 		return -EFAULT;
 	/* Foreign frames only through add_to_physmap_batch, as Xen. */
 	if (xatp.space == XENMAPSPACE_gmfn_foreign)
@@ -749,23 +744,23 @@ out:
 	if (xatp.space == XENMAPSPACE_gmfn_range && rc > 0)
 		return hypercall_create_continuation(
 		    __HYPERVISOR_memory_op, "lh",
-		    XENMEM_add_to_physmap | ((unsigned long)rc << MEMOP_EXTENT_SHIFT), (void *)arg);
+		    XENMEM_add_to_physmap | ((unsigned long)rc << MEMOP_EXTENT_SHIFT), arg.p);
 	return rc;
 }
 
 /* XENMEM_add_to_physmap_batch: per-entry results in errs[]; 0, or -errno for the call. */
-static long memop_add_to_physmap_batch(unsigned long start, uintptr_t arg)
+static long memop_add_to_physmap_batch(unsigned long start,
+				       XEN_GUEST_HANDLE(xen_add_to_physmap_batch_t) arg)
 {
 	struct xen_add_to_physmap_batch b;
 	domid_t foreign = DOMID_INVALID;
 	unsigned int extent = (unsigned int)start;
-	uintptr_t idxs, gpfns, errs;
 	struct domain *d;
 	long rc;
 
 	if (start != (uint16_t)start)
 		return -EDOM;
-	if (raw_copy_from_guest(&b, (const void *)arg, sizeof(b)))
+	if (copy_from_guest(&b, arg, 1))
 		return -EFAULT;
 	if (b.space == XENMAPSPACE_gmfn_range)
 		return -EOPNOTSUPP;
@@ -783,13 +778,9 @@ static long memop_add_to_physmap_batch(unsigned long start, uintptr_t arg)
 		rc = extent ? -EILSEQ : 0;
 		goto out;
 	}
-	idxs = (uintptr_t)b.idxs.p;
-	gpfns = (uintptr_t)b.gpfns.p;
-	errs = (uintptr_t)b.errs.p;
 	rc = -EFAULT;
-	if (!memop_array_ok(idxs, b.size, sizeof(xen_ulong_t)) ||
-	    !memop_array_ok(gpfns, b.size, sizeof(xen_pfn_t)) ||
-	    !memop_array_ok(errs, b.size, sizeof(int)))
+	if (!guest_handle_okay(b.idxs, b.size) || !guest_handle_okay(b.gpfns, b.size) ||
+	    !guest_handle_okay(b.errs, b.size))
 		goto out;
 	if (b.space == XENMAPSPACE_dev_mmio && b.u.res0) {
 		rc = -EOPNOTSUPP;
@@ -804,10 +795,8 @@ static long memop_add_to_physmap_batch(unsigned long start, uintptr_t arg)
 		xen_pfn_t gpfn;
 		int err;
 
-		if (raw_copy_from_guest(&idx, (const void *)(idxs + extent * sizeof(idx)),
-					sizeof(idx)) ||
-		    raw_copy_from_guest(&gpfn, (const void *)(gpfns + extent * sizeof(gpfn)),
-					sizeof(gpfn))) {
+		if (copy_from_guest_offset(&idx, b.idxs, extent, 1) ||
+		    copy_from_guest_offset(&gpfn, b.gpfns, extent, 1)) {
 			rc = -EFAULT;
 			break;
 		}
@@ -816,7 +805,7 @@ static long memop_add_to_physmap_batch(unsigned long start, uintptr_t arg)
 			break;
 		}
 		err = physmap_add_one(d, b.space, foreign, idx, gpfn);
-		if (raw_copy_to_guest((void *)(errs + extent * sizeof(err)), &err, sizeof(err))) {
+		if (copy_to_guest_offset(b.errs, extent, &err, 1)) {
 			rc = -EFAULT;
 			break;
 		}
@@ -828,10 +817,9 @@ static long memop_add_to_physmap_batch(unsigned long start, uintptr_t arg)
 out:
 	put_domain(d);
 	if (rc > 0)
-		return hypercall_create_continuation(__HYPERVISOR_memory_op, "lh",
-						     XENMEM_add_to_physmap_batch |
-							 ((unsigned long)rc << MEMOP_EXTENT_SHIFT),
-						     (void *)arg);
+		return hypercall_create_continuation(
+		    __HYPERVISOR_memory_op, "lh",
+		    XENMEM_add_to_physmap_batch | ((unsigned long)rc << MEMOP_EXTENT_SHIFT), arg.p);
 	return rc;
 }
 
@@ -840,7 +828,7 @@ out:
  * own RAM stays d's (allocated, unmapped); a foreign entry's reference goes.
  * Grant mappings are -ENOENT here (GNTTABOP_unmap_grant_ref owns them).
  */
-static long memop_remove_from_physmap(uintptr_t arg)
+static long memop_remove_from_physmap(XEN_GUEST_HANDLE(xen_remove_from_physmap_t) arg)
 {
 	struct xen_remove_from_physmap x;
 	enum p2m_type t = p2m_invalid;
@@ -848,7 +836,7 @@ static long memop_remove_from_physmap(uintptr_t arg)
 	mfn_t mfn;
 	long rc;
 
-	if (raw_copy_from_guest(&x, (const void *)arg, sizeof(x)))
+	if (copy_from_guest(&x, arg, 1))
 		return -EFAULT;
 	d = get_domain_by_any_id(x.domid, current->domain);
 	if (!d)
@@ -872,7 +860,7 @@ out:
 long do_memory_op(const struct hypercall_args *args)
 {
 	unsigned long cmd = args->a[0];
-	uintptr_t arg = (uintptr_t)args->a[1];
+	XEN_GUEST_HANDLE(void) arg = guest_handle_from_arg(args->a[1], void);
 	unsigned long start_extent = cmd >> MEMOP_EXTENT_SHIFT;
 	unsigned int op = (unsigned int)(cmd & MEMOP_CMD_MASK);
 
@@ -880,11 +868,14 @@ long do_memory_op(const struct hypercall_args *args)
 	case XENMEM_increase_reservation:
 	case XENMEM_decrease_reservation:
 	case XENMEM_populate_physmap:
-		return memop_reservation(op, start_extent, arg);
+		return memop_reservation(op, start_extent,
+					 guest_handle_cast(arg, xen_memory_reservation_t));
 	case XENMEM_add_to_physmap:
-		return memop_add_to_physmap(start_extent, arg);
+		return memop_add_to_physmap(start_extent,
+					    guest_handle_cast(arg, xen_add_to_physmap_t));
 	case XENMEM_add_to_physmap_batch:
-		return memop_add_to_physmap_batch(start_extent, arg);
+		return memop_add_to_physmap_batch(
+		    start_extent, guest_handle_cast(arg, xen_add_to_physmap_batch_t));
 	default:
 		break;
 	}
@@ -897,13 +888,13 @@ long do_memory_op(const struct hypercall_args *args)
 	case XENMEM_current_reservation:
 	case XENMEM_maximum_reservation:
 	case XENMEM_maximum_gpfn:
-		return memop_domain_stat(op, arg);
+		return memop_domain_stat(op, guest_handle_cast(arg, xen_memory_domain_t));
 	case XENMEM_remove_from_physmap:
-		return memop_remove_from_physmap(arg);
+		return memop_remove_from_physmap(guest_handle_cast(arg, xen_remove_from_physmap_t));
 	case XENMEM_memory_map:
-		return memop_memory_map(arg);
+		return memop_memory_map(guest_handle_cast(arg, xen_memory_map_t));
 	case XENMEM_set_memory_map:
-		return memop_set_memory_map(arg);
+		return memop_set_memory_map(guest_handle_cast(arg, xen_foreign_memory_map_t));
 	default:
 		/*
 		 * exchange, machine_memory_map, machphys_*, PoD targets, sharing,

@@ -140,14 +140,15 @@ static void vcpu_runstate_get(const struct vcpu *v, struct vcpu_runstate_info *i
 
 void vcpu_update_runstate_area(struct vcpu *v)
 {
-	uint64_t gva = READ_ONCE(v->runstate_guest);
+	XEN_GUEST_HANDLE(vcpu_runstate_info_t)
+	area = guest_handle_from_arg(READ_ONCE(v->runstate_guest), vcpu_runstate_info_t);
 	struct vcpu_runstate_info info;
 
-	if (!gva)
+	if (guest_handle_is_null(area))
 		return;
 	vcpu_runstate_get(v, &info);
 	/* As Xen: a failed write is ignored; the next update tries again. */
-	(void)arch_copy_to_guest(v, gva, &info, sizeof(info));
+	(void)copy_to_guest_vcpu(v, area, &info, 1);
 }
 
 /* ---- VCPUOP_initialise for PVH/HVM ---- */
@@ -242,7 +243,7 @@ static int hvm_ctx_validate(const struct vcpu_hvm_context *c)
  * context; the validated context is kept for the arch to load before the
  * vCPU first runs, and the vCPU counts as initialised (VCPUOP_up works).
  */
-static long vcpu_initialise(struct vcpu *v, void *arg)
+static long vcpu_initialise(struct vcpu *v, XEN_GUEST_HANDLE(vcpu_hvm_context_t) arg)
 {
 	struct domain *d = v->domain;
 	struct vcpu_hvm_context *ctx;
@@ -257,7 +258,7 @@ static long vcpu_initialise(struct vcpu *v, void *arg)
 	if (!ctx)
 		return -ENOMEM;
 	ret = -EFAULT;
-	if (raw_copy_from_guest(ctx, arg, sizeof(*ctx)))
+	if (copy_from_guest(ctx, arg, 1))
 		goto out;
 	spin_lock(&d->domain_lock);
 	ret = v->is_initialised ? -EEXIST : hvm_ctx_validate(ctx);
@@ -320,7 +321,7 @@ long do_vcpu_op(const struct hypercall_args *args)
 {
 	int cmd = (int)args->a[0];
 	unsigned long vcpuid = args->a[1];
-	void *arg = (void *)args->a[2];
+	XEN_GUEST_HANDLE(void) arg = guest_handle_from_arg(args->a[2], void);
 	struct domain *d = current->domain;
 	struct vcpu *v;
 
@@ -330,7 +331,7 @@ long do_vcpu_op(const struct hypercall_args *args)
 
 	switch (cmd) {
 	case VCPUOP_initialise:
-		return vcpu_initialise(v, arg);
+		return vcpu_initialise(v, guest_handle_cast(arg, vcpu_hvm_context_t));
 
 	case VCPUOP_up:
 		return vcpu_up(v);
@@ -345,13 +346,16 @@ long do_vcpu_op(const struct hypercall_args *args)
 		struct vcpu_runstate_info info;
 
 		vcpu_runstate_get(v, &info);
-		return raw_copy_to_guest(arg, &info, sizeof(info)) ? -EFAULT : 0;
+		return copy_to_guest(guest_handle_cast(arg, vcpu_runstate_info_t), &info, 1)
+			   ? -EFAULT
+			   : 0;
 	}
 
 	case VCPUOP_register_runstate_memory_area: {
 		struct vcpu_register_runstate_memory_area area;
 
-		if (raw_copy_from_guest(&area, arg, sizeof(area)))
+		if (copy_from_guest(
+			&area, guest_handle_cast(arg, vcpu_register_runstate_memory_area_t), 1))
 			return -EFAULT;
 		/*
 		 * As Xen for HVM guests: any address is accepted (0 unregisters)
@@ -365,8 +369,7 @@ long do_vcpu_op(const struct hypercall_args *args)
 			struct vcpu_runstate_info info;
 
 			vcpu_runstate_get(v, &info);
-			(void)raw_copy_to_guest((void *)(uintptr_t)area.addr.p, &info,
-						sizeof(info));
+			(void)copy_to_guest(area.addr.h, &info, 1);
 		}
 		return 0;
 	}
@@ -374,7 +377,7 @@ long do_vcpu_op(const struct hypercall_args *args)
 	case VCPUOP_set_periodic_timer: {
 		struct vcpu_set_periodic_timer set;
 
-		if (raw_copy_from_guest(&set, arg, sizeof(set)))
+		if (copy_from_guest(&set, guest_handle_cast(arg, vcpu_set_periodic_timer_t), 1))
 			return -EFAULT;
 		if (set.period_ns < (uint64_t)MILLISECS(1) ||
 		    set.period_ns > (uint64_t)VCPU_PERIOD_MAX)
@@ -390,7 +393,7 @@ long do_vcpu_op(const struct hypercall_args *args)
 
 		if (v != current)
 			return -EINVAL;
-		if (raw_copy_from_guest(&set, arg, sizeof(set)))
+		if (copy_from_guest(&set, guest_handle_cast(arg, vcpu_set_singleshot_timer_t), 1))
 			return -EFAULT;
 		/*
 		 * As Xen 4.17.2 and later: VCPU_SSHOTTMR_future is ignored (Linux
@@ -416,7 +419,7 @@ long do_vcpu_op(const struct hypercall_args *args)
 	case VCPUOP_register_vcpu_info: {
 		struct vcpu_register_vcpu_info info;
 
-		if (raw_copy_from_guest(&info, arg, sizeof(info)))
+		if (copy_from_guest(&info, guest_handle_cast(arg, vcpu_register_vcpu_info_t), 1))
 			return -EFAULT;
 		return vcpu_register_vcpu_info(v, &info);
 	}
