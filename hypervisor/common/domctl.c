@@ -351,7 +351,7 @@ static long domctl_gnttab_seed(struct domain *d, const struct xen_domctl_tessera
 {
 	if (s->ref >= GNTTAB_NR_RESERVED_ENTRIES || (s->flags & ~XEN_DOMCTL_TESSERA_SEED_readonly))
 		return -EINVAL;
-	return gnttab_seed_entry(d, s->ref, s->grantee, s->gfn,
+	return gnttab_seed_entry(d, s->ref, s->grantee, _gfn(s->gfn),
 				 s->flags & XEN_DOMCTL_TESSERA_SEED_readonly);
 }
 

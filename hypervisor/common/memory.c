@@ -95,24 +95,24 @@ static bool gfn_range_ok(xen_pfn_t gfn, unsigned long nr)
  * only unhooked. Physmap lock held. 0, -ENOENT (nothing there), -EPERM
  * (device memory), -EINVAL (no frame), -ENXIO (not d's to give up).
  */
-static int memop_remove_page_locked(struct domain *d, xen_pfn_t gmfn)
+static int memop_remove_page_locked(struct domain *d, gfn_t gfn)
 {
 	enum p2m_type t = p2m_invalid;
 	struct page_info *pg;
 	mfn_t mfn;
 
 	if (d->auto_translated) {
-		if (gmfn > P2M_MAX_GFN)
+		if (!p2m_gfn_ok(gfn))
 			return -ENOENT;
-		mfn = p2m_lookup(d, _gfn(gmfn), &t);
+		mfn = p2m_lookup(d, gfn, &t);
 		if (t == p2m_invalid)
 			return -ENOENT;
 		if (t == p2m_mmio_direct)
 			return -EPERM;
 		if (t == p2m_special)
-			return p2m_remove_entry(d, _gfn(gmfn), mfn);
+			return p2m_remove_entry(d, gfn, mfn);
 	} else {
-		mfn = _mfn(gmfn); /* PV: the list holds machine frames */
+		mfn = _mfn(gfn_x(gfn)); /* PV: the list holds machine frames (its gfn is the mfn) */
 	}
 	if (!mfn_valid(mfn))
 		return -EINVAL;
@@ -120,7 +120,7 @@ static int memop_remove_page_locked(struct domain *d, xen_pfn_t gmfn)
 	/* Grant and foreign entries map frames d does not own: get_page fails. */
 	if (!get_page(pg, d))
 		return -ENXIO;
-	if (d->auto_translated && p2m_remove_entry(d, _gfn(gmfn), mfn)) {
+	if (d->auto_translated && p2m_remove_entry(d, gfn, mfn)) {
 		put_page(pg);
 		return -EINVAL;
 	}
@@ -167,11 +167,11 @@ static void memop_increase_reservation(struct memop_args *a)
 }
 
 /* Would replacing d's entry at gfn be refused (another domain's frame or device memory)? */
-static bool populate_slot_refused(struct domain *d, xen_pfn_t gfn)
+static bool populate_slot_refused(struct domain *d, gfn_t gfn)
 {
 	enum p2m_type t = p2m_invalid;
 
-	p2m_lookup(d, _gfn(gfn), &t);
+	p2m_lookup(d, gfn, &t);
 	/* As Xen's p2m_add_page: never unmap grant, foreign or MMIO entries this way. */
 	return t == p2m_grant_map_rw || t == p2m_grant_map_ro || t == p2m_map_foreign ||
 	       t == p2m_mmio_direct;
@@ -183,7 +183,7 @@ static bool populate_slot_refused(struct domain *d, xen_pfn_t gfn)
  * but unreachable until the domain dies); a hypervisor page is unhooked.
  * On failure the frames mapped so far are unmapped again; 0 or -errno.
  */
-static int populate_map_extent_locked(struct domain *d, xen_pfn_t gfn, struct page_info *pg,
+static int populate_map_extent_locked(struct domain *d, gfn_t gfn, struct page_info *pg,
 				      unsigned int order)
 {
 	unsigned long n = 1UL << order, j;
@@ -191,23 +191,23 @@ static int populate_map_extent_locked(struct domain *d, xen_pfn_t gfn, struct pa
 	int rc = 0;
 
 	for (j = 0; j < n; j++) {
-		if (populate_slot_refused(d, gfn + j))
+		if (populate_slot_refused(d, gfn_add(gfn, j)))
 			return -EPERM;
-		if (empty && !mfn_eq(p2m_lookup(d, _gfn(gfn + j), NULL), INVALID_MFN))
+		if (empty && !mfn_eq(p2m_lookup(d, gfn_add(gfn, j), NULL), INVALID_MFN))
 			empty = false;
 	}
 	/*
 	 * A whole aligned 2 MiB block over nothing: one p2m step, so the nested
 	 * page table can use one 2 MiB leaf (all or nothing, nothing to give back).
 	 */
-	if (order == P2M_ORDER_2M && empty && !(gfn & (n - 1)) &&
+	if (order == P2M_ORDER_2M && empty && !(gfn_x(gfn) & (n - 1)) &&
 	    !(mfn_x(page_to_mfn(pg)) & (n - 1)))
-		return p2m_set_entry_order(d, _gfn(gfn), page_to_mfn(pg), order, p2m_ram_rw);
+		return p2m_set_entry_order(d, gfn, page_to_mfn(pg), order, p2m_ram_rw);
 	for (j = 0; j < n; j++) {
 		enum p2m_type t = p2m_invalid;
-		mfn_t old = p2m_lookup(d, _gfn(gfn + j), &t);
+		mfn_t old = p2m_lookup(d, gfn_add(gfn, j), &t);
 
-		rc = p2m_set_entry(d, _gfn(gfn + j), page_to_mfn(pg + j), p2m_ram_rw);
+		rc = p2m_set_entry(d, gfn_add(gfn, j), page_to_mfn(pg + j), p2m_ram_rw);
 		if (rc)
 			break;
 		if ((t == p2m_ram_rw || t == p2m_ram_ro) && mfn_valid(old)) {
@@ -221,7 +221,7 @@ static int populate_map_extent_locked(struct domain *d, xen_pfn_t gfn, struct pa
 	}
 	if (rc)
 		while (j--)
-			p2m_remove_entry(d, _gfn(gfn + j), page_to_mfn(pg + j));
+			p2m_remove_entry(d, gfn_add(gfn, j), page_to_mfn(pg + j));
 	return rc;
 }
 
@@ -254,7 +254,7 @@ static void memop_populate_physmap(struct memop_args *a)
 		memop_scrub(pg, a->extent_order);
 		if (d->auto_translated) {
 			spin_lock(&d->physmap_lock);
-			rc = populate_map_extent_locked(d, gpfn, pg, a->extent_order);
+			rc = populate_map_extent_locked(d, _gfn(gpfn), pg, a->extent_order);
 			spin_unlock(&d->physmap_lock);
 		} else if (!memop_put_pfn(a->extent_list, i, mfn_x(page_to_mfn(pg)))) {
 			/*
@@ -295,7 +295,7 @@ static void memop_decrease_reservation(struct memop_args *a)
 			break;
 		spin_lock(&a->d->physmap_lock);
 		for (j = 0; j < n && !rc; j++)
-			rc = memop_remove_page_locked(a->d, gmfn + j);
+			rc = memop_remove_page_locked(a->d, _gfn(gmfn + j));
 		spin_unlock(&a->d->physmap_lock);
 		if (rc)
 			break;
@@ -415,7 +415,7 @@ static long memop_domain_stat(unsigned int op, XEN_GUEST_HANDLE(xen_memory_domai
 		break;
 	default:
 		/* PV's maximum pfn lives in the PV issue's M2P bookkeeping. */
-		rc = d->auto_translated ? (long)p2m_max_mapped_gfn(d) : -ENOSYS;
+		rc = d->auto_translated ? (long)gfn_x(p2m_max_mapped_gfn(d)) : -ENOSYS;
 		break;
 	}
 out:
@@ -544,15 +544,16 @@ static int physmap_clear_slot_locked(struct domain *d, gfn_t gfn, mfn_t mfn)
 		return -EPERM;
 	if (t == p2m_special)
 		return p2m_remove_entry(d, gfn, prev);
-	return memop_remove_page_locked(d, gfn_x(gfn));
+	return memop_remove_page_locked(d, gfn);
 }
 
 /*
- * XENMAPSPACE_gmfn_foreign: map frame fgfn of domain fid at gpfn of td (a
+ * XENMAPSPACE_gmfn_foreign: map frame fgfn of domain fid at gfn of td (a
  * control domain mapping a guest's memory, e.g. to build it). The p2m entry
- * holds its own reference on the frame until removed.
+ * holds its own reference on the frame until removed. fgfn is not checked
+ * yet: it goes through fid's p2m, or names a machine frame if fid is PV.
  */
-static int physmap_add_foreign(struct domain *td, domid_t fid, xen_ulong_t fgfn, xen_pfn_t gpfn)
+static int physmap_add_foreign(struct domain *td, domid_t fid, gfn_t fgfn, gfn_t gfn)
 {
 	struct page_info *pg = NULL;
 	struct domain *fd;
@@ -575,22 +576,22 @@ static int physmap_add_foreign(struct domain *td, domid_t fid, xen_ulong_t fgfn,
 		goto out;
 	rc = -EINVAL;
 	if (fd->auto_translated) {
-		if (fgfn > P2M_MAX_GFN)
+		if (!p2m_gfn_ok(fgfn))
 			goto out;
-		mfn = p2m_lookup(fd, _gfn(fgfn), &t);
+		mfn = p2m_lookup(fd, fgfn, &t);
 		if (t != p2m_ram_rw && t != p2m_ram_ro)
 			goto out;
 	} else {
-		mfn = _mfn(fgfn);
+		mfn = _mfn(gfn_x(fgfn)); /* PV: its gfn is the mfn */
 	}
 	if (!mfn_valid(mfn) || !get_page(mfn_to_page(mfn), fd))
 		goto out;
 	pg = mfn_to_page(mfn);
 
 	spin_lock(&td->physmap_lock);
-	rc = physmap_clear_slot_locked(td, _gfn(gpfn), mfn);
+	rc = physmap_clear_slot_locked(td, gfn, mfn);
 	if (!rc)
-		rc = p2m_set_entry(td, _gfn(gpfn), mfn, p2m_map_foreign);
+		rc = p2m_set_entry(td, gfn, mfn, p2m_map_foreign);
 	spin_unlock(&td->physmap_lock);
 out:
 	if (pg)
@@ -599,29 +600,27 @@ out:
 	return rc;
 }
 
-/* XENMAPSPACE_gmfn: move d's frame at gfn idx to gpfn. */
-static int physmap_move_gmfn(struct domain *d, xen_ulong_t idx, xen_pfn_t gpfn)
+/* XENMAPSPACE_gmfn: move d's frame at gfn from to gfn to (both checked by the caller). */
+static int physmap_move_gmfn(struct domain *d, gfn_t from, gfn_t to)
 {
 	enum p2m_type t = p2m_invalid;
 	struct page_info *pg;
 	mfn_t mfn;
 	int rc;
 
-	if (idx > P2M_MAX_GFN)
-		return -EINVAL;
 	spin_lock(&d->physmap_lock);
 	rc = -EINVAL;
-	mfn = p2m_lookup(d, _gfn(idx), &t);
+	mfn = p2m_lookup(d, from, &t);
 	if (t != p2m_ram_rw || !mfn_valid(mfn) || !get_page(mfn_to_page(mfn), d))
 		goto out;
 	pg = mfn_to_page(mfn);
 	rc = 0;
-	if (idx != gpfn) {
-		rc = physmap_clear_slot_locked(d, _gfn(gpfn), mfn);
+	if (!gfn_eq(from, to)) {
+		rc = physmap_clear_slot_locked(d, to, mfn);
 		if (!rc)
-			rc = p2m_set_entry(d, _gfn(gpfn), mfn, p2m_ram_rw);
+			rc = p2m_set_entry(d, to, mfn, p2m_ram_rw);
 		if (!rc)
-			p2m_remove_entry(d, _gfn(idx), mfn);
+			p2m_remove_entry(d, from, mfn);
 	}
 	put_page(pg);
 out:
@@ -629,14 +628,18 @@ out:
 	return rc;
 }
 
-/* One add_to_physmap(_batch) entry for translated d (permission checked). 0 or -errno. */
+/*
+ * One add_to_physmap(_batch) entry for translated d (permission checked):
+ * idx and gpfn as the guest gave them, checked here. 0 or -errno.
+ */
 static int physmap_add_one(struct domain *d, unsigned int space, domid_t foreign_domid,
 			   xen_ulong_t idx, xen_pfn_t gpfn)
 {
 	mfn_t mfn = INVALID_MFN;
+	gfn_t gfn = _gfn(gpfn);
 	int rc;
 
-	if (gpfn == MEMOP_INVALID_GFN || gpfn > P2M_MAX_GFN)
+	if (gpfn == MEMOP_INVALID_GFN || !p2m_gfn_ok(gfn))
 		return -EINVAL;
 	switch (space) {
 	case XENMAPSPACE_shared_info:
@@ -653,28 +656,30 @@ static int physmap_add_one(struct domain *d, unsigned int space, domid_t foreign
 			return rc;
 		break;
 	case XENMAPSPACE_gmfn:
-		return physmap_move_gmfn(d, idx, gpfn);
+		if (idx > P2M_MAX_GFN)
+			return -EINVAL;
+		return physmap_move_gmfn(d, _gfn(idx), gfn);
 	case XENMAPSPACE_gmfn_foreign:
-		return physmap_add_foreign(d, foreign_domid, idx, gpfn);
+		return physmap_add_foreign(d, foreign_domid, _gfn(idx), gfn);
 	default:
 		/* dev_mmio and unknown spaces: no frame, as Xen on x86. */
 		return -EINVAL;
 	}
 	/* Hypervisor pages: mapped p2m_special, holding no reference. */
 	spin_lock(&d->physmap_lock);
-	rc = physmap_clear_slot_locked(d, _gfn(gpfn), mfn);
+	rc = physmap_clear_slot_locked(d, gfn, mfn);
 	if (!rc)
-		rc = p2m_set_entry(d, _gfn(gpfn), mfn, p2m_special);
+		rc = p2m_set_entry(d, gfn, mfn, p2m_special);
 	if (!rc && space == XENMAPSPACE_grant_table) {
 		/*
 		 * As Xen (gnttab_set_frame_gfn): a grant frame appears at one gfn
 		 * only; its previous place is unhooked if it still holds it.
 		 */
-		uint64_t old = gnttab_get_frame_gfn(d, (unsigned int)idx);
+		gfn_t old = gnttab_get_frame_gfn(d, (unsigned int)idx);
 
-		if (old != ~0UL && old != gpfn)
-			p2m_remove_entry(d, _gfn(old), mfn);
-		gnttab_set_frame_gfn(d, (unsigned int)idx, gpfn);
+		if (!gfn_eq(old, INVALID_GFN) && !gfn_eq(old, gfn))
+			p2m_remove_entry(d, old, mfn);
+		gnttab_set_frame_gfn(d, (unsigned int)idx, gfn);
 	}
 	spin_unlock(&d->physmap_lock);
 	return rc;
@@ -833,6 +838,7 @@ static long memop_remove_from_physmap(XEN_GUEST_HANDLE(xen_remove_from_physmap_t
 	struct xen_remove_from_physmap x;
 	enum p2m_type t = p2m_invalid;
 	struct domain *d;
+	gfn_t gfn;
 	mfn_t mfn;
 	long rc;
 
@@ -845,12 +851,13 @@ static long memop_remove_from_physmap(XEN_GUEST_HANDLE(xen_remove_from_physmap_t
 	if (rc)
 		goto out;
 	rc = -ENOENT;
-	if (x.gpfn > P2M_MAX_GFN)
+	gfn = _gfn(x.gpfn);
+	if (!p2m_gfn_ok(gfn))
 		goto out;
 	spin_lock(&d->physmap_lock);
-	mfn = p2m_lookup(d, _gfn(x.gpfn), &t);
+	mfn = p2m_lookup(d, gfn, &t);
 	if (t == p2m_ram_rw || t == p2m_ram_ro || t == p2m_map_foreign || t == p2m_special)
-		rc = p2m_remove_entry(d, _gfn(x.gpfn), mfn);
+		rc = p2m_remove_entry(d, gfn, mfn);
 	spin_unlock(&d->physmap_lock);
 out:
 	put_domain(d);

@@ -42,8 +42,23 @@ static inline bool mfn_eq(mfn_t a, mfn_t b)
 {
 	return a.mfn == b.mfn;
 }
+static inline bool gfn_eq(gfn_t a, gfn_t b)
+{
+	return a.gfn == b.gfn;
+}
+/* The frame i after m (a run of contiguous frames). */
+static inline mfn_t mfn_add(mfn_t m, uint64_t i)
+{
+	return _mfn(m.mfn + i);
+}
+static inline gfn_t gfn_add(gfn_t g, uint64_t i)
+{
+	return _gfn(g.gfn + i);
+}
 
 #define INVALID_MFN_RAW (~0UL)
 #define INVALID_MFN _mfn(INVALID_MFN_RAW)
+#define INVALID_GFN_RAW (~0UL)
+#define INVALID_GFN _gfn(INVALID_GFN_RAW)
 
 #endif
