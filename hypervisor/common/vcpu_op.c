@@ -47,18 +47,18 @@
  * ordinary writable RAM: the p2m for a translated guest, the frame itself
  * for PV (whose "gfn" is a machine frame). NULL otherwise.
  */
-static struct page_info *vcpu_op_get_ram_page(struct domain *d, uint64_t gfn)
+static struct page_info *vcpu_op_get_ram_page(struct domain *d, gfn_t gfn)
 {
 	enum p2m_type t = p2m_ram_rw;
 	struct page_info *pg;
 	mfn_t mfn;
 
 	if (d->auto_translated) {
-		if (gfn > P2M_MAX_GFN || !d->p2m)
+		if (!p2m_gfn_ok(gfn) || !d->p2m)
 			return NULL;
-		mfn = p2m_lookup(d, _gfn(gfn), &t);
+		mfn = p2m_lookup(d, gfn, &t);
 	} else {
-		mfn = _mfn(gfn);
+		mfn = _mfn(gfn_x(gfn));
 	}
 	if (t != p2m_ram_rw || !mfn_valid(mfn))
 		return NULL;
@@ -83,7 +83,8 @@ static long vcpu_register_vcpu_info(struct vcpu *v, const struct vcpu_register_v
 	if (info->offset > VCPU_OP_PAGE_SIZE - sizeof(struct vcpu_info) ||
 	    (info->offset & (_Alignof(struct vcpu_info) - 1)))
 		return -ENXIO;
-	pg = vcpu_op_get_ram_page(d, info->mfn);
+	/* The ABI names the field mfn; for a translated guest it is a gfn. */
+	pg = vcpu_op_get_ram_page(d, _gfn(info->mfn));
 	if (!pg)
 		return -EINVAL;
 
