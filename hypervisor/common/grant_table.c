@@ -185,7 +185,7 @@ int gnttab_get_shared_frame(struct domain *d, unsigned int idx, mfn_t *mfn)
 			goto out;
 		}
 	}
-	*mfn = _mfn(virt_to_maddr(gt->shared[idx]) >> GNTTAB_PAGE_SHIFT);
+	*mfn = paddr_to_mfn(virt_to_maddr(gt->shared[idx]));
 out:
 	spin_unlock(&gt->lock);
 	return rc;
@@ -750,7 +750,7 @@ static long gnttab_setup_table(struct domain *curd, XEN_GUEST_HANDLE(gnttab_setu
 		if (d->auto_translated)
 			frame = gfn_x(gt->frame_gfn[i]);
 		else
-			frame = virt_to_maddr(gt->shared[i]) >> GNTTAB_PAGE_SHIFT;
+			frame = mfn_x(paddr_to_mfn(virt_to_maddr(gt->shared[i])));
 		spin_unlock(&gt->lock);
 		if (copy_to_guest_offset(op.frame_list, i, &frame, 1))
 			op.status = GNTST_bad_virt_addr;
