@@ -303,7 +303,7 @@ void acpi_init(void)
 	}
 	pr_info("ACPI: MADT: %u CPU%s enabled, %u IOAPIC%s, LAPIC at %#lx", acpi_madt.nr_cpus,
 		acpi_madt.nr_cpus == 1 ? "" : "s", acpi_madt.nr_ioapics,
-		acpi_madt.nr_ioapics == 1 ? "" : "s", (unsigned long)acpi_madt.lapic_addr);
+		acpi_madt.nr_ioapics == 1 ? "" : "s", (unsigned long)paddr_x(acpi_madt.lapic_addr));
 	if (acpi_madt.nr_cpus_dropped)
 		pr_warn("ACPI: %u more CPUs than NR_CPUS (%u) ignored", acpi_madt.nr_cpus_dropped,
 			NR_CPUS);
