@@ -69,6 +69,10 @@ static inline paddr_t paddr_add(paddr_t a, uint64_t off)
 {
 	return _paddr(paddr_x(a) + off);
 }
+static inline vaddr_t vaddr_add(vaddr_t a, uint64_t off)
+{
+	return _vaddr(vaddr_x(a) + off);
+}
 
 /*
  * Distinct types for distinct frame-number spaces, so the compiler catches a

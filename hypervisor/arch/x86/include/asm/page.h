@@ -32,6 +32,11 @@ static inline paddr_t pte_addr(pte_t e)
 {
 	return _paddr(e & PTE_ADDR_MASK);
 }
+/* An entry pointing at pa (a table or a frame) with flags. */
+static inline pte_t pte_make(paddr_t pa, uint64_t flags)
+{
+	return paddr_x(pa) | flags;
+}
 static inline bool pte_present(pte_t e)
 {
 	return e & PTE_P;
