@@ -460,7 +460,7 @@ static long domctl_on_domain(struct xen_domctl *op, struct domain *d, bool *copy
 
 long do_domctl(const struct hypercall_args *args)
 {
-	XEN_GUEST_HANDLE(xen_domctl_t) u_domctl = guest_handle_from_ptr(args->a[0], xen_domctl_t);
+	XEN_GUEST_HANDLE(xen_domctl_t) u_domctl = guest_handle_from_arg(args->a[0], xen_domctl_t);
 	struct xen_domctl op;
 	struct domain *d = NULL;
 	bool copyback = false;

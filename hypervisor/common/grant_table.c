@@ -980,7 +980,7 @@ static long gnttab_swap_batch(struct domain *d, XEN_GUEST_HANDLE(gnttab_swap_gra
 long do_grant_table_op(const struct hypercall_args *args)
 {
 	unsigned int cmd = (unsigned int)args->a[0];
-	unsigned long uop = args->a[1];
+	XEN_GUEST_HANDLE(void) uop = guest_handle_from_arg(args->a[1], void);
 	unsigned int count = (unsigned int)args->a[2];
 	struct domain *d = current->domain;
 	unsigned int done = 0;
@@ -1005,44 +1005,42 @@ long do_grant_table_op(const struct hypercall_args *args)
 
 	switch (cmd & GNTTABOP_CMD_MASK) {
 	case GNTTABOP_map_grant_ref:
-		rc = gnttab_map_batch(d, guest_handle_from_ptr(uop, gnttab_map_grant_ref_t), count);
+		rc = gnttab_map_batch(d, guest_handle_cast(uop, gnttab_map_grant_ref_t), count);
 		elem = sizeof(gnttab_map_grant_ref_t);
 		break;
 	case GNTTABOP_unmap_grant_ref:
-		rc = gnttab_unmap_batch(d, guest_handle_from_ptr(uop, gnttab_unmap_grant_ref_t),
-					count);
+		rc = gnttab_unmap_batch(d, guest_handle_cast(uop, gnttab_unmap_grant_ref_t), count);
 		elem = sizeof(gnttab_unmap_grant_ref_t);
 		break;
 	case GNTTABOP_unmap_and_replace:
 		rc = gnttab_unmap_and_replace_batch(
-		    d, guest_handle_from_ptr(uop, gnttab_unmap_and_replace_t), count);
+		    d, guest_handle_cast(uop, gnttab_unmap_and_replace_t), count);
 		elem = sizeof(gnttab_unmap_and_replace_t);
 		break;
 	case GNTTABOP_setup_table:
-		rc = gnttab_setup_table(d, guest_handle_from_ptr(uop, gnttab_setup_table_t), count);
+		rc = gnttab_setup_table(d, guest_handle_cast(uop, gnttab_setup_table_t), count);
 		break;
 	case GNTTABOP_copy:
-		rc = gnttab_copy(guest_handle_from_ptr(uop, gnttab_copy_t), count, &done);
+		rc = gnttab_copy(guest_handle_cast(uop, gnttab_copy_t), count, &done);
 		if (rc > 0)
 			rc = done;
 		elem = sizeof(gnttab_copy_t);
 		break;
 	case GNTTABOP_query_size:
-		rc = gnttab_query_size(d, guest_handle_from_ptr(uop, gnttab_query_size_t), count);
+		rc = gnttab_query_size(d, guest_handle_cast(uop, gnttab_query_size_t), count);
 		break;
 	case GNTTABOP_set_version:
-		rc = gnttab_set_version(guest_handle_from_ptr(uop, gnttab_set_version_t));
+		rc = gnttab_set_version(guest_handle_cast(uop, gnttab_set_version_t));
 		break;
 	case GNTTABOP_get_status_frames:
-		rc = gnttab_get_status_frames(
-		    d, guest_handle_from_ptr(uop, gnttab_get_status_frames_t), count);
+		rc = gnttab_get_status_frames(d, guest_handle_cast(uop, gnttab_get_status_frames_t),
+					      count);
 		break;
 	case GNTTABOP_get_version:
-		rc = gnttab_get_version(d, guest_handle_from_ptr(uop, gnttab_get_version_t));
+		rc = gnttab_get_version(d, guest_handle_cast(uop, gnttab_get_version_t));
 		break;
 	case GNTTABOP_swap_grant_ref:
-		rc = gnttab_swap_batch(d, guest_handle_from_ptr(uop, gnttab_swap_grant_ref_t),
-				       count);
+		rc = gnttab_swap_batch(d, guest_handle_cast(uop, gnttab_swap_grant_ref_t), count);
 		elem = sizeof(gnttab_swap_grant_ref_t);
 		break;
 	default:
@@ -1058,7 +1056,8 @@ long do_grant_table_op(const struct hypercall_args *args)
 		ASSERT(elem && (unsigned long)rc < count);
 		rc = hypercall_create_continuation(
 		    __HYPERVISOR_grant_table_op, "ihi", cmd & GNTTABOP_CMD_MASK,
-		    (void *)(uop + (unsigned long)rc * elem), count - (unsigned int)rc);
+		    (void *)(guest_handle_to_arg(uop) + (unsigned long)rc * elem),
+		    count - (unsigned int)rc);
 	}
 	return rc;
 }
