@@ -470,7 +470,7 @@ static struct page_info *console_get_ring_page(struct domain *d, gfn_t ring_gfn)
 	mfn_t mfn;
 
 	if (d->auto_translated) {
-		if (gfn_x(ring_gfn) > P2M_MAX_GFN || !d->p2m)
+		if (!p2m_gfn_ok(ring_gfn) || !d->p2m)
 			return NULL;
 		mfn = p2m_lookup(d, ring_gfn, &t);
 	} else {

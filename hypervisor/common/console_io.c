@@ -51,7 +51,7 @@ void console_rx_put(const char *s, size_t len)
 }
 
 /* CONSOLEIO_read: up to count bytes of serial input; the number read or -errno. */
-static long console_read(unsigned int count, uintptr_t buf)
+static long console_read(unsigned int count, XEN_GUEST_HANDLE(char) buf)
 {
 	unsigned int done = 0;
 
@@ -69,7 +69,7 @@ static long console_read(unsigned int count, uintptr_t buf)
 		if (!n)
 			break;
 		/* Copy before consuming: a fault leaves the input for the next read. */
-		if (raw_copy_to_guest((void *)(buf + done), kbuf, n))
+		if (copy_to_guest_offset(buf, done, kbuf, n))
 			return -EFAULT;
 		flags = spin_lock_irqsave(&rx_lock);
 		if (rx_cons == c)
@@ -170,7 +170,7 @@ uint32_t console_guest_allow(struct domain *d, uint32_t want, unsigned int total
 }
 
 /* CONSOLEIO_write of count bytes at buf for the current domain; 0 or -errno. */
-static long console_write(unsigned int count, uintptr_t buf)
+static long console_write(unsigned int count, XEN_GUEST_HANDLE(char) buf)
 {
 	struct domain *d = current->domain;
 	bool raw = is_control_domain(d);
@@ -184,7 +184,7 @@ static long console_write(unsigned int count, uintptr_t buf)
 
 		if (!first && hypercall_preempt_check())
 			return hypercall_create_continuation(__HYPERVISOR_console_io, "iih",
-							     CONSOLEIO_write, count, (void *)buf);
+							     CONSOLEIO_write, count, buf.p);
 		first = false;
 		/* Decide before copying: a dropped write costs no guest access. */
 		if (!raw) {
@@ -193,7 +193,7 @@ static long console_write(unsigned int count, uintptr_t buf)
 				return 0;
 			cut = allowed != n;
 		}
-		if (raw_copy_from_guest(kbuf, (const void *)buf, allowed))
+		if (copy_from_guest(kbuf, buf, allowed))
 			return -EFAULT;
 		if (raw) {
 			console_puts_raw(kbuf, allowed);
@@ -204,7 +204,7 @@ static long console_write(unsigned int count, uintptr_t buf)
 			if (cut)
 				return 0;
 		}
-		buf += n;
+		guest_handle_add_offset(buf, n);
 		count -= n;
 	}
 	return 0;
@@ -214,7 +214,7 @@ long do_console_io(const struct hypercall_args *args)
 {
 	unsigned int cmd = (unsigned int)args->a[0];
 	unsigned int count = (unsigned int)args->a[1];
-	uintptr_t buf = (uintptr_t)args->a[2];
+	XEN_GUEST_HANDLE(char) buf = guest_handle_from_arg(args->a[2], char);
 	struct domain *d = current->domain;
 
 	if (cmd == CONSOLEIO_write)

@@ -351,7 +351,7 @@ static long domctl_gnttab_seed(struct domain *d, const struct xen_domctl_tessera
 {
 	if (s->ref >= GNTTAB_NR_RESERVED_ENTRIES || (s->flags & ~XEN_DOMCTL_TESSERA_SEED_readonly))
 		return -EINVAL;
-	return gnttab_seed_entry(d, s->ref, s->grantee, s->gfn,
+	return gnttab_seed_entry(d, s->ref, s->grantee, _gfn(s->gfn),
 				 s->flags & XEN_DOMCTL_TESSERA_SEED_readonly);
 }
 
@@ -460,7 +460,7 @@ static long domctl_on_domain(struct xen_domctl *op, struct domain *d, bool *copy
 
 long do_domctl(const struct hypercall_args *args)
 {
-	XEN_GUEST_HANDLE(xen_domctl_t) u_domctl = guest_handle_from_ptr(args->a[0], xen_domctl_t);
+	XEN_GUEST_HANDLE(xen_domctl_t) u_domctl = guest_handle_from_arg(args->a[0], xen_domctl_t);
 	struct xen_domctl op;
 	struct domain *d = NULL;
 	bool copyback = false;

@@ -863,58 +863,70 @@ void send_global_virq(uint32_t virq)
 	spin_unlock_irqrestore(&evtchn_all_lock, flags);
 }
 
+/* Handles on the per-op argument structures (the ABI defines only evtchn_op_t's). */
+DEFINE_XEN_GUEST_HANDLE(evtchn_alloc_unbound_t);
+DEFINE_XEN_GUEST_HANDLE(evtchn_bind_interdomain_t);
+DEFINE_XEN_GUEST_HANDLE(evtchn_bind_virq_t);
+DEFINE_XEN_GUEST_HANDLE(evtchn_bind_ipi_t);
+DEFINE_XEN_GUEST_HANDLE(evtchn_close_t);
+DEFINE_XEN_GUEST_HANDLE(evtchn_send_t);
+DEFINE_XEN_GUEST_HANDLE(evtchn_status_t);
+DEFINE_XEN_GUEST_HANDLE(evtchn_bind_vcpu_t);
+DEFINE_XEN_GUEST_HANDLE(evtchn_unmask_t);
+DEFINE_XEN_GUEST_HANDLE(evtchn_reset_t);
+
 long do_event_channel_op(const struct hypercall_args *args)
 {
 	int cmd = (int)args->a[0];
-	void *arg = (void *)args->a[1];
+	XEN_GUEST_HANDLE(void) arg = guest_handle_from_arg(args->a[1], void);
 	long rc;
 
 	switch (cmd) {
 	case EVTCHNOP_alloc_unbound: {
 		struct evtchn_alloc_unbound op;
 
-		if (raw_copy_from_guest(&op, arg, sizeof(op)))
+		if (copy_from_guest(&op, guest_handle_cast(arg, evtchn_alloc_unbound_t), 1))
 			return -EFAULT;
 		rc = evtchn_op_alloc_unbound(&op);
 		/* As Xen: a port allocated before a failed copy-out stays (the guest closes it). */
-		if (!rc && raw_copy_to_guest(arg, &op, sizeof(op)))
+		if (!rc && copy_to_guest(guest_handle_cast(arg, evtchn_alloc_unbound_t), &op, 1))
 			rc = -EFAULT;
 		break;
 	}
 	case EVTCHNOP_bind_interdomain: {
 		struct evtchn_bind_interdomain op;
 
-		if (raw_copy_from_guest(&op, arg, sizeof(op)))
+		if (copy_from_guest(&op, guest_handle_cast(arg, evtchn_bind_interdomain_t), 1))
 			return -EFAULT;
 		rc = evtchn_op_bind_interdomain(&op);
-		if (!rc && raw_copy_to_guest(arg, &op, sizeof(op)))
+		if (!rc && copy_to_guest(guest_handle_cast(arg, evtchn_bind_interdomain_t), &op, 1))
 			rc = -EFAULT;
 		break;
 	}
 	case EVTCHNOP_bind_virq: {
 		struct evtchn_bind_virq op;
 
-		if (raw_copy_from_guest(&op, arg, sizeof(op)))
+		if (copy_from_guest(&op, guest_handle_cast(arg, evtchn_bind_virq_t), 1))
 			return -EFAULT;
 		rc = evtchn_op_bind_virq(&op);
-		if (!rc && raw_copy_to_guest(arg, &op, sizeof(op)))
+		if (!rc && copy_to_guest(guest_handle_cast(arg, evtchn_bind_virq_t), &op, 1))
 			rc = -EFAULT;
 		break;
 	}
 	case EVTCHNOP_bind_ipi: {
 		struct evtchn_bind_ipi op;
 
-		if (raw_copy_from_guest(&op, arg, sizeof(op)))
+		if (copy_from_guest(&op, guest_handle_cast(arg, evtchn_bind_ipi_t), 1))
 			return -EFAULT;
 		rc = evtchn_op_bind_ipi(&op);
-		if (!rc && raw_copy_to_guest(arg, &op, sizeof(op)))
+		if (!rc && copy_to_guest(guest_handle_cast(arg, evtchn_bind_ipi_t), &op, 1))
 			rc = -EFAULT;
 		break;
 	}
 	case EVTCHNOP_close: {
 		struct evtchn_close op;
 
-		if (raw_copy_from_guest(&op, arg, sizeof(op)))
+		if (copy_from_guest(&op, guest_handle_cast(arg, evtchn_close_t), 1))
 			return -EFAULT;
 		rc = evtchn_close_port(current->domain, op.port);
 		break;
@@ -922,7 +934,7 @@ long do_event_channel_op(const struct hypercall_args *args)
 	case EVTCHNOP_send: {
 		struct evtchn_send op;
 
-		if (raw_copy_from_guest(&op, arg, sizeof(op)))
+		if (copy_from_guest(&op, guest_handle_cast(arg, evtchn_send_t), 1))
 			return -EFAULT;
 		rc = evtchn_send(current->domain, op.port);
 		break;
@@ -930,17 +942,17 @@ long do_event_channel_op(const struct hypercall_args *args)
 	case EVTCHNOP_status: {
 		struct evtchn_status op;
 
-		if (raw_copy_from_guest(&op, arg, sizeof(op)))
+		if (copy_from_guest(&op, guest_handle_cast(arg, evtchn_status_t), 1))
 			return -EFAULT;
 		rc = evtchn_op_status(&op);
-		if (!rc && raw_copy_to_guest(arg, &op, sizeof(op)))
+		if (!rc && copy_to_guest(guest_handle_cast(arg, evtchn_status_t), &op, 1))
 			rc = -EFAULT;
 		break;
 	}
 	case EVTCHNOP_bind_vcpu: {
 		struct evtchn_bind_vcpu op;
 
-		if (raw_copy_from_guest(&op, arg, sizeof(op)))
+		if (copy_from_guest(&op, guest_handle_cast(arg, evtchn_bind_vcpu_t), 1))
 			return -EFAULT;
 		rc = evtchn_op_bind_vcpu(op.port, op.vcpu);
 		break;
@@ -948,7 +960,7 @@ long do_event_channel_op(const struct hypercall_args *args)
 	case EVTCHNOP_unmask: {
 		struct evtchn_unmask op;
 
-		if (raw_copy_from_guest(&op, arg, sizeof(op)))
+		if (copy_from_guest(&op, guest_handle_cast(arg, evtchn_unmask_t), 1))
 			return -EFAULT;
 		rc = evtchn_op_unmask(op.port);
 		break;
@@ -957,12 +969,12 @@ long do_event_channel_op(const struct hypercall_args *args)
 	case EVTCHNOP_reset_cont: {
 		struct evtchn_reset op;
 
-		if (raw_copy_from_guest(&op, arg, sizeof(op)))
+		if (copy_from_guest(&op, guest_handle_cast(arg, evtchn_reset_t), 1))
 			return -EFAULT;
 		rc = evtchn_op_reset(&op, cmd == EVTCHNOP_reset_cont);
 		if (rc == -ERESTART)
 			rc = hypercall_create_continuation(__HYPERVISOR_event_channel_op, "ih",
-							   EVTCHNOP_reset_cont, arg);
+							   EVTCHNOP_reset_cont, arg.p);
 		break;
 	}
 	case EVTCHNOP_bind_pirq:

@@ -68,7 +68,7 @@ static int gnttab_acquire_for_copy(struct domain *rd, struct grant_table *gt, gr
 			goto out;
 	}
 	if (!act->pin) {
-		rc = gnttab_get_paged_frame(rd, READ_ONCE(sha->frame), readonly, mfn, page,
+		rc = gnttab_get_paged_frame(rd, _gfn(READ_ONCE(sha->frame)), readonly, mfn, page,
 					    &ro_frame);
 		if (rc != GNTST_okay) {
 			gnttab_reduce_status(sha, act, readonly);
@@ -143,7 +143,7 @@ static int gnttab_copy_claim_buf(struct domain *ld, const struct gnttab_copy_ptr
 		buf->ref = ptr->u.ref;
 		buf->have_grant = true;
 	} else {
-		rc = gnttab_get_paged_frame(buf->domain, ptr->u.gmfn, readonly, &buf->mfn,
+		rc = gnttab_get_paged_frame(buf->domain, _gfn(ptr->u.gmfn), readonly, &buf->mfn,
 					    &buf->page, &ro_frame);
 		if (rc != GNTST_okay)
 			return rc;

@@ -38,8 +38,6 @@
 /* Handles released per preemption check in gnttab_release_mappings. */
 #define GNTTAB_RELEASE_BATCH 64
 
-#define GNTTAB_INVALID_GFN (~0UL)
-
 static DEFINE_SPINLOCK(gnttab_life_lock);
 
 /* ---- Table life cycle ---------------------------------------------------- */
@@ -94,7 +92,7 @@ static int gnttab_grow_table(struct grant_table *gt, unsigned int nr)
 		gt->active[i] = xzalloc_array(struct active_grant_entry, GNTTAB_ENTRIES_PER_FRAME);
 		if (!gt->shared[i] || !gt->active[i])
 			goto fail;
-		gt->frame_gfn[i] = GNTTAB_INVALID_GFN;
+		gt->frame_gfn[i] = INVALID_GFN;
 	}
 	gt->nr_grant_frames = MAX(nr, gt->nr_grant_frames);
 	return 0;
@@ -140,7 +138,7 @@ int grant_table_init(struct domain *d, uint32_t max_grant_frames, uint32_t max_m
 	gt->maptrack_free = MAPTRACK_NONE;
 	gt->shared = xzalloc_array(grant_entry_v1_t *, max_grant_frames);
 	gt->active = xzalloc_array(struct active_grant_entry *, max_grant_frames);
-	gt->frame_gfn = xzalloc_array(uint64_t, max_grant_frames);
+	gt->frame_gfn = xzalloc_array(gfn_t, max_grant_frames);
 	gt->maptrack = xzalloc_array(struct grant_mapping *, max_maptrack_frames);
 	if (!gt->shared || !gt->active || !gt->frame_gfn || !gt->maptrack)
 		goto out;
@@ -187,13 +185,13 @@ int gnttab_get_shared_frame(struct domain *d, unsigned int idx, mfn_t *mfn)
 			goto out;
 		}
 	}
-	*mfn = _mfn(virt_to_maddr(gt->shared[idx]) >> GNTTAB_PAGE_SHIFT);
+	*mfn = paddr_to_mfn(virt_to_maddr(gt->shared[idx]));
 out:
 	spin_unlock(&gt->lock);
 	return rc;
 }
 
-void gnttab_set_frame_gfn(struct domain *d, unsigned int idx, uint64_t gfn)
+void gnttab_set_frame_gfn(struct domain *d, unsigned int idx, gfn_t gfn)
 {
 	struct grant_table *gt = d->grant_table;
 
@@ -205,10 +203,10 @@ void gnttab_set_frame_gfn(struct domain *d, unsigned int idx, uint64_t gfn)
 	spin_unlock(&gt->lock);
 }
 
-uint64_t gnttab_get_frame_gfn(struct domain *d, unsigned int idx)
+gfn_t gnttab_get_frame_gfn(struct domain *d, unsigned int idx)
 {
 	struct grant_table *gt = d->grant_table;
-	uint64_t gfn = GNTTAB_INVALID_GFN;
+	gfn_t gfn = INVALID_GFN;
 
 	if (!gt)
 		return gfn;
@@ -226,14 +224,14 @@ uint64_t gnttab_get_frame_gfn(struct domain *d, unsigned int idx)
  * paused and its table is new; the flags go last so a reader never sees a
  * half-written entry.
  */
-int gnttab_seed_entry(struct domain *d, uint32_t ref, domid_t grantee, uint64_t gfn, bool readonly)
+int gnttab_seed_entry(struct domain *d, uint32_t ref, domid_t grantee, gfn_t gfn, bool readonly)
 {
 	struct grant_table *gt = d->grant_table;
 	grant_entry_v1_t *e;
 
 	if (!gt)
 		return -ENOENT;
-	if (gfn > UINT32_MAX || grantee >= DOMID_FIRST_RESERVED)
+	if (gfn_x(gfn) > UINT32_MAX || grantee >= DOMID_FIRST_RESERVED)
 		return -EINVAL;
 	spin_lock(&gt->lock);
 	if (ref >= gnttab_nr_entries(gt)) {
@@ -242,7 +240,7 @@ int gnttab_seed_entry(struct domain *d, uint32_t ref, domid_t grantee, uint64_t 
 	}
 	e = gnttab_shared_entry(gt, ref);
 	e->domid = grantee;
-	e->frame = (uint32_t)gfn;
+	e->frame = (uint32_t)gfn_x(gfn);
 	barrier(); /* x86 keeps stores in order: the compiler must too */
 	WRITE_ONCE(e->flags, (uint16_t)(GTF_permit_access | (readonly ? GTF_readonly : 0)));
 	spin_unlock(&gt->lock);
@@ -300,7 +298,7 @@ void gnttab_reduce_status(grant_entry_v1_t *sha, const struct active_grant_entry
 		__atomic_fetch_and(&sha->flags, (uint16_t)~clear, __ATOMIC_SEQ_CST);
 }
 
-int gnttab_get_paged_frame(struct domain *d, uint64_t frame, bool readonly, mfn_t *mfn,
+int gnttab_get_paged_frame(struct domain *d, gfn_t frame, bool readonly, mfn_t *mfn,
 			   struct page_info **pg, bool *ro)
 {
 	enum p2m_type t = p2m_ram_rw;
@@ -308,13 +306,13 @@ int gnttab_get_paged_frame(struct domain *d, uint64_t frame, bool readonly, mfn_
 
 	*pg = NULL;
 	if (d->auto_translated) {
-		if (!d->p2m || frame > P2M_MAX_GFN)
+		if (!d->p2m || !p2m_gfn_ok(frame))
 			return GNTST_bad_page;
-		m = p2m_lookup(d, _gfn(frame), &t);
+		m = p2m_lookup(d, frame, &t);
 		if (t != p2m_ram_rw && t != p2m_ram_ro)
 			return GNTST_bad_page;
 	} else {
-		m = _mfn(frame);
+		m = _mfn(gfn_x(frame)); /* PV: the frame number is the machine frame */
 	}
 	if (!mfn_valid(m) || !get_page(mfn_to_page(m), d))
 		return GNTST_bad_page;
@@ -400,40 +398,39 @@ static bool p2m_type_is_special(enum p2m_type t)
  * auto-translated (Xen's create_grant_p2m_mapping). PV mappings need the PV
  * MMU (page-table updates of host_addr or of a PTE): not yet, general_error.
  */
-static int gnttab_create_host_mapping(struct domain *ld, uint64_t host_addr, mfn_t mfn,
-				      uint32_t flags, uint16_t cache_flags)
+static int gnttab_create_host_mapping(struct domain *ld, gfn_t gfn, mfn_t mfn, uint32_t flags,
+				      uint16_t cache_flags)
 {
-	uint64_t gfn = host_addr >> GNTTAB_PAGE_SHIFT;
 	enum p2m_type t;
 
 	if (!ld->auto_translated || !ld->p2m)
 		return GNTST_general_error;
-	if (cache_flags || (flags & ~GNTMAP_readonly) != GNTMAP_host_map || gfn > P2M_MAX_GFN)
+	if (cache_flags || (flags & ~GNTMAP_readonly) != GNTMAP_host_map || !p2m_gfn_ok(gfn))
 		return GNTST_general_error;
-	p2m_lookup(ld, _gfn(gfn), &t);
+	p2m_lookup(ld, gfn, &t);
 	if (p2m_type_is_special(t)) {
 		/* As Xen's p2m_add_page: replacing a grant/foreign/MMIO entry this way is fatal. */
 		domain_crash(ld, "grant map over a grant, foreign or MMIO p2m entry");
 		return GNTST_general_error;
 	}
-	if (p2m_set_entry(ld, _gfn(gfn), mfn,
+	if (p2m_set_entry(ld, gfn, mfn,
 			  (flags & GNTMAP_readonly) ? p2m_grant_map_ro : p2m_grant_map_rw))
 		return GNTST_general_error;
 	return GNTST_okay;
 }
 
 /* Undo a host mapping at gfn if it is still the grant of mfn (Xen's replace_grant_p2m_mapping). */
-static int gnttab_remove_host_mapping(struct domain *ld, uint64_t gfn, mfn_t mfn)
+static int gnttab_remove_host_mapping(struct domain *ld, gfn_t gfn, mfn_t mfn)
 {
 	enum p2m_type t;
 	mfn_t cur;
 
-	if (!ld->auto_translated || !ld->p2m || gfn > P2M_MAX_GFN)
+	if (!ld->auto_translated || !ld->p2m || !p2m_gfn_ok(gfn))
 		return GNTST_general_error;
-	cur = p2m_lookup(ld, _gfn(gfn), &t);
+	cur = p2m_lookup(ld, gfn, &t);
 	if ((t != p2m_grant_map_rw && t != p2m_grant_map_ro) || !mfn_eq(cur, mfn))
 		return GNTST_general_error;
-	if (p2m_remove_entry(ld, _gfn(gfn), mfn))
+	if (p2m_remove_entry(ld, gfn, mfn))
 		return GNTST_general_error;
 	return GNTST_okay;
 }
@@ -451,6 +448,9 @@ static void gnttab_map_one(struct domain *ld, struct gnttab_map_grant_ref *op)
 	bool readonly = op->flags & GNTMAP_readonly, ro_frame = false;
 	uint16_t cache_flags;
 	grant_ref_t ref = op->ref;
+	/* Where an auto-translated mapper wants the frame (host_addr is a guest-physical address).
+	 */
+	gfn_t host_gfn = _gfn(op->host_addr >> GNTTAB_PAGE_SHIFT);
 	mfn_t mfn = INVALID_MFN;
 	int rc;
 
@@ -504,7 +504,7 @@ static void gnttab_map_one(struct domain *ld, struct gnttab_map_grant_ref *op)
 			goto unlock_out;
 	}
 	if (!act->pin) {
-		rc = gnttab_get_paged_frame(rd, READ_ONCE(sha->frame), readonly, &mfn, &pg,
+		rc = gnttab_get_paged_frame(rd, _gfn(READ_ONCE(sha->frame)), readonly, &mfn, &pg,
 					    &ro_frame);
 		if (rc != GNTST_okay) {
 			gnttab_reduce_status(sha, act, readonly);
@@ -530,7 +530,7 @@ static void gnttab_map_one(struct domain *ld, struct gnttab_map_grant_ref *op)
 		goto undo_out;
 	}
 	if (op->flags & GNTMAP_host_map) {
-		rc = gnttab_create_host_mapping(ld, op->host_addr, mfn, op->flags, cache_flags);
+		rc = gnttab_create_host_mapping(ld, host_gfn, mfn, op->flags, cache_flags);
 		if (rc != GNTST_okay)
 			goto undo_out;
 	}
@@ -542,7 +542,7 @@ static void gnttab_map_one(struct domain *ld, struct gnttab_map_grant_ref *op)
 	mt->ref = ref;
 	mt->domid = op->dom;
 	mt->rgt = rgt;
-	mt->gfn = op->host_addr >> GNTTAB_PAGE_SHIFT;
+	mt->gfn = host_gfn;
 	mt->flags = op->flags & (GNTMAP_host_map | GNTMAP_device_map | GNTMAP_readonly);
 	spin_unlock(&lgt->maptrack_lock);
 	op->dev_bus_addr = mfn_x(mfn) << GNTTAB_PAGE_SHIFT;
@@ -638,7 +638,7 @@ static int16_t gnttab_unmap_one(struct domain *ld, unsigned int handle, uint64_t
 			rc = GNTST_general_error;
 			goto out;
 		}
-		rc = gnttab_remove_host_mapping(ld, host_addr >> GNTTAB_PAGE_SHIFT, mfn);
+		rc = gnttab_remove_host_mapping(ld, _gfn(host_addr >> GNTTAB_PAGE_SHIFT), mfn);
 		if (rc != GNTST_okay)
 			goto out;
 		done |= GNTMAP_host_map;
@@ -748,9 +748,9 @@ static long gnttab_setup_table(struct domain *curd, XEN_GUEST_HANDLE(gnttab_setu
 		/* An auto-translated domain is told where it mapped each frame (Xen's M2P), PV the
 		 * MFN. */
 		if (d->auto_translated)
-			frame = gt->frame_gfn[i];
+			frame = gfn_x(gt->frame_gfn[i]);
 		else
-			frame = virt_to_maddr(gt->shared[i]) >> GNTTAB_PAGE_SHIFT;
+			frame = mfn_x(paddr_to_mfn(virt_to_maddr(gt->shared[i])));
 		spin_unlock(&gt->lock);
 		if (copy_to_guest_offset(op.frame_list, i, &frame, 1))
 			op.status = GNTST_bad_virt_addr;
@@ -980,7 +980,7 @@ static long gnttab_swap_batch(struct domain *d, XEN_GUEST_HANDLE(gnttab_swap_gra
 long do_grant_table_op(const struct hypercall_args *args)
 {
 	unsigned int cmd = (unsigned int)args->a[0];
-	unsigned long uop = args->a[1];
+	XEN_GUEST_HANDLE(void) uop = guest_handle_from_arg(args->a[1], void);
 	unsigned int count = (unsigned int)args->a[2];
 	struct domain *d = current->domain;
 	unsigned int done = 0;
@@ -1005,44 +1005,42 @@ long do_grant_table_op(const struct hypercall_args *args)
 
 	switch (cmd & GNTTABOP_CMD_MASK) {
 	case GNTTABOP_map_grant_ref:
-		rc = gnttab_map_batch(d, guest_handle_from_ptr(uop, gnttab_map_grant_ref_t), count);
+		rc = gnttab_map_batch(d, guest_handle_cast(uop, gnttab_map_grant_ref_t), count);
 		elem = sizeof(gnttab_map_grant_ref_t);
 		break;
 	case GNTTABOP_unmap_grant_ref:
-		rc = gnttab_unmap_batch(d, guest_handle_from_ptr(uop, gnttab_unmap_grant_ref_t),
-					count);
+		rc = gnttab_unmap_batch(d, guest_handle_cast(uop, gnttab_unmap_grant_ref_t), count);
 		elem = sizeof(gnttab_unmap_grant_ref_t);
 		break;
 	case GNTTABOP_unmap_and_replace:
 		rc = gnttab_unmap_and_replace_batch(
-		    d, guest_handle_from_ptr(uop, gnttab_unmap_and_replace_t), count);
+		    d, guest_handle_cast(uop, gnttab_unmap_and_replace_t), count);
 		elem = sizeof(gnttab_unmap_and_replace_t);
 		break;
 	case GNTTABOP_setup_table:
-		rc = gnttab_setup_table(d, guest_handle_from_ptr(uop, gnttab_setup_table_t), count);
+		rc = gnttab_setup_table(d, guest_handle_cast(uop, gnttab_setup_table_t), count);
 		break;
 	case GNTTABOP_copy:
-		rc = gnttab_copy(guest_handle_from_ptr(uop, gnttab_copy_t), count, &done);
+		rc = gnttab_copy(guest_handle_cast(uop, gnttab_copy_t), count, &done);
 		if (rc > 0)
 			rc = done;
 		elem = sizeof(gnttab_copy_t);
 		break;
 	case GNTTABOP_query_size:
-		rc = gnttab_query_size(d, guest_handle_from_ptr(uop, gnttab_query_size_t), count);
+		rc = gnttab_query_size(d, guest_handle_cast(uop, gnttab_query_size_t), count);
 		break;
 	case GNTTABOP_set_version:
-		rc = gnttab_set_version(guest_handle_from_ptr(uop, gnttab_set_version_t));
+		rc = gnttab_set_version(guest_handle_cast(uop, gnttab_set_version_t));
 		break;
 	case GNTTABOP_get_status_frames:
-		rc = gnttab_get_status_frames(
-		    d, guest_handle_from_ptr(uop, gnttab_get_status_frames_t), count);
+		rc = gnttab_get_status_frames(d, guest_handle_cast(uop, gnttab_get_status_frames_t),
+					      count);
 		break;
 	case GNTTABOP_get_version:
-		rc = gnttab_get_version(d, guest_handle_from_ptr(uop, gnttab_get_version_t));
+		rc = gnttab_get_version(d, guest_handle_cast(uop, gnttab_get_version_t));
 		break;
 	case GNTTABOP_swap_grant_ref:
-		rc = gnttab_swap_batch(d, guest_handle_from_ptr(uop, gnttab_swap_grant_ref_t),
-				       count);
+		rc = gnttab_swap_batch(d, guest_handle_cast(uop, gnttab_swap_grant_ref_t), count);
 		elem = sizeof(gnttab_swap_grant_ref_t);
 		break;
 	default:
@@ -1058,7 +1056,8 @@ long do_grant_table_op(const struct hypercall_args *args)
 		ASSERT(elem && (unsigned long)rc < count);
 		rc = hypercall_create_continuation(
 		    __HYPERVISOR_grant_table_op, "ihi", cmd & GNTTABOP_CMD_MASK,
-		    (void *)(uop + (unsigned long)rc * elem), count - (unsigned int)rc);
+		    (void *)(guest_handle_to_arg(uop) + (unsigned long)rc * elem),
+		    count - (unsigned int)rc);
 	}
 	return rc;
 }

@@ -69,7 +69,7 @@ struct grant_mapping {
 	uint16_t flags;		 /* GNTMAP_host_map/device_map/readonly still mapped; 0 = free */
 	domid_t domid;		 /* the granter */
 	struct grant_table *rgt; /* the granter's table (a users reference) */
-	uint64_t gfn;		 /* host_map of an auto-translated mapper: where it is mapped */
+	gfn_t gfn;		 /* host_map of an auto-translated mapper: where it is mapped */
 	uint64_t pad;
 };
 #define MAPTRACK_PER_PAGE ((unsigned int)(GNTTAB_PAGE_SIZE / sizeof(struct grant_mapping)))
@@ -83,7 +83,7 @@ struct grant_table {
 	unsigned int max_grant_frames;
 	grant_entry_v1_t **shared;	    /* [max_grant_frames], the first nr_grant_frames set */
 	struct active_grant_entry **active; /* [max_grant_frames], GNTTAB_ENTRIES_PER_FRAME each */
-	uint64_t *frame_gfn; /* [max_grant_frames]: where the owner mapped each frame */
+	gfn_t *frame_gfn; /* [max_grant_frames]: where the owner mapped each frame */
 
 	spinlock_t maptrack_lock;	 /* everything below */
 	struct grant_mapping **maptrack; /* [max_maptrack_frames] pages */
@@ -128,13 +128,14 @@ void gnttab_reduce_status(grant_entry_v1_t *sha, const struct active_grant_entry
 			  bool readonly);
 
 /*
- * The frame a domain names by frame number (a gfn if auto-translated, else
- * an mfn), with a page reference; GNTST_okay or GNTST_bad_page. Only the
- * domain's own RAM qualifies (never grant or foreign mappings, as Xen's
- * get_paged_frame). *ro says the frame is read-only RAM; a writer
- * (readonly false) of read-only RAM gets GNTST_general_error.
+ * The frame a domain names by frame number, with a page reference: a gfn
+ * of an auto-translated domain goes through its p2m; a PV domain's frame
+ * numbers are machine frames (Xen's convention: its gfn is the mfn). GNTST_okay or GNTST_bad_page.
+ * Only the domain's own RAM qualifies (never grant or foreign mappings, as Xen's get_paged_frame).
+ * *ro says the frame is read-only RAM; a writer (readonly false) of read-only RAM gets
+ * GNTST_general_error.
  */
-int gnttab_get_paged_frame(struct domain *d, uint64_t frame, bool readonly, mfn_t *mfn,
+int gnttab_get_paged_frame(struct domain *d, gfn_t frame, bool readonly, mfn_t *mfn,
 			   struct page_info **pg, bool *ro);
 
 /* GNTTABOP_copy (grant_copy.c): the batch; >= 0 ops done before preemption, or -errno. */

@@ -30,7 +30,7 @@ enum gphys_op { GPHYS_TO, GPHYS_FROM, GPHYS_CLEAR };
 static int gphys_page(struct domain *d, enum gphys_op op, paddr_t gpa, void *buf, size_t len)
 {
 	enum p2m_type t;
-	mfn_t mfn = p2m_lookup(d, _gfn(gpa >> GPHYS_PAGE_SHIFT), &t);
+	mfn_t mfn = p2m_lookup(d, _gfn(paddr_x(gpa) >> GPHYS_PAGE_SHIFT), &t);
 	struct page_info *pg;
 	uint8_t *va;
 	bool ok = t == p2m_ram_rw || (op == GPHYS_FROM && t == p2m_ram_ro);
@@ -40,7 +40,7 @@ static int gphys_page(struct domain *d, enum gphys_op op, paddr_t gpa, void *buf
 	pg = mfn_to_page(mfn);
 	if (!get_page(pg, d))
 		return -EFAULT;
-	va = (uint8_t *)page_to_virt(pg) + (gpa & (GPHYS_PAGE_SIZE - 1));
+	va = (uint8_t *)page_to_virt(pg) + (paddr_x(gpa) & (GPHYS_PAGE_SIZE - 1));
 	switch (op) {
 	case GPHYS_TO:
 		memcpy(va, buf, len);
@@ -59,14 +59,15 @@ static int gphys_page(struct domain *d, enum gphys_op op, paddr_t gpa, void *buf
 static int gphys_copy(struct domain *d, enum gphys_op op, paddr_t gpa, void *buf, size_t len)
 {
 	uint8_t *p = buf;
+	uint64_t a = paddr_x(gpa);
 
 	if (!d || !d->p2m)
 		return -EFAULT;
 	/* The range may not wrap or pass the highest frame a p2m holds. */
-	if (len && (gpa + len - 1 < gpa || ((gpa + len - 1) >> GPHYS_PAGE_SHIFT) > P2M_MAX_GFN))
+	if (len && (a + len - 1 < a || ((a + len - 1) >> GPHYS_PAGE_SHIFT) > P2M_MAX_GFN))
 		return -EFAULT;
 	while (len) {
-		size_t chunk = GPHYS_PAGE_SIZE - (gpa & (GPHYS_PAGE_SIZE - 1));
+		size_t chunk = GPHYS_PAGE_SIZE - (paddr_x(gpa) & (GPHYS_PAGE_SIZE - 1));
 		int ret;
 
 		if (chunk > len)
@@ -74,7 +75,7 @@ static int gphys_copy(struct domain *d, enum gphys_op op, paddr_t gpa, void *buf
 		ret = gphys_page(d, op, gpa, p, chunk);
 		if (ret)
 			return ret;
-		gpa += chunk;
+		gpa = paddr_add(gpa, chunk);
 		len -= chunk;
 		if (p)
 			p += chunk;

@@ -219,13 +219,13 @@ static int hvm_get_param(struct domain *d, uint32_t index, uint64_t *value)
 }
 
 /* HVMOP_set_param / HVMOP_get_param on domid (DOMID_SELF allowed). */
-static long hvmop_param(void *arg, bool set)
+static long hvmop_param(XEN_GUEST_HANDLE(xen_hvm_param_t) arg, bool set)
 {
 	struct xen_hvm_param a;
 	struct domain *d;
 	long ret;
 
-	if (raw_copy_from_guest(&a, arg, sizeof(a)))
+	if (copy_from_guest(&a, arg, 1))
 		return -EFAULT;
 	if (a.index >= HVM_NR_PARAMS)
 		return -EINVAL;
@@ -251,7 +251,7 @@ static long hvmop_param(void *arg, bool set)
 		ret = hvm_get_param(d, a.index, &value);
 		if (!ret) {
 			a.value = value;
-			if (raw_copy_to_guest(arg, &a, sizeof(a)))
+			if (copy_to_guest(arg, &a, 1))
 				ret = -EFAULT;
 		}
 	}
@@ -261,7 +261,7 @@ out:
 }
 
 /* HVMOP_set_evtchn_upcall_vector: this vCPU's upcalls as interrupt vector (>= 0x10). */
-static long hvmop_set_evtchn_upcall_vector(void *arg)
+static long hvmop_set_evtchn_upcall_vector(XEN_GUEST_HANDLE(xen_hvm_evtchn_upcall_vector_t) arg)
 {
 	struct domain *d = current->domain;
 	struct xen_hvm_evtchn_upcall_vector op;
@@ -269,7 +269,7 @@ static long hvmop_set_evtchn_upcall_vector(void *arg)
 
 	if (!hvm_domain(d))
 		return -EINVAL;
-	if (raw_copy_from_guest(&op, arg, sizeof(op)))
+	if (copy_from_guest(&op, arg, 1))
 		return -EFAULT;
 	if (op.vector < 0x10)
 		return -EINVAL; /* exceptions and reserved vectors */
@@ -285,22 +285,24 @@ static long hvmop_set_evtchn_upcall_vector(void *arg)
 long do_hvm_op(const struct hypercall_args *args)
 {
 	unsigned long op = args->a[0];
-	void *arg = (void *)args->a[1];
+	XEN_GUEST_HANDLE(void) arg = guest_handle_from_arg(args->a[1], void);
 
 	switch (op) {
 	case HVMOP_set_param:
-		return hvmop_param(arg, true);
+		return hvmop_param(guest_handle_cast(arg, xen_hvm_param_t), true);
 
 	case HVMOP_get_param:
-		return hvmop_param(arg, false);
+		return hvmop_param(guest_handle_cast(arg, xen_hvm_param_t), false);
 
 	case HVMOP_set_evtchn_upcall_vector:
-		return hvmop_set_evtchn_upcall_vector(arg);
+		return hvmop_set_evtchn_upcall_vector(
+		    guest_handle_cast(arg, xen_hvm_evtchn_upcall_vector_t));
 
 	case HVMOP_get_time: {
 		struct xen_hvm_get_time t = {.now = (uint64_t)NOW()};
 
-		return raw_copy_to_guest(arg, &t, sizeof(t)) ? -EFAULT : 0;
+		return copy_to_guest(guest_handle_cast(arg, xen_hvm_get_time_t), &t, 1) ? -EFAULT
+											: 0;
 	}
 
 	/*

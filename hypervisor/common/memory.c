@@ -48,8 +48,8 @@
 
 /* One reservation op in progress (Xen's struct memop_args). */
 struct memop_args {
-	struct domain *d;      /* the target (referenced) */
-	uintptr_t extent_list; /* guest address of xen_pfn_t[nr_extents] */
+	struct domain *d;			 /* the target (referenced) */
+	XEN_GUEST_HANDLE(xen_pfn_t) extent_list; /* xen_pfn_t[nr_extents] */
 	unsigned int nr_extents;
 	unsigned int extent_order;
 	bool populate_on_demand;
@@ -68,28 +68,20 @@ static unsigned int memop_max_order(const struct domain *caller)
 	return MIN(order, (unsigned int)MAX_ORDER);
 }
 
-/*
- * Is the guest array base[0..nr) of size-byte elements addressable without
- * wrapping (Xen's guest_handle_subrange_okay, minus the address-space limit
- * the arch copy enforces)? Element addresses are then computed as integers.
- */
-static bool memop_array_ok(uintptr_t base, unsigned long nr, size_t size)
+/* Argument structures the ABI gives no handle type. */
+typedef struct xen_memory_domain xen_memory_domain_t;
+DEFINE_XEN_GUEST_HANDLE(xen_memory_domain_t);
+typedef struct e820entry e820entry_t;
+DEFINE_XEN_GUEST_HANDLE(e820entry_t);
+
+static bool memop_get_pfn(XEN_GUEST_HANDLE(xen_pfn_t) list, unsigned long i, xen_pfn_t *pfn)
 {
-	if (!nr)
-		return true;
-	if (nr > UINTPTR_MAX / size)
-		return false;
-	return base <= UINTPTR_MAX - nr * size;
+	return copy_from_guest_offset(pfn, list, i, 1) == 0;
 }
 
-static bool memop_get_pfn(uintptr_t list, unsigned long i, xen_pfn_t *pfn)
+static bool memop_put_pfn(XEN_GUEST_HANDLE(xen_pfn_t) list, unsigned long i, xen_pfn_t pfn)
 {
-	return raw_copy_from_guest(pfn, (const void *)(list + i * sizeof(*pfn)), sizeof(*pfn)) == 0;
-}
-
-static bool memop_put_pfn(uintptr_t list, unsigned long i, xen_pfn_t pfn)
-{
-	return raw_copy_to_guest((void *)(list + i * sizeof(pfn)), &pfn, sizeof(pfn)) == 0;
+	return copy_to_guest_offset(list, i, &pfn, 1) == 0;
 }
 
 static bool gfn_range_ok(xen_pfn_t gfn, unsigned long nr)
@@ -103,24 +95,24 @@ static bool gfn_range_ok(xen_pfn_t gfn, unsigned long nr)
  * only unhooked. Physmap lock held. 0, -ENOENT (nothing there), -EPERM
  * (device memory), -EINVAL (no frame), -ENXIO (not d's to give up).
  */
-static int memop_remove_page_locked(struct domain *d, xen_pfn_t gmfn)
+static int memop_remove_page_locked(struct domain *d, gfn_t gfn)
 {
 	enum p2m_type t = p2m_invalid;
 	struct page_info *pg;
 	mfn_t mfn;
 
 	if (d->auto_translated) {
-		if (gmfn > P2M_MAX_GFN)
+		if (!p2m_gfn_ok(gfn))
 			return -ENOENT;
-		mfn = p2m_lookup(d, _gfn(gmfn), &t);
+		mfn = p2m_lookup(d, gfn, &t);
 		if (t == p2m_invalid)
 			return -ENOENT;
 		if (t == p2m_mmio_direct)
 			return -EPERM;
 		if (t == p2m_special)
-			return p2m_remove_entry(d, _gfn(gmfn), mfn);
+			return p2m_remove_entry(d, gfn, mfn);
 	} else {
-		mfn = _mfn(gmfn); /* PV: the list holds machine frames */
+		mfn = _mfn(gfn_x(gfn)); /* PV: the list holds machine frames (its gfn is the mfn) */
 	}
 	if (!mfn_valid(mfn))
 		return -EINVAL;
@@ -128,7 +120,7 @@ static int memop_remove_page_locked(struct domain *d, xen_pfn_t gmfn)
 	/* Grant and foreign entries map frames d does not own: get_page fails. */
 	if (!get_page(pg, d))
 		return -ENXIO;
-	if (d->auto_translated && p2m_remove_entry(d, _gfn(gmfn), mfn)) {
+	if (d->auto_translated && p2m_remove_entry(d, gfn, mfn)) {
 		put_page(pg);
 		return -EINVAL;
 	}
@@ -167,7 +159,7 @@ static void memop_increase_reservation(struct memop_args *a)
 		 * As Xen: a translated domain gets frames with no gfn (it owns them
 		 * until it decreases or dies); with no list nothing is reported.
 		 */
-		if (!a->d->auto_translated && a->extent_list &&
+		if (!a->d->auto_translated && !guest_handle_is_null(a->extent_list) &&
 		    !memop_put_pfn(a->extent_list, i, mfn_x(page_to_mfn(pg))))
 			break;
 	}
@@ -175,11 +167,11 @@ static void memop_increase_reservation(struct memop_args *a)
 }
 
 /* Would replacing d's entry at gfn be refused (another domain's frame or device memory)? */
-static bool populate_slot_refused(struct domain *d, xen_pfn_t gfn)
+static bool populate_slot_refused(struct domain *d, gfn_t gfn)
 {
 	enum p2m_type t = p2m_invalid;
 
-	p2m_lookup(d, _gfn(gfn), &t);
+	p2m_lookup(d, gfn, &t);
 	/* As Xen's p2m_add_page: never unmap grant, foreign or MMIO entries this way. */
 	return t == p2m_grant_map_rw || t == p2m_grant_map_ro || t == p2m_map_foreign ||
 	       t == p2m_mmio_direct;
@@ -191,7 +183,7 @@ static bool populate_slot_refused(struct domain *d, xen_pfn_t gfn)
  * but unreachable until the domain dies); a hypervisor page is unhooked.
  * On failure the frames mapped so far are unmapped again; 0 or -errno.
  */
-static int populate_map_extent_locked(struct domain *d, xen_pfn_t gfn, struct page_info *pg,
+static int populate_map_extent_locked(struct domain *d, gfn_t gfn, struct page_info *pg,
 				      unsigned int order)
 {
 	unsigned long n = 1UL << order, j;
@@ -199,23 +191,23 @@ static int populate_map_extent_locked(struct domain *d, xen_pfn_t gfn, struct pa
 	int rc = 0;
 
 	for (j = 0; j < n; j++) {
-		if (populate_slot_refused(d, gfn + j))
+		if (populate_slot_refused(d, gfn_add(gfn, j)))
 			return -EPERM;
-		if (empty && !mfn_eq(p2m_lookup(d, _gfn(gfn + j), NULL), INVALID_MFN))
+		if (empty && !mfn_eq(p2m_lookup(d, gfn_add(gfn, j), NULL), INVALID_MFN))
 			empty = false;
 	}
 	/*
 	 * A whole aligned 2 MiB block over nothing: one p2m step, so the nested
 	 * page table can use one 2 MiB leaf (all or nothing, nothing to give back).
 	 */
-	if (order == P2M_ORDER_2M && empty && !(gfn & (n - 1)) &&
+	if (order == P2M_ORDER_2M && empty && !(gfn_x(gfn) & (n - 1)) &&
 	    !(mfn_x(page_to_mfn(pg)) & (n - 1)))
-		return p2m_set_entry_order(d, _gfn(gfn), page_to_mfn(pg), order, p2m_ram_rw);
+		return p2m_set_entry_order(d, gfn, page_to_mfn(pg), order, p2m_ram_rw);
 	for (j = 0; j < n; j++) {
 		enum p2m_type t = p2m_invalid;
-		mfn_t old = p2m_lookup(d, _gfn(gfn + j), &t);
+		mfn_t old = p2m_lookup(d, gfn_add(gfn, j), &t);
 
-		rc = p2m_set_entry(d, _gfn(gfn + j), page_to_mfn(pg + j), p2m_ram_rw);
+		rc = p2m_set_entry(d, gfn_add(gfn, j), page_to_mfn(pg + j), p2m_ram_rw);
 		if (rc)
 			break;
 		if ((t == p2m_ram_rw || t == p2m_ram_ro) && mfn_valid(old)) {
@@ -229,7 +221,7 @@ static int populate_map_extent_locked(struct domain *d, xen_pfn_t gfn, struct pa
 	}
 	if (rc)
 		while (j--)
-			p2m_remove_entry(d, _gfn(gfn + j), page_to_mfn(pg + j));
+			p2m_remove_entry(d, gfn_add(gfn, j), page_to_mfn(pg + j));
 	return rc;
 }
 
@@ -262,7 +254,7 @@ static void memop_populate_physmap(struct memop_args *a)
 		memop_scrub(pg, a->extent_order);
 		if (d->auto_translated) {
 			spin_lock(&d->physmap_lock);
-			rc = populate_map_extent_locked(d, gpfn, pg, a->extent_order);
+			rc = populate_map_extent_locked(d, _gfn(gpfn), pg, a->extent_order);
 			spin_unlock(&d->physmap_lock);
 		} else if (!memop_put_pfn(a->extent_list, i, mfn_x(page_to_mfn(pg)))) {
 			/*
@@ -303,7 +295,7 @@ static void memop_decrease_reservation(struct memop_args *a)
 			break;
 		spin_lock(&a->d->physmap_lock);
 		for (j = 0; j < n && !rc; j++)
-			rc = memop_remove_page_locked(a->d, gmfn + j);
+			rc = memop_remove_page_locked(a->d, _gfn(gmfn + j));
 		spin_unlock(&a->d->physmap_lock);
 		if (rc)
 			break;
@@ -326,7 +318,8 @@ static unsigned int memop_machine_address_bits(void)
  * failure (bad copy, unknown domain, no permission, bad flags) simply returns
  * the number of extents done so far.
  */
-static long memop_reservation(unsigned int op, unsigned long start_extent, uintptr_t arg)
+static long memop_reservation(unsigned int op, unsigned long start_extent,
+			      XEN_GUEST_HANDLE(xen_memory_reservation_t) arg)
 {
 	struct domain *curr = current->domain;
 	struct xen_memory_reservation r;
@@ -334,7 +327,7 @@ static long memop_reservation(unsigned int op, unsigned long start_extent, uintp
 	unsigned int address_bits, node;
 	long rc = (long)start_extent;
 
-	if (raw_copy_from_guest(&r, (const void *)arg, sizeof(r)))
+	if (copy_from_guest(&r, arg, 1))
 		return rc;
 	/* Too many extents to encode a continuation, or nothing left. */
 	if (r.nr_extents > (UINT32_MAX >> MEMOP_EXTENT_SHIFT) || start_extent >= r.nr_extents)
@@ -364,7 +357,7 @@ static long memop_reservation(unsigned int op, unsigned long start_extent, uintp
 		return rc;
 	if (priv_target(curr, a.d))
 		goto out;
-	a.extent_list = (uintptr_t)r.extent_start.p;
+	a.extent_list = r.extent_start;
 	a.nr_extents = (unsigned int)r.nr_extents;
 	a.extent_order = r.extent_order;
 	a.nr_done = (unsigned int)start_extent;
@@ -373,8 +366,8 @@ static long memop_reservation(unsigned int op, unsigned long start_extent, uintp
 	if (a.extent_order >
 	    (a.populate_on_demand ? (unsigned int)MAX_ORDER : memop_max_order(curr)))
 		goto out;
-	if ((a.extent_list || op != XENMEM_increase_reservation) &&
-	    !memop_array_ok(a.extent_list, a.nr_extents, sizeof(xen_pfn_t)))
+	if ((!guest_handle_is_null(a.extent_list) || op != XENMEM_increase_reservation) &&
+	    !guest_handle_okay(a.extent_list, a.nr_extents))
 		goto out;
 
 	switch (op) {
@@ -394,18 +387,18 @@ out:
 	if (a.preempted)
 		return hypercall_create_continuation(__HYPERVISOR_memory_op, "lh",
 						     op | ((unsigned long)rc << MEMOP_EXTENT_SHIFT),
-						     (void *)arg);
+						     arg.p);
 	return rc;
 }
 
 /* XENMEM_current_reservation, maximum_reservation, maximum_gpfn. */
-static long memop_domain_stat(unsigned int op, uintptr_t arg)
+static long memop_domain_stat(unsigned int op, XEN_GUEST_HANDLE(xen_memory_domain_t) arg)
 {
 	struct xen_memory_domain md;
 	struct domain *d;
 	long rc;
 
-	if (raw_copy_from_guest(&md, (const void *)arg, sizeof(md)))
+	if (copy_from_guest(&md, arg, 1))
 		return -EFAULT;
 	d = get_domain_by_any_id(md.domid, current->domain);
 	if (!d)
@@ -422,7 +415,7 @@ static long memop_domain_stat(unsigned int op, uintptr_t arg)
 		break;
 	default:
 		/* PV's maximum pfn lives in the PV issue's M2P bookkeeping. */
-		rc = d->auto_translated ? (long)p2m_max_mapped_gfn(d) : -ENOSYS;
+		rc = d->auto_translated ? (long)gfn_x(p2m_max_mapped_gfn(d)) : -ENOSYS;
 		break;
 	}
 out:
@@ -457,13 +450,14 @@ void domain_memory_map_free(struct domain *d)
 }
 
 /* XENMEM_memory_map: the caller's own map, as much as its buffer holds. */
-static long memop_memory_map(uintptr_t arg)
+static long memop_memory_map(XEN_GUEST_HANDLE(xen_memory_map_t) arg)
 {
 	struct domain *d = current->domain;
 	struct xen_memory_map map;
+	XEN_GUEST_HANDLE(e820entry_t) buffer;
 	unsigned int i, n;
 
-	if (raw_copy_from_guest(&map, (const void *)arg, sizeof(map)))
+	if (copy_from_guest(&map, arg, 1))
 		return -EFAULT;
 	spin_lock(&d->physmap_lock);
 	n = d->nr_memory_map;
@@ -472,7 +466,8 @@ static long memop_memory_map(uintptr_t arg)
 	if (!n)
 		return -ENOSYS;
 	n = MIN(n, map.nr_entries);
-	if (!memop_array_ok((uintptr_t)map.buffer.p, n, sizeof(struct e820entry)))
+	buffer = guest_handle_cast(map.buffer, e820entry_t);
+	if (!guest_handle_okay(buffer, n))
 		return -EFAULT;
 	for (i = 0; i < n; i++) {
 		struct e820entry e;
@@ -486,25 +481,25 @@ static long memop_memory_map(uintptr_t arg)
 		spin_unlock(&d->physmap_lock);
 		if (gone)
 			break; /* replaced by a shorter map meanwhile */
-		if (raw_copy_to_guest((void *)((uintptr_t)map.buffer.p + i * sizeof(e)), &e,
-				      sizeof(e)))
+		if (copy_to_guest_offset(buffer, i, &e, 1))
 			return -EFAULT;
 	}
 	map.nr_entries = i;
-	if (raw_copy_to_guest((void *)arg, &map, sizeof(map)))
+	if (copy_to_guest(arg, &map, 1))
 		return -EFAULT;
 	return 0;
 }
 
 /* XENMEM_set_memory_map: the toolstack (or the domain itself) sets the map it will see. */
-static long memop_set_memory_map(uintptr_t arg)
+static long memop_set_memory_map(XEN_GUEST_HANDLE(xen_foreign_memory_map_t) arg)
 {
 	struct xen_foreign_memory_map fmap;
 	struct e820entry *buf = NULL;
+	XEN_GUEST_HANDLE(e820entry_t) buffer;
 	struct domain *d;
 	long rc;
 
-	if (raw_copy_from_guest(&fmap, (const void *)arg, sizeof(fmap)))
+	if (copy_from_guest(&fmap, arg, 1))
 		return -EFAULT;
 	if (fmap.map.nr_entries > E820_MAX_ENTRIES)
 		return -EINVAL;
@@ -520,9 +515,9 @@ static long memop_set_memory_map(uintptr_t arg)
 		if (!buf)
 			goto out;
 		rc = -EFAULT;
-		if (!memop_array_ok((uintptr_t)fmap.map.buffer.p, fmap.map.nr_entries,
-				    sizeof(*buf)) ||
-		    raw_copy_from_guest(buf, fmap.map.buffer.p, sizeof(*buf) * fmap.map.nr_entries))
+		buffer = guest_handle_cast(fmap.map.buffer, e820entry_t);
+		if (!guest_handle_okay(buffer, fmap.map.nr_entries) ||
+		    copy_from_guest(buf, buffer, fmap.map.nr_entries))
 			goto out;
 	}
 	rc = domain_set_memory_map(d, buf, fmap.map.nr_entries);
@@ -549,15 +544,16 @@ static int physmap_clear_slot_locked(struct domain *d, gfn_t gfn, mfn_t mfn)
 		return -EPERM;
 	if (t == p2m_special)
 		return p2m_remove_entry(d, gfn, prev);
-	return memop_remove_page_locked(d, gfn_x(gfn));
+	return memop_remove_page_locked(d, gfn);
 }
 
 /*
- * XENMAPSPACE_gmfn_foreign: map frame fgfn of domain fid at gpfn of td (a
+ * XENMAPSPACE_gmfn_foreign: map frame fgfn of domain fid at gfn of td (a
  * control domain mapping a guest's memory, e.g. to build it). The p2m entry
- * holds its own reference on the frame until removed.
+ * holds its own reference on the frame until removed. fgfn is not checked
+ * yet: it goes through fid's p2m, or names a machine frame if fid is PV.
  */
-static int physmap_add_foreign(struct domain *td, domid_t fid, xen_ulong_t fgfn, xen_pfn_t gpfn)
+static int physmap_add_foreign(struct domain *td, domid_t fid, gfn_t fgfn, gfn_t gfn)
 {
 	struct page_info *pg = NULL;
 	struct domain *fd;
@@ -580,22 +576,22 @@ static int physmap_add_foreign(struct domain *td, domid_t fid, xen_ulong_t fgfn,
 		goto out;
 	rc = -EINVAL;
 	if (fd->auto_translated) {
-		if (fgfn > P2M_MAX_GFN)
+		if (!p2m_gfn_ok(fgfn))
 			goto out;
-		mfn = p2m_lookup(fd, _gfn(fgfn), &t);
+		mfn = p2m_lookup(fd, fgfn, &t);
 		if (t != p2m_ram_rw && t != p2m_ram_ro)
 			goto out;
 	} else {
-		mfn = _mfn(fgfn);
+		mfn = _mfn(gfn_x(fgfn)); /* PV: its gfn is the mfn */
 	}
 	if (!mfn_valid(mfn) || !get_page(mfn_to_page(mfn), fd))
 		goto out;
 	pg = mfn_to_page(mfn);
 
 	spin_lock(&td->physmap_lock);
-	rc = physmap_clear_slot_locked(td, _gfn(gpfn), mfn);
+	rc = physmap_clear_slot_locked(td, gfn, mfn);
 	if (!rc)
-		rc = p2m_set_entry(td, _gfn(gpfn), mfn, p2m_map_foreign);
+		rc = p2m_set_entry(td, gfn, mfn, p2m_map_foreign);
 	spin_unlock(&td->physmap_lock);
 out:
 	if (pg)
@@ -604,29 +600,27 @@ out:
 	return rc;
 }
 
-/* XENMAPSPACE_gmfn: move d's frame at gfn idx to gpfn. */
-static int physmap_move_gmfn(struct domain *d, xen_ulong_t idx, xen_pfn_t gpfn)
+/* XENMAPSPACE_gmfn: move d's frame at gfn from to gfn to (both checked by the caller). */
+static int physmap_move_gmfn(struct domain *d, gfn_t from, gfn_t to)
 {
 	enum p2m_type t = p2m_invalid;
 	struct page_info *pg;
 	mfn_t mfn;
 	int rc;
 
-	if (idx > P2M_MAX_GFN)
-		return -EINVAL;
 	spin_lock(&d->physmap_lock);
 	rc = -EINVAL;
-	mfn = p2m_lookup(d, _gfn(idx), &t);
+	mfn = p2m_lookup(d, from, &t);
 	if (t != p2m_ram_rw || !mfn_valid(mfn) || !get_page(mfn_to_page(mfn), d))
 		goto out;
 	pg = mfn_to_page(mfn);
 	rc = 0;
-	if (idx != gpfn) {
-		rc = physmap_clear_slot_locked(d, _gfn(gpfn), mfn);
+	if (!gfn_eq(from, to)) {
+		rc = physmap_clear_slot_locked(d, to, mfn);
 		if (!rc)
-			rc = p2m_set_entry(d, _gfn(gpfn), mfn, p2m_ram_rw);
+			rc = p2m_set_entry(d, to, mfn, p2m_ram_rw);
 		if (!rc)
-			p2m_remove_entry(d, _gfn(idx), mfn);
+			p2m_remove_entry(d, from, mfn);
 	}
 	put_page(pg);
 out:
@@ -634,14 +628,18 @@ out:
 	return rc;
 }
 
-/* One add_to_physmap(_batch) entry for translated d (permission checked). 0 or -errno. */
+/*
+ * One add_to_physmap(_batch) entry for translated d (permission checked):
+ * idx and gpfn as the guest gave them, checked here. 0 or -errno.
+ */
 static int physmap_add_one(struct domain *d, unsigned int space, domid_t foreign_domid,
 			   xen_ulong_t idx, xen_pfn_t gpfn)
 {
 	mfn_t mfn = INVALID_MFN;
+	gfn_t gfn = _gfn(gpfn);
 	int rc;
 
-	if (gpfn == MEMOP_INVALID_GFN || gpfn > P2M_MAX_GFN)
+	if (gpfn == MEMOP_INVALID_GFN || !p2m_gfn_ok(gfn))
 		return -EINVAL;
 	switch (space) {
 	case XENMAPSPACE_shared_info:
@@ -658,28 +656,30 @@ static int physmap_add_one(struct domain *d, unsigned int space, domid_t foreign
 			return rc;
 		break;
 	case XENMAPSPACE_gmfn:
-		return physmap_move_gmfn(d, idx, gpfn);
+		if (idx > P2M_MAX_GFN)
+			return -EINVAL;
+		return physmap_move_gmfn(d, _gfn(idx), gfn);
 	case XENMAPSPACE_gmfn_foreign:
-		return physmap_add_foreign(d, foreign_domid, idx, gpfn);
+		return physmap_add_foreign(d, foreign_domid, _gfn(idx), gfn);
 	default:
 		/* dev_mmio and unknown spaces: no frame, as Xen on x86. */
 		return -EINVAL;
 	}
 	/* Hypervisor pages: mapped p2m_special, holding no reference. */
 	spin_lock(&d->physmap_lock);
-	rc = physmap_clear_slot_locked(d, _gfn(gpfn), mfn);
+	rc = physmap_clear_slot_locked(d, gfn, mfn);
 	if (!rc)
-		rc = p2m_set_entry(d, _gfn(gpfn), mfn, p2m_special);
+		rc = p2m_set_entry(d, gfn, mfn, p2m_special);
 	if (!rc && space == XENMAPSPACE_grant_table) {
 		/*
 		 * As Xen (gnttab_set_frame_gfn): a grant frame appears at one gfn
 		 * only; its previous place is unhooked if it still holds it.
 		 */
-		uint64_t old = gnttab_get_frame_gfn(d, (unsigned int)idx);
+		gfn_t old = gnttab_get_frame_gfn(d, (unsigned int)idx);
 
-		if (old != ~0UL && old != gpfn)
-			p2m_remove_entry(d, _gfn(old), mfn);
-		gnttab_set_frame_gfn(d, (unsigned int)idx, gpfn);
+		if (!gfn_eq(old, INVALID_GFN) && !gfn_eq(old, gfn))
+			p2m_remove_entry(d, old, mfn);
+		gnttab_set_frame_gfn(d, (unsigned int)idx, gfn);
 	}
 	spin_unlock(&d->physmap_lock);
 	return rc;
@@ -698,7 +698,7 @@ static int physmap_permission(struct domain *d, unsigned int space)
 }
 
 /* XENMEM_add_to_physmap (gmfn_range continues with the frames done in cmd). */
-static long memop_add_to_physmap(unsigned long start, uintptr_t arg)
+static long memop_add_to_physmap(unsigned long start, XEN_GUEST_HANDLE(xen_add_to_physmap_t) arg)
 {
 	struct xen_add_to_physmap xatp;
 	unsigned int done = 0;
@@ -707,7 +707,7 @@ static long memop_add_to_physmap(unsigned long start, uintptr_t arg)
 
 	if (start != (uint16_t)start)
 		return -EDOM;
-	if (raw_copy_from_guest(&xatp, (const void *)arg, sizeof(xatp)))
+	if (copy_from_guest(&xatp, arg, 1))
 		return -EFAULT;
 	/* Foreign frames only through add_to_physmap_batch, as Xen. */
 	if (xatp.space == XENMAPSPACE_gmfn_foreign)
@@ -749,23 +749,23 @@ out:
 	if (xatp.space == XENMAPSPACE_gmfn_range && rc > 0)
 		return hypercall_create_continuation(
 		    __HYPERVISOR_memory_op, "lh",
-		    XENMEM_add_to_physmap | ((unsigned long)rc << MEMOP_EXTENT_SHIFT), (void *)arg);
+		    XENMEM_add_to_physmap | ((unsigned long)rc << MEMOP_EXTENT_SHIFT), arg.p);
 	return rc;
 }
 
 /* XENMEM_add_to_physmap_batch: per-entry results in errs[]; 0, or -errno for the call. */
-static long memop_add_to_physmap_batch(unsigned long start, uintptr_t arg)
+static long memop_add_to_physmap_batch(unsigned long start,
+				       XEN_GUEST_HANDLE(xen_add_to_physmap_batch_t) arg)
 {
 	struct xen_add_to_physmap_batch b;
 	domid_t foreign = DOMID_INVALID;
 	unsigned int extent = (unsigned int)start;
-	uintptr_t idxs, gpfns, errs;
 	struct domain *d;
 	long rc;
 
 	if (start != (uint16_t)start)
 		return -EDOM;
-	if (raw_copy_from_guest(&b, (const void *)arg, sizeof(b)))
+	if (copy_from_guest(&b, arg, 1))
 		return -EFAULT;
 	if (b.space == XENMAPSPACE_gmfn_range)
 		return -EOPNOTSUPP;
@@ -783,13 +783,9 @@ static long memop_add_to_physmap_batch(unsigned long start, uintptr_t arg)
 		rc = extent ? -EILSEQ : 0;
 		goto out;
 	}
-	idxs = (uintptr_t)b.idxs.p;
-	gpfns = (uintptr_t)b.gpfns.p;
-	errs = (uintptr_t)b.errs.p;
 	rc = -EFAULT;
-	if (!memop_array_ok(idxs, b.size, sizeof(xen_ulong_t)) ||
-	    !memop_array_ok(gpfns, b.size, sizeof(xen_pfn_t)) ||
-	    !memop_array_ok(errs, b.size, sizeof(int)))
+	if (!guest_handle_okay(b.idxs, b.size) || !guest_handle_okay(b.gpfns, b.size) ||
+	    !guest_handle_okay(b.errs, b.size))
 		goto out;
 	if (b.space == XENMAPSPACE_dev_mmio && b.u.res0) {
 		rc = -EOPNOTSUPP;
@@ -804,10 +800,8 @@ static long memop_add_to_physmap_batch(unsigned long start, uintptr_t arg)
 		xen_pfn_t gpfn;
 		int err;
 
-		if (raw_copy_from_guest(&idx, (const void *)(idxs + extent * sizeof(idx)),
-					sizeof(idx)) ||
-		    raw_copy_from_guest(&gpfn, (const void *)(gpfns + extent * sizeof(gpfn)),
-					sizeof(gpfn))) {
+		if (copy_from_guest_offset(&idx, b.idxs, extent, 1) ||
+		    copy_from_guest_offset(&gpfn, b.gpfns, extent, 1)) {
 			rc = -EFAULT;
 			break;
 		}
@@ -816,7 +810,7 @@ static long memop_add_to_physmap_batch(unsigned long start, uintptr_t arg)
 			break;
 		}
 		err = physmap_add_one(d, b.space, foreign, idx, gpfn);
-		if (raw_copy_to_guest((void *)(errs + extent * sizeof(err)), &err, sizeof(err))) {
+		if (copy_to_guest_offset(b.errs, extent, &err, 1)) {
 			rc = -EFAULT;
 			break;
 		}
@@ -828,10 +822,9 @@ static long memop_add_to_physmap_batch(unsigned long start, uintptr_t arg)
 out:
 	put_domain(d);
 	if (rc > 0)
-		return hypercall_create_continuation(__HYPERVISOR_memory_op, "lh",
-						     XENMEM_add_to_physmap_batch |
-							 ((unsigned long)rc << MEMOP_EXTENT_SHIFT),
-						     (void *)arg);
+		return hypercall_create_continuation(
+		    __HYPERVISOR_memory_op, "lh",
+		    XENMEM_add_to_physmap_batch | ((unsigned long)rc << MEMOP_EXTENT_SHIFT), arg.p);
 	return rc;
 }
 
@@ -840,15 +833,16 @@ out:
  * own RAM stays d's (allocated, unmapped); a foreign entry's reference goes.
  * Grant mappings are -ENOENT here (GNTTABOP_unmap_grant_ref owns them).
  */
-static long memop_remove_from_physmap(uintptr_t arg)
+static long memop_remove_from_physmap(XEN_GUEST_HANDLE(xen_remove_from_physmap_t) arg)
 {
 	struct xen_remove_from_physmap x;
 	enum p2m_type t = p2m_invalid;
 	struct domain *d;
+	gfn_t gfn;
 	mfn_t mfn;
 	long rc;
 
-	if (raw_copy_from_guest(&x, (const void *)arg, sizeof(x)))
+	if (copy_from_guest(&x, arg, 1))
 		return -EFAULT;
 	d = get_domain_by_any_id(x.domid, current->domain);
 	if (!d)
@@ -857,12 +851,13 @@ static long memop_remove_from_physmap(uintptr_t arg)
 	if (rc)
 		goto out;
 	rc = -ENOENT;
-	if (x.gpfn > P2M_MAX_GFN)
+	gfn = _gfn(x.gpfn);
+	if (!p2m_gfn_ok(gfn))
 		goto out;
 	spin_lock(&d->physmap_lock);
-	mfn = p2m_lookup(d, _gfn(x.gpfn), &t);
+	mfn = p2m_lookup(d, gfn, &t);
 	if (t == p2m_ram_rw || t == p2m_ram_ro || t == p2m_map_foreign || t == p2m_special)
-		rc = p2m_remove_entry(d, _gfn(x.gpfn), mfn);
+		rc = p2m_remove_entry(d, gfn, mfn);
 	spin_unlock(&d->physmap_lock);
 out:
 	put_domain(d);
@@ -872,7 +867,7 @@ out:
 long do_memory_op(const struct hypercall_args *args)
 {
 	unsigned long cmd = args->a[0];
-	uintptr_t arg = (uintptr_t)args->a[1];
+	XEN_GUEST_HANDLE(void) arg = guest_handle_from_arg(args->a[1], void);
 	unsigned long start_extent = cmd >> MEMOP_EXTENT_SHIFT;
 	unsigned int op = (unsigned int)(cmd & MEMOP_CMD_MASK);
 
@@ -880,11 +875,14 @@ long do_memory_op(const struct hypercall_args *args)
 	case XENMEM_increase_reservation:
 	case XENMEM_decrease_reservation:
 	case XENMEM_populate_physmap:
-		return memop_reservation(op, start_extent, arg);
+		return memop_reservation(op, start_extent,
+					 guest_handle_cast(arg, xen_memory_reservation_t));
 	case XENMEM_add_to_physmap:
-		return memop_add_to_physmap(start_extent, arg);
+		return memop_add_to_physmap(start_extent,
+					    guest_handle_cast(arg, xen_add_to_physmap_t));
 	case XENMEM_add_to_physmap_batch:
-		return memop_add_to_physmap_batch(start_extent, arg);
+		return memop_add_to_physmap_batch(
+		    start_extent, guest_handle_cast(arg, xen_add_to_physmap_batch_t));
 	default:
 		break;
 	}
@@ -897,13 +895,13 @@ long do_memory_op(const struct hypercall_args *args)
 	case XENMEM_current_reservation:
 	case XENMEM_maximum_reservation:
 	case XENMEM_maximum_gpfn:
-		return memop_domain_stat(op, arg);
+		return memop_domain_stat(op, guest_handle_cast(arg, xen_memory_domain_t));
 	case XENMEM_remove_from_physmap:
-		return memop_remove_from_physmap(arg);
+		return memop_remove_from_physmap(guest_handle_cast(arg, xen_remove_from_physmap_t));
 	case XENMEM_memory_map:
-		return memop_memory_map(arg);
+		return memop_memory_map(guest_handle_cast(arg, xen_memory_map_t));
 	case XENMEM_set_memory_map:
-		return memop_set_memory_map(arg);
+		return memop_set_memory_map(guest_handle_cast(arg, xen_foreign_memory_map_t));
 	default:
 		/*
 		 * exchange, machine_memory_map, machphys_*, PoD targets, sharing,

@@ -44,10 +44,10 @@ static void copy_string(const void *(*map)(paddr_t, size_t), paddr_t pa, char *b
 	size_t n = 0;
 
 	buf[0] = '\0';
-	if (!pa)
+	if (!paddr_x(pa))
 		return;
 	/* Map byte by byte so a string near the end of memory stays in bounds. */
-	while (n + 1 < size && (s = map(pa + n, 1)) && *s) {
+	while (n + 1 < size && (s = map(paddr_add(pa, n), 1)) && *s) {
 		buf[n++] = *s;
 	}
 	buf[n] = '\0';
@@ -75,9 +75,9 @@ static int add_module(struct boot_info *bi, const void *(*map)(paddr_t, size_t),
 	if (bi->nr_modules == BOOT_MAX_MODULES)
 		return -E2BIG;
 	m = &bi->modules[bi->nr_modules++];
-	m->start = start;
+	m->start = _paddr(start);
 	m->size = end - start;
-	copy_string(map, string, m->cmdline, sizeof(m->cmdline));
+	copy_string(map, _paddr(string), m->cmdline, sizeof(m->cmdline));
 	return 0;
 }
 
@@ -91,17 +91,17 @@ static int parse_mb1(paddr_t info_pa, const void *(*map)(paddr_t, size_t), struc
 		return -EINVAL;
 	flags = rd32(info);
 	bi->info_start = info_pa;
-	bi->info_end = info_pa + MB1_INFO_SIZE;
+	bi->info_end = paddr_add(info_pa, MB1_INFO_SIZE);
 	strlcpy(bi->loader, "multiboot1", sizeof(bi->loader));
 
 	if (flags & MB1_INFO_CMDLINE)
-		copy_string(map, rd32(info + 16), bi->cmdline, sizeof(bi->cmdline));
+		copy_string(map, _paddr(rd32(info + 16)), bi->cmdline, sizeof(bi->cmdline));
 	if (flags & MB1_INFO_LOADER)
-		copy_string(map, rd32(info + 64), bi->loader, sizeof(bi->loader));
+		copy_string(map, _paddr(rd32(info + 64)), bi->loader, sizeof(bi->loader));
 
 	if (flags & MB1_INFO_MMAP) {
 		uint32_t len = rd32(info + 44);
-		paddr_t addr = rd32(info + 48);
+		paddr_t addr = _paddr(rd32(info + 48));
 		const uint8_t *mm = map(addr, len);
 
 		if (!mm)
@@ -129,7 +129,7 @@ static int parse_mb1(paddr_t info_pa, const void *(*map)(paddr_t, size_t), struc
 
 		if (count > BOOT_MAX_MODULES * 16)
 			return -EINVAL;
-		mods = map(rd32(info + 24), (size_t)count * 16);
+		mods = map(_paddr(rd32(info + 24)), (size_t)count * 16);
 		if (count && !mods)
 			return -EINVAL;
 		for (uint32_t i = 0; i < count; i++) {
@@ -157,7 +157,7 @@ static int parse_mb2(paddr_t info_pa, const void *(*map)(paddr_t, size_t), struc
 	if (total < 16 || total > MB2_MAX_SIZE || !(info = map(info_pa, total)))
 		return -EINVAL;
 	bi->info_start = info_pa;
-	bi->info_end = info_pa + total;
+	bi->info_end = paddr_add(info_pa, total);
 	strlcpy(bi->loader, "multiboot2", sizeof(bi->loader));
 
 	for (uint32_t off = 8; off + 8 <= total;) {

@@ -25,19 +25,19 @@
 
 long do_multicall(const struct hypercall_args *args)
 {
-	/* The guest's address, as an integer: no C pointer arithmetic on it (guest_access.h). */
-	uintptr_t list = (uintptr_t)args->a[0];
+	XEN_GUEST_HANDLE(multicall_entry_t)
+	list = guest_handle_from_arg(args->a[0], multicall_entry_t);
 	uint32_t nr_calls = (uint32_t)args->a[1];
 	uint32_t i;
 
-	for (i = 0; i < nr_calls; i++, list += sizeof(multicall_entry_t)) {
+	for (i = 0; i < nr_calls; i++, guest_handle_add_offset(list, 1)) {
 		struct hypercall_args sub = {{0}};
 		multicall_entry_t call;
 		long ret;
 
 		if (i && hypercall_preempt_check())
 			goto preempted;
-		if (raw_copy_from_guest(&call, (const void *)list, sizeof(call)))
+		if (copy_from_guest(&call, list, 1))
 			return -EFAULT;
 		for (unsigned int a = 0; a < HYPERCALL_MAX_ARGS; a++)
 			sub.a[a] = call.args[a];
@@ -52,19 +52,17 @@ long do_multicall(const struct hypercall_args *args)
 			 * guest's list. */
 			for (unsigned int a = 0; a < HYPERCALL_MAX_ARGS; a++)
 				call.args[a] = sub.a[a];
-			if (raw_copy_to_guest((void *)list, &call, sizeof(call)))
+			if (copy_to_guest(list, &call, 1))
 				return -EFAULT;
 			goto preempted;
 		}
 		call.result = (xen_ulong_t)ret;
-		/* By address arithmetic: the guest's list need not be aligned. */
-		if (raw_copy_to_guest((void *)(list + offsetof(multicall_entry_t, result)),
-				      &call.result, sizeof(call.result)))
+		/* The field by offset (guest_access.h): the guest's list need not be aligned. */
+		if (copy_field_to_guest(list, &call, result))
 			return -EFAULT;
 	}
 	return 0;
 
 preempted:
-	return hypercall_create_continuation(__HYPERVISOR_multicall, "hi", (void *)list,
-					     nr_calls - i);
+	return hypercall_create_continuation(__HYPERVISOR_multicall, "hi", list.p, nr_calls - i);
 }

@@ -359,9 +359,9 @@ mfn_t p2m_lookup(struct domain *d, gfn_t gfn, enum p2m_type *t)
 	return entry_mfn(e);
 }
 
-uint64_t p2m_max_mapped_gfn(struct domain *d)
+gfn_t p2m_max_mapped_gfn(struct domain *d)
 {
-	return d->p2m ? READ_ONCE(d->p2m->max_mapped_gfn) : 0;
+	return _gfn(d->p2m ? READ_ONCE(d->p2m->max_mapped_gfn) : 0);
 }
 
 /*

@@ -204,7 +204,7 @@ void free_xenheap_pages(void *va, unsigned int order)
 	if (!va)
 		return;
 	BUG_ON(!IS_ALIGNED((uintptr_t)va, PAGE_FRAME_SIZE));
-	BUG_ON(virt_to_maddr(va) >> 12 >= max_page);
+	BUG_ON(!mfn_valid(paddr_to_mfn(virt_to_maddr(va))));
 	pg = virt_to_page(va);
 	flags = spin_lock_irqsave(&heap_lock);
 	check_live_block(pg, order, true);

@@ -212,7 +212,7 @@ static void sched_shutdown_code(struct domain *d, unsigned int reason)
 long do_sched_op(const struct hypercall_args *args)
 {
 	int cmd = (int)args->a[0];
-	void *arg = (void *)args->a[1];
+	XEN_GUEST_HANDLE(void) arg = guest_handle_from_arg(args->a[1], void);
 	struct vcpu *v = current;
 
 	switch (cmd) {
@@ -226,7 +226,7 @@ long do_sched_op(const struct hypercall_args *args)
 	case SCHEDOP_shutdown: {
 		struct sched_shutdown s;
 
-		if (raw_copy_from_guest(&s, arg, sizeof(s)))
+		if (copy_from_guest(&s, guest_handle_cast(arg, sched_shutdown_t), 1))
 			return -EFAULT;
 		domain_shutdown(v->domain, (uint8_t)s.reason);
 		return 0;
@@ -235,7 +235,7 @@ long do_sched_op(const struct hypercall_args *args)
 	case SCHEDOP_shutdown_code: {
 		struct sched_shutdown s;
 
-		if (raw_copy_from_guest(&s, arg, sizeof(s)))
+		if (copy_from_guest(&s, guest_handle_cast(arg, sched_shutdown_t), 1))
 			return -EFAULT;
 		sched_shutdown_code(v->domain, s.reason);
 		return 0;
@@ -244,7 +244,7 @@ long do_sched_op(const struct hypercall_args *args)
 	case SCHEDOP_poll: {
 		struct sched_poll p;
 
-		if (raw_copy_from_guest(&p, arg, sizeof(p)))
+		if (copy_from_guest(&p, guest_handle_cast(arg, sched_poll_t), 1))
 			return -EFAULT;
 		return sched_poll(v, &p);
 	}
@@ -252,7 +252,7 @@ long do_sched_op(const struct hypercall_args *args)
 	case SCHEDOP_remote_shutdown: {
 		struct sched_remote_shutdown rs;
 
-		if (raw_copy_from_guest(&rs, arg, sizeof(rs)))
+		if (copy_from_guest(&rs, guest_handle_cast(arg, sched_remote_shutdown_t), 1))
 			return -EFAULT;
 		return sched_remote_shutdown(&rs);
 	}

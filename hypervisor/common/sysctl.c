@@ -119,7 +119,7 @@ static long sysctl_readconsole(struct xen_sysctl_readconsole *op)
 
 long do_sysctl(const struct hypercall_args *args)
 {
-	XEN_GUEST_HANDLE(xen_sysctl_t) u_sysctl = guest_handle_from_ptr(args->a[0], xen_sysctl_t);
+	XEN_GUEST_HANDLE(xen_sysctl_t) u_sysctl = guest_handle_from_arg(args->a[0], xen_sysctl_t);
 	struct xen_sysctl op;
 	long ret;
 

@@ -47,18 +47,18 @@
  * ordinary writable RAM: the p2m for a translated guest, the frame itself
  * for PV (whose "gfn" is a machine frame). NULL otherwise.
  */
-static struct page_info *vcpu_op_get_ram_page(struct domain *d, uint64_t gfn)
+static struct page_info *vcpu_op_get_ram_page(struct domain *d, gfn_t gfn)
 {
 	enum p2m_type t = p2m_ram_rw;
 	struct page_info *pg;
 	mfn_t mfn;
 
 	if (d->auto_translated) {
-		if (gfn > P2M_MAX_GFN || !d->p2m)
+		if (!p2m_gfn_ok(gfn) || !d->p2m)
 			return NULL;
-		mfn = p2m_lookup(d, _gfn(gfn), &t);
+		mfn = p2m_lookup(d, gfn, &t);
 	} else {
-		mfn = _mfn(gfn);
+		mfn = _mfn(gfn_x(gfn));
 	}
 	if (t != p2m_ram_rw || !mfn_valid(mfn))
 		return NULL;
@@ -83,7 +83,8 @@ static long vcpu_register_vcpu_info(struct vcpu *v, const struct vcpu_register_v
 	if (info->offset > VCPU_OP_PAGE_SIZE - sizeof(struct vcpu_info) ||
 	    (info->offset & (_Alignof(struct vcpu_info) - 1)))
 		return -ENXIO;
-	pg = vcpu_op_get_ram_page(d, info->mfn);
+	/* The ABI names the field mfn; for a translated guest it is a gfn. */
+	pg = vcpu_op_get_ram_page(d, _gfn(info->mfn));
 	if (!pg)
 		return -EINVAL;
 
@@ -140,14 +141,15 @@ static void vcpu_runstate_get(const struct vcpu *v, struct vcpu_runstate_info *i
 
 void vcpu_update_runstate_area(struct vcpu *v)
 {
-	uint64_t gva = READ_ONCE(v->runstate_guest);
+	XEN_GUEST_HANDLE(vcpu_runstate_info_t)
+	area = guest_handle_from_arg(READ_ONCE(v->runstate_guest), vcpu_runstate_info_t);
 	struct vcpu_runstate_info info;
 
-	if (!gva)
+	if (guest_handle_is_null(area))
 		return;
 	vcpu_runstate_get(v, &info);
 	/* As Xen: a failed write is ignored; the next update tries again. */
-	(void)arch_copy_to_guest(v, gva, &info, sizeof(info));
+	(void)copy_to_guest_vcpu(v, area, &info, 1);
 }
 
 /* ---- VCPUOP_initialise for PVH/HVM ---- */
@@ -242,7 +244,7 @@ static int hvm_ctx_validate(const struct vcpu_hvm_context *c)
  * context; the validated context is kept for the arch to load before the
  * vCPU first runs, and the vCPU counts as initialised (VCPUOP_up works).
  */
-static long vcpu_initialise(struct vcpu *v, void *arg)
+static long vcpu_initialise(struct vcpu *v, XEN_GUEST_HANDLE(vcpu_hvm_context_t) arg)
 {
 	struct domain *d = v->domain;
 	struct vcpu_hvm_context *ctx;
@@ -257,7 +259,7 @@ static long vcpu_initialise(struct vcpu *v, void *arg)
 	if (!ctx)
 		return -ENOMEM;
 	ret = -EFAULT;
-	if (raw_copy_from_guest(ctx, arg, sizeof(*ctx)))
+	if (copy_from_guest(ctx, arg, 1))
 		goto out;
 	spin_lock(&d->domain_lock);
 	ret = v->is_initialised ? -EEXIST : hvm_ctx_validate(ctx);
@@ -320,7 +322,7 @@ long do_vcpu_op(const struct hypercall_args *args)
 {
 	int cmd = (int)args->a[0];
 	unsigned long vcpuid = args->a[1];
-	void *arg = (void *)args->a[2];
+	XEN_GUEST_HANDLE(void) arg = guest_handle_from_arg(args->a[2], void);
 	struct domain *d = current->domain;
 	struct vcpu *v;
 
@@ -330,7 +332,7 @@ long do_vcpu_op(const struct hypercall_args *args)
 
 	switch (cmd) {
 	case VCPUOP_initialise:
-		return vcpu_initialise(v, arg);
+		return vcpu_initialise(v, guest_handle_cast(arg, vcpu_hvm_context_t));
 
 	case VCPUOP_up:
 		return vcpu_up(v);
@@ -345,13 +347,16 @@ long do_vcpu_op(const struct hypercall_args *args)
 		struct vcpu_runstate_info info;
 
 		vcpu_runstate_get(v, &info);
-		return raw_copy_to_guest(arg, &info, sizeof(info)) ? -EFAULT : 0;
+		return copy_to_guest(guest_handle_cast(arg, vcpu_runstate_info_t), &info, 1)
+			   ? -EFAULT
+			   : 0;
 	}
 
 	case VCPUOP_register_runstate_memory_area: {
 		struct vcpu_register_runstate_memory_area area;
 
-		if (raw_copy_from_guest(&area, arg, sizeof(area)))
+		if (copy_from_guest(
+			&area, guest_handle_cast(arg, vcpu_register_runstate_memory_area_t), 1))
 			return -EFAULT;
 		/*
 		 * As Xen for HVM guests: any address is accepted (0 unregisters)
@@ -365,8 +370,7 @@ long do_vcpu_op(const struct hypercall_args *args)
 			struct vcpu_runstate_info info;
 
 			vcpu_runstate_get(v, &info);
-			(void)raw_copy_to_guest((void *)(uintptr_t)area.addr.p, &info,
-						sizeof(info));
+			(void)copy_to_guest(area.addr.h, &info, 1);
 		}
 		return 0;
 	}
@@ -374,7 +378,7 @@ long do_vcpu_op(const struct hypercall_args *args)
 	case VCPUOP_set_periodic_timer: {
 		struct vcpu_set_periodic_timer set;
 
-		if (raw_copy_from_guest(&set, arg, sizeof(set)))
+		if (copy_from_guest(&set, guest_handle_cast(arg, vcpu_set_periodic_timer_t), 1))
 			return -EFAULT;
 		if (set.period_ns < (uint64_t)MILLISECS(1) ||
 		    set.period_ns > (uint64_t)VCPU_PERIOD_MAX)
@@ -390,7 +394,7 @@ long do_vcpu_op(const struct hypercall_args *args)
 
 		if (v != current)
 			return -EINVAL;
-		if (raw_copy_from_guest(&set, arg, sizeof(set)))
+		if (copy_from_guest(&set, guest_handle_cast(arg, vcpu_set_singleshot_timer_t), 1))
 			return -EFAULT;
 		/*
 		 * As Xen 4.17.2 and later: VCPU_SSHOTTMR_future is ignored (Linux
@@ -416,7 +420,7 @@ long do_vcpu_op(const struct hypercall_args *args)
 	case VCPUOP_register_vcpu_info: {
 		struct vcpu_register_vcpu_info info;
 
-		if (raw_copy_from_guest(&info, arg, sizeof(info)))
+		if (copy_from_guest(&info, guest_handle_cast(arg, vcpu_register_vcpu_info_t), 1))
 			return -EFAULT;
 		return vcpu_register_vcpu_info(v, &info);
 	}

@@ -71,15 +71,18 @@ static void version_str(char *dst, size_t size, const char *src)
 	strlcpy(dst, src, size);
 }
 
-static long version_copy_out(uintptr_t arg, const void *buf, size_t len)
+/* The ABI's per-command structures, as bytes for the copy out (their sizes vary by command). */
+static long version_copy_out(XEN_GUEST_HANDLE(void) arg, const void *buf, size_t len)
 {
-	return raw_copy_to_guest((void *)arg, buf, len) ? -EFAULT : 0;
+	return copy_to_guest(guest_handle_cast(arg, char), buf, len) ? -EFAULT : 0;
 }
+
+DEFINE_XEN_GUEST_HANDLE(xen_feature_info_t);
 
 long do_xen_version(const struct hypercall_args *args)
 {
 	int cmd = (int)args->a[0]; /* Xen takes an int */
-	uintptr_t arg = (uintptr_t)args->a[1];
+	XEN_GUEST_HANDLE(void) arg = guest_handle_from_arg(args->a[1], void);
 	struct domain *d = current->domain;
 	bool privileged = is_control_domain(d);
 
@@ -127,7 +130,7 @@ long do_xen_version(const struct hypercall_args *args)
 	case XENVER_get_features: {
 		xen_feature_info_t fi;
 
-		if (raw_copy_from_guest(&fi, (const void *)arg, sizeof(fi)))
+		if (copy_from_guest(&fi, guest_handle_cast(arg, xen_feature_info_t), 1))
 			return -EFAULT;
 		if (fi.submap_idx != 0)
 			return -EINVAL;
@@ -137,7 +140,7 @@ long do_xen_version(const struct hypercall_args *args)
 
 	case XENVER_pagesize:
 		/* As Xen: the argument must be NULL. */
-		return arg ? -EINVAL : VERSION_PAGE_SIZE;
+		return guest_handle_is_null(arg) ? VERSION_PAGE_SIZE : -EINVAL;
 
 	case XENVER_guest_handle: {
 		BUILD_BUG_ON(sizeof(d->handle) != sizeof(xen_domain_handle_t));
@@ -147,6 +150,7 @@ long do_xen_version(const struct hypercall_args *args)
 	case XENVER_commandline: {
 		static const char zeros[sizeof(xen_commandline_t) - sizeof(boot_info.cmdline)];
 		const size_t n = sizeof(boot_info.cmdline);
+		XEN_GUEST_HANDLE(char) rest;
 
 		if (!privileged)
 			return version_copy_out(arg, VERSION_DENIED, sizeof(VERSION_DENIED));
@@ -154,7 +158,9 @@ long do_xen_version(const struct hypercall_args *args)
 		BUILD_BUG_ON(sizeof(boot_info.cmdline) > sizeof(xen_commandline_t));
 		if (version_copy_out(arg, boot_info.cmdline, n))
 			return -EFAULT;
-		return version_copy_out(arg + n, zeros, sizeof(zeros));
+		rest = guest_handle_cast(arg, char);
+		guest_handle_add_offset(rest, n);
+		return copy_to_guest(rest, zeros, sizeof(zeros)) ? -EFAULT : 0;
 	}
 
 	case XENVER_build_id:

@@ -159,7 +159,7 @@ static void xfree_large(void *p)
 	struct page_info *pg;
 	unsigned int order;
 
-	BUG_ON(virt_to_maddr(p) >> 12 >= max_page);
+	BUG_ON(!mfn_valid(paddr_to_mfn(virt_to_maddr(p))));
 	pg = virt_to_page(p);
 	/* Not the head of an xmalloc block: a double free or a foreign pointer. */
 	BUG_ON((pg->count_info & (PGC_xmalloc | PGC_free | PGC_xen_heap)) !=
@@ -231,7 +231,7 @@ void xfree(void *p)
 		return;
 	}
 	/* Only a live xenheap page can hold a slab; check before reading its header. */
-	BUG_ON(virt_to_maddr(p) >> 12 >= max_page);
+	BUG_ON(!mfn_valid(paddr_to_mfn(virt_to_maddr(p))));
 	BUG_ON((virt_to_page(p)->count_info & (PGC_heap | PGC_xen_heap | PGC_free)) !=
 	       (PGC_heap | PGC_xen_heap));
 	slot = (struct xm_slot *)p - 1;

@@ -406,7 +406,7 @@ static void step_grant(void)
 	if (!d)
 		return;
 	if (d->grant_table && gnttab_get_shared_frame(d, 0, &mfn) == 0) {
-		e = (grant_entry_v1_t *)maddr_to_virt(mfn_x(mfn) << 12) + ref;
+		e = (grant_entry_v1_t *)maddr_to_virt(mfn_to_paddr(mfn)) + ref;
 		e->domid = db % 16 < FUZZ_NR_DOMID ? domid_list[db % 16] : db;
 		if (frb & 0x80)
 			e->frame = frb & 0x7f;

@@ -12,8 +12,10 @@
 #define FAKE_MEM (2u << 20)
 static uint8_t *mem;
 
-static const void *fake_map(paddr_t pa, size_t len)
+static const void *fake_map(paddr_t a, size_t len)
 {
+	uint64_t pa = paddr_x(a);
+
 	if (pa >= FAKE_MEM || len > FAKE_MEM - pa)
 		return NULL;
 	return mem + pa;
@@ -46,7 +48,7 @@ static void fix_checksum(uint8_t *p, size_t len, size_t at)
 }
 
 /* A table header at pa; returns a pointer to its body. */
-static uint8_t *table_at(paddr_t pa, const char *sig, uint32_t len)
+static uint8_t *table_at(uint64_t pa, const char *sig, uint32_t len)
 {
 	uint8_t *t = mem + pa;
 
@@ -57,12 +59,12 @@ static uint8_t *table_at(paddr_t pa, const char *sig, uint32_t len)
 	return t;
 }
 
-static void seal(paddr_t pa)
+static void seal(uint64_t pa)
 {
 	fix_checksum(mem + pa, mem[pa + 4] | mem[pa + 5] << 8, 9);
 }
 
-static void rsdp_at(paddr_t pa, uint8_t rev, uint32_t rsdt, uint64_t xsdt)
+static void rsdp_at(uint64_t pa, uint8_t rev, uint32_t rsdt, uint64_t xsdt)
 {
 	uint8_t *r = mem + pa;
 
@@ -83,7 +85,7 @@ static void rsdp_at(paddr_t pa, uint8_t rev, uint32_t rsdt, uint64_t xsdt)
 #define XSDT_PA 0x108000
 
 /* A MADT with: CPU APIC 0, CPU APIC 2, a disabled CPU, one IOAPIC at 0xfec00000. */
-static uint32_t build_madt(paddr_t pa)
+static uint32_t build_madt(uint64_t pa)
 {
 	uint32_t len = 44 + 8 * 3 + 12;
 	uint8_t *t = table_at(pa, "APIC", len), *e = t + 44;
@@ -106,7 +108,7 @@ static uint32_t build_madt(paddr_t pa)
 	return len;
 }
 
-static void build_rsdt(paddr_t pa, const paddr_t *tables, int n)
+static void build_rsdt(uint64_t pa, const uint64_t *tables, int n)
 {
 	table_at(pa, "RSDT", 36 + 4 * n);
 	for (int i = 0; i < n; i++)
@@ -114,7 +116,7 @@ static void build_rsdt(paddr_t pa, const paddr_t *tables, int n)
 	seal(pa);
 }
 
-static void build_xsdt(paddr_t pa, const paddr_t *tables, int n)
+static void build_xsdt(uint64_t pa, const uint64_t *tables, int n)
 {
 	table_at(pa, "XSDT", 36 + 8 * n);
 	for (int i = 0; i < n; i++)
@@ -139,7 +141,7 @@ UNIT_SUITE_WITH(acpi, setup, teardown);
 /* A standard platform: RSDP (v1) in the BIOS area, RSDT -> [FACP dummy, MADT]. */
 static void build_platform(void)
 {
-	paddr_t tabs[2] = {0x104000, MADT_PA};
+	uint64_t tabs[2] = {0x104000, MADT_PA};
 
 	memset(mem, 0, FAKE_MEM);
 	table_at(0x104000, "FACP", 40);
@@ -154,7 +156,7 @@ UNIT_TEST(acpi, discovers_enabled_cpus_and_ioapic_from_bios_area_rsdp)
 	struct acpi_madt_info m;
 
 	build_platform();
-	CU_ASSERT_EQUAL(acpi_find_rsdp(fake_map), 0xf5a30);
+	CU_ASSERT_EQUAL(paddr_x(acpi_find_rsdp(fake_map)), 0xf5a30);
 	CU_ASSERT_EQUAL(acpi_madt_discover(fake_map, &m), 0);
 	CU_ASSERT_EQUAL(m.nr_cpus, 2);
 	CU_ASSERT_EQUAL(m.cpus[0].apic_id, 0);
@@ -164,7 +166,7 @@ UNIT_TEST(acpi, discovers_enabled_cpus_and_ioapic_from_bios_area_rsdp)
 	CU_ASSERT_EQUAL(m.nr_ioapics, 1);
 	CU_ASSERT_EQUAL(m.ioapics[0].addr, 0xfec00000);
 	CU_ASSERT_EQUAL(m.ioapics[0].id, 7);
-	CU_ASSERT_EQUAL(m.lapic_addr, 0xfee00000);
+	CU_ASSERT_EQUAL(paddr_x(m.lapic_addr), 0xfee00000);
 	CU_ASSERT(m.pcat_compat);
 }
 
@@ -173,7 +175,7 @@ UNIT_TEST(acpi, finds_rsdp_in_ebda_before_bios_area)
 	build_platform();
 	put16(mem + ACPI_EBDA_PTR, 0x9fc0);
 	rsdp_at(0x9fc00 + 0x40, 0, RSDT_PA, 0);
-	CU_ASSERT_EQUAL(acpi_find_rsdp(fake_map), 0x9fc40);
+	CU_ASSERT_EQUAL(paddr_x(acpi_find_rsdp(fake_map)), 0x9fc40);
 }
 
 UNIT_TEST(acpi, rsdp_with_bad_checksum_is_skipped_for_a_later_valid_one)
@@ -181,7 +183,7 @@ UNIT_TEST(acpi, rsdp_with_bad_checksum_is_skipped_for_a_later_valid_one)
 	build_platform();
 	rsdp_at(0xe0010, 0, RSDT_PA, 0);
 	mem[0xe0010 + 8] ^= 0x55;
-	CU_ASSERT_EQUAL(acpi_find_rsdp(fake_map), 0xf5a30);
+	CU_ASSERT_EQUAL(paddr_x(acpi_find_rsdp(fake_map)), 0xf5a30);
 }
 
 UNIT_TEST(acpi, no_rsdp_gives_defaults_and_enoent)
@@ -189,12 +191,12 @@ UNIT_TEST(acpi, no_rsdp_gives_defaults_and_enoent)
 	struct acpi_madt_info m;
 
 	memset(mem, 0, FAKE_MEM);
-	CU_ASSERT_EQUAL(acpi_find_rsdp(fake_map), 0);
+	CU_ASSERT_EQUAL(paddr_x(acpi_find_rsdp(fake_map)), 0);
 	CU_ASSERT_EQUAL(acpi_madt_discover(fake_map, &m), -ENOENT);
 	CU_ASSERT_EQUAL(m.nr_cpus, 0);
 	CU_ASSERT_EQUAL(m.nr_ioapics, 1);
 	CU_ASSERT_EQUAL(m.ioapics[0].addr, ACPI_DEFAULT_IOAPIC_ADDR);
-	CU_ASSERT_EQUAL(m.lapic_addr, ACPI_DEFAULT_LAPIC_ADDR);
+	CU_ASSERT_EQUAL(paddr_x(m.lapic_addr), ACPI_DEFAULT_LAPIC_ADDR);
 }
 
 UNIT_TEST(acpi, madt_with_bad_checksum_is_not_trusted)
@@ -211,12 +213,12 @@ UNIT_TEST(acpi, rsdt_with_bad_checksum_is_not_walked)
 {
 	build_platform();
 	mem[RSDT_PA + 20] ^= 1;
-	CU_ASSERT_EQUAL(acpi_find_table(fake_map, 0xf5a30, "APIC"), 0);
+	CU_ASSERT_EQUAL(paddr_x(acpi_find_table(fake_map, _paddr(0xf5a30), "APIC")), 0);
 }
 
 UNIT_TEST(acpi, xsdt_is_preferred_and_corrupt_xsdt_falls_back_to_rsdt)
 {
-	paddr_t xt[1] = {0x120000};
+	uint64_t xt[1] = {0x120000};
 	struct acpi_madt_info m;
 
 	build_platform();
@@ -288,7 +290,7 @@ UNIT_TEST(acpi, x2apic_entries_add_cpus_and_duplicates_are_merged)
 	CU_ASSERT_EQUAL(m.nr_cpus, 2);
 	CU_ASSERT_EQUAL(m.cpus[1].apic_id, 300);
 	CU_ASSERT_EQUAL(m.cpus[1].acpi_uid, 42);
-	CU_ASSERT_EQUAL(m.lapic_addr, 0xfee10000ULL);
+	CU_ASSERT_EQUAL(paddr_x(m.lapic_addr), 0xfee10000ULL);
 }
 
 UNIT_TEST(acpi, cpus_beyond_nr_cpus_are_counted_not_stored)

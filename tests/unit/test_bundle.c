@@ -556,7 +556,7 @@ UNIT_TEST(bundle, every_byte_flip_and_truncation_is_rejected_or_valid)
 static const void *peek_bytes[4];
 static const void *peek(const struct boot_module *m)
 {
-	return peek_bytes[m->start];
+	return peek_bytes[paddr_x(m->start)];
 }
 
 UNIT_TEST(bundle, module_named_bundle_wins_else_first_with_magic)
@@ -565,7 +565,7 @@ UNIT_TEST(bundle, module_named_bundle_wins_else_first_with_magic)
 	struct boot_info bi = {.nr_modules = 3};
 
 	for (unsigned int i = 0; i < 3; i++) {
-		bi.modules[i].start = i;
+		bi.modules[i].start = _paddr(i);
 		bi.modules[i].size = 16;
 		peek_bytes[i] = other;
 	}
@@ -593,7 +593,7 @@ UNIT_TEST(bundle, load_keeps_a_valid_bundle_and_drops_a_rejected_one)
 
 	memcpy(fake_mm_base + 0x10000, b, len);
 	bi->nr_modules = 1;
-	bi->modules[0].start = 0x10000;
+	bi->modules[0].start = _paddr(0x10000);
 	bi->modules[0].size = len;
 	bootbundle_load_from(bi);
 	v = bootbundle_get();

@@ -688,7 +688,7 @@ UNIT_TEST(domctl, tessera_gnttab_seed_writes_only_reserved_entries)
 	d = get_domain_by_id(6);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
 	CU_ASSERT_EQUAL_FATAL(gnttab_get_shared_frame(d, 0, &mfn), 0);
-	e = (grant_entry_v1_t *)maddr_to_virt((paddr_t)mfn_x(mfn) << 12);
+	e = (grant_entry_v1_t *)maddr_to_virt(mfn_to_paddr(mfn));
 	memset(&op->u, 0, sizeof(op->u));
 	op->u.tessera_gnttab_seed.ref = GNTTAB_RESERVED_XENSTORE;
 	op->u.tessera_gnttab_seed.grantee = 1;

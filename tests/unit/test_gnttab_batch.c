@@ -54,7 +54,7 @@ UNIT_TEST(gnttab, copy_batch_preempted_finishes_every_entry)
 	gt_setup();
 	gt_give_ram(a, 0x10, 0x66);
 	dst = gt_give_ram(c, 0x20, 0);
-	d = maddr_to_virt(mfn_x(dst) * PG);
+	d = maddr_to_virt(mfn_to_paddr(dst));
 	gt_grant(a, 1, 2, 0x10, 0);
 	gt_grant(c, 1, 2, 0x20, 0);
 	for (unsigned int i = 0; i < 20; i++)
@@ -158,7 +158,7 @@ UNIT_TEST(gnttab, misaligned_batch_arrays_get_their_statuses)
 	CU_ASSERT_EQUAL(cps[0].status, GNTST_okay);
 	CU_ASSERT_EQUAL(cps[1].status, GNTST_okay);
 	CU_ASSERT_EQUAL(cps[2].status, GNTST_bad_copy_arg);
-	CU_ASSERT_EQUAL(((unsigned char *)maddr_to_virt(mfn_x(dst) * PG))[8], 0x5a);
+	CU_ASSERT_EQUAL(((unsigned char *)maddr_to_virt(mfn_to_paddr(dst)))[8], 0x5a);
 	fake_set_current(a->vcpu[0]);
 	CU_ASSERT_EQUAL(op_misaligned(GNTTABOP_swap_grant_ref, sw, sizeof(sw[0]), 2, 2), 0);
 	CU_ASSERT_EQUAL(sw[0].status, GNTST_okay);

@@ -16,8 +16,8 @@ UNIT_TEST(gnttab, copy_between_two_domains_moves_the_bytes)
 	gt_setup();
 	src = gt_give_ram(a, 0x10, 0);
 	dst = gt_give_ram(c, 0x20, 0);
-	s = maddr_to_virt(mfn_x(src) * PG);
-	d = maddr_to_virt(mfn_x(dst) * PG);
+	s = maddr_to_virt(mfn_to_paddr(src));
+	d = maddr_to_virt(mfn_to_paddr(dst));
 	for (unsigned int i = 0; i < PG; i++)
 		s[i] = (unsigned char)(i * 7);
 	gt_grant(a, 1, 2, 0x10, GTF_readonly);
@@ -49,8 +49,8 @@ UNIT_TEST(gnttab, copy_with_own_frames_by_number)
 	gt_setup();
 	mine = gt_give_ram(b, 0x30, 0xaa);
 	theirs = gt_give_ram(a, 0x10, 0x11);
-	m = maddr_to_virt(mfn_x(mine) * PG);
-	t = maddr_to_virt(mfn_x(theirs) * PG);
+	m = maddr_to_virt(mfn_to_paddr(mine));
+	t = maddr_to_virt(mfn_to_paddr(theirs));
 	gt_grant(a, 1, 2, 0x10, 0);
 	/* Own frame -> a's grant. */
 	cp.source.u.gmfn = 0x30;
@@ -159,7 +159,7 @@ UNIT_TEST(gnttab, copy_batch_gets_per_entry_statuses)
 	CU_ASSERT_EQUAL(cps[2].status, GNTST_general_error);
 	CU_ASSERT_EQUAL(cps[3].status, GNTST_okay);
 	CU_ASSERT_EQUAL(cps[4].status, GNTST_bad_domain);
-	CU_ASSERT_EQUAL(((unsigned char *)maddr_to_virt(mfn_x(dst) * PG))[12], 0x33);
+	CU_ASSERT_EQUAL(((unsigned char *)maddr_to_virt(mfn_to_paddr(dst)))[12], 0x33);
 	CU_ASSERT_EQUAL(gt_entry(a, 1)->flags, GTF_permit_access);
 	CU_ASSERT_EQUAL(gt_entry(c, 1)->flags, GTF_permit_access);
 	gt_teardown();

@@ -58,7 +58,7 @@ grant_entry_v1_t *gt_entry(struct domain *d, grant_ref_t ref)
 	mfn_t mfn;
 
 	CU_ASSERT_EQUAL_FATAL(gnttab_get_shared_frame(d, ref / 512, &mfn), 0);
-	return (grant_entry_v1_t *)maddr_to_virt(mfn_x(mfn) * PG) + ref % 512;
+	return (grant_entry_v1_t *)maddr_to_virt(mfn_to_paddr(mfn)) + ref % 512;
 }
 
 void gt_grant(struct domain *d, grant_ref_t ref, domid_t domid, uint64_t frame, uint16_t extra)

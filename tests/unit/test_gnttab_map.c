@@ -42,7 +42,7 @@ UNIT_TEST(gnttab, seeded_entry_lets_the_grantee_map_the_store_page)
 
 	gt_setup();
 	frame = gt_give_ram(a, 0x20, 0x3c);
-	CU_ASSERT_EQUAL(gnttab_seed_entry(a, GNTTAB_RESERVED_XENSTORE, 2, 0x20, false), 0);
+	CU_ASSERT_EQUAL(gnttab_seed_entry(a, GNTTAB_RESERVED_XENSTORE, 2, _gfn(0x20), false), 0);
 	CU_ASSERT_EQUAL(gt_entry(a, 1)->flags, GTF_permit_access);
 	CU_ASSERT_EQUAL(gt_entry(a, 1)->domid, 2);
 	CU_ASSERT_EQUAL(gt_entry(a, 1)->frame, 0x20);
@@ -55,12 +55,12 @@ UNIT_TEST(gnttab, seeded_entry_lets_the_grantee_map_the_store_page)
 	CU_ASSERT_TRUE(mfn_eq(got, frame));
 	CU_ASSERT_EQUAL(gt_unmap(m.handle, 0x800), GNTST_okay);
 	/* A read-only seed; refs past the table, reserved grantees and huge gfns are refused. */
-	CU_ASSERT_EQUAL(gnttab_seed_entry(a, 2, 3, 0x20, true), 0);
+	CU_ASSERT_EQUAL(gnttab_seed_entry(a, 2, 3, _gfn(0x20), true), 0);
 	CU_ASSERT_EQUAL(gt_entry(a, 2)->flags, GTF_permit_access | GTF_readonly);
-	CU_ASSERT_EQUAL(gnttab_seed_entry(a, 512, 2, 0x20, false), -EINVAL);
-	CU_ASSERT_EQUAL(gnttab_seed_entry(a, 0xffffffffu, 2, 0x20, false), -EINVAL);
-	CU_ASSERT_EQUAL(gnttab_seed_entry(a, 1, DOMID_SELF, 0x20, false), -EINVAL);
-	CU_ASSERT_EQUAL(gnttab_seed_entry(a, 1, 2, 1ULL << 32, false), -EINVAL);
+	CU_ASSERT_EQUAL(gnttab_seed_entry(a, 512, 2, _gfn(0x20), false), -EINVAL);
+	CU_ASSERT_EQUAL(gnttab_seed_entry(a, 0xffffffffu, 2, _gfn(0x20), false), -EINVAL);
+	CU_ASSERT_EQUAL(gnttab_seed_entry(a, 1, DOMID_SELF, _gfn(0x20), false), -EINVAL);
+	CU_ASSERT_EQUAL(gnttab_seed_entry(a, 1, 2, _gfn(1ULL << 32), false), -EINVAL);
 	gt_teardown();
 }
 

@@ -80,14 +80,14 @@ UNIT_TEST(gnttab, setup_table_grows_and_lists_frames)
 	/* An auto-translated domain is told the gfn where it put each frame, ~0 if nowhere. */
 	fake_set_current(b->vcpu[0]);
 	fl = fake_guest_alloc(b, 8 * sizeof(xen_pfn_t), (void **)&frames);
-	gnttab_set_frame_gfn(b, 0, 0x1234);
+	gnttab_set_frame_gfn(b, 0, _gfn(0x1234));
 	s = (gnttab_setup_table_t){.dom = DOMID_SELF, .nr_frames = 2};
 	s.frame_list.p = (xen_pfn_t *)fl;
 	CU_ASSERT_EQUAL(gt_op(GNTTABOP_setup_table, &s, sizeof(s), 1), 0);
 	CU_ASSERT_EQUAL(s.status, GNTST_okay);
 	CU_ASSERT_EQUAL(frames[0], 0x1234);
 	CU_ASSERT_EQUAL(frames[1], ~0UL);
-	CU_ASSERT_EQUAL(gnttab_get_frame_gfn(b, 0), 0x1234);
+	CU_ASSERT_EQUAL(gfn_x(gnttab_get_frame_gfn(b, 0)), 0x1234);
 	gt_teardown();
 }
 

@@ -22,7 +22,7 @@ UNIT_TEST(gnttab, mapped_frame_outlives_its_granter_until_unmapped)
 	CU_ASSERT_FALSE((mfn_to_page(frame)->count_info & PGC_free) != 0);
 	CU_ASSERT_EQUAL(gt_refs_of(frame), 2);
 	CU_ASSERT_EQUAL(gt_p2m_type_at(b, 0x800, &got), p2m_grant_map_rw);
-	CU_ASSERT_EQUAL(((unsigned char *)maddr_to_virt(mfn_x(got) * PG))[100], 0x77);
+	CU_ASSERT_EQUAL(((unsigned char *)maddr_to_virt(mfn_to_paddr(got)))[100], 0x77);
 	/* New maps of the dead granter fail. */
 	CU_ASSERT_EQUAL(gt_map(1, 1, 0x801, GNTMAP_host_map, NULL), GNTST_bad_domain);
 	CU_ASSERT_EQUAL(gt_unmap(m.handle, 0x800), GNTST_okay);

@@ -59,21 +59,21 @@ UNIT_TEST(guest_phys, copies_cross_pages_into_the_right_frames)
 	c = map_frame(d, d, 0x12, p2m_ram_rw, 0xee);
 	for (size_t i = 0; i < sizeof(src); i++)
 		src[i] = (uint8_t)(i * 7 + 3);
-	CU_ASSERT_EQUAL(copy_to_guest_phys(d, 0x10000 + 100, src, sizeof(src)), 0);
+	CU_ASSERT_EQUAL(copy_to_guest_phys(d, _paddr(0x10000 + 100), src, sizeof(src)), 0);
 	CU_ASSERT(memcmp(a + 100, src, 3996) == 0);
 	CU_ASSERT(memcmp(b, src + 3996, 2004) == 0);
 	CU_ASSERT_EQUAL(a[99], 0);
 	CU_ASSERT_EQUAL(b[2004], 0);
-	CU_ASSERT_EQUAL(copy_from_guest_phys(d, back, 0x10000 + 100, sizeof(back)), 0);
+	CU_ASSERT_EQUAL(copy_from_guest_phys(d, back, _paddr(0x10000 + 100), sizeof(back)), 0);
 	CU_ASSERT(memcmp(back, src, sizeof(src)) == 0);
 	/* Clearing across the b/c boundary. */
-	CU_ASSERT_EQUAL(clear_guest_phys(d, 0x11000 + 4000, 200), 0);
+	CU_ASSERT_EQUAL(clear_guest_phys(d, _paddr(0x11000 + 4000), 200), 0);
 	CU_ASSERT_EQUAL(b[3999], 0);
 	CU_ASSERT_EQUAL(b[4095], 0);
 	CU_ASSERT_EQUAL(c[103], 0);
 	CU_ASSERT_EQUAL(c[104], 0xee);
 	/* Zero-length copies succeed anywhere. */
-	CU_ASSERT_EQUAL(copy_to_guest_phys(d, 0xdead000, src, 0), 0);
+	CU_ASSERT_EQUAL(copy_to_guest_phys(d, _paddr(0xdead000), src, 0), 0);
 	/* The copies hold no reference afterwards (the allocation reference only). */
 	CU_ASSERT_EQUAL(refs(a), 1);
 	CU_ASSERT_EQUAL(refs(b), 1);
@@ -88,15 +88,15 @@ UNIT_TEST(guest_phys, unmapped_gfns_fault_after_the_bytes_before_them)
 	a = map_frame(d, d, 0x20, p2m_ram_rw, 0);
 	memset(src, 0x77, sizeof(src));
 	/* gfn 0x21 is not mapped: the first page is written, then -EFAULT. */
-	CU_ASSERT_EQUAL(copy_to_guest_phys(d, 0x20000 + 96, src, sizeof(src)), -EFAULT);
+	CU_ASSERT_EQUAL(copy_to_guest_phys(d, _paddr(0x20000 + 96), src, sizeof(src)), -EFAULT);
 	CU_ASSERT_EQUAL(a[96], 0x77);
 	CU_ASSERT_EQUAL(a[4095], 0x77);
-	CU_ASSERT_EQUAL(copy_from_guest_phys(d, back, 0x21000, sizeof(back)), -EFAULT);
-	CU_ASSERT_EQUAL(clear_guest_phys(d, 0x400000, 1), -EFAULT);
+	CU_ASSERT_EQUAL(copy_from_guest_phys(d, back, _paddr(0x21000), sizeof(back)), -EFAULT);
+	CU_ASSERT_EQUAL(clear_guest_phys(d, _paddr(0x400000), 1), -EFAULT);
 	/* Past the highest gfn a p2m holds, and wrapping ranges. */
-	CU_ASSERT_EQUAL(copy_to_guest_phys(d, (P2M_MAX_GFN + 1) << 12, src, 1), -EFAULT);
-	CU_ASSERT_EQUAL(copy_to_guest_phys(d, UINT64_MAX - 10, src, 100), -EFAULT);
-	CU_ASSERT_EQUAL(copy_from_guest_phys(d, back, 0x20ff0, UINT64_MAX), -EFAULT);
+	CU_ASSERT_EQUAL(copy_to_guest_phys(d, _paddr((P2M_MAX_GFN + 1) << 12), src, 1), -EFAULT);
+	CU_ASSERT_EQUAL(copy_to_guest_phys(d, _paddr(UINT64_MAX - 10), src, 100), -EFAULT);
+	CU_ASSERT_EQUAL(copy_from_guest_phys(d, back, _paddr(0x20ff0), UINT64_MAX), -EFAULT);
 	CU_ASSERT_EQUAL(refs(a), 1);
 	teardown();
 }
@@ -109,22 +109,22 @@ UNIT_TEST(guest_phys, only_own_ram_is_touched)
 
 	setup();
 	ro = map_frame(d, d, 0x30, p2m_ram_ro, 0x11);
-	CU_ASSERT_EQUAL(copy_to_guest_phys(d, 0x30000, &x, 1), -EFAULT);
+	CU_ASSERT_EQUAL(copy_to_guest_phys(d, _paddr(0x30000), &x, 1), -EFAULT);
 	CU_ASSERT_EQUAL(ro[0], 0x11);
-	CU_ASSERT_EQUAL(copy_from_guest_phys(d, &back, 0x30000, 1), 0);
+	CU_ASSERT_EQUAL(copy_from_guest_phys(d, &back, _paddr(0x30000), 1), 0);
 	CU_ASSERT_EQUAL(back, 0x11);
 	/* Another domain's frames, even mapped rw: refused both ways. */
 	granted = map_frame(other, d, 0x31, p2m_grant_map_rw, 0x22);
 	foreign = map_frame(other, d, 0x32, p2m_map_foreign, 0x33);
-	CU_ASSERT_EQUAL(copy_to_guest_phys(d, 0x31000, &x, 1), -EFAULT);
-	CU_ASSERT_EQUAL(copy_from_guest_phys(d, &back, 0x32000, 1), -EFAULT);
+	CU_ASSERT_EQUAL(copy_to_guest_phys(d, _paddr(0x31000), &x, 1), -EFAULT);
+	CU_ASSERT_EQUAL(copy_from_guest_phys(d, &back, _paddr(0x32000), 1), -EFAULT);
 	CU_ASSERT_EQUAL(granted[0], 0x22);
 	CU_ASSERT_EQUAL(foreign[0], 0x33);
 	CU_ASSERT_EQUAL(refs(granted), 2); /* allocation + the p2m entry's */
 	/* A PV domain has no p2m: nothing is guest-physical. */
 	args.mode = GUEST_MODE_PV;
 	CU_ASSERT_EQUAL_FATAL(domain_create(3, &args, &pv), 0);
-	CU_ASSERT_EQUAL(copy_to_guest_phys(pv, 0, &x, 1), -EFAULT);
-	CU_ASSERT_EQUAL(copy_to_guest_phys(NULL, 0, &x, 1), -EFAULT);
+	CU_ASSERT_EQUAL(copy_to_guest_phys(pv, _paddr(0), &x, 1), -EFAULT);
+	CU_ASSERT_EQUAL(copy_to_guest_phys(NULL, _paddr(0), &x, 1), -EFAULT);
 	teardown();
 }

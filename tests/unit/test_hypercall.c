@@ -542,3 +542,53 @@ UNIT_TEST(guest_access, injected_fault_fails_one_copy_whole)
 	CU_ASSERT_EQUAL(*host, 6);
 	teardown();
 }
+
+UNIT_TEST(guest_access, typed_handles_address_elements_and_fields_by_offset)
+{
+	struct sample s = {7, 8, "xyz"}, back = {0}, *host;
+	XEN_GUEST_HANDLE(sample_t) h;
+	uint64_t gva;
+
+	setup();
+	gva = fake_guest_alloc(guest, 3 * sizeof(s), (void **)&host);
+	h = guest_handle_from_arg(gva, sample_t);
+	CU_ASSERT_EQUAL(guest_handle_to_arg(h), gva);
+	CU_ASSERT_EQUAL(copy_to_guest_offset(h, 2, &s, 1), 0);
+	CU_ASSERT_EQUAL(host[2].a, 7);
+	CU_ASSERT_EQUAL(host[1].a, 0);
+	/* One field of element 1: its neighbours are not written. */
+	CU_ASSERT_EQUAL(copy_field_to_guest_offset(h, 1, &s, b), 0);
+	CU_ASSERT_EQUAL(host[1].b, 8);
+	CU_ASSERT_EQUAL(host[1].a, 0);
+	CU_ASSERT_EQUAL(host[1].c[0], 0);
+	guest_handle_add_offset(h, 2);
+	CU_ASSERT_EQUAL(copy_field_from_guest(&back, h, a), 0);
+	CU_ASSERT_EQUAL(back.a, 7);
+	CU_ASSERT_EQUAL(back.b, 0);
+	CU_ASSERT_EQUAL(copy_from_guest(&back, h, 1), 0);
+	CU_ASSERT_EQUAL(back.c[2], 'z');
+	/* Past the guest's memory: nothing copied, every byte reported. */
+	h = guest_handle_from_arg(fake_guest_end(guest), sample_t);
+	CU_ASSERT_EQUAL(copy_from_guest(&back, h, 1), sizeof(back));
+	teardown();
+}
+
+UNIT_TEST(guest_access, handle_range_check_refuses_arrays_that_wrap)
+{
+	XEN_GUEST_HANDLE(uint64_t) h = guest_handle_from_arg(~0UL - 15, uint64_t);
+
+	CU_ASSERT_TRUE(guest_handle_okay(h, 0));
+	CU_ASSERT_TRUE(guest_handle_okay(h, 1));
+	CU_ASSERT_FALSE(guest_handle_okay(h, 2)); /* would end at 2^64 */
+	CU_ASSERT_FALSE(guest_handle_okay(h, ~0UL / 4));
+	h = guest_handle_from_arg(0, uint64_t);
+	CU_ASSERT_TRUE(guest_handle_is_null(h));
+	CU_ASSERT_TRUE(guest_handle_okay(h, ~0UL / 8));
+	CU_ASSERT_FALSE(guest_handle_okay(h, ~0UL / 8 + 1));
+}
+
+/* The host build uses the struct form: an address is not an integer, nor the other kind. */
+_Static_assert(!__builtin_types_compatible_p(paddr_t, uint64_t), "paddr_t is a distinct type");
+_Static_assert(!__builtin_types_compatible_p(vaddr_t, uint64_t), "vaddr_t is a distinct type");
+_Static_assert(!__builtin_types_compatible_p(paddr_t, vaddr_t), "paddr_t is not vaddr_t");
+_Static_assert(!__builtin_types_compatible_p(gfn_t, mfn_t), "gfn_t is not mfn_t");

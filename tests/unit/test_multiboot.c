@@ -13,8 +13,10 @@ UNIT_SUITE(multiboot);
 #define FAKE_BASE 0x10000u
 static uint8_t mem[64 * 1024];
 
-static const void *fake_map(paddr_t pa, size_t len)
+static const void *fake_map(paddr_t a, size_t len)
 {
+	uint64_t pa = paddr_x(a);
+
 	if (pa < FAKE_BASE || pa - FAKE_BASE > sizeof(mem) || len > sizeof(mem) - (pa - FAKE_BASE))
 		return NULL;
 	return mem + (pa - FAKE_BASE);
@@ -65,14 +67,15 @@ UNIT_TEST(multiboot, v1_info_from_qemu_is_read_whole)
 	struct boot_info bi;
 
 	build_mb1();
-	CU_ASSERT_EQUAL(multiboot_parse(MULTIBOOT1_LOADER_MAGIC, 0x10000, fake_map, &bi), 0);
+	CU_ASSERT_EQUAL(multiboot_parse(MULTIBOOT1_LOADER_MAGIC, _paddr(0x10000), fake_map, &bi),
+			0);
 	CU_ASSERT_STRING_EQUAL(bi.cmdline, "loglvl=debug test-exit");
 	CU_ASSERT_STRING_EQUAL(bi.loader, "qemu");
 	CU_ASSERT_EQUAL(bi.nr_regions, 2);
 	CU_ASSERT_EQUAL(bi.regions[1].start, 0x100000);
 	CU_ASSERT_EQUAL(bi.regions[1].size, 0x1ff00000);
 	CU_ASSERT_EQUAL(bi.nr_modules, 1);
-	CU_ASSERT_EQUAL(bi.modules[0].start, 0x400000);
+	CU_ASSERT_EQUAL(paddr_x(bi.modules[0].start), 0x400000);
 	CU_ASSERT_EQUAL(bi.modules[0].size, 0x1234);
 	CU_ASSERT_STRING_EQUAL(bi.modules[0].cmdline, "bundle");
 }
@@ -82,7 +85,7 @@ UNIT_TEST(multiboot, wrong_magic_is_rejected)
 	struct boot_info bi;
 
 	build_mb1();
-	CU_ASSERT_EQUAL(multiboot_parse(0x12345678, 0x10000, fake_map, &bi), -EINVAL);
+	CU_ASSERT_EQUAL(multiboot_parse(0x12345678, _paddr(0x10000), fake_map, &bi), -EINVAL);
 }
 
 UNIT_TEST(multiboot, v1_mmap_entry_running_past_its_table_is_rejected)
@@ -91,7 +94,8 @@ UNIT_TEST(multiboot, v1_mmap_entry_running_past_its_table_is_rejected)
 
 	build_mb1();
 	put32(0x13018, 200); /* second entry claims 200 bytes */
-	CU_ASSERT_EQUAL(multiboot_parse(MULTIBOOT1_LOADER_MAGIC, 0x10000, fake_map, &bi), -EINVAL);
+	CU_ASSERT_EQUAL(multiboot_parse(MULTIBOOT1_LOADER_MAGIC, _paddr(0x10000), fake_map, &bi),
+			-EINVAL);
 }
 
 UNIT_TEST(multiboot, v1_module_ending_before_it_starts_is_rejected)
@@ -100,7 +104,8 @@ UNIT_TEST(multiboot, v1_module_ending_before_it_starts_is_rejected)
 
 	build_mb1();
 	put32(0x12004, 0x3fffff);
-	CU_ASSERT_EQUAL(multiboot_parse(MULTIBOOT1_LOADER_MAGIC, 0x10000, fake_map, &bi), -EINVAL);
+	CU_ASSERT_EQUAL(multiboot_parse(MULTIBOOT1_LOADER_MAGIC, _paddr(0x10000), fake_map, &bi),
+			-EINVAL);
 }
 
 UNIT_TEST(multiboot, v1_unterminated_cmdline_is_cut_at_the_buffer)
@@ -113,7 +118,7 @@ UNIT_TEST(multiboot, v1_unterminated_cmdline_is_cut_at_the_buffer)
 	put32(0x14000, 0x400000);
 	put32(0x14004, 0x400000);
 	put32(0x10000 + 16, 0x11000);
-	multiboot_parse(MULTIBOOT1_LOADER_MAGIC, 0x10000, fake_map, &bi);
+	multiboot_parse(MULTIBOOT1_LOADER_MAGIC, _paddr(0x10000), fake_map, &bi);
 	CU_ASSERT_EQUAL(strlen(bi.cmdline), BOOT_CMDLINE_MAX - 1);
 }
 
@@ -131,7 +136,8 @@ UNIT_TEST(multiboot, v1_too_many_regions_keeps_the_first_and_says_so)
 		put32(e + 20, 1);
 	}
 	put32(0x10000 + 44, (BOOT_MAX_REGIONS + 5) * 24);
-	CU_ASSERT_EQUAL(multiboot_parse(MULTIBOOT1_LOADER_MAGIC, 0x10000, fake_map, &bi), -E2BIG);
+	CU_ASSERT_EQUAL(multiboot_parse(MULTIBOOT1_LOADER_MAGIC, _paddr(0x10000), fake_map, &bi),
+			-E2BIG);
 	CU_ASSERT_EQUAL(bi.nr_regions, BOOT_MAX_REGIONS);
 	CU_ASSERT_EQUAL(bi.regions[3].start, 3 << 20);
 }
@@ -160,7 +166,8 @@ UNIT_TEST(multiboot, v2_info_from_grub_is_read_whole)
 	struct boot_info bi;
 
 	build_mb2();
-	CU_ASSERT_EQUAL(multiboot_parse(MULTIBOOT2_LOADER_MAGIC, 0x10000, fake_map, &bi), 0);
+	CU_ASSERT_EQUAL(multiboot_parse(MULTIBOOT2_LOADER_MAGIC, _paddr(0x10000), fake_map, &bi),
+			0);
 	CU_ASSERT_STRING_EQUAL(bi.cmdline, "loglvl=x");
 	CU_ASSERT_STRING_EQUAL(bi.loader, "GRUB");
 	CU_ASSERT_EQUAL(bi.nr_modules, 1);
@@ -176,13 +183,16 @@ UNIT_TEST(multiboot, v2_without_end_tag_or_with_overlong_tag_is_rejected)
 	uint32_t total = build_mb2();
 
 	put32(0x10000, total - 8); /* drop the end tag */
-	CU_ASSERT_EQUAL(multiboot_parse(MULTIBOOT2_LOADER_MAGIC, 0x10000, fake_map, &bi), -EINVAL);
+	CU_ASSERT_EQUAL(multiboot_parse(MULTIBOOT2_LOADER_MAGIC, _paddr(0x10000), fake_map, &bi),
+			-EINVAL);
 	build_mb2();
 	put32(0x10008 + 4, 0x100000); /* first tag claims 1 MiB */
-	CU_ASSERT_EQUAL(multiboot_parse(MULTIBOOT2_LOADER_MAGIC, 0x10000, fake_map, &bi), -EINVAL);
+	CU_ASSERT_EQUAL(multiboot_parse(MULTIBOOT2_LOADER_MAGIC, _paddr(0x10000), fake_map, &bi),
+			-EINVAL);
 	build_mb2();
 	put32(0x10000, 4); /* total smaller than its own header */
-	CU_ASSERT_EQUAL(multiboot_parse(MULTIBOOT2_LOADER_MAGIC, 0x10000, fake_map, &bi), -EINVAL);
+	CU_ASSERT_EQUAL(multiboot_parse(MULTIBOOT2_LOADER_MAGIC, _paddr(0x10000), fake_map, &bi),
+			-EINVAL);
 }
 
 UNIT_TEST(multiboot, cmdline_get_finds_keys_and_flags)

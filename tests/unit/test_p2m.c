@@ -96,7 +96,7 @@ UNIT_TEST(p2m, bounds_and_bad_types_are_einval)
 	CU_ASSERT(mfn_eq(p2m_lookup(d, _gfn(P2M_MAX_GFN + 1), NULL), INVALID_MFN));
 	CU_ASSERT_EQUAL(p2m_set_entry(d, _gfn(P2M_MAX_GFN), a, p2m_ram_rw), 0);
 	CU_ASSERT(mfn_eq(p2m_lookup(d, _gfn(P2M_MAX_GFN), NULL), a));
-	CU_ASSERT_EQUAL(p2m_max_mapped_gfn(d), P2M_MAX_GFN);
+	CU_ASSERT_EQUAL(gfn_x(p2m_max_mapped_gfn(d)), P2M_MAX_GFN);
 	CU_ASSERT_EQUAL(p2m_set_entry(d, _gfn(1), a, p2m_invalid), -EINVAL);
 	CU_ASSERT_EQUAL(p2m_set_entry(d, _gfn(1), a, (enum p2m_type)99), -EINVAL);
 	CU_ASSERT_EQUAL(p2m_set_entry(d, _gfn(1), a, (enum p2m_type) - 1), -EINVAL);
@@ -221,7 +221,7 @@ UNIT_TEST(p2m, emptied_nodes_are_freed_at_once)
 	CU_ASSERT_EQUAL(p2m_remove_entry(d, _gfn(0xABCDE12346UL), a), 0);
 	CU_ASSERT_EQUAL(total_free_pages(), free0);
 	/* The high-water mark stays (XENMEM_maximum_gpfn). */
-	CU_ASSERT_EQUAL(p2m_max_mapped_gfn(d), 0xABCDE12346UL);
+	CU_ASSERT_EQUAL(gfn_x(p2m_max_mapped_gfn(d)), 0xABCDE12346UL);
 	teardown();
 }
 
@@ -278,7 +278,7 @@ UNIT_TEST(p2m, teardown_is_preemptible_and_frees_every_node_and_reference)
 	/* Without a p2m every operation refuses. */
 	CU_ASSERT_EQUAL(p2m_set_entry(d, _gfn(1), theirs, p2m_grant_map_rw), -EINVAL);
 	CU_ASSERT(mfn_eq(p2m_lookup(d, _gfn(1), NULL), INVALID_MFN));
-	CU_ASSERT_EQUAL(p2m_max_mapped_gfn(d), 0);
+	CU_ASSERT_EQUAL(gfn_x(p2m_max_mapped_gfn(d)), 0);
 	CU_ASSERT_EQUAL(p2m_teardown(d), 0);
 	teardown();
 }
@@ -338,7 +338,7 @@ UNIT_TEST(p2m, order9_block_maps_512_frames_and_tells_the_arch_once)
 	}
 	CU_ASSERT(mfn_eq(p2m_lookup(d, _gfn(0x3ff), NULL), INVALID_MFN));
 	CU_ASSERT(mfn_eq(p2m_lookup(d, _gfn(0x600), NULL), INVALID_MFN));
-	CU_ASSERT_EQUAL(p2m_max_mapped_gfn(d), 0x5ff);
+	CU_ASSERT_EQUAL(gfn_x(p2m_max_mapped_gfn(d)), 0x5ff);
 	/* Order 0 is p2m_set_entry. */
 	CU_ASSERT_EQUAL(p2m_set_entry_order(d, _gfn(0x10), own_frame(d), 0, p2m_ram_ro), 0);
 	CU_ASSERT_EQUAL(fake_p2m_last.order, 0);
@@ -413,7 +413,7 @@ UNIT_TEST(p2m, order9_refuses_misaligned_foreign_and_referenced_types)
 			-EINVAL);
 	CU_ASSERT_EQUAL(fake_p2m_update_calls, calls);
 	CU_ASSERT(mfn_eq(p2m_lookup(d, _gfn(0x200), NULL), INVALID_MFN));
-	CU_ASSERT_EQUAL(p2m_max_mapped_gfn(d), 0);
+	CU_ASSERT_EQUAL(gfn_x(p2m_max_mapped_gfn(d)), 0);
 	teardown();
 }
 
@@ -436,7 +436,7 @@ UNIT_TEST(p2m, order9_arch_refusal_leaves_the_p2m_unchanged)
 	CU_ASSERT(mfn_eq(p2m_lookup(d, _gfn(0xa03), &t), a));
 	CU_ASSERT_EQUAL(t, p2m_ram_ro);
 	CU_ASSERT(mfn_eq(p2m_lookup(d, _gfn(0xa00), NULL), INVALID_MFN));
-	CU_ASSERT_EQUAL(p2m_max_mapped_gfn(d), 0xa03);
+	CU_ASSERT_EQUAL(gfn_x(p2m_max_mapped_gfn(d)), 0xa03);
 	teardown();
 }
 

@@ -126,8 +126,10 @@ static void make_kernel(struct elf_image *e, uint64_t paddr, uint64_t memsz)
 static const uint8_t *acpi_buf;
 static uint64_t acpi_base;
 
-static const void *acpi_map(paddr_t pa, size_t len)
+static const void *acpi_map(paddr_t a, size_t len)
 {
+	uint64_t pa = paddr_x(a);
+
 	if (pa < acpi_base || pa - acpi_base > 4096 || len > 4096 - (pa - acpi_base))
 		return NULL;
 	return acpi_buf + (pa - acpi_base);
@@ -164,12 +166,12 @@ UNIT_TEST(pvh_layout, a_domain_built_and_read_back_field_by_field)
 	for (uint64_t gfn = 0; gfn < 1024; gfn++)
 		CU_ASSERT(!mfn_eq(p2m_lookup(d, _gfn(gfn), &t), INVALID_MFN) && t == p2m_ram_rw);
 	CU_ASSERT(mfn_eq(p2m_lookup(d, _gfn(1024), NULL), INVALID_MFN));
-	CU_ASSERT_EQUAL(copy_from_guest_phys(d, buf, 0xc0000, sizeof(buf)), 0);
+	CU_ASSERT_EQUAL(copy_from_guest_phys(d, buf, _paddr(0xc0000), sizeof(buf)), 0);
 	CU_ASSERT_EQUAL(buf[0] | buf[4095], 0);
 
 	make_kernel(&e, 0x100000, 0x2000);
 	CU_ASSERT_EQUAL_FATAL(pvh_load_elf(d, &l, &e, why, sizeof(why)), 0);
-	CU_ASSERT_EQUAL(copy_from_guest_phys(d, buf, 0x100000, 128), 0);
+	CU_ASSERT_EQUAL(copy_from_guest_phys(d, buf, _paddr(0x100000), 128), 0);
 	CU_ASSERT_EQUAL(buf[0], 0xa0);
 	CU_ASSERT_EQUAL(buf[63], 0xa0 + 63);
 	CU_ASSERT_EQUAL(buf[64], 0); /* bss */
@@ -186,7 +188,8 @@ UNIT_TEST(pvh_layout, a_domain_built_and_read_back_field_by_field)
 	CU_ASSERT(pl.end <= l.ram_end && pl.end <= PVH_INFO_LIMIT);
 
 	/* hvm_start_info v1, at the ABI's offsets. */
-	CU_ASSERT_EQUAL_FATAL(copy_from_guest_phys(d, si, pl.start_info_gpa, sizeof(si)), 0);
+	CU_ASSERT_EQUAL_FATAL(copy_from_guest_phys(d, si, _paddr(pl.start_info_gpa), sizeof(si)),
+			      0);
 	CU_ASSERT_EQUAL(rd32(si + 0), XEN_HVM_START_MAGIC_VALUE);
 	CU_ASSERT_EQUAL(rd32(si + 4), 1);
 	CU_ASSERT_EQUAL(rd32(si + 8), SIF_PRIVILEGED | SIF_INITDOMAIN);
@@ -199,12 +202,13 @@ UNIT_TEST(pvh_layout, a_domain_built_and_read_back_field_by_field)
 	CU_ASSERT(pl.modlist_gpa % 8 == 0 && pl.memmap_gpa % 8 == 0);
 
 	/* The command line. */
-	CU_ASSERT_EQUAL(copy_from_guest_phys(d, buf, pl.cmdline_gpa, 30), 0);
+	CU_ASSERT_EQUAL(copy_from_guest_phys(d, buf, _paddr(pl.cmdline_gpa), 30), 0);
 	CU_ASSERT_STRING_EQUAL((char *)buf, "console=hvc0 earlyprintk=xen");
 
 	/* The memory map: 24-byte entries {addr, size, type, reserved}. */
 	for (unsigned int i = 0; i < 5; i++) {
-		CU_ASSERT_EQUAL(copy_from_guest_phys(d, buf, pl.memmap_gpa + 24 * i, 24), 0);
+		CU_ASSERT_EQUAL(copy_from_guest_phys(d, buf, _paddr(pl.memmap_gpa + 24 * i), 24),
+				0);
 		CU_ASSERT_EQUAL(rd64(buf), l.map[i].addr);
 		CU_ASSERT_EQUAL(rd64(buf + 8), l.map[i].size);
 		CU_ASSERT_EQUAL(rd32(buf + 16), l.map[i].type);
@@ -217,7 +221,7 @@ UNIT_TEST(pvh_layout, a_domain_built_and_read_back_field_by_field)
 
 	/* Modules: 32-byte entries {paddr, size, cmdline_paddr, reserved}; page aligned, in RAM. */
 	uint64_t m0, m1;
-	CU_ASSERT_EQUAL(copy_from_guest_phys(d, buf, pl.modlist_gpa, 64), 0);
+	CU_ASSERT_EQUAL(copy_from_guest_phys(d, buf, _paddr(pl.modlist_gpa), 64), 0);
 	m0 = rd64(buf);
 	m1 = rd64(buf + 32);
 	CU_ASSERT_EQUAL(m0, pl.modules_gpa);
@@ -228,31 +232,32 @@ UNIT_TEST(pvh_layout, a_domain_built_and_read_back_field_by_field)
 	CU_ASSERT_EQUAL(rd64(buf + 40), sizeof(extra));
 	uint64_t mcmd = rd64(buf + 48);
 	CU_ASSERT(mcmd > pl.cmdline_gpa && mcmd < m0);
-	CU_ASSERT_EQUAL(copy_from_guest_phys(d, buf, mcmd, 8), 0);
+	CU_ASSERT_EQUAL(copy_from_guest_phys(d, buf, _paddr(mcmd), 8), 0);
 	CU_ASSERT_STRING_EQUAL((char *)buf, "state=1");
 	static uint8_t back[10000];
-	CU_ASSERT_EQUAL(copy_from_guest_phys(d, back, m0, sizeof(back)), 0);
+	CU_ASSERT_EQUAL(copy_from_guest_phys(d, back, _paddr(m0), sizeof(back)), 0);
 	CU_ASSERT(memcmp(back, ramdisk, sizeof(ramdisk)) == 0);
-	CU_ASSERT_EQUAL(copy_from_guest_phys(d, back, m1, sizeof(extra)), 0);
+	CU_ASSERT_EQUAL(copy_from_guest_phys(d, back, _paddr(m1), sizeof(extra)), 0);
 	CU_ASSERT(memcmp(back, extra, sizeof(extra)) == 0);
 	CU_ASSERT(m1 + sizeof(extra) <= l.ram_end);
 
 	/* ACPI: found from the RSDP, checksums valid, one LAPIC per vCPU with Xen's IDs. */
 	static uint8_t tables[4096];
 	struct acpi_madt_info mi;
-	paddr_t madt;
-	CU_ASSERT_EQUAL_FATAL(copy_from_guest_phys(d, tables, l.acpi_gpa, sizeof(tables)), 0);
+	uint64_t madt;
+	CU_ASSERT_EQUAL_FATAL(copy_from_guest_phys(d, tables, _paddr(l.acpi_gpa), sizeof(tables)),
+			      0);
 	acpi_buf = tables;
 	acpi_base = l.acpi_gpa;
 	CU_ASSERT_EQUAL(memcmp(tables, "RSD PTR ", 8), 0);
 	CU_ASSERT(acpi_checksum_ok(tables, 20));
 	CU_ASSERT(acpi_checksum_ok(tables, 36));
-	madt = acpi_find_table(acpi_map, l.acpi_gpa, "APIC");
+	madt = paddr_x(acpi_find_table(acpi_map, _paddr(l.acpi_gpa), "APIC"));
 	CU_ASSERT_FATAL(madt != 0);
 	uint32_t mlen = rd32(tables + (madt - l.acpi_gpa) + 4);
 	CU_ASSERT_EQUAL(mlen, 44 + 3 * 8);
 	CU_ASSERT_EQUAL_FATAL(acpi_parse_madt(tables + (madt - l.acpi_gpa), mlen, &mi), 0);
-	CU_ASSERT_EQUAL(mi.lapic_addr, 0xfee00000);
+	CU_ASSERT_EQUAL(paddr_x(mi.lapic_addr), 0xfee00000);
 	CU_ASSERT(!mi.pcat_compat);
 	CU_ASSERT_EQUAL(mi.nr_ioapics, 0);
 	CU_ASSERT_EQUAL_FATAL(mi.nr_cpus, 3);
@@ -261,7 +266,7 @@ UNIT_TEST(pvh_layout, a_domain_built_and_read_back_field_by_field)
 		CU_ASSERT_EQUAL(mi.cpus[i].acpi_uid, i);
 	}
 	/* Hardware-reduced FADT: boot flags, sleep control and reset ports, a DSDT with \_S5. */
-	paddr_t fadt = acpi_find_table(acpi_map, l.acpi_gpa, "FACP");
+	uint64_t fadt = paddr_x(acpi_find_table(acpi_map, _paddr(l.acpi_gpa), "FACP"));
 	CU_ASSERT_FATAL(fadt != 0);
 	const uint8_t *f = tables + (fadt - l.acpi_gpa);
 	CU_ASSERT_EQUAL(rd32(f + 4), 276);
@@ -293,7 +298,7 @@ UNIT_TEST(pvh_layout, a_domain_built_and_read_back_field_by_field)
 	CU_ASSERT_EQUAL(d->hvm_params[HVM_PARAM_STORE_PFN], (4 * MIB - 4096) >> 12);
 	CU_ASSERT_EQUAL(d->hvm_params[HVM_PARAM_STORE_EVTCHN], sport);
 	CU_ASSERT(evtchn_port_is_valid(d, sport));
-	CU_ASSERT_EQUAL(copy_from_guest_phys(d, buf, l.store_gpa, 4096), 0);
+	CU_ASSERT_EQUAL(copy_from_guest_phys(d, buf, _paddr(l.store_gpa), 4096), 0);
 	CU_ASSERT_EQUAL(buf[4095] | buf[2048], 0); /* zeroed: connection = XENSTORE_CONNECTED */
 
 	CU_ASSERT_EQUAL(fake_abi_teardown(), 0);

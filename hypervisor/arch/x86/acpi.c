@@ -67,34 +67,34 @@ static bool rsdp_valid(const uint8_t *p, size_t avail)
 	return len >= ACPI_RSDP_V2_LEN && len <= avail && acpi_checksum_ok(p, len);
 }
 
-/* Scan [start, end) on 16-byte boundaries. */
-static paddr_t rsdp_scan(acpi_map_fn map, paddr_t start, paddr_t end)
+/* Scan [start, end) on 16-byte boundaries; the RSDP's address, or 0. */
+static paddr_t rsdp_scan(acpi_map_fn map, uint64_t start, uint64_t end)
 {
-	const uint8_t *area = map(start, end - start);
+	const uint8_t *area = map(_paddr(start), end - start);
 
 	if (!area)
-		return 0;
-	for (paddr_t off = 0; off + ACPI_RSDP_V1_LEN <= end - start; off += 16) {
+		return _paddr(0);
+	for (uint64_t off = 0; off + ACPI_RSDP_V1_LEN <= end - start; off += 16) {
 		if (memcmp(area + off, "RSD PTR ", 8))
 			continue;
 		if (rsdp_valid(area + off, end - start - off))
-			return start + off;
+			return _paddr(start + off);
 		pr_warn("ACPI: RSDP at %#lx has a bad checksum, skipped",
 			(unsigned long)(start + off));
 	}
-	return 0;
+	return _paddr(0);
 }
 
 paddr_t acpi_find_rsdp(acpi_map_fn map)
 {
-	const uint8_t *bda = map(ACPI_EBDA_PTR, 2);
-	paddr_t ebda = bda ? (paddr_t)get16(bda) << 4 : 0;
-	paddr_t pa = 0;
+	const uint8_t *bda = map(_paddr(ACPI_EBDA_PTR), 2);
+	uint64_t ebda = bda ? (uint64_t)get16(bda) << 4 : 0;
+	paddr_t pa = _paddr(0);
 
 	/* The EBDA pointer is only believable if it points into conventional memory. */
 	if (ebda >= 0x400 && ebda + 1024 <= 0xa0000)
 		pa = rsdp_scan(map, ebda, ebda + 1024);
-	if (!pa)
+	if (!paddr_x(pa))
 		pa = rsdp_scan(map, ACPI_BIOS_AREA_START, ACPI_BIOS_AREA_END);
 	return pa;
 }
@@ -105,7 +105,7 @@ paddr_t acpi_find_rsdp(acpi_map_fn map)
  */
 static const uint8_t *map_table(acpi_map_fn map, paddr_t pa, const char *sig, uint32_t *len)
 {
-	const uint8_t *hdr = pa ? map(pa, ACPI_HDR_LEN) : NULL;
+	const uint8_t *hdr = paddr_x(pa) ? map(pa, ACPI_HDR_LEN) : NULL;
 	const uint8_t *t;
 	uint32_t l;
 
@@ -116,7 +116,7 @@ static const uint8_t *map_table(acpi_map_fn map, paddr_t pa, const char *sig, ui
 	l = get32(hdr + 4);
 	if (l < ACPI_HDR_LEN || l > ACPI_MAX_TABLE_LEN) {
 		pr_warn("ACPI: %.4s at %#lx has implausible length %u, skipped", (const char *)hdr,
-			(unsigned long)pa, l);
+			(unsigned long)paddr_x(pa), l);
 		return NULL;
 	}
 	t = map(pa, l);
@@ -124,7 +124,7 @@ static const uint8_t *map_table(acpi_map_fn map, paddr_t pa, const char *sig, ui
 		return NULL;
 	if (!acpi_checksum_ok(t, l)) {
 		pr_warn("ACPI: %.4s at %#lx has a bad checksum, skipped", (const char *)t,
-			(unsigned long)pa);
+			(unsigned long)paddr_x(pa));
 		return NULL;
 	}
 	*len = l;
@@ -136,8 +136,8 @@ static paddr_t root_find(acpi_map_fn map, const uint8_t *root, uint32_t len,
 			 unsigned int entry_size, const char *sig)
 {
 	for (uint32_t off = ACPI_HDR_LEN; off + entry_size <= len; off += entry_size) {
-		paddr_t pa = entry_size == 8 ? get64(root + off) : get32(root + off);
-		const uint8_t *hdr = pa ? map(pa, ACPI_HDR_LEN) : NULL;
+		paddr_t pa = _paddr(entry_size == 8 ? get64(root + off) : get32(root + off));
+		const uint8_t *hdr = paddr_x(pa) ? map(pa, ACPI_HDR_LEN) : NULL;
 		uint32_t tlen;
 
 		if (!hdr || memcmp(hdr, sig, 4))
@@ -146,7 +146,7 @@ static paddr_t root_find(acpi_map_fn map, const uint8_t *root, uint32_t len,
 		if (map_table(map, pa, sig, &tlen))
 			return pa;
 	}
-	return 0;
+	return _paddr(0);
 }
 
 paddr_t acpi_find_table(acpi_map_fn map, paddr_t rsdp_pa, const char *sig)
@@ -154,18 +154,18 @@ paddr_t acpi_find_table(acpi_map_fn map, paddr_t rsdp_pa, const char *sig)
 	const uint8_t *rsdp = map(rsdp_pa, ACPI_RSDP_V2_LEN);
 	const uint8_t *root;
 	uint32_t len;
-	paddr_t found = 0;
+	paddr_t found = _paddr(0);
 
 	if (!rsdp || !rsdp_valid(rsdp, rsdp[15] >= 2 ? ACPI_RSDP_V2_LEN : ACPI_RSDP_V1_LEN))
-		return 0;
+		return found;
 	if (rsdp[15] >= 2 && get64(rsdp + 24)) {
-		root = map_table(map, get64(rsdp + 24), "XSDT", &len);
+		root = map_table(map, _paddr(get64(rsdp + 24)), "XSDT", &len);
 		if (root)
 			found = root_find(map, root, len, 8, sig);
-		if (found)
+		if (paddr_x(found))
 			return found;
 	}
-	root = map_table(map, get32(rsdp + 16), "RSDT", &len);
+	root = map_table(map, _paddr(get32(rsdp + 16)), "RSDT", &len);
 	if (root)
 		found = root_find(map, root, len, 4, sig);
 	return found;
@@ -197,7 +197,7 @@ int acpi_parse_madt(const void *madt, size_t len, struct acpi_madt_info *out)
 		return -EINVAL;
 
 	memset(&m, 0, sizeof(m));
-	m.lapic_addr = get32(t + ACPI_HDR_LEN);
+	m.lapic_addr = _paddr(get32(t + ACPI_HDR_LEN));
 	m.pcat_compat = get32(t + ACPI_HDR_LEN + 4) & MADT_PCAT_COMPAT;
 
 	for (off = ACPI_HDR_LEN + 8; off < len;) {
@@ -242,7 +242,7 @@ int acpi_parse_madt(const void *madt, size_t len, struct acpi_madt_info *out)
 		case MADT_LAPIC_OVERRIDE:
 			if (elen < 12)
 				return -EINVAL;
-			m.lapic_addr = get64(e + 4);
+			m.lapic_addr = _paddr(get64(e + 4));
 			break;
 		default:
 			break; /* interrupt overrides, NMI sources, ...: not needed yet */
@@ -261,24 +261,25 @@ int acpi_madt_discover(acpi_map_fn map, struct acpi_madt_info *out)
 	uint32_t len;
 
 	memset(out, 0, sizeof(*out));
-	out->lapic_addr = ACPI_DEFAULT_LAPIC_ADDR;
+	out->lapic_addr = _paddr(ACPI_DEFAULT_LAPIC_ADDR);
 	out->pcat_compat = true;
 	out->nr_ioapics = 1;
 	out->ioapics[0].addr = ACPI_DEFAULT_IOAPIC_ADDR;
 
 	rsdp = acpi_find_rsdp(map);
-	if (!rsdp) {
+	if (!paddr_x(rsdp)) {
 		pr_warn("ACPI: no valid RSDP found");
 		return -ENOENT;
 	}
 	madt_pa = acpi_find_table(map, rsdp, "APIC");
-	if (!madt_pa) {
+	if (!paddr_x(madt_pa)) {
 		pr_warn("ACPI: no valid MADT found");
 		return -ENOENT;
 	}
 	madt = map_table(map, madt_pa, "APIC", &len);
 	if (!madt || acpi_parse_madt(madt, len, out)) {
-		pr_warn("ACPI: MADT at %#lx is malformed, skipped", (unsigned long)madt_pa);
+		pr_warn("ACPI: MADT at %#lx is malformed, skipped",
+			(unsigned long)paddr_x(madt_pa));
 		/* acpi_parse_madt leaves *out untouched on failure: the defaults stand. */
 		return -ENOENT;
 	}
@@ -302,7 +303,7 @@ void acpi_init(void)
 	}
 	pr_info("ACPI: MADT: %u CPU%s enabled, %u IOAPIC%s, LAPIC at %#lx", acpi_madt.nr_cpus,
 		acpi_madt.nr_cpus == 1 ? "" : "s", acpi_madt.nr_ioapics,
-		acpi_madt.nr_ioapics == 1 ? "" : "s", (unsigned long)acpi_madt.lapic_addr);
+		acpi_madt.nr_ioapics == 1 ? "" : "s", (unsigned long)paddr_x(acpi_madt.lapic_addr));
 	if (acpi_madt.nr_cpus_dropped)
 		pr_warn("ACPI: %u more CPUs than NR_CPUS (%u) ignored", acpi_madt.nr_cpus_dropped,
 			NR_CPUS);

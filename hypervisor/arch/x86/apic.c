@@ -162,17 +162,18 @@ void apic_init_bsp(void)
 	if (!(d & CPUID1_EDX_APIC))
 		panic("this CPU has no local APIC");
 	base = rdmsr(MSR_APIC_BASE);
-	pa = base & 0x000ffffffffff000ULL;
-	if (acpi_madt.nr_cpus && acpi_madt.lapic_addr != pa)
+	pa = _paddr(base & 0x000ffffffffff000ULL);
+	if (acpi_madt.nr_cpus && paddr_x(acpi_madt.lapic_addr) != paddr_x(pa))
 		pr_warn("APIC: MADT says LAPIC at %#lx, APIC_BASE MSR %#lx: using the MSR",
-			(unsigned long)acpi_madt.lapic_addr, (unsigned long)pa);
+			(unsigned long)paddr_x(acpi_madt.lapic_addr), (unsigned long)paddr_x(pa));
 
 	if (c & CPUID1_ECX_X2APIC) {
 		x2apic_enabled = true;
 	} else {
 		apic_mmio = ioremap(pa, 4096);
 		if (!apic_mmio)
-			panic("APIC: cannot map the local APIC at %#lx", (unsigned long)pa);
+			panic("APIC: cannot map the local APIC at %#lx",
+			      (unsigned long)paddr_x(pa));
 	}
 
 	set_intr_handler(ERROR_APIC_VECTOR, apic_error_interrupt);

@@ -36,7 +36,7 @@ static void ioapic_write(volatile uint32_t *io, unsigned int reg, uint32_t v)
 
 static void ioapic_mask_all(const struct acpi_ioapic *ioa)
 {
-	volatile uint32_t *io = ioremap(ioa->addr, 4096);
+	volatile uint32_t *io = ioremap(_paddr(ioa->addr), 4096);
 	unsigned int nr;
 
 	if (!io) {

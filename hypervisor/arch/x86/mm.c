@@ -28,8 +28,9 @@ extern char _start[], _etext[], _srodata[], _erodata[], _sdata[], _edata[], _end
 #define IDENTITY_LOW_SIZE (2UL << 20)
 #define BOOT_ALLOC_LIMIT (4UL << 30) /* the boot tables identity-map this much */
 
+/* Physical address ranges, as numbers: the range lists are arithmetic on them. */
 struct range {
-	paddr_t s, e; /* [s, e) */
+	uint64_t s, e; /* [s, e) */
 };
 
 /* RAM minus everything reserved; the boot allocator eats from the fronts. */
@@ -49,7 +50,7 @@ static uint64_t total_ram;
 /* ---- range lists ---- */
 
 /* Insert [s, e) into a sorted list, merging with overlapping or touching ranges. */
-static void range_add(struct range *r, unsigned int *n, paddr_t s, paddr_t e)
+static void range_add(struct range *r, unsigned int *n, uint64_t s, uint64_t e)
 {
 	unsigned int i, j;
 
@@ -76,7 +77,7 @@ static void range_add(struct range *r, unsigned int *n, paddr_t s, paddr_t e)
 }
 
 /* Remove [s, e) from a sorted list, splitting a range that contains it. */
-static void range_remove(struct range *r, unsigned int *n, paddr_t s, paddr_t e)
+static void range_remove(struct range *r, unsigned int *n, uint64_t s, uint64_t e)
 {
 	if (s >= e)
 		return;
@@ -108,23 +109,23 @@ static void range_remove(struct range *r, unsigned int *n, paddr_t s, paddr_t e)
 
 paddr_t mm_boot_alloc_page(void)
 {
-	const paddr_t image_end = (paddr_t)(_end - HV_VIRT_BASE);
+	const uint64_t image_end = (uint64_t)(_end - HV_VIRT_BASE);
 
 	if (boot_alloc_closed)
-		return 0;
+		return _paddr(0);
 	/* RAM above the image, below the end of the boot identity map. */
 	for (unsigned int i = 0; i < nr_free_ranges; i++) {
 		struct range *r = &free_ranges[i];
-		paddr_t pa = r->s;
+		uint64_t pa = r->s;
 
 		if (pa < image_end || r->e - pa < PAGE_SIZE || pa + PAGE_SIZE > BOOT_ALLOC_LIMIT)
 			continue;
 		r->s += PAGE_SIZE;
 		boot_alloc_pages++;
-		memset(paging_table_va(pa), 0, PAGE_SIZE);
-		return pa;
+		memset(paging_table_va(_paddr(pa)), 0, PAGE_SIZE);
+		return _paddr(pa);
 	}
-	return 0;
+	return _paddr(0);
 }
 
 /* ---- building the tables ---- */
@@ -137,10 +138,11 @@ static void map_or_panic(vaddr_t va, paddr_t pa, unsigned long nr, uint64_t flag
 
 static void map_image_part(const char *s, const char *e, uint64_t flags, const char *what)
 {
-	vaddr_t va = (vaddr_t)s;
+	uint64_t va = (uintptr_t)s;
 
-	ASSERT(IS_ALIGNED(va, PAGE_SIZE) && IS_ALIGNED((vaddr_t)e, PAGE_SIZE));
-	map_or_panic(va, va - HV_VIRT_BASE, ((vaddr_t)e - va) >> PAGE_SHIFT, flags, what);
+	ASSERT(IS_ALIGNED(va, PAGE_SIZE) && IS_ALIGNED((uintptr_t)e, PAGE_SIZE));
+	map_or_panic(_vaddr(va), _paddr(va - HV_VIRT_BASE), ((uintptr_t)e - va) >> PAGE_SHIFT,
+		     flags, what);
 }
 
 static void build_directmap(const struct boot_info *bi, unsigned long *mapped_kib)
@@ -162,23 +164,24 @@ static void build_directmap(const struct boot_info *bi, unsigned long *mapped_ki
 		}
 	}
 	for (unsigned int i = 0; i < bi->nr_modules; i++)
-		range_add(dm, &n, ROUNDDOWN(bi->modules[i].start, PAGE_SIZE),
-			  ROUNDUP(bi->modules[i].start + bi->modules[i].size, PAGE_SIZE));
+		range_add(dm, &n, ROUNDDOWN(paddr_x(bi->modules[i].start), PAGE_SIZE),
+			  ROUNDUP(paddr_x(bi->modules[i].start) + bi->modules[i].size, PAGE_SIZE));
 	*mapped_kib = 0;
 	for (unsigned int i = 0; i < n; i++) {
-		paddr_t e = MIN(dm[i].e, (paddr_t)DIRECTMAP_SIZE);
+		uint64_t e = MIN(dm[i].e, (uint64_t)DIRECTMAP_SIZE);
 
 		if (dm[i].s >= e)
 			continue;
-		map_or_panic(DIRECTMAP_BASE + dm[i].s, dm[i].s, (e - dm[i].s) >> PAGE_SHIFT,
-			     PAGE_HV_RW | PAGING_ALLOW_2M, "the direct map");
+		map_or_panic(_vaddr(DIRECTMAP_BASE + dm[i].s), _paddr(dm[i].s),
+			     (e - dm[i].s) >> PAGE_SHIFT, PAGE_HV_RW | PAGING_ALLOW_2M,
+			     "the direct map");
 		*mapped_kib += (e - dm[i].s) >> 10;
 	}
 }
 
 static void collect_free_ram(const struct boot_info *bi)
 {
-	paddr_t ram_end = 0;
+	uint64_t ram_end = 0;
 
 	nr_free_ranges = 0;
 	total_ram = 0;
@@ -202,14 +205,15 @@ static void collect_free_ram(const struct boot_info *bi)
 	}
 	range_remove(free_ranges, &nr_free_ranges, 0, LOW_RESERVED);
 	range_remove(free_ranges, &nr_free_ranges, HV_PHYS_LOAD,
-		     ROUNDUP((paddr_t)(_end - HV_VIRT_BASE), PAGE_SIZE));
-	range_remove(free_ranges, &nr_free_ranges, ROUNDDOWN(bi->info_start, PAGE_SIZE),
-		     ROUNDUP(bi->info_end, PAGE_SIZE));
+		     ROUNDUP((uint64_t)(_end - HV_VIRT_BASE), PAGE_SIZE));
+	range_remove(free_ranges, &nr_free_ranges, ROUNDDOWN(paddr_x(bi->info_start), PAGE_SIZE),
+		     ROUNDUP(paddr_x(bi->info_end), PAGE_SIZE));
 	/* Modules hold the boot bundle, read after mm_init through the direct map. */
 	for (unsigned int i = 0; i < bi->nr_modules; i++)
-		range_remove(free_ranges, &nr_free_ranges,
-			     ROUNDDOWN(bi->modules[i].start, PAGE_SIZE),
-			     ROUNDUP(bi->modules[i].start + bi->modules[i].size, PAGE_SIZE));
+		range_remove(
+		    free_ranges, &nr_free_ranges,
+		    ROUNDDOWN(paddr_x(bi->modules[i].start), PAGE_SIZE),
+		    ROUNDUP(paddr_x(bi->modules[i].start) + bi->modules[i].size, PAGE_SIZE));
 	if (ram_end > DIRECTMAP_SIZE) {
 		pr_warn("mm: RAM above %lu GiB ignored", DIRECTMAP_SIZE >> 30);
 		ram_end = DIRECTMAP_SIZE;
@@ -228,9 +232,9 @@ static unsigned long build_frametable(void)
 	for (unsigned long off = 0; off < bytes; off += PAGE_SIZE) {
 		paddr_t pa = mm_boot_alloc_page();
 
-		if (!pa)
+		if (!paddr_x(pa))
 			panic("mm: out of boot memory for the frame table");
-		map_or_panic(FRAMETABLE_BASE + off, pa, 1, PAGE_HV_RW, "the frame table");
+		map_or_panic(_vaddr(FRAMETABLE_BASE + off), pa, 1, PAGE_HV_RW, "the frame table");
 	}
 	return bytes;
 }
@@ -239,7 +243,7 @@ static uint64_t saved_identity_l4e;
 
 void paging_map_identity_low(bool on)
 {
-	pte_t *l4e = (pte_t *)paging_table_va(idle_l4) + pt_index(0, 4);
+	pte_t *l4e = (pte_t *)paging_table_va(idle_l4) + pt_index(_vaddr(0), 4);
 
 	if (on) {
 		if (pte_present(*l4e))
@@ -249,7 +253,7 @@ void paging_map_identity_low(bool on)
 			return;
 		}
 		/* Not global: it must vanish from the TLB when a guest's CR3 is loaded. */
-		if (paging_map(idle_l4, 0, 0, IDENTITY_LOW_SIZE >> PAGE_SHIFT,
+		if (paging_map(idle_l4, _vaddr(0), _paddr(0), IDENTITY_LOW_SIZE >> PAGE_SHIFT,
 			       PTE_P | PTE_W | PAGING_ALLOW_2M))
 			panic("mm: no memory for the low identity map");
 		return;
@@ -278,7 +282,7 @@ void mm_init(const struct boot_info *bi)
 		panic("mm: the memory map lists no RAM");
 
 	idle_l4 = mm_boot_alloc_page();
-	if (!idle_l4)
+	if (!paddr_x(idle_l4))
 		panic("mm: no RAM above the image for page tables");
 
 	dm_4k = paging_nr_leaves_4k;
@@ -293,7 +297,7 @@ void mm_init(const struct boot_info *bi)
 
 	ft_bytes = build_frametable();
 	/* The slot holding image, frame table and ioremap window exists now; be explicit. */
-	if (paging_prealloc_l3(idle_l4, IOREMAP_BASE))
+	if (paging_prealloc_l3(idle_l4, _vaddr(IOREMAP_BASE)))
 		panic("mm: no memory for the IOREMAP window");
 	paging_map_identity_low(true);
 
@@ -310,7 +314,7 @@ void mm_init(const struct boot_info *bi)
 	free_before = total_free_pages();
 
 	pr_info("Page tables: L4 at %#lx; direct map %lu MiB (%lu x 2M, %lu x 4K pages, NX)",
-		(unsigned long)idle_l4, dm_kib >> 10, dm_2m, dm_4k);
+		(unsigned long)paddr_x(idle_l4), dm_kib >> 10, dm_2m, dm_4k);
 	pr_info("Page tables: image %lu KiB RX, %lu KiB RO, %lu KiB RW+NX; low 2 MiB identity",
 		(unsigned long)(_etext - _start) >> 10, (unsigned long)(_erodata - _srodata) >> 10,
 		(unsigned long)(_end - _sdata) >> 10);
@@ -325,38 +329,39 @@ void mm_init(const struct boot_info *bi)
 
 void *maddr_to_virt(paddr_t pa)
 {
-	ASSERT(pa < DIRECTMAP_SIZE);
-	return (void *)(uintptr_t)(DIRECTMAP_BASE + pa);
+	ASSERT(paddr_x(pa) < DIRECTMAP_SIZE);
+	return (void *)(uintptr_t)(DIRECTMAP_BASE + paddr_x(pa));
 }
 
 paddr_t virt_to_maddr(const void *p)
 {
-	vaddr_t va = (vaddr_t)p;
+	uint64_t va = (uintptr_t)p;
 
 	if (va >= DIRECTMAP_BASE && va - DIRECTMAP_BASE < DIRECTMAP_SIZE)
-		return va - DIRECTMAP_BASE;
-	if (va >= (vaddr_t)_start && va < (vaddr_t)_end)
-		return va - HV_VIRT_BASE;
+		return _paddr(va - DIRECTMAP_BASE);
+	if (va >= (uintptr_t)_start && va < (uintptr_t)_end)
+		return _paddr(va - HV_VIRT_BASE);
 	panic("virt_to_maddr(%p): not a direct-map or image address", p);
 }
 
 #define IOREMAP_SLOTS 32
 static DEFINE_SPINLOCK(ioremap_lock);
+/* Addresses as numbers here: the window is managed by arithmetic on them. */
 static struct {
-	paddr_t pa;
+	uint64_t pa;
 	size_t len;
-	vaddr_t va;
+	uint64_t va;
 } io_maps[IOREMAP_SLOTS];
 static unsigned int nr_io_maps;
-static vaddr_t io_next = IOREMAP_BASE;
+static uint64_t io_next = IOREMAP_BASE;
 
-void *ioremap(paddr_t pa, size_t size)
+void *ioremap(paddr_t addr, size_t size)
 {
-	paddr_t base = ROUNDDOWN(pa, PAGE_SIZE), end;
+	uint64_t pa = paddr_x(addr), base = ROUNDDOWN(pa, PAGE_SIZE), end;
 	unsigned long nr, flags;
-	vaddr_t va = 0;
+	uint64_t va = 0;
 
-	ASSERT(idle_l4);
+	ASSERT(paddr_x(idle_l4));
 	if (!size || pa + size < pa)
 		return NULL;
 	end = ROUNDUP(pa + size, PAGE_SIZE);
@@ -365,7 +370,7 @@ void *ioremap(paddr_t pa, size_t size)
 	/* No uncached alias of cacheable memory (e.g. ACPI tables in RAM): use the direct map. */
 	for (unsigned int i = 0; i < nr_cacheable; i++)
 		if (base >= cacheable[i].s && end <= cacheable[i].e && end <= DIRECTMAP_SIZE)
-			return maddr_to_virt(pa);
+			return maddr_to_virt(addr);
 
 	flags = spin_lock_irqsave(&ioremap_lock);
 	for (unsigned int i = 0; i < nr_io_maps; i++)
@@ -376,7 +381,7 @@ void *ioremap(paddr_t pa, size_t size)
 	/* One unmapped guard page after each mapping catches overruns. */
 	if (nr + 1 > (IOREMAP_BASE + IOREMAP_SIZE - io_next) >> PAGE_SHIFT)
 		goto out;
-	if (paging_map(idle_l4, io_next, base, nr, PAGE_HV_UC))
+	if (paging_map(idle_l4, _vaddr(io_next), _paddr(base), nr, PAGE_HV_UC))
 		goto out;
 	va = io_next;
 	io_next += (nr + 1) << PAGE_SHIFT;
@@ -397,7 +402,7 @@ out:
 static int check_leaf(const void *p, uint64_t want, uint64_t deny, const char *what)
 {
 	unsigned int level;
-	pte_t *e = paging_lookup(idle_l4, (vaddr_t)p, &level);
+	pte_t *e = paging_lookup(idle_l4, _vaddr((uintptr_t)p), &level);
 
 	if (!e) {
 		pr_err("selftest mm: %s (%p) not mapped", what, p);
@@ -423,7 +428,7 @@ static int selftest_heap(void)
 		va[o] = alloc_xenheap_pages(o);
 		if (!va[o])
 			return -ENOMEM;
-		if (!IS_ALIGNED(virt_to_maddr(va[o]), PAGE_SIZE << o))
+		if (!IS_ALIGNED(paddr_x(virt_to_maddr(va[o])), PAGE_SIZE << o))
 			return -EINVAL;
 		w = va[o];
 		for (unsigned long i = 0; i < (PAGE_SIZE << o) / 8; i += 509)
@@ -485,19 +490,20 @@ SELFTEST(mm)
 	    (ret = check_leaf(_srodata, PTE_P | PTE_NX, PTE_W, "rodata")) ||
 	    (ret = check_leaf(_sdata, PTE_P | PTE_W | PTE_NX, 0, "data")) ||
 	    (ret = check_leaf((void *)((uintptr_t)_end - 1), PTE_P | PTE_W | PTE_NX, 0, "bss")) ||
-	    (ret = check_leaf(maddr_to_virt(LOW_RESERVED), PTE_P | PTE_W | PTE_NX | PTE_G, 0,
-			      "direct map")) ||
+	    (ret = check_leaf(maddr_to_virt(_paddr(LOW_RESERVED)), PTE_P | PTE_W | PTE_NX | PTE_G,
+			      0, "direct map")) ||
 	    (ret =
 		 check_leaf(&frame_table[max_page - 1], PTE_P | PTE_W | PTE_NX, 0, "frame table")))
 		return ret;
 	/* The first 2 MiB-aligned RAM above the image should be one 2 MiB leaf. */
 	for (unsigned int i = 0; i < nr_free_ranges; i++) {
-		paddr_t s = ROUNDUP(free_ranges[i].s, SUPERPAGE_SIZE);
+		uint64_t s = ROUNDUP(free_ranges[i].s, SUPERPAGE_SIZE);
 		unsigned int level;
 
 		if (s + SUPERPAGE_SIZE > free_ranges[i].e)
 			continue;
-		if (!paging_lookup(idle_l4, (vaddr_t)maddr_to_virt(s), &level) || level != 2) {
+		if (!paging_lookup(idle_l4, _vaddr((uintptr_t)maddr_to_virt(_paddr(s))), &level) ||
+		    level != 2) {
 			pr_err("selftest mm: direct map of %#lx is not a 2 MiB page",
 			       (unsigned long)s);
 			return -EINVAL;
@@ -506,10 +512,10 @@ SELFTEST(mm)
 	}
 	/* The low identity map goes and comes back as asked, leaving it as it was. */
 	{
-		bool was_on = paging_lookup(idle_l4, 0x1000, NULL) != NULL;
+		bool was_on = paging_lookup(idle_l4, _vaddr(0x1000), NULL) != NULL;
 
 		paging_map_identity_low(false);
-		if (paging_lookup(idle_l4, 0x1000, NULL))
+		if (paging_lookup(idle_l4, _vaddr(0x1000), NULL))
 			return -EINVAL;
 		paging_map_identity_low(true);
 		if ((ret =
@@ -524,8 +530,8 @@ SELFTEST(mm)
 		const uint8_t *bytes = maddr_to_virt(m->start);
 		uint64_t sum = 0;
 
-		for (paddr_t pa = ROUNDDOWN(m->start, PAGE_SIZE); pa < m->start + m->size;
-		     pa += PAGE_SIZE)
+		for (uint64_t pa = ROUNDDOWN(paddr_x(m->start), PAGE_SIZE);
+		     pa < paddr_x(m->start) + m->size; pa += PAGE_SIZE)
 			if (mfn_valid(_mfn(pa >> PAGE_SHIFT)) &&
 			    (mfn_to_page(_mfn(pa >> PAGE_SHIFT))->count_info & PGC_heap)) {
 				pr_err("selftest mm: module %u frame %#lx is in the heap", i,
@@ -537,12 +543,12 @@ SELFTEST(mm)
 		pr_info("selftest mm: module %u: %lu bytes, byte sum %lu", i,
 			(unsigned long)m->size, (unsigned long)sum);
 	}
-	lapic = ioremap(0xfee00000, PAGE_SIZE);
-	if (!lapic || ioremap(0xfee00000 + 0x30, 4) != (void *)((char *)lapic + 0x30))
+	lapic = ioremap(_paddr(0xfee00000), PAGE_SIZE);
+	if (!lapic || ioremap(_paddr(0xfee00000 + 0x30), 4) != (void *)((char *)lapic + 0x30))
 		return -ENOMEM;
 	if ((ret = check_leaf(lapic, PTE_P | PTE_W | PTE_PCD | PTE_PWT | PTE_NX, 0, "ioremap")))
 		return ret;
-	if (ioremap(HV_PHYS_LOAD + 8, 16) != maddr_to_virt(HV_PHYS_LOAD + 8)) {
+	if (ioremap(_paddr(HV_PHYS_LOAD + 8), 16) != maddr_to_virt(_paddr(HV_PHYS_LOAD + 8))) {
 		pr_err("selftest mm: ioremap of RAM is not its direct-map address");
 		return -EINVAL;
 	}

@@ -27,14 +27,14 @@ void *paging_table_va(paddr_t pa)
 {
 	if (tables_in_directmap)
 		return maddr_to_virt(pa);
-	ASSERT(pa < (4UL << 30)); /* the boot tables identity-map the first 4 GiB */
-	return (void *)(uintptr_t)pa;
+	ASSERT(paddr_x(pa) < (4UL << 30)); /* the boot tables identity-map the first 4 GiB */
+	return (void *)(uintptr_t)paddr_x(pa);
 }
 
 /* A zeroed page for a table, or 0. */
 static paddr_t table_alloc(void)
 {
-	paddr_t pa = 0;
+	paddr_t pa = _paddr(0);
 
 	if (tables_in_directmap) {
 		void *va = alloc_xenheap_pages(0);
@@ -42,9 +42,9 @@ static paddr_t table_alloc(void)
 		if (va)
 			pa = virt_to_maddr(va);
 	}
-	if (!pa)
+	if (!paddr_x(pa))
 		pa = mm_boot_alloc_page();
-	if (pa)
+	if (paddr_x(pa))
 		paging_nr_table_pages++;
 	return pa;
 }
@@ -55,17 +55,17 @@ static int split_superpage(pte_t *e)
 	paddr_t l1 = table_alloc();
 	pte_t *t;
 	uint64_t flags = (*e & PTE_FLAGS_MASK) & ~PTE_PSE;
-	paddr_t base = pte_addr(*e) & ~(SUPERPAGE_SIZE - 1);
+	uint64_t base = paddr_x(pte_addr(*e)) & ~(SUPERPAGE_SIZE - 1);
 
-	if (!l1)
+	if (!paddr_x(l1))
 		return -ENOMEM;
 	/* Bit 12 of a 2 MiB leaf is its PAT bit; it moves to bit 7 in 4 KiB leaves. */
 	if (*e & (1UL << 12))
 		flags |= PTE_PAT_4K;
 	t = paging_table_va(l1);
 	for (unsigned int i = 0; i < PT_ENTRIES; i++)
-		t[i] = (base + ((paddr_t)i << L1_SHIFT)) | flags;
-	*e = l1 | PTE_P | PTE_W | (flags & PTE_U);
+		t[i] = (base + ((uint64_t)i << L1_SHIFT)) | flags;
+	*e = pte_make(l1, PTE_P | PTE_W | (flags & PTE_U));
 	return 0;
 }
 
@@ -80,9 +80,9 @@ static pte_t *walk_create(paddr_t l4, vaddr_t va, unsigned int level)
 		if (!pte_present(*e)) {
 			paddr_t n = table_alloc();
 
-			if (!n)
+			if (!paddr_x(n))
 				return NULL;
-			*e = n | PTE_P | PTE_W;
+			*e = pte_make(n, PTE_P | PTE_W);
 		} else if (pte_is_leaf(*e, l)) {
 			/* Mapping 4 KiB inside a 2 MiB leaf: split it (1 GiB leaves are never
 			 * made). */
@@ -102,32 +102,32 @@ int paging_map(paddr_t l4, vaddr_t va, paddr_t pa, unsigned long nr, uint64_t fl
 	int ret = 0;
 
 	flags &= ~PAGING_ALLOW_2M;
-	ASSERT(IS_ALIGNED(va, PAGE_SIZE) && IS_ALIGNED(pa, PAGE_SIZE));
+	ASSERT(IS_ALIGNED(vaddr_x(va), PAGE_SIZE) && IS_ALIGNED(paddr_x(pa), PAGE_SIZE));
 	irq = spin_lock_irqsave(&paging_lock);
 	while (nr) {
 		pte_t *e;
 
-		if (allow_2m && IS_ALIGNED(va, SUPERPAGE_SIZE) && IS_ALIGNED(pa, SUPERPAGE_SIZE) &&
-		    nr >= PT_ENTRIES) {
+		if (allow_2m && IS_ALIGNED(vaddr_x(va), SUPERPAGE_SIZE) &&
+		    IS_ALIGNED(paddr_x(pa), SUPERPAGE_SIZE) && nr >= PT_ENTRIES) {
 			e = walk_create(l4, va, 2);
 			if (!e)
 				goto nomem;
 			/* A table replaced by a superpage is leaked: only boot-time maps do this.
 			 */
-			*e = pa | flags | PTE_PSE;
+			*e = pte_make(pa, flags | PTE_PSE);
 			paging_nr_leaves_2m++;
-			va += SUPERPAGE_SIZE;
-			pa += SUPERPAGE_SIZE;
+			va = vaddr_add(va, SUPERPAGE_SIZE);
+			pa = paddr_add(pa, SUPERPAGE_SIZE);
 			nr -= PT_ENTRIES;
 			continue;
 		}
 		e = walk_create(l4, va, 1);
 		if (!e)
 			goto nomem;
-		*e = pa | flags;
+		*e = pte_make(pa, flags);
 		paging_nr_leaves_4k++;
-		va += PAGE_SIZE;
-		pa += PAGE_SIZE;
+		va = vaddr_add(va, PAGE_SIZE);
+		pa = paddr_add(pa, PAGE_SIZE);
 		nr--;
 	}
 	goto out;
@@ -165,16 +165,16 @@ int paging_prealloc_l3(paddr_t l4, vaddr_t va)
 	if (pte_present(*e))
 		return 0;
 	n = table_alloc();
-	if (!n)
+	if (!paddr_x(n))
 		return -ENOMEM;
-	*e = n | PTE_P | PTE_W;
+	*e = pte_make(n, PTE_P | PTE_W);
 	return 0;
 }
 
 void paging_switch(paddr_t l4)
 {
 	write_cr4(read_cr4() | CR4_PGE);
-	write_cr3(l4);
+	write_cr3(paddr_x(l4));
 	tables_in_directmap = true;
 }
 

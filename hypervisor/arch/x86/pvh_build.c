@@ -147,7 +147,7 @@ static int build_contents(struct domain *d, const struct bundle_view *v,
 	/* The xenstore domain maps the ring through grant 1, as Xen's xenstored does. */
 	if (!ret && store_remote != DOMID_INVALID)
 		ret = gnttab_seed_entry(d, GNTTAB_RESERVED_XENSTORE, store_remote,
-					l->store_gpa / PVH_PAGE_SIZE, false);
+					_gfn(l->store_gpa / PVH_PAGE_SIZE), false);
 	if (ret) {
 		snprintf(why, whylen, "setting up the console and store pages failed (%d)", ret);
 		return ret;

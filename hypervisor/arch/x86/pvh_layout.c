@@ -91,9 +91,10 @@ int pvh_load_elf(struct domain *d, const struct pvh_layout *l, const struct elf_
 	if (ret)
 		return ret;
 	while (elf_next_load(img, &cursor, &seg)) {
-		ret = copy_to_guest_phys(d, seg.paddr, seg.data, seg.filesz);
+		ret = copy_to_guest_phys(d, _paddr(seg.paddr), seg.data, seg.filesz);
 		if (!ret)
-			ret = clear_guest_phys(d, seg.paddr + seg.filesz, seg.memsz - seg.filesz);
+			ret = clear_guest_phys(d, _paddr(seg.paddr + seg.filesz),
+					       seg.memsz - seg.filesz);
 		if (ret) {
 			format_why(why, whylen, "kernel segment at %#llx: copy failed (%d)",
 				   (ull)seg.paddr, ret);
@@ -115,10 +116,11 @@ static int write_boot_info(struct domain *d, const struct pvh_layout *l,
 	if (!info)
 		return -ENOMEM;
 	pvh_write_boot_info(l, p, pl, mod_gpa, info);
-	ret = copy_to_guest_phys(d, pl->start_info_gpa, info, size);
+	ret = copy_to_guest_phys(d, _paddr(pl->start_info_gpa), info, size);
 	xfree(info);
 	for (unsigned int i = 0; !ret && i < p->nr_modules; i++)
-		ret = copy_to_guest_phys(d, mod_gpa[i], p->modules[i].data, p->modules[i].size);
+		ret = copy_to_guest_phys(d, _paddr(mod_gpa[i]), p->modules[i].data,
+					 p->modules[i].size);
 	return ret;
 }
 
@@ -173,7 +175,7 @@ int pvh_load_acpi(struct domain *d, const struct pvh_layout *l)
 	if (!buf)
 		return -ENOMEM;
 	n = acpi_build_tables(buf, size, l->acpi_gpa, d->max_vcpus);
-	ret = n < 0 ? (int)n : copy_to_guest_phys(d, l->acpi_gpa, buf, (size_t)n);
+	ret = n < 0 ? (int)n : copy_to_guest_phys(d, _paddr(l->acpi_gpa), buf, (size_t)n);
 	xfree(buf);
 	return ret;
 }

@@ -50,9 +50,9 @@ static const char *mem_type_name(uint32_t type)
 }
 
 /* Before our own page tables, the boot tables identity-map the first 4 GiB. */
-static const void *early_map(paddr_t pa, size_t len)
+static const void *early_map(paddr_t a, size_t len)
 {
-	const paddr_t limit = 4ULL << 30;
+	const uint64_t limit = 4ULL << 30, pa = paddr_x(a);
 
 	if (pa >= limit || len > limit - pa)
 		return NULL;
@@ -77,8 +77,8 @@ static void print_boot_info(const struct boot_info *bi)
 	pr_info("RAM: %lu MiB", (unsigned long)(ram >> 20));
 	for (unsigned int i = 0; i < bi->nr_modules; i++)
 		pr_info("Module %u: %#lx, %lu bytes, \"%s\"", i,
-			(unsigned long)bi->modules[i].start, (unsigned long)bi->modules[i].size,
-			bi->modules[i].cmdline);
+			(unsigned long)paddr_x(bi->modules[i].start),
+			(unsigned long)bi->modules[i].size, bi->modules[i].cmdline);
 }
 
 static void parse_cmdline(const char *cmdline)
@@ -105,7 +105,7 @@ void start_hypervisor(uint32_t magic, uint32_t info_pa)
 	serial_init();
 	pr_info("Tessera hypervisor %s (Xen %d.%d ABI)", TESSERA_VERSION_STRING, 4, 17);
 
-	ret = multiboot_parse(magic, info_pa, early_map, &boot_info);
+	ret = multiboot_parse(magic, _paddr(info_pa), early_map, &boot_info);
 	if (ret == -EINVAL)
 		panic("boot loader information unreadable (magic %#x at %#x)", magic, info_pa);
 	parse_cmdline(boot_info.cmdline);

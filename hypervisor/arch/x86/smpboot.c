@@ -94,19 +94,19 @@ void ap_start_c(void)
 static void trampoline_setup(void)
 {
 	size_t len = trampoline_end - trampoline_start;
-	uint8_t *tramp = maddr_to_virt(TRAMPOLINE_PA);
+	uint8_t *tramp = maddr_to_virt(_paddr(TRAMPOLINE_PA));
 	uint32_t cr3;
 
 	BUILD_BUG_ON(TRAMPOLINE_PA >= 0x100000 || (TRAMPOLINE_PA & 0xfff));
 	for (unsigned int i = 0; i < 512; i++)
 		tramp_l2[i] = ((uint64_t)i << 21) | PTE_P | PTE_W | PTE_PSE;
-	tramp_l3[0] = virt_to_maddr(tramp_l2) | PTE_P | PTE_W;
-	tramp_l3[L3_INDEX(HV_VIRT_BASE)] = virt_to_maddr(tramp_l2) | PTE_P | PTE_W;
-	tramp_l4[0] = virt_to_maddr(tramp_l3) | PTE_P | PTE_W;
-	tramp_l4[L4_INDEX(HV_VIRT_BASE)] = virt_to_maddr(tramp_l3) | PTE_P | PTE_W;
+	tramp_l3[0] = paddr_x(virt_to_maddr(tramp_l2)) | PTE_P | PTE_W;
+	tramp_l3[L3_INDEX(HV_VIRT_BASE)] = paddr_x(virt_to_maddr(tramp_l2)) | PTE_P | PTE_W;
+	tramp_l4[0] = paddr_x(virt_to_maddr(tramp_l3)) | PTE_P | PTE_W;
+	tramp_l4[L4_INDEX(HV_VIRT_BASE)] = paddr_x(virt_to_maddr(tramp_l3)) | PTE_P | PTE_W;
 	/* The trampoline loads CR3 in 32-bit mode. */
-	BUG_ON(virt_to_maddr(tramp_l4) >> 32);
-	cr3 = (uint32_t)virt_to_maddr(tramp_l4);
+	BUG_ON(paddr_x(virt_to_maddr(tramp_l4)) >> 32);
+	cr3 = (uint32_t)paddr_x(virt_to_maddr(tramp_l4));
 
 	BUG_ON(len > PAGE_SIZE);
 	memcpy(tramp, trampoline_start, len);

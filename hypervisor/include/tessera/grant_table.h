@@ -19,17 +19,17 @@ void grant_table_destroy(struct domain *d);
  * needed; 0, or -EINVAL when idx is beyond d's limit (as Xen). No page reference is taken. */
 int gnttab_get_shared_frame(struct domain *d, unsigned int idx, mfn_t *mfn);
 /*
- * Where d (auto-translated) has its shared frame idx in its physmap, ~0UL for nowhere: Xen
+ * Where d (auto-translated) has its shared frame idx in its physmap, INVALID_GFN for nowhere: Xen
  * keeps this in the M2P. XENMEM_add_to_physmap/remove_from_physmap record it (set) and
  * remove a frame's previous mapping (get); GNTTABOP_setup_table reports it.
  */
-void gnttab_set_frame_gfn(struct domain *d, unsigned int idx, uint64_t gfn);
-uint64_t gnttab_get_frame_gfn(struct domain *d, unsigned int idx);
+void gnttab_set_frame_gfn(struct domain *d, unsigned int idx, gfn_t gfn);
+gfn_t gnttab_get_frame_gfn(struct domain *d, unsigned int idx);
 /*
  * The domain builder writes entry ref of d's table: grantee may map (or copy) d's frame gfn
  * (Xen's builders do this for GNTTAB_RESERVED_CONSOLE/XENSTORE). 0, -ENOENT (no table) or
  * -EINVAL (ref beyond the table, a reserved grantee or a gfn a v1 entry cannot hold).
  */
-int gnttab_seed_entry(struct domain *d, uint32_t ref, domid_t grantee, uint64_t gfn, bool readonly);
+int gnttab_seed_entry(struct domain *d, uint32_t ref, domid_t grantee, gfn_t gfn, bool readonly);
 
 #endif

@@ -17,7 +17,11 @@ struct vcpu;
 unsigned long arch_copy_from_guest(struct vcpu *v, void *to, uint64_t gva, unsigned long len);
 unsigned long arch_copy_to_guest(struct vcpu *v, uint64_t gva, const void *from, unsigned long len);
 
-/* Raw forms on the current vCPU: 0 on success, else the bytes not copied. */
+/*
+ * Raw forms on the current vCPU: 0 on success, else the bytes not copied.
+ * Only this header's macros and common/guest_access.c call them; hypercall
+ * handlers go through the typed handles below.
+ */
 unsigned long raw_copy_from_guest(void *to, const void *gva, unsigned long len);
 unsigned long raw_copy_to_guest(void *gva, const void *from, unsigned long len);
 
@@ -26,6 +30,8 @@ unsigned long raw_copy_to_guest(void *gva, const void *from, unsigned long len);
  * address. Offsets are added as integers, never as C pointer arithmetic: the
  * address is the guest's (NULL, misaligned or about to wrap), so pointer
  * arithmetic on it would be undefined behaviour (UBSan's pointer-overflow).
+ * A handle on void names no element size: cast it to a typed handle
+ * (guest_handle_cast) before copying through it.
  */
 #define guest_handle_is_null(hnd) ((hnd).p == NULL)
 #define guest_handle_addr_offset(hnd, off)                                                         \
@@ -38,13 +44,56 @@ unsigned long raw_copy_to_guest(void *gva, const void *from, unsigned long len);
 		(XEN_GUEST_HANDLE(type)){(type *)h_.p};                                            \
 	})
 #define guest_handle_from_ptr(ptr, type) ((XEN_GUEST_HANDLE(type)){(type *)(ptr)})
+/* A hypercall argument register (a guest address) as a typed handle. */
+#define guest_handle_from_arg(arg, type) ((XEN_GUEST_HANDLE(type)){(type *)(uintptr_t)(arg)})
+/* The guest address a handle holds, as an integer (continuations, range checks). */
+#define guest_handle_to_arg(hnd) ((unsigned long)(uintptr_t)(hnd).p)
+
+/*
+ * Are elements [0, nr) of hnd addressable without wrapping the address
+ * space (as Xen's guest_handle_subrange_okay, minus the address-space limit
+ * the arch copy enforces)? Element addresses are then computed as integers.
+ */
+static inline bool guest_array_ok(uintptr_t base, unsigned long nr, size_t size)
+{
+	if (!nr)
+		return true;
+	if (nr > UINTPTR_MAX / size)
+		return false;
+	return base <= UINTPTR_MAX - nr * size;
+}
+#define guest_handle_okay(hnd, nr) guest_array_ok((uintptr_t)(hnd).p, (nr), sizeof(*(hnd).p))
+
+/*
+ * Compile-time check that a hypervisor buffer has the handle's element type
+ * (or is void *): comparing the two pointers is an error for distinct types.
+ */
+#define guest_handle_check(hnd, ptr) ((void)sizeof((hnd).p == (ptr)))
 
 /* nr elements of *hnd's type, at element offset off; 0 or the bytes not copied. */
 #define copy_from_guest_offset(dst, hnd, off, nr)                                                  \
-	raw_copy_from_guest((dst), guest_handle_addr_offset(hnd, off), sizeof(*(hnd).p) * (nr))
+	({                                                                                         \
+		guest_handle_check(hnd, dst);                                                      \
+		raw_copy_from_guest((dst), guest_handle_addr_offset(hnd, off),                     \
+				    sizeof(*(hnd).p) * (nr));                                      \
+	})
 #define copy_to_guest_offset(hnd, off, src, nr)                                                    \
-	raw_copy_to_guest(guest_handle_addr_offset(hnd, off), (src), sizeof(*(hnd).p) * (nr))
+	({                                                                                         \
+		guest_handle_check(hnd, src);                                                      \
+		raw_copy_to_guest(guest_handle_addr_offset(hnd, off), (src),                       \
+				  sizeof(*(hnd).p) * (nr));                                        \
+	})
 #define copy_from_guest(dst, hnd, nr) copy_from_guest_offset(dst, hnd, 0, nr)
+/*
+ * The same through a given vCPU's address space rather than the current
+ * one's (the runstate area, written at context switch).
+ */
+#define copy_to_guest_vcpu(v, hnd, src, nr)                                                        \
+	({                                                                                         \
+		guest_handle_check(hnd, src);                                                      \
+		arch_copy_to_guest((v), (uint64_t)(uintptr_t)(hnd).p, (src),                       \
+				   sizeof(*(hnd).p) * (nr));                                       \
+	})
 #define copy_to_guest(hnd, src, nr) copy_to_guest_offset(hnd, 0, src, nr)
 
 /*
@@ -55,13 +104,24 @@ unsigned long raw_copy_to_guest(void *gva, const void *from, unsigned long len);
 #define guest_field_addr(hnd, field)                                                               \
 	((void *)((uintptr_t)(hnd).p + __builtin_offsetof(__typeof__(*(hnd).p), field)))
 #define copy_field_to_guest(hnd, ptr, field)                                                       \
-	raw_copy_to_guest(guest_field_addr(hnd, field), &(ptr)->field, sizeof((ptr)->field))
+	({                                                                                         \
+		guest_handle_check(hnd, ptr);                                                      \
+		raw_copy_to_guest(guest_field_addr(hnd, field), &(ptr)->field,                     \
+				  sizeof((ptr)->field));                                           \
+	})
 #define copy_field_from_guest(ptr, hnd, field)                                                     \
-	raw_copy_from_guest(&(ptr)->field, guest_field_addr(hnd, field), sizeof((ptr)->field))
+	({                                                                                         \
+		guest_handle_check(hnd, ptr);                                                      \
+		raw_copy_from_guest(&(ptr)->field, guest_field_addr(hnd, field),                   \
+				    sizeof((ptr)->field));                                         \
+	})
 /* The same for element off of an array handle (a batch entry's status). */
 #define copy_field_to_guest_offset(hnd, off, ptr, field)                                           \
-	raw_copy_to_guest((void *)((uintptr_t)guest_field_addr(hnd, field) +                       \
-				   sizeof(*(hnd).p) * (uintptr_t)(off)),                           \
-			  &(ptr)->field, sizeof((ptr)->field))
+	({                                                                                         \
+		guest_handle_check(hnd, ptr);                                                      \
+		raw_copy_to_guest((void *)((uintptr_t)guest_field_addr(hnd, field) +               \
+					   sizeof(*(hnd).p) * (uintptr_t)(off)),                   \
+				  &(ptr)->field, sizeof((ptr)->field));                            \
+	})
 
 #endif

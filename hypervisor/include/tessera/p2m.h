@@ -33,6 +33,12 @@ enum p2m_type {
 /* Highest guest frame number a p2m may hold (guest-physical addresses below 2^52). */
 #define P2M_MAX_GFN ((1UL << 40) - 1)
 
+/* May gfn have a p2m entry at all? (A guest-supplied frame is checked before use.) */
+static inline bool p2m_gfn_ok(gfn_t gfn)
+{
+	return gfn_x(gfn) <= P2M_MAX_GFN;
+}
+
 int p2m_init(struct domain *d);
 /* Remove every entry (dropping the references they hold) and free the p2m. Preemptible: -ERESTART.
  */
@@ -54,7 +60,7 @@ int p2m_remove_entry(struct domain *d, gfn_t gfn, mfn_t mfn);
 /* What gfn maps: the mfn (INVALID_MFN if none) and, if t, its type. */
 mfn_t p2m_lookup(struct domain *d, gfn_t gfn, enum p2m_type *t);
 /* The highest gfn ever mapped (XENMEM_maximum_gpfn), 0 if none. */
-uint64_t p2m_max_mapped_gfn(struct domain *d);
+gfn_t p2m_max_mapped_gfn(struct domain *d);
 
 /*
  * The hypervisor's own access to a domain's guest-physical memory

@@ -82,7 +82,7 @@ static inline mfn_t page_to_mfn(const struct page_info *pg)
 }
 static inline paddr_t page_to_maddr(const struct page_info *pg)
 {
-	return (paddr_t)mfn_x(page_to_mfn(pg)) << 12;
+	return mfn_to_paddr(page_to_mfn(pg));
 }
 static inline void *page_to_virt(const struct page_info *pg)
 {
@@ -90,7 +90,7 @@ static inline void *page_to_virt(const struct page_info *pg)
 }
 static inline struct page_info *virt_to_page(const void *va)
 {
-	return mfn_to_page(_mfn(virt_to_maddr(va) >> 12));
+	return mfn_to_page(paddr_to_mfn(virt_to_maddr(va)));
 }
 static inline struct domain *page_get_owner(const struct page_info *pg)
 {

@@ -35,8 +35,10 @@ void fake_mm_teardown(void)
 	fake_mm_frames = max_page = 0;
 }
 
-void *maddr_to_virt(paddr_t pa)
+void *maddr_to_virt(paddr_t ma)
 {
+	uint64_t pa = paddr_x(ma);
+
 	if (pa >= fake_mm_frames * 4096)
 		panic("fake maddr_to_virt(%#lx): outside the fake machine", (unsigned long)pa);
 	return fake_mm_base + pa;
@@ -48,5 +50,5 @@ paddr_t virt_to_maddr(const void *va)
 
 	if (!fake_mm_base || p < fake_mm_base || p >= fake_mm_base + fake_mm_frames * 4096)
 		panic("fake virt_to_maddr(%p): outside the fake machine", va);
-	return (paddr_t)(p - fake_mm_base);
+	return _paddr((uint64_t)(p - fake_mm_base));
 }

@@ -26,11 +26,16 @@ typedef uint64_t pte_t;
 
 static inline unsigned int pt_index(vaddr_t va, unsigned int level)
 {
-	return (unsigned int)(va >> (L1_SHIFT + 9 * (level - 1))) & (PT_ENTRIES - 1);
+	return (unsigned int)(vaddr_x(va) >> (L1_SHIFT + 9 * (level - 1))) & (PT_ENTRIES - 1);
 }
 static inline paddr_t pte_addr(pte_t e)
 {
-	return e & PTE_ADDR_MASK;
+	return _paddr(e & PTE_ADDR_MASK);
+}
+/* An entry pointing at pa (a table or a frame) with flags. */
+static inline pte_t pte_make(paddr_t pa, uint64_t flags)
+{
+	return paddr_x(pa) | flags;
 }
 static inline bool pte_present(pte_t e)
 {
