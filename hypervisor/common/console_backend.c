@@ -78,7 +78,7 @@ struct console {
 	bool in_full;		 /* dropping input because in[] is full (logged at the start) */
 };
 
-static DEFINE_SPINLOCK(cons_lock);
+static DEFINE_SPINLOCK(cons_lock, LOCK_LEVEL_CONS_BACKEND);
 static LIST_HEAD(consoles);
 static domid_t focus = DOMID_XEN;
 /* The control domain's console takes the focus when it attaches (until the focus first moves). */

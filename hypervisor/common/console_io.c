@@ -35,7 +35,7 @@
 #define CONSOLE_CHUNK 128
 #define CONSOLE_RX_SIZE 128 /* Xen's SERIAL_RX_SIZE */
 
-static DEFINE_SPINLOCK(rx_lock);
+static DEFINE_SPINLOCK(rx_lock, LOCK_LEVEL_CONSOLE_RX);
 static char rx_ring[CONSOLE_RX_SIZE];
 static uint32_t rx_prod, rx_cons;
 

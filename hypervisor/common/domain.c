@@ -37,7 +37,7 @@
 #include <public/sched.h>
 #include <public/xen.h>
 
-static DEFINE_SPINLOCK(domlist_lock);
+static DEFINE_SPINLOCK(domlist_lock, LOCK_LEVEL_DOMLIST);
 static struct domain *domain_list; /* sorted by domain_id */
 
 /*
@@ -327,10 +327,11 @@ int domain_create(domid_t domid, const struct domain_create_args *args, struct d
 	d->auto_translated = args->mode != GUEST_MODE_PV;
 	if (args->handle)
 		memcpy(d->handle, args->handle, sizeof(d->handle));
-	spin_lock_init(&d->domain_lock);
-	spin_lock_init(&d->page_alloc_lock);
-	spin_lock_init(&d->event_lock);
-	spin_lock_init(&d->physmap_lock);
+	spin_lock_init(&d->domain_lock, LOCK_LEVEL_DOMAIN);
+	spin_lock_init(&d->page_alloc_lock, LOCK_LEVEL_PAGE_ALLOC);
+	spin_lock_init(&d->event_lock, LOCK_LEVEL_EVENT);
+	spin_lock_init(&d->physmap_lock, LOCK_LEVEL_PHYSMAP);
+	spin_lock_init(&d->console.lock, LOCK_LEVEL_DOM_CONSOLE);
 	INIT_LIST_HEAD(&d->page_list);
 	d->max_pages = args->max_pages;
 	d->refcnt = 1; /* the list's */

@@ -33,7 +33,7 @@
 #include <public/grant_table.h>
 #include <public/xen.h>
 
-static DEFINE_SPINLOCK(domctl_lock);
+static DEFINE_SPINLOCK(domctl_lock, LOCK_LEVEL_DOMCTL);
 
 /* The createdomain flags Xen 4.17 knows; others are -EINVAL. */
 #define CDF_KNOWN                                                                                  \

@@ -46,7 +46,7 @@
 /* Xen's internal sub-op for a preempted EVTCHNOP_reset (public header, __XEN__ only). */
 #define EVTCHNOP_reset_cont 14
 
-static DEFINE_SPINLOCK(evtchn_all_lock);
+static DEFINE_SPINLOCK(evtchn_all_lock, LOCK_LEVEL_EVTCHN_ALL);
 static LIST_HEAD(evtchn_all_domains);
 
 /*
@@ -169,7 +169,7 @@ int evtchn_domain_init(struct domain *d, uint32_t max_port)
 	unsigned long flags;
 	int port;
 
-	spin_lock_init(&d->event_lock);
+	spin_lock_init(&d->event_lock, LOCK_LEVEL_EVENT);
 	ed = xzalloc(struct evtchn_domain);
 	if (ed == NULL)
 		return -ENOMEM;

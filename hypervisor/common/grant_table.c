@@ -40,7 +40,7 @@
 
 #define GNTTAB_INVALID_GFN (~0UL)
 
-static DEFINE_SPINLOCK(gnttab_life_lock);
+static DEFINE_SPINLOCK(gnttab_life_lock, LOCK_LEVEL_GNTTAB_LIFE);
 
 /* ---- Table life cycle ---------------------------------------------------- */
 
@@ -131,8 +131,8 @@ int grant_table_init(struct domain *d, uint32_t max_grant_frames, uint32_t max_m
 	gt = xzalloc(struct grant_table);
 	if (!gt)
 		return -ENOMEM;
-	spin_lock_init(&gt->lock);
-	spin_lock_init(&gt->maptrack_lock);
+	spin_lock_init(&gt->lock, LOCK_LEVEL_GRANT);
+	spin_lock_init(&gt->maptrack_lock, LOCK_LEVEL_MAPTRACK);
 	gt->domain = d;
 	gt->users = 1;
 	gt->max_grant_frames = max_grant_frames;

@@ -179,7 +179,7 @@ int p2m_init(struct domain *d)
 	p = xzalloc(struct p2m);
 	if (!p)
 		return -ENOMEM;
-	spin_lock_init(&p->lock);
+	spin_lock_init(&p->lock, LOCK_LEVEL_P2M);
 	d->p2m = p;
 	return 0;
 }

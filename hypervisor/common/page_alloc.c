@@ -30,7 +30,7 @@
 struct page_info *frame_table;
 unsigned long max_page;
 
-static DEFINE_SPINLOCK(heap_lock);
+static DEFINE_SPINLOCK(heap_lock, LOCK_LEVEL_HEAP);
 static struct page_info *free_list[MAX_ORDER + 1];
 static unsigned long nr_free_pages;
 static unsigned long nr_heap_pages; /* frames given by heap_add_range */
@@ -58,7 +58,7 @@ static void free_list_del(unsigned int order, struct page_info *pg)
 
 void heap_init(void)
 {
-	spin_lock_init(&heap_lock);
+	spin_lock_init(&heap_lock, LOCK_LEVEL_HEAP);
 	for (unsigned int i = 0; i <= MAX_ORDER; i++)
 		free_list[i] = NULL;
 	nr_free_pages = 0;

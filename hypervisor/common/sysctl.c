@@ -27,7 +27,7 @@
 #include <public/sysctl.h>
 #include <public/xen.h>
 
-static DEFINE_SPINLOCK(sysctl_lock);
+static DEFINE_SPINLOCK(sysctl_lock, LOCK_LEVEL_SYSCTL);
 
 /* XEN_SYSCTL_physinfo: what the toolstack sizes domains by. */
 static void sysctl_physinfo(struct xen_sysctl_physinfo *pi)

@@ -387,6 +387,6 @@ void timer_dump(void)
 void timer_subsys_init(void)
 {
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
-		spin_lock_init(&per_cpu(timer_cpus, cpu).lock);
+		spin_lock_init(&per_cpu(timer_cpus, cpu).lock, LOCK_LEVEL_TIMER);
 	open_softirq(TIMER_SOFTIRQ, timer_softirq_action);
 }

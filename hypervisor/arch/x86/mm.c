@@ -341,7 +341,7 @@ paddr_t virt_to_maddr(const void *p)
 }
 
 #define IOREMAP_SLOTS 32
-static DEFINE_SPINLOCK(ioremap_lock);
+static DEFINE_SPINLOCK(ioremap_lock, LOCK_LEVEL_IOREMAP);
 static struct {
 	paddr_t pa;
 	size_t len;

@@ -18,7 +18,7 @@
 #include <tessera/spinlock.h>
 #include <tessera/string.h>
 
-static DEFINE_SPINLOCK(paging_lock);
+static DEFINE_SPINLOCK(paging_lock, LOCK_LEVEL_PAGING);
 static bool tables_in_directmap;
 unsigned long paging_nr_table_pages;
 unsigned long paging_nr_leaves_4k, paging_nr_leaves_2m;

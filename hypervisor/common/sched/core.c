@@ -149,7 +149,7 @@ int sched_init_cpu(unsigned int cpu)
 	sc = &per_cpu(sched_cpus, cpu);
 	if (sc->ready)
 		return 0;
-	spin_lock_init(&sc->lock);
+	spin_lock_init(&sc->lock, LOCK_LEVEL_SCHED);
 	idle = &idle_vcpus[cpu];
 	idle->vcpu_id = cpu;
 	idle->processor = cpu;

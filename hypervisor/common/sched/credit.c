@@ -305,7 +305,7 @@ static void csched_acct(void *data)
 
 static int csched_init(void)
 {
-	spin_lock_init(&csched.lock);
+	spin_lock_init(&csched.lock, LOCK_LEVEL_CSCHED);
 	INIT_LIST_HEAD(&csched.all);
 	csched.nr_vcpus = 0;
 	return init_timer(&csched.acct, csched_acct, NULL, 0);

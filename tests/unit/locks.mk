@@ -1,0 +1,4 @@
+# The lock checker (common/spinlock.c, docs/locking.md): on in every unit and fuzz
+# build (-DCONFIG_LOCK_DEBUG in build.mk), so an inversion anywhere fails a test.
+# Tests: tests/unit/test_spinlock.c.
+UNIT_HV_SRCS += hypervisor/common/spinlock.c
