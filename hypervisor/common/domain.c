@@ -118,6 +118,7 @@ void put_domain(struct domain *d)
 /* Find domid on the list; domlist_lock held. */
 static struct domain *domain_find_locked(domid_t domid)
 {
+	ASSERT(spin_is_held_by_me(&domlist_lock));
 	for (struct domain *d = domain_list; d && d->domain_id <= domid; d = d->next_in_list)
 		if (d->domain_id == domid)
 			return d;
@@ -379,6 +380,7 @@ fail:
 /* Make v not runnable for one more reason (domain_lock held); the caller sleeps it. */
 static void vcpu_pause_locked(struct vcpu *v)
 {
+	ASSERT(spin_is_held_by_me(&v->domain->domain_lock));
 	if (v->pause_count++ == 0)
 		set_bit(VPF_paused, &v->pause_flags);
 }
@@ -386,6 +388,7 @@ static void vcpu_pause_locked(struct vcpu *v)
 /* Drop one pause of v (domain_lock held); true if v lost its last one (the caller wakes it). */
 static bool vcpu_unpause_locked(struct vcpu *v)
 {
+	ASSERT(spin_is_held_by_me(&v->domain->domain_lock));
 	BUG_ON(v->pause_count <= 0);
 	if (--v->pause_count)
 		return false;
@@ -438,6 +441,7 @@ static void domain_pause_locked(struct domain *d)
 	struct vcpu *v;
 	unsigned int i;
 
+	ASSERT(spin_is_held_by_me(&d->domain_lock));
 	d->pause_count++;
 	for_each_vcpu(d, i, v) vcpu_pause_locked(v);
 }
@@ -457,6 +461,7 @@ static void domain_unpause_locked(struct domain *d, unsigned long *wake)
 	struct vcpu *v;
 	unsigned int i;
 
+	ASSERT(spin_is_held_by_me(&d->domain_lock));
 	BUG_ON(d->pause_count <= 0);
 	d->pause_count--;
 	for_each_vcpu(d, i, v) if (vcpu_unpause_locked(v)) __set_bit(i, wake);

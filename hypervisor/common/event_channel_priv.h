@@ -73,7 +73,11 @@ static inline struct evtchn *evtchn_from_port(struct evtchn_domain *ed, uint32_t
 	return &ed->bucket[port / EVTCHN_PORTS_PER_BUCKET][port % EVTCHN_PORTS_PER_BUCKET];
 }
 
-/* --- 2-level delivery (common/event_2l.c), all called with d->event_lock held --- */
+/*
+ * --- 2-level delivery (common/event_2l.c), called with d->event_lock held (asserted);
+ * set_pending also from the sender's side of an interdomain port, under the
+ * sender's lock only (evtchn_raise asserts one of the two) ---
+ */
 /* Set port pending; if unmasked and newly pending, raise v's selector and upcall. */
 void evtchn_2l_set_pending(struct vcpu *v, uint32_t port);
 /* Clear port's pending bit (a freed port must not fire when reused). */

@@ -83,11 +83,15 @@ void gnttab_table_put(struct grant_table *gt)
 		gnttab_table_free(gt);
 }
 
-/* Grow gt to nr frames (<= max); 0 or -ENOMEM with the table unchanged. Caller holds gt->lock. */
+/*
+ * Grow gt to nr frames (<= max); 0 or -ENOMEM with the table unchanged.
+ * gt->lock held, unless gt is new (not yet its domain's).
+ */
 static int gnttab_grow_table(struct grant_table *gt, unsigned int nr)
 {
 	unsigned int i = gt->nr_grant_frames;
 
+	ASSERT(spin_is_held_by_me(&gt->lock) || gt->domain->grant_table != gt);
 	ASSERT(nr <= gt->max_grant_frames);
 	for (; i < nr; i++) {
 		gt->shared[i] = alloc_xenheap_pages(0);
@@ -368,11 +372,12 @@ static struct grant_mapping *maptrack_entry(struct grant_table *lgt, unsigned in
 	return &lgt->maptrack[h / MAPTRACK_PER_PAGE][h % MAPTRACK_PER_PAGE];
 }
 
-/* Return handle h to the free chain. Caller holds lgt->maptrack_lock. */
+/* Return handle h to the free chain. */
 static void maptrack_put_locked(struct grant_table *lgt, unsigned int h)
 {
 	struct grant_mapping *mt = maptrack_entry(lgt, h);
 
+	ASSERT(spin_is_held_by_me(&lgt->maptrack_lock));
 	mt->flags = 0;
 	mt->rgt = NULL;
 	mt->ref = lgt->maptrack_free;
@@ -572,15 +577,16 @@ out:
 
 /*
  * Undo what of mapping mt the flags in done say (host and/or device part):
- * pins, shared status, page references. Caller holds lgt->maptrack_lock.
+ * pins, shared status, page references. mt is lgt's.
  */
-static void gnttab_unpin(struct grant_mapping *mt, unsigned int done)
+static void gnttab_unpin(struct grant_table *lgt, struct grant_mapping *mt, unsigned int done)
 {
 	struct grant_table *rgt = mt->rgt;
 	struct active_grant_entry *act;
 	bool readonly = mt->flags & GNTMAP_readonly;
 	struct page_info *pg;
 
+	ASSERT(spin_is_held_by_me(&lgt->maptrack_lock));
 	spin_lock(&rgt->lock);
 	act = gnttab_active_entry(rgt, mt->ref);
 	pg = mfn_to_page(act->mfn);
@@ -646,7 +652,7 @@ static int16_t gnttab_unmap_one(struct domain *ld, unsigned int handle, uint64_t
 	if (dev_bus_addr && (mt->flags & GNTMAP_device_map))
 		done |= GNTMAP_device_map;
 	if (done) {
-		gnttab_unpin(mt, done);
+		gnttab_unpin(lgt, mt, done);
 		mt->flags &= ~done;
 		if (!(mt->flags & (GNTMAP_host_map | GNTMAP_device_map))) {
 			struct grant_table *rgt = mt->rgt;
@@ -696,7 +702,7 @@ int gnttab_release_mappings(struct domain *d)
 			spin_unlock(&mt->rgt->lock);
 			gnttab_remove_host_mapping(d, mt->gfn, mfn);
 		}
-		gnttab_unpin(mt, mt->flags & (GNTMAP_host_map | GNTMAP_device_map));
+		gnttab_unpin(lgt, mt, mt->flags & (GNTMAP_host_map | GNTMAP_device_map));
 		rgt = mt->rgt;
 		maptrack_put_locked(lgt, h);
 		spin_unlock(&lgt->maptrack_lock);

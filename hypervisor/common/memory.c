@@ -26,6 +26,7 @@
 #include <tessera/memory.h>
 #include <tessera/mm.h>
 #include <tessera/p2m.h>
+#include <tessera/panic.h>
 #include <tessera/privilege.h>
 #include <tessera/string.h>
 #include <public/memory.h>
@@ -100,7 +101,7 @@ static bool gfn_range_ok(xen_pfn_t gfn, unsigned long nr)
 /*
  * Give up the frame behind d's gfn (Xen's guest_remove_page): its own RAM is
  * unmapped and relinquished; a hypervisor page (shared_info, grant frame) is
- * only unhooked. Physmap lock held. 0, -ENOENT (nothing there), -EPERM
+ * only unhooked. d->physmap_lock held. 0, -ENOENT (nothing there), -EPERM
  * (device memory), -EINVAL (no frame), -ENXIO (not d's to give up).
  */
 static int memop_remove_page_locked(struct domain *d, xen_pfn_t gmfn)
@@ -109,6 +110,7 @@ static int memop_remove_page_locked(struct domain *d, xen_pfn_t gmfn)
 	struct page_info *pg;
 	mfn_t mfn;
 
+	ASSERT(spin_is_held_by_me(&d->physmap_lock));
 	if (d->auto_translated) {
 		if (gmfn > P2M_MAX_GFN)
 			return -ENOENT;
@@ -198,6 +200,7 @@ static int populate_map_extent_locked(struct domain *d, xen_pfn_t gfn, struct pa
 	bool empty = true;
 	int rc = 0;
 
+	ASSERT(spin_is_held_by_me(&d->physmap_lock));
 	for (j = 0; j < n; j++) {
 		if (populate_slot_refused(d, gfn + j))
 			return -EPERM;
@@ -536,12 +539,15 @@ out:
  * Make room at gfn of translated d for a new mapping of mfn (Xen's
  * add_to_physmap_one): a hypervisor page there is unhooked, d's own RAM is
  * given back; device memory is -EPERM, another domain's frame -ENXIO.
- * Physmap lock held.
+ * d->physmap_lock held.
  */
 static int physmap_clear_slot_locked(struct domain *d, gfn_t gfn, mfn_t mfn)
 {
 	enum p2m_type t = p2m_invalid;
-	mfn_t prev = p2m_lookup(d, gfn, &t);
+	mfn_t prev;
+
+	ASSERT(spin_is_held_by_me(&d->physmap_lock));
+	prev = p2m_lookup(d, gfn, &t);
 
 	if (t == p2m_invalid || mfn_eq(prev, mfn))
 		return 0;

@@ -92,6 +92,7 @@ static void free_block_locked(struct page_info *pg, unsigned int order)
 {
 	unsigned long n = 1UL << order;
 
+	ASSERT(spin_is_held_by_me(&heap_lock));
 	BUG_ON(order > MAX_ORDER);
 	BUG_ON(!IS_ALIGNED(mfn_x(page_to_mfn(pg)), n));
 	BUG_ON(mfn_x(page_to_mfn(pg)) + n > max_page);
@@ -141,6 +142,7 @@ static struct page_info *alloc_block_locked(unsigned int order)
 	unsigned int j = order;
 	struct page_info *pg;
 
+	ASSERT(spin_is_held_by_me(&heap_lock));
 	while (j <= MAX_ORDER && !free_list[j])
 		j++;
 	if (j > MAX_ORDER)
@@ -163,6 +165,7 @@ static struct page_info *alloc_block_locked(unsigned int order)
 /* Check a block is a live allocation of the expected heap before freeing; heap_lock held. */
 static void check_live_block(struct page_info *pg, unsigned int order, bool xenheap)
 {
+	ASSERT(spin_is_held_by_me(&heap_lock));
 	BUG_ON(order > MAX_ORDER);
 	BUG_ON(mfn_x(page_to_mfn(pg)) + (1UL << order) > max_page);
 	for (unsigned long i = 0; i < (1UL << order); i++) {

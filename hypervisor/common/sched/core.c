@@ -71,6 +71,7 @@ static void vcpu_runstate_change(struct vcpu *v, int state, s_time_t now)
 	struct vcpu_runstate *rs = &v->runstate;
 	s_time_t delta = now - rs->state_entry_time;
 
+	ASSERT(spin_is_held_by_me(sched_cpu_lock(v->processor)));
 	if (delta > 0) {
 		rs->time[rs->state] += delta;
 		rs->state_entry_time = now;
