@@ -36,6 +36,45 @@ struct lock_cpu {
 
 static DEFINE_PER_CPU(struct lock_cpu, lock_cpus);
 
+static const char *const level_names[NR_LOCK_LEVELS] = {
+    [LOCK_LEVEL_NONE] = "none",
+    [LOCK_LEVEL_SYSCTL] = "sysctl",
+    [LOCK_LEVEL_DOMCTL] = "domctl",
+    [LOCK_LEVEL_DOMLIST] = "domlist",
+    [LOCK_LEVEL_DOMAIN] = "domain",
+    [LOCK_LEVEL_CONS_BACKEND] = "cons_backend",
+    [LOCK_LEVEL_EVTCHN_ALL] = "evtchn_all",
+    [LOCK_LEVEL_EVENT] = "event",
+    [LOCK_LEVEL_PHYSMAP] = "physmap",
+    [LOCK_LEVEL_MAPTRACK] = "maptrack",
+    [LOCK_LEVEL_GRANT] = "grant",
+    [LOCK_LEVEL_P2M] = "p2m",
+    [LOCK_LEVEL_PAGE_ALLOC] = "page_alloc",
+    [LOCK_LEVEL_SCHED] = "sched",
+    [LOCK_LEVEL_CSCHED] = "csched",
+    [LOCK_LEVEL_TIMER] = "timer",
+    [LOCK_LEVEL_GNTTAB_LIFE] = "gnttab_life",
+    [LOCK_LEVEL_DOMAIN_EXIT] = "domain_exit",
+    [LOCK_LEVEL_WALLCLOCK] = "wallclock",
+    [LOCK_LEVEL_RTC] = "rtc",
+    [LOCK_LEVEL_IOREMAP] = "ioremap",
+    [LOCK_LEVEL_PAGING] = "paging",
+    [LOCK_LEVEL_XMALLOC] = "xmalloc",
+    [LOCK_LEVEL_HEAP] = "heap",
+    [LOCK_LEVEL_SVM_E9] = "svm_e9",
+    [LOCK_LEVEL_DOM_CONSOLE] = "dom_console",
+    [LOCK_LEVEL_CONSOLE_RX] = "console_rx",
+    [LOCK_LEVEL_CALL_FUNCTION] = "call_function",
+    [LOCK_LEVEL_CONSOLE] = "console",
+    [LOCK_LEVEL_TEST_A] = "test_a",
+    [LOCK_LEVEL_TEST_B] = "test_b",
+};
+
+static const char *level_name(unsigned int level)
+{
+	return level < NR_LOCK_LEVELS && level_names[level] ? level_names[level] : "?";
+}
+
 static bool level_is_pair(unsigned int level)
 {
 	return level == LOCK_LEVEL_EVENT || level == LOCK_LEVEL_TIMER;
@@ -49,7 +88,7 @@ void spin_debug_lock(spinlock_t *l)
 	if (l->level == LOCK_LEVEL_NONE || l->level >= NR_LOCK_LEVELS)
 		panic("lock %p has no level (spin_lock_init/DEFINE_SPINLOCK)", (void *)l);
 	if (l->holder == cpu + 1)
-		panic("lock %p (level %u) taken twice by CPU%u", (void *)l, l->level, cpu);
+		panic("lock %p (%s) taken twice by CPU%u", (void *)l, level_name(l->level), cpu);
 	for (unsigned int i = 0; i < lc->nr; i++) {
 		const spinlock_t *h = lc->held[i].lock;
 
@@ -59,9 +98,8 @@ void spin_debug_lock(spinlock_t *l)
 			continue;
 		if (h->level == l->level && level_is_pair(l->level) && h < l)
 			continue;
-		panic("lock order: CPU%u takes %p (level %u) holding %p (level %u); "
-		      "see docs/locking.md",
-		      cpu, (void *)l, l->level, (const void *)h, h->level);
+		panic("lock order: CPU%u takes %p (%s) holding %p (%s); see docs/locking.md", cpu,
+		      (void *)l, level_name(l->level), (const void *)h, level_name(h->level));
 	}
 }
 
@@ -95,8 +133,8 @@ void spin_debug_unlock(spinlock_t *l)
 	unsigned int cpu = smp_processor_id();
 
 	if (l->holder != cpu + 1 || !forget(&per_cpu(lock_cpus, cpu), l))
-		panic("lock %p (level %u) released by CPU%u, which does not hold it (holder %d)",
-		      (void *)l, l->level, cpu, (int)l->holder - 1);
+		panic("lock %p (%s) released by CPU%u, which does not hold it (holder %d)",
+		      (void *)l, level_name(l->level), cpu, (int)l->holder - 1);
 	l->holder = 0;
 }
 

@@ -3,6 +3,7 @@
  * Its failures are panics; PANICS() catches them through fake_panic_jmp.
  */
 #include <setjmp.h>
+#include <string.h>
 #include <tessera/spinlock.h>
 #include "fake_arch.h"
 #include "unit.h"
@@ -64,6 +65,8 @@ UNIT_TEST(spinlock, the_real_levels_catch_heap_lock_before_event_lock)
 
 	spin_lock(&heap);
 	CU_ASSERT_TRUE(PANICS(spin_lock(&event)));
+	CU_ASSERT_PTR_NOT_NULL(strstr(fake_panic_msg, "(event) holding"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(fake_panic_msg, "(heap)"));
 	spin_unlock(&heap);
 }
 

@@ -24,10 +24,8 @@ enum lock_level {
 	LOCK_LEVEL_NONE,	  /* never given a level: taking it is a bug (debug builds) */
 	LOCK_LEVEL_SYSCTL,	  /* sysctl_lock (try-locked only) */
 	LOCK_LEVEL_DOMCTL,	  /* domctl_lock (try-locked only) */
-	LOCK_LEVEL_DOMAIN_EXIT,	  /* exit_lock: the teardown queue */
 	LOCK_LEVEL_DOMLIST,	  /* domlist_lock */
 	LOCK_LEVEL_DOMAIN,	  /* d->domain_lock */
-	LOCK_LEVEL_GNTTAB_LIFE,	  /* gnttab_life_lock */
 	LOCK_LEVEL_CONS_BACKEND,  /* cons_lock: the PV console backend */
 	LOCK_LEVEL_EVTCHN_ALL,	  /* evtchn_all_lock */
 	LOCK_LEVEL_EVENT,	  /* d->event_lock (pair: evtchn_lock_pair) */
@@ -39,6 +37,8 @@ enum lock_level {
 	LOCK_LEVEL_SCHED,	  /* per-CPU schedule lock (a second one only by trylock) */
 	LOCK_LEVEL_CSCHED,	  /* csched.lock: credit scheduler accounting */
 	LOCK_LEVEL_TIMER,	  /* per-CPU timer heap lock (pair: migrate_timer) */
+	LOCK_LEVEL_GNTTAB_LIFE,	  /* gnttab_life_lock */
+	LOCK_LEVEL_DOMAIN_EXIT,	  /* exit_lock: the teardown queue */
 	LOCK_LEVEL_WALLCLOCK,	  /* wc_lock */
 	LOCK_LEVEL_RTC,		  /* rtc_lock */
 	LOCK_LEVEL_IOREMAP,	  /* ioremap_lock */
