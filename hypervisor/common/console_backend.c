@@ -30,8 +30,8 @@
  *    held by a reference from attach until the port closes.
  *
  * Locking: cons_lock (irqsave) guards the console list, the focus and every
- * console's state. Order: cons_lock -> d->console.lock (the limiter) ->
- * console_lock (log output); cons_lock -> d->event_lock (raising a port).
+ * console's state. Order: docs/locking.md (cons_lock -> d->console.lock,
+ * the limiter; cons_lock -> d->event_lock, raising a port).
  * The port's send callback runs under d->event_lock and takes no lock; the
  * closed callback runs with no event lock held and takes cons_lock.
  */

@@ -19,7 +19,7 @@
  *
  * Locking: d->console.lock guards a domain's line and bucket; rx_lock
  * (irqsave: the UART interrupt fills the ring) guards the rx ring. Order:
- * d->console.lock -> console_lock (log_printf).
+ * docs/locking.md (d->console.lock -> console_lock).
  */
 #include <tessera/console.h>
 #include <tessera/domain.h>

@@ -15,9 +15,9 @@
  *  - d->domain_lock: d->state, the pause counts (domain and vCPU), the
  *    controller pause and the shutdown fields.
  *  - d->page_alloc_lock: page_list/tot_pages (common/page_ref.c).
- * Lock order: domlist_lock -> d->domain_lock -> schedule locks
- * (tessera/sched.h) -> heap_lock. The release steps of domain_kill (grant
- * tables, event channels, p2m, pages) run with no lock of ours held.
+ * Lock order: docs/locking.md (here: domlist_lock -> d->domain_lock ->
+ * schedule locks). The release steps of domain_kill (grant tables, event
+ * channels, p2m, pages) run with no lock of ours held.
  */
 #include <tessera/arch.h>
 #include <tessera/console.h>

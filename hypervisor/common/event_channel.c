@@ -21,11 +21,11 @@
  *    lock sees the other side's port (and d2 itself, and d2's table) stay
  *    as they are: sending needs only the sender's lock.
  *  - evtchn_all_lock guards evtchn_all_domains (global VIRQ delivery).
- * Lock order: evtchn_all_lock -> event_lock of the domain at the lower
- * address -> event_lock of the other -> schedule locks (vcpu_unblock on
- * delivery). evtchn_lock_pair() is the only place two event locks are
- * taken blocking; a close that finds its peer at a lower address only
- * trylocks it and starts over on failure (see evtchn_close_port).
+ * Lock order: docs/locking.md (here: evtchn_all_lock -> event_lock, a pair
+ * class: the lower address first -> schedule locks on delivery).
+ * evtchn_lock_pair() is the only place two event locks are taken
+ * blocking; a close that finds its peer at a lower address only trylocks
+ * it and starts over on failure (see evtchn_close_port).
  */
 #include <tessera/console.h>
 #include <tessera/domain.h>

@@ -4,7 +4,7 @@
  * table and the 2-level delivery primitives.
  *
  * Locking: every field here, and every port of d, is guarded by
- * d->event_lock (see the lock order at the top of event_channel.c). The
+ * d->event_lock (see the top of event_channel.c; order: docs/locking.md). The
  * pending/mask bits live in the guest's shared_info and change by atomic bit
  * operations, as the guest changes them concurrently.
  */

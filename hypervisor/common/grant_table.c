@@ -11,8 +11,7 @@
  * another domain still maps; the shared entry's GTF_reading/GTF_writing say
  * whether it is in use, as in Xen.
  *
- * Locking (see grant_table_internal.h): mapper's maptrack_lock -> granter's
- * gt->lock -> p2m lock -> heap_lock; gnttab_life_lock alone. Xen uses a
+ * Locking: see grant_table_internal.h; order: docs/locking.md. Xen uses a
  * per-table rwlock plus per-entry locks; one spinlock per table is simpler
  * and enough until grant traffic needs more.
  */

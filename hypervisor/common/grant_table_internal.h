@@ -15,7 +15,7 @@
  * works on it. So a mapper can unmap after the granter is gone, and the
  * shared frames are freed when the last user goes.
  *
- * Locking, in this order:
+ * Locking, in the order of docs/locking.md:
  *   mapper's maptrack_lock -> granter's gt->lock -> p2m lock -> heap_lock
  * gnttab_life_lock (grant_table.c) only guards d->grant_table and users.
  * Two tables' gt->lock are never held together.

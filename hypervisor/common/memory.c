@@ -13,9 +13,10 @@
  *
  * Locking: d->physmap_lock serialises the physmap changes made here (a
  * lookup and the update that depends on it), so two vCPUs cannot both free
- * the frame behind one gfn. Lock order: physmap_lock -> p2m lock ->
- * page_alloc_lock -> heap_lock. Guest memory is copied with no lock held,
- * except the single-entry copies of XENMEM_memory_map (none taken there).
+ * the frame behind one gfn. Lock order: docs/locking.md (here:
+ * physmap_lock -> p2m lock -> page_alloc_lock -> heap_lock). Guest memory
+ * is copied with no lock held, except the single-entry copies of
+ * XENMEM_memory_map (none taken there).
  */
 #include <tessera/console.h>
 #include <tessera/domain.h>

@@ -20,8 +20,8 @@
  * their frame, taken here when the entry is set and dropped when it is
  * replaced or removed; own RAM holds none (ownership keeps it).
  *
- * Locking: p2m->lock (irqsave). Order: domain locks -> p2m->lock ->
- * page_alloc_lock -> heap_lock. put_page may free to the heap under it.
+ * Locking: p2m->lock (irqsave). Order: docs/locking.md (domain locks ->
+ * p2m->lock -> page_alloc_lock -> heap_lock); put_page may free under it.
  */
 #include <tessera/domain.h>
 #include <tessera/errno.h>

@@ -16,8 +16,7 @@
  *
  * Locking: heap_lock (irqsave) protects the free lists, the counters and the
  * PGC_free/PGC_heap/PGC_xen_heap bits of every heap frame.
- * Lock order: xmalloc_lock (xmalloc.c) -> heap_lock; nothing is taken
- * while heap_lock is held.
+ * Lock order: docs/locking.md; nothing is taken while heap_lock is held.
  */
 #include <tessera/mm.h>
 #include <tessera/page_info.h>

@@ -10,8 +10,7 @@
  *
  * Locking: sysctl_lock serialises commands; it is only try-locked (a busy
  * lock becomes a continuation, as Xen) so a vCPU never spins in here.
- * Lock order: sysctl_lock -> domlist_lock/domain locks (common/domain.c)
- * -> the console ring lock (common/console.c).
+ * Lock order: docs/locking.md (sysctl_lock is outermost).
  */
 #include <tessera/arch.h>
 #include <tessera/console.h>

@@ -7,9 +7,9 @@
  * the lock of the CPU it belongs to (t->cpu); as migrate_timer() can change
  * t->cpu, timer_lock() re-checks it after taking the lock. migrate_timer()
  * holds two heap locks, lower CPU number first. Callbacks run with no timer
- * lock held. Lock order: callers' locks (e.g. the schedule lock) -> heap
- * lock; nothing is taken while a heap lock is held except the second heap
- * lock of a migration and xmalloc is never called under one.
+ * lock held. Lock order: docs/locking.md; nothing is taken while a heap lock
+ * is held except the second heap lock of a migration, and xmalloc is never
+ * called under one.
  */
 #include <asm/system.h>
 #include <tessera/arch.h>

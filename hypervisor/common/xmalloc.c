@@ -17,7 +17,7 @@
  * Portable: uses only the page allocator and the frame table.
  *
  * Locking: xmalloc_lock (irqsave) protects the slab lists and slot headers.
- * Lock order: xmalloc_lock -> heap_lock (page_alloc.c).
+ * Lock order: docs/locking.md (xmalloc_lock -> heap_lock).
  */
 #include <tessera/mm.h>
 #include <tessera/page_info.h>

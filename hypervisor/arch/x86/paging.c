@@ -8,7 +8,7 @@
  * map after it; new table pages then come from the xenheap.
  *
  * Locking: paging_lock (irqsave) serialises changes to the live tables
- * (ioremap, the low identity map). Lock order: paging_lock -> heap_lock.
+ * (ioremap, the low identity map). Lock order: docs/locking.md.
  */
 #include <asm/page.h>
 #include <asm/system.h>

@@ -5,9 +5,9 @@
  * that preempts it and switches. The policy lives in a struct scheduler
  * (credit.c); core only knows the hooks.
  *
- * Locking: see tessera/sched.h. Order: schedule lock -> scheduler private
- * lock -> timer heap lock. prev's runstate area is written after the
- * schedule lock is dropped, before prev->is_running is cleared.
+ * Locking: see tessera/sched.h; order: docs/locking.md. prev's runstate
+ * area is written after the schedule lock is dropped, before
+ * prev->is_running is cleared.
  * arch_context_switch() is called with interrupts off and no lock held.
  */
 #include <asm/system.h>

@@ -21,9 +21,8 @@
  * Locking: queues and the pri/start/residual fields of a vCPU are under the
  * schedule lock of its CPU. credit is atomic (burnt under the schedule lock,
  * credited by the accounting under csched.lock). csched.lock protects the
- * list of all vCPUs, weights and the accounting; order: schedule lock ->
- * csched.lock -> timer heap lock. Stealing takes a second schedule lock with
- * trylock only.
+ * list of all vCPUs, weights and the accounting; order: docs/locking.md.
+ * Stealing takes a second schedule lock with trylock only.
  */
 #include <tessera/console.h>
 #include <tessera/errno.h>
