@@ -153,6 +153,11 @@ void spin_debug_irq_exit(void)
 	this_cpu(lock_cpus).irq_depth--;
 }
 
+unsigned int spin_debug_nr_held(void)
+{
+	return this_cpu(lock_cpus).nr;
+}
+
 bool spin_is_held_by_me(const spinlock_t *l)
 {
 	return spin_is_locked(l) && l->holder == smp_processor_id() + 1;

@@ -4,8 +4,11 @@
  */
 #include <setjmp.h>
 #include <string.h>
+#include <tessera/hypercall.h>
+#include <tessera/privilege.h>
 #include <tessera/spinlock.h>
 #include "fake_arch.h"
+#include "fake_guest.h"
 #include "unit.h"
 
 UNIT_SUITE(spinlock);
@@ -165,4 +168,32 @@ UNIT_TEST(spinlock, reinitialising_forgets_an_abandoned_lock)
 	spin_lock_init(&b, LOCK_LEVEL_TEST_B);
 	spin_lock(&a);
 	spin_unlock(&a);
+}
+
+/* --- what the dispatcher and softirqs check --- */
+
+static DEFINE_SPINLOCK(leaked, LOCK_LEVEL_TEST_A);
+
+static long h_return_holding_a_lock(const struct hypercall_args *a)
+{
+	spin_lock(&leaked);
+	return 0;
+}
+
+UNIT_TEST(spinlock, a_hypercall_that_returns_holding_a_lock_panics)
+{
+	struct hypercall_args a = {{0}};
+	struct domain *d;
+
+	fake_abi_setup(256);
+	d = fake_domain_create(1, ROLE_GUEST, 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	fake_set_current(d->vcpu[0]);
+	fake_hc_open_fn = h_return_holding_a_lock;
+	CU_ASSERT_TRUE(PANICS(hypercall_dispatch(FAKE_HC_OPEN, &a)));
+	CU_ASSERT_TRUE(spin_is_held_by_me(&leaked));
+	spin_unlock(&leaked);
+	CU_ASSERT_EQUAL(spin_debug_nr_held(), 0);
+	fake_hc_open_fn = NULL;
+	CU_ASSERT_EQUAL(fake_abi_teardown(), 0);
 }

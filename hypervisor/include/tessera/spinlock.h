@@ -84,6 +84,8 @@ void spin_debug_irq_enter(void);
 void spin_debug_irq_exit(void);
 /* True if the calling CPU holds l. */
 bool spin_is_held_by_me(const spinlock_t *l);
+/* How many locks the calling CPU holds (all chains): 0 where none may be held. */
+unsigned int spin_debug_nr_held(void);
 #else
 static inline void spin_debug_lock(spinlock_t *l) {}
 static inline void spin_debug_locked(spinlock_t *l) {}
@@ -91,6 +93,10 @@ static inline void spin_debug_unlock(spinlock_t *l) {}
 static inline void spin_debug_init(spinlock_t *l) {}
 static inline void spin_debug_irq_enter(void) {}
 static inline void spin_debug_irq_exit(void) {}
+static inline unsigned int spin_debug_nr_held(void)
+{
+	return 0;
+}
 #endif
 
 static inline void spin_lock_init(spinlock_t *l, enum lock_level level)
