@@ -70,7 +70,7 @@ static const char *const level_names[NR_LOCK_LEVELS] = {
     [LOCK_LEVEL_TEST_B] = "test_b",
 };
 
-static const char *level_name(unsigned int level)
+const char *spin_debug_level_name(unsigned int level)
 {
 	return level < NR_LOCK_LEVELS && level_names[level] ? level_names[level] : "?";
 }
@@ -88,7 +88,8 @@ void spin_debug_lock(spinlock_t *l)
 	if (l->level == LOCK_LEVEL_NONE || l->level >= NR_LOCK_LEVELS)
 		panic("lock %p has no level (spin_lock_init/DEFINE_SPINLOCK)", (void *)l);
 	if (l->holder == cpu + 1)
-		panic("lock %p (%s) taken twice by CPU%u", (void *)l, level_name(l->level), cpu);
+		panic("lock %p (%s) taken twice by CPU%u", (void *)l,
+		      spin_debug_level_name(l->level), cpu);
 	for (unsigned int i = 0; i < lc->nr; i++) {
 		const spinlock_t *h = lc->held[i].lock;
 
@@ -99,7 +100,8 @@ void spin_debug_lock(spinlock_t *l)
 		if (h->level == l->level && level_is_pair(l->level) && h < l)
 			continue;
 		panic("lock order: CPU%u takes %p (%s) holding %p (%s); see docs/locking.md", cpu,
-		      (void *)l, level_name(l->level), (const void *)h, level_name(h->level));
+		      (void *)l, spin_debug_level_name(l->level), (const void *)h,
+		      spin_debug_level_name(h->level));
 	}
 }
 
@@ -134,7 +136,7 @@ void spin_debug_unlock(spinlock_t *l)
 
 	if (l->holder != cpu + 1 || !forget(&per_cpu(lock_cpus, cpu), l))
 		panic("lock %p (%s) released by CPU%u, which does not hold it (holder %d)",
-		      (void *)l, level_name(l->level), cpu, (int)l->holder - 1);
+		      (void *)l, spin_debug_level_name(l->level), cpu, (int)l->holder - 1);
 	l->holder = 0;
 }
 

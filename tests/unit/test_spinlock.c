@@ -2,7 +2,9 @@
  * The lock checker (common/spinlock.c): what it lets through and what it stops.
  * Its failures are panics; PANICS() catches them through fake_panic_jmp.
  */
+#include <ctype.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <string.h>
 #include <tessera/hypercall.h>
 #include <tessera/privilege.h>
@@ -196,4 +198,37 @@ UNIT_TEST(spinlock, a_hypercall_that_returns_holding_a_lock_panics)
 	CU_ASSERT_EQUAL(spin_debug_nr_held(), 0);
 	fake_hc_open_fn = NULL;
 	CU_ASSERT_EQUAL(fake_abi_teardown(), 0);
+}
+
+/* --- docs/locking.md and enum lock_level are one list --- */
+
+UNIT_TEST(spinlock, docs_locking_md_lists_every_level_in_enum_order)
+{
+	FILE *f = fopen(LOCKING_DOC, "r");
+	char line[512];
+	unsigned int rows = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	while (fgets(line, sizeof(line), f)) {
+		unsigned int n;
+		char name[64], want[64];
+		const char *lower;
+		size_t i;
+
+		/* A table row: "| 7 | `EVENT` | ...". */
+		if (sscanf(line, "| %u | `%63[A-Z0-9_]` |", &n, name) != 2)
+			continue;
+		rows++;
+		CU_ASSERT_EQUAL(n, rows); /* numbered from 1, no gap */
+		lower = spin_debug_level_name(n);
+		for (i = 0; lower[i] && i + 1 < sizeof(want); i++)
+			want[i] = (char)toupper((unsigned char)lower[i]);
+		want[i] = '\0';
+		if (strcmp(name, want))
+			fprintf(stderr, "docs/locking.md row %u is %s, enum lock_level says %s\n",
+				n, name, want);
+		CU_ASSERT_STRING_EQUAL(name, want);
+	}
+	fclose(f);
+	CU_ASSERT_EQUAL(rows, LOCK_LEVEL_TEST_A - 1); /* every level but NONE and the test ones */
 }

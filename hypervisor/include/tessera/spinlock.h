@@ -86,6 +86,8 @@ void spin_debug_irq_exit(void);
 bool spin_is_held_by_me(const spinlock_t *l);
 /* How many locks the calling CPU holds (all chains): 0 where none may be held. */
 unsigned int spin_debug_nr_held(void);
+/* The level's name in reports, lower case ("event"); "?" if out of range. */
+const char *spin_debug_level_name(unsigned int level);
 #else
 static inline void spin_debug_lock(spinlock_t *l) {}
 static inline void spin_debug_locked(spinlock_t *l) {}
