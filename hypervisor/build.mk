@@ -44,6 +44,12 @@ HV_CFLAGS = -std=gnu11 -O2 -g -ffreestanding -fno-common -fno-stack-protector \
 	-fcf-protection=none -fno-jump-tables -fno-tree-loop-distribute-patterns \
 	-Wall -Wextra -Werror -Wmissing-prototypes -Wshadow -Wno-unused-parameter \
 	-MMD -MP $(HV_INCLUDES)
+# The lock checker (docs/locking.md): on unless HV_LOCK_DEBUG=n (objects do not
+# track this flag: build such a tessera.bin in its own BUILD directory).
+HV_LOCK_DEBUG ?= y
+ifeq ($(HV_LOCK_DEBUG),y)
+HV_CFLAGS += -DCONFIG_LOCK_DEBUG
+endif
 HV_ASFLAGS = -D__ASSEMBLY__ -g -MMD -MP $(HV_INCLUDES) -Wa,--noexecstack
 HV_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
 	--no-warn-rwx-segments -T $(HV_OUT)/hypervisor.lds

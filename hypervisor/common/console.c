@@ -11,7 +11,7 @@
 #include <tessera/spinlock.h>
 #include <tessera/string.h>
 
-static DEFINE_SPINLOCK(console_lock);
+static DEFINE_SPINLOCK(console_lock, LOCK_LEVEL_CONSOLE);
 static struct console_output *outputs;
 static enum log_level console_level = LOG_INFO;
 static bool console_unlocked;

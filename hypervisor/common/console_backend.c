@@ -30,8 +30,8 @@
  *    held by a reference from attach until the port closes.
  *
  * Locking: cons_lock (irqsave) guards the console list, the focus and every
- * console's state. Order: cons_lock -> d->console.lock (the limiter) ->
- * console_lock (log output); cons_lock -> d->event_lock (raising a port).
+ * console's state. Order: docs/locking.md (cons_lock -> d->console.lock,
+ * the limiter; cons_lock -> d->event_lock, raising a port).
  * The port's send callback runs under d->event_lock and takes no lock; the
  * closed callback runs with no event lock held and takes cons_lock.
  */
@@ -46,6 +46,7 @@
 #include <tessera/mm.h>
 #include <tessera/p2m.h>
 #include <tessera/page_info.h>
+#include <tessera/panic.h>
 #include <tessera/privilege.h>
 #include <tessera/softirq.h>
 #include <tessera/spinlock.h>
@@ -78,7 +79,7 @@ struct console {
 	bool in_full;		 /* dropping input because in[] is full (logged at the start) */
 };
 
-static DEFINE_SPINLOCK(cons_lock);
+static DEFINE_SPINLOCK(cons_lock, LOCK_LEVEL_CONS_BACKEND);
 static LIST_HEAD(consoles);
 static domid_t focus = DOMID_XEN;
 /* The control domain's console takes the focus when it attaches (until the focus first moves). */
@@ -167,6 +168,7 @@ int console_parse_conswitch(const char *val, uint8_t *code)
 /* Print c's assembled line as "(name) text"; cons_lock held. */
 static void console_line_flush(struct console *c)
 {
+	ASSERT(spin_is_held_by_me(&cons_lock));
 	log_printf(LOG_INFO, "(%s) %.*s", c->name, (int)c->len, c->line);
 	c->len = 0;
 }
@@ -176,6 +178,7 @@ static void console_line_add(struct console *c, const char *s, size_t len, s_tim
 {
 	static const char hex[] = "0123456789abcdef";
 
+	ASSERT(spin_is_held_by_me(&cons_lock));
 	for (size_t i = 0; i < len; i++) {
 		unsigned char ch = (unsigned char)s[i];
 
@@ -214,6 +217,7 @@ static uint32_t console_ring_take(struct console *c, char *buf, bool *moved)
 	uint32_t prod = READ_ONCE(intf->out_prod);
 	uint32_t avail = prod - cons;
 
+	ASSERT(spin_is_held_by_me(&cons_lock));
 	*moved = false;
 	if (avail == 0)
 		return 0;
@@ -249,6 +253,7 @@ static bool console_drain(struct console *c, s_time_t now)
 	uint32_t n = console_ring_take(c, buf, &moved);
 	uint32_t allowed = n;
 
+	ASSERT(spin_is_held_by_me(&cons_lock));
 	if (n == 0)
 		return moved;
 	if (!is_control_domain(c->d))
@@ -270,6 +275,7 @@ static void console_input(struct console *c, const uint8_t *s, unsigned int len)
 	uint32_t prod = READ_ONCE(intf->in_prod);
 	unsigned int i = 0;
 
+	ASSERT(spin_is_held_by_me(&cons_lock));
 	if (prod - cons > sizeof(intf->in)) {
 		if (!c->in_bad_logged)
 			log_printf(LOG_WARN,
@@ -317,6 +323,7 @@ static void console_switch_focus(void)
 {
 	struct console *c, *next = NULL;
 
+	ASSERT(spin_is_held_by_me(&cons_lock));
 	list_for_each_entry(c, &consoles, link)
 	{
 		if (focus == DOMID_XEN || c->d->domain_id > focus) {
@@ -337,6 +344,7 @@ static void console_hypervisor_key(uint8_t ch)
 {
 	struct console *c;
 
+	ASSERT(spin_is_held_by_me(&cons_lock));
 	if (ch != 'h' && ch != '?')
 		return;
 	log_printf(LOG_INFO, "Console: Ctrl-%c three times moves the input to the next of:",
@@ -351,6 +359,7 @@ static void console_deliver(const uint8_t *s, unsigned int n)
 {
 	struct console *c;
 
+	ASSERT(spin_is_held_by_me(&cons_lock));
 	if (n == 0)
 		return;
 	c = focus == DOMID_XEN ? NULL : console_find(focus);
@@ -369,6 +378,7 @@ static void console_drain_all(s_time_t now, bool flush_stale)
 {
 	struct console *c;
 
+	ASSERT(spin_is_held_by_me(&cons_lock));
 	list_for_each_entry(c, &consoles, link)
 	{
 		if (console_drain(c, now))

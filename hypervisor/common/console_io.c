@@ -19,7 +19,7 @@
  *
  * Locking: d->console.lock guards a domain's line and bucket; rx_lock
  * (irqsave: the UART interrupt fills the ring) guards the rx ring. Order:
- * d->console.lock -> console_lock (log_printf).
+ * docs/locking.md (d->console.lock -> console_lock).
  */
 #include <tessera/console.h>
 #include <tessera/domain.h>
@@ -27,6 +27,7 @@
 #include <tessera/event.h>
 #include <tessera/guest_access.h>
 #include <tessera/hypercall.h>
+#include <tessera/panic.h>
 #include <tessera/privilege.h>
 #include <tessera/spinlock.h>
 #include <tessera/time.h>
@@ -35,7 +36,7 @@
 #define CONSOLE_CHUNK 128
 #define CONSOLE_RX_SIZE 128 /* Xen's SERIAL_RX_SIZE */
 
-static DEFINE_SPINLOCK(rx_lock);
+static DEFINE_SPINLOCK(rx_lock, LOCK_LEVEL_CONSOLE_RX);
 static char rx_ring[CONSOLE_RX_SIZE];
 static uint32_t rx_prod, rx_cons;
 
@@ -80,11 +81,12 @@ static long console_read(unsigned int count, XEN_GUEST_HANDLE(char) buf)
 	return done;
 }
 
-/* Top up d's bucket for the time passed and take up to want bytes; console lock held. */
+/* Top up d's bucket for the time passed and take up to want bytes; c->lock held. */
 static uint32_t console_take_tokens(struct domain_console *c, uint32_t want, s_time_t now)
 {
 	uint32_t n;
 
+	ASSERT(spin_is_held_by_me(&c->lock));
 	if (!c->primed) {
 		c->primed = true;
 		c->tokens = CONSOLE_GUEST_BURST;
@@ -105,21 +107,24 @@ static uint32_t console_take_tokens(struct domain_console *c, uint32_t want, s_t
 	return n;
 }
 
-/* Print d's assembled line and start a new one; console lock held. */
+/* Print d's assembled line and start a new one; d->console.lock held. */
 static void console_flush_line(struct domain *d)
 {
 	struct domain_console *c = &d->console;
 
+	ASSERT(spin_is_held_by_me(&c->lock));
 	log_printf(LOG_INFO, "(d%u) %.*s", d->domain_id, (int)c->len, c->line);
 	c->len = 0;
 }
 
-/* Add guest bytes to d's line: newline ends it, others printable or escaped; console lock held. */
+/* Add guest bytes to d's line: newline ends it, others printable or escaped; d->console.lock
+ * held. */
 static void console_guest_emit(struct domain *d, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
 	struct domain_console *c = &d->console;
 
+	ASSERT(spin_is_held_by_me(&c->lock));
 	for (size_t i = 0; i < len; i++) {
 		unsigned char ch = (unsigned char)s[i];
 

@@ -15,9 +15,9 @@
  *  - d->domain_lock: d->state, the pause counts (domain and vCPU), the
  *    controller pause and the shutdown fields.
  *  - d->page_alloc_lock: page_list/tot_pages (common/page_ref.c).
- * Lock order: domlist_lock -> d->domain_lock -> schedule locks
- * (tessera/sched.h) -> heap_lock. The release steps of domain_kill (grant
- * tables, event channels, p2m, pages) run with no lock of ours held.
+ * Lock order: docs/locking.md (here: domlist_lock -> d->domain_lock ->
+ * schedule locks). The release steps of domain_kill (grant tables, event
+ * channels, p2m, pages) run with no lock of ours held.
  */
 #include <tessera/arch.h>
 #include <tessera/console.h>
@@ -37,7 +37,7 @@
 #include <public/sched.h>
 #include <public/xen.h>
 
-static DEFINE_SPINLOCK(domlist_lock);
+static DEFINE_SPINLOCK(domlist_lock, LOCK_LEVEL_DOMLIST);
 static struct domain *domain_list; /* sorted by domain_id */
 
 /*
@@ -118,6 +118,7 @@ void put_domain(struct domain *d)
 /* Find domid on the list; domlist_lock held. */
 static struct domain *domain_find_locked(domid_t domid)
 {
+	ASSERT(spin_is_held_by_me(&domlist_lock));
 	for (struct domain *d = domain_list; d && d->domain_id <= domid; d = d->next_in_list)
 		if (d->domain_id == domid)
 			return d;
@@ -327,10 +328,11 @@ int domain_create(domid_t domid, const struct domain_create_args *args, struct d
 	d->auto_translated = args->mode != GUEST_MODE_PV;
 	if (args->handle)
 		memcpy(d->handle, args->handle, sizeof(d->handle));
-	spin_lock_init(&d->domain_lock);
-	spin_lock_init(&d->page_alloc_lock);
-	spin_lock_init(&d->event_lock);
-	spin_lock_init(&d->physmap_lock);
+	spin_lock_init(&d->domain_lock, LOCK_LEVEL_DOMAIN);
+	spin_lock_init(&d->page_alloc_lock, LOCK_LEVEL_PAGE_ALLOC);
+	spin_lock_init(&d->event_lock, LOCK_LEVEL_EVENT);
+	spin_lock_init(&d->physmap_lock, LOCK_LEVEL_PHYSMAP);
+	spin_lock_init(&d->console.lock, LOCK_LEVEL_DOM_CONSOLE);
 	INIT_LIST_HEAD(&d->page_list);
 	d->max_pages = args->max_pages;
 	d->refcnt = 1; /* the list's */
@@ -378,6 +380,7 @@ fail:
 /* Make v not runnable for one more reason (domain_lock held); the caller sleeps it. */
 static void vcpu_pause_locked(struct vcpu *v)
 {
+	ASSERT(spin_is_held_by_me(&v->domain->domain_lock));
 	if (v->pause_count++ == 0)
 		set_bit(VPF_paused, &v->pause_flags);
 }
@@ -385,6 +388,7 @@ static void vcpu_pause_locked(struct vcpu *v)
 /* Drop one pause of v (domain_lock held); true if v lost its last one (the caller wakes it). */
 static bool vcpu_unpause_locked(struct vcpu *v)
 {
+	ASSERT(spin_is_held_by_me(&v->domain->domain_lock));
 	BUG_ON(v->pause_count <= 0);
 	if (--v->pause_count)
 		return false;
@@ -437,6 +441,7 @@ static void domain_pause_locked(struct domain *d)
 	struct vcpu *v;
 	unsigned int i;
 
+	ASSERT(spin_is_held_by_me(&d->domain_lock));
 	d->pause_count++;
 	for_each_vcpu(d, i, v) vcpu_pause_locked(v);
 }
@@ -456,6 +461,7 @@ static void domain_unpause_locked(struct domain *d, unsigned long *wake)
 	struct vcpu *v;
 	unsigned int i;
 
+	ASSERT(spin_is_held_by_me(&d->domain_lock));
 	BUG_ON(d->pause_count <= 0);
 	d->pause_count--;
 	for_each_vcpu(d, i, v) if (vcpu_unpause_locked(v)) __set_bit(i, wake);

@@ -39,7 +39,7 @@ struct exit_entry {
 	bool started;
 };
 
-static DEFINE_SPINLOCK(exit_lock);
+static DEFINE_SPINLOCK(exit_lock, LOCK_LEVEL_DOMAIN_EXIT);
 static struct exit_entry exit_queue[EXIT_QUEUE_LEN];
 static unsigned int exit_len;
 static bool exit_busy;

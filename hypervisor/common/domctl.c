@@ -13,8 +13,7 @@
  * Locking: domctl_lock serialises commands (as Xen's domctl_lock). It is
  * only ever try-locked: a control domain spinning on it could otherwise
  * deadlock against another one pausing it, so a busy lock turns into a
- * continuation. Lock order: domctl_lock -> the domain locks of
- * common/domain.c.
+ * continuation. Lock order: docs/locking.md (domctl_lock is outermost).
  */
 #include <tessera/arch.h>
 #include <tessera/domctl.h>
@@ -33,7 +32,7 @@
 #include <public/grant_table.h>
 #include <public/xen.h>
 
-static DEFINE_SPINLOCK(domctl_lock);
+static DEFINE_SPINLOCK(domctl_lock, LOCK_LEVEL_DOMCTL);
 
 /* The createdomain flags Xen 4.17 knows; others are -EINVAL. */
 #define CDF_KNOWN                                                                                  \

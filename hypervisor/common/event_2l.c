@@ -12,12 +12,14 @@
  * each later step happens only if the earlier one changed something, as in
  * Xen's evtchn_2l_set_pending.
  *
- * Locking: callers hold d->event_lock, which orders us against the port's
+ * Locking: callers hold d->event_lock (asserted; a sender raising its peer's
+ * port holds its own, see event_channel.c), which orders us against the port's
  * state changes; against the guest, the atomic bit operations are enough.
  */
 #include <tessera/bitmap.h>
 #include <tessera/domain.h>
 #include <tessera/event.h>
+#include <tessera/panic.h>
 #include <tessera/sched.h>
 
 #include <public/xen.h>
@@ -90,6 +92,7 @@ void evtchn_2l_set_pending(struct vcpu *v, uint32_t port)
 
 void evtchn_2l_clear_pending(struct domain *d, uint32_t port)
 {
+	ASSERT(spin_is_held_by_me(&d->event_lock));
 	if (d->shared_info != NULL)
 		clear_bit(port, evtchn_2l_pending_words(d));
 }
@@ -99,6 +102,7 @@ void evtchn_2l_unmask(struct vcpu *v, uint32_t port)
 	struct domain *d = v->domain;
 	unsigned int word = port / EVTCHN_2L_BITS_PER_WORD;
 
+	ASSERT(spin_is_held_by_me(&d->event_lock));
 	if (d->shared_info == NULL)
 		return;
 	/*
@@ -113,10 +117,12 @@ void evtchn_2l_unmask(struct vcpu *v, uint32_t port)
 
 bool evtchn_2l_is_pending(const struct domain *d, uint32_t port)
 {
+	ASSERT(spin_is_held_by_me(&d->event_lock));
 	return d->shared_info != NULL && test_bit(port, evtchn_2l_pending_words(d));
 }
 
 bool evtchn_2l_is_masked(const struct domain *d, uint32_t port)
 {
+	ASSERT(spin_is_held_by_me(&d->event_lock));
 	return d->shared_info == NULL || test_bit(port, evtchn_2l_mask_words(d));
 }

@@ -21,11 +21,11 @@
  *    lock sees the other side's port (and d2 itself, and d2's table) stay
  *    as they are: sending needs only the sender's lock.
  *  - evtchn_all_lock guards evtchn_all_domains (global VIRQ delivery).
- * Lock order: evtchn_all_lock -> event_lock of the domain at the lower
- * address -> event_lock of the other -> schedule locks (vcpu_unblock on
- * delivery). evtchn_lock_pair() is the only place two event locks are
- * taken blocking; a close that finds its peer at a lower address only
- * trylocks it and starts over on failure (see evtchn_close_port).
+ * Lock order: docs/locking.md (here: evtchn_all_lock -> event_lock, a pair
+ * class: the lower address first -> schedule locks on delivery).
+ * evtchn_lock_pair() is the only place two event locks are taken
+ * blocking; a close that finds its peer at a lower address only trylocks
+ * it and starts over on failure (see evtchn_close_port).
  */
 #include <tessera/console.h>
 #include <tessera/domain.h>
@@ -46,7 +46,7 @@
 /* Xen's internal sub-op for a preempted EVTCHNOP_reset (public header, __XEN__ only). */
 #define EVTCHNOP_reset_cont 14
 
-static DEFINE_SPINLOCK(evtchn_all_lock);
+static DEFINE_SPINLOCK(evtchn_all_lock, LOCK_LEVEL_EVTCHN_ALL);
 static LIST_HEAD(evtchn_all_domains);
 
 /*
@@ -97,19 +97,21 @@ static void evtchn_unlock_pair(struct domain *a, struct domain *b, unsigned long
 /* Does port have a table entry (Xen's port_is_valid)? event_lock held. */
 static bool port_is_valid(const struct evtchn_domain *ed, uint32_t port)
 {
+	ASSERT(ed == NULL || spin_is_held_by_me(&ed->d->event_lock));
 	return ed != NULL && port < ed->nr_valid;
 }
 
 /*
  * The lowest free port, adding a bucket when all valid ones are in use
  * (Xen's get_free_port): -ENOSPC past the domain's limit, -ENOMEM, or
- * -EINVAL once the domain is dying. event_lock held.
+ * -EINVAL once the domain is dying. event_lock held, unless ed is not yet d's.
  */
 static int evtchn_get_free_port(struct evtchn_domain *ed)
 {
 	struct evtchn *bucket;
 	uint32_t port;
 
+	ASSERT(spin_is_held_by_me(&ed->d->event_lock) || ed->d->evtchn != ed); /* or ed is new */
 	if (ed->dying)
 		return -EINVAL;
 	for (port = 0; port < ed->nr_valid; port++) {
@@ -134,6 +136,7 @@ static struct evtchn *evtchn_take(struct evtchn_domain *ed, uint32_t port, uint8
 {
 	struct evtchn *chn = evtchn_from_port(ed, port);
 
+	ASSERT(spin_is_held_by_me(&ed->d->event_lock));
 	chn->state = state;
 	chn->notify_vcpu_id = notify_vcpu_id;
 	ed->nr_active++;
@@ -145,6 +148,7 @@ static void evtchn_free(struct domain *d, struct evtchn_domain *ed, uint32_t por
 {
 	struct evtchn *chn = evtchn_from_port(ed, port);
 
+	ASSERT(spin_is_held_by_me(&d->event_lock));
 	/* A stale pending bit would fire on whatever binds this port next. */
 	evtchn_2l_clear_pending(d, port);
 	memset(chn, 0, sizeof(*chn));
@@ -158,6 +162,9 @@ static void evtchn_raise(struct domain *d, struct evtchn *chn, uint32_t port)
 {
 	struct vcpu *v = domain_vcpu(d, READ_ONCE(chn->notify_vcpu_id));
 
+	ASSERT(spin_is_held_by_me(&d->event_lock) ||
+	       (chn->state == ECS_INTERDOMAIN &&
+		spin_is_held_by_me(&chn->u.interdomain.remote_dom->event_lock)));
 	/* notify_vcpu_id was checked when set; vCPUs are never removed before teardown. */
 	if (v != NULL)
 		evtchn_2l_set_pending(v, port);
@@ -169,7 +176,7 @@ int evtchn_domain_init(struct domain *d, uint32_t max_port)
 	unsigned long flags;
 	int port;
 
-	spin_lock_init(&d->event_lock);
+	spin_lock_init(&d->event_lock, LOCK_LEVEL_EVENT);
 	ed = xzalloc(struct evtchn_domain);
 	if (ed == NULL)
 		return -ENOMEM;

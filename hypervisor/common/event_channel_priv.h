@@ -4,7 +4,7 @@
  * table and the 2-level delivery primitives.
  *
  * Locking: every field here, and every port of d, is guarded by
- * d->event_lock (see the lock order at the top of event_channel.c). The
+ * d->event_lock (see the top of event_channel.c; order: docs/locking.md). The
  * pending/mask bits live in the guest's shared_info and change by atomic bit
  * operations, as the guest changes them concurrently.
  */
@@ -73,7 +73,11 @@ static inline struct evtchn *evtchn_from_port(struct evtchn_domain *ed, uint32_t
 	return &ed->bucket[port / EVTCHN_PORTS_PER_BUCKET][port % EVTCHN_PORTS_PER_BUCKET];
 }
 
-/* --- 2-level delivery (common/event_2l.c), all called with d->event_lock held --- */
+/*
+ * --- 2-level delivery (common/event_2l.c), called with d->event_lock held (asserted);
+ * set_pending also from the sender's side of an interdomain port, under the
+ * sender's lock only (evtchn_raise asserts one of the two) ---
+ */
 /* Set port pending; if unmasked and newly pending, raise v's selector and upcall. */
 void evtchn_2l_set_pending(struct vcpu *v, uint32_t port);
 /* Clear port's pending bit (a freed port must not fire when reused). */

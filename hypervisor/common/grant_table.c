@@ -11,8 +11,7 @@
  * another domain still maps; the shared entry's GTF_reading/GTF_writing say
  * whether it is in use, as in Xen.
  *
- * Locking (see grant_table_internal.h): mapper's maptrack_lock -> granter's
- * gt->lock -> p2m lock -> heap_lock; gnttab_life_lock alone. Xen uses a
+ * Locking: see grant_table_internal.h; order: docs/locking.md. Xen uses a
  * per-table rwlock plus per-entry locks; one spinlock per table is simpler
  * and enough until grant traffic needs more.
  */
@@ -38,7 +37,7 @@
 /* Handles released per preemption check in gnttab_release_mappings. */
 #define GNTTAB_RELEASE_BATCH 64
 
-static DEFINE_SPINLOCK(gnttab_life_lock);
+static DEFINE_SPINLOCK(gnttab_life_lock, LOCK_LEVEL_GNTTAB_LIFE);
 
 /* ---- Table life cycle ---------------------------------------------------- */
 
@@ -81,11 +80,15 @@ void gnttab_table_put(struct grant_table *gt)
 		gnttab_table_free(gt);
 }
 
-/* Grow gt to nr frames (<= max); 0 or -ENOMEM with the table unchanged. Caller holds gt->lock. */
+/*
+ * Grow gt to nr frames (<= max); 0 or -ENOMEM with the table unchanged.
+ * gt->lock held, unless gt is new (not yet its domain's).
+ */
 static int gnttab_grow_table(struct grant_table *gt, unsigned int nr)
 {
 	unsigned int i = gt->nr_grant_frames;
 
+	ASSERT(spin_is_held_by_me(&gt->lock) || gt->domain->grant_table != gt);
 	ASSERT(nr <= gt->max_grant_frames);
 	for (; i < nr; i++) {
 		gt->shared[i] = alloc_xenheap_pages(0);
@@ -129,8 +132,8 @@ int grant_table_init(struct domain *d, uint32_t max_grant_frames, uint32_t max_m
 	gt = xzalloc(struct grant_table);
 	if (!gt)
 		return -ENOMEM;
-	spin_lock_init(&gt->lock);
-	spin_lock_init(&gt->maptrack_lock);
+	spin_lock_init(&gt->lock, LOCK_LEVEL_GRANT);
+	spin_lock_init(&gt->maptrack_lock, LOCK_LEVEL_MAPTRACK);
 	gt->domain = d;
 	gt->users = 1;
 	gt->max_grant_frames = max_grant_frames;
@@ -366,11 +369,12 @@ static struct grant_mapping *maptrack_entry(struct grant_table *lgt, unsigned in
 	return &lgt->maptrack[h / MAPTRACK_PER_PAGE][h % MAPTRACK_PER_PAGE];
 }
 
-/* Return handle h to the free chain. Caller holds lgt->maptrack_lock. */
+/* Return handle h to the free chain. */
 static void maptrack_put_locked(struct grant_table *lgt, unsigned int h)
 {
 	struct grant_mapping *mt = maptrack_entry(lgt, h);
 
+	ASSERT(spin_is_held_by_me(&lgt->maptrack_lock));
 	mt->flags = 0;
 	mt->rgt = NULL;
 	mt->ref = lgt->maptrack_free;
@@ -572,15 +576,16 @@ out:
 
 /*
  * Undo what of mapping mt the flags in done say (host and/or device part):
- * pins, shared status, page references. Caller holds lgt->maptrack_lock.
+ * pins, shared status, page references. mt is lgt's.
  */
-static void gnttab_unpin(struct grant_mapping *mt, unsigned int done)
+static void gnttab_unpin(struct grant_table *lgt, struct grant_mapping *mt, unsigned int done)
 {
 	struct grant_table *rgt = mt->rgt;
 	struct active_grant_entry *act;
 	bool readonly = mt->flags & GNTMAP_readonly;
 	struct page_info *pg;
 
+	ASSERT(spin_is_held_by_me(&lgt->maptrack_lock));
 	spin_lock(&rgt->lock);
 	act = gnttab_active_entry(rgt, mt->ref);
 	pg = mfn_to_page(act->mfn);
@@ -646,7 +651,7 @@ static int16_t gnttab_unmap_one(struct domain *ld, unsigned int handle, uint64_t
 	if (dev_bus_addr && (mt->flags & GNTMAP_device_map))
 		done |= GNTMAP_device_map;
 	if (done) {
-		gnttab_unpin(mt, done);
+		gnttab_unpin(lgt, mt, done);
 		mt->flags &= ~done;
 		if (!(mt->flags & (GNTMAP_host_map | GNTMAP_device_map))) {
 			struct grant_table *rgt = mt->rgt;
@@ -696,7 +701,7 @@ int gnttab_release_mappings(struct domain *d)
 			spin_unlock(&mt->rgt->lock);
 			gnttab_remove_host_mapping(d, mt->gfn, mfn);
 		}
-		gnttab_unpin(mt, mt->flags & (GNTMAP_host_map | GNTMAP_device_map));
+		gnttab_unpin(lgt, mt, mt->flags & (GNTMAP_host_map | GNTMAP_device_map));
 		rgt = mt->rgt;
 		maptrack_put_locked(lgt, h);
 		spin_unlock(&lgt->maptrack_lock);

@@ -15,7 +15,7 @@
  * works on it. So a mapper can unmap after the granter is gone, and the
  * shared frames are freed when the last user goes.
  *
- * Locking, in this order:
+ * Locking, in the order of docs/locking.md:
  *   mapper's maptrack_lock -> granter's gt->lock -> p2m lock -> heap_lock
  * gnttab_life_lock (grant_table.c) only guards d->grant_table and users.
  * Two tables' gt->lock are never held together.
@@ -25,6 +25,7 @@
 
 #include <public/grant_table.h>
 #include <tessera/domain.h>
+#include <tessera/panic.h>
 #include <tessera/spinlock.h>
 #include <tessera/types.h>
 
@@ -98,14 +99,16 @@ static inline unsigned int gnttab_nr_entries(const struct grant_table *gt)
 	return gt->nr_grant_frames * GNTTAB_ENTRIES_PER_FRAME;
 }
 
-/* Caller holds gt->lock and has checked ref < gnttab_nr_entries(gt). */
+/* The caller holds gt->lock and has checked ref < gnttab_nr_entries(gt). */
 static inline grant_entry_v1_t *gnttab_shared_entry(struct grant_table *gt, grant_ref_t ref)
 {
+	ASSERT(spin_is_held_by_me(&gt->lock));
 	return &gt->shared[ref / GNTTAB_ENTRIES_PER_FRAME][ref % GNTTAB_ENTRIES_PER_FRAME];
 }
 static inline struct active_grant_entry *gnttab_active_entry(struct grant_table *gt,
 							     grant_ref_t ref)
 {
+	ASSERT(spin_is_held_by_me(&gt->lock));
 	return &gt->active[ref / GNTTAB_ENTRIES_PER_FRAME][ref % GNTTAB_ENTRIES_PER_FRAME];
 }
 
@@ -118,7 +121,8 @@ void gnttab_table_put(struct grant_table *gt);
  * already pinned, the entry must be GTF_permit_access (and not sub-page when
  * mapping) for ldomid; a write use needs !GTF_readonly. Sets GTF_reading and,
  * for writes, GTF_writing with a bounded cmpxchg loop (the guest may race).
- * Returns GNTST_okay or GNTST_general_error. Caller holds gt->lock.
+ * Returns GNTST_okay or GNTST_general_error. The caller holds gt->lock (it
+ * found sha and act with gnttab_shared_entry/gnttab_active_entry, which assert it).
  */
 int gnttab_set_status(grant_entry_v1_t *sha, const struct active_grant_entry *act, bool readonly,
 		      bool mapflag, domid_t ldomid);

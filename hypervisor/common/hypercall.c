@@ -68,6 +68,7 @@ long hypercall_dispatch(unsigned long nr, struct hypercall_args *args)
 	struct hypercall_state st = {.nr = nr, .args = args}, *outer;
 	const struct hypercall_entry *e;
 	struct vcpu *v = current;
+	unsigned int locks_held = spin_debug_nr_held();
 	long ret;
 
 	BUG_ON(!v || is_idle_vcpu(v)); /* only a guest vCPU makes hypercalls */
@@ -83,6 +84,7 @@ long hypercall_dispatch(unsigned long nr, struct hypercall_args *args)
 	this_cpu(hypercall_running) = &st;
 	ret = e->fn(args);
 	this_cpu(hypercall_running) = outer;
+	ASSERT(spin_debug_nr_held() == locks_held); /* no handler returns holding a lock */
 	/* -ERESTART without a continuation: re-execute with the same arguments. */
 	return ret;
 }

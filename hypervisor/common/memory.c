@@ -13,9 +13,10 @@
  *
  * Locking: d->physmap_lock serialises the physmap changes made here (a
  * lookup and the update that depends on it), so two vCPUs cannot both free
- * the frame behind one gfn. Lock order: physmap_lock -> p2m lock ->
- * page_alloc_lock -> heap_lock. Guest memory is copied with no lock held,
- * except the single-entry copies of XENMEM_memory_map (none taken there).
+ * the frame behind one gfn. Lock order: docs/locking.md (here:
+ * physmap_lock -> p2m lock -> page_alloc_lock -> heap_lock). Guest memory
+ * is copied with no lock held, except the single-entry copies of
+ * XENMEM_memory_map (none taken there).
  */
 #include <tessera/console.h>
 #include <tessera/domain.h>
@@ -26,6 +27,7 @@
 #include <tessera/memory.h>
 #include <tessera/mm.h>
 #include <tessera/p2m.h>
+#include <tessera/panic.h>
 #include <tessera/privilege.h>
 #include <tessera/string.h>
 #include <public/memory.h>
@@ -92,7 +94,7 @@ static bool gfn_range_ok(xen_pfn_t gfn, unsigned long nr)
 /*
  * Give up the frame behind d's gfn (Xen's guest_remove_page): its own RAM is
  * unmapped and relinquished; a hypervisor page (shared_info, grant frame) is
- * only unhooked. Physmap lock held. 0, -ENOENT (nothing there), -EPERM
+ * only unhooked. d->physmap_lock held. 0, -ENOENT (nothing there), -EPERM
  * (device memory), -EINVAL (no frame), -ENXIO (not d's to give up).
  */
 static int memop_remove_page_locked(struct domain *d, gfn_t gfn)
@@ -101,6 +103,7 @@ static int memop_remove_page_locked(struct domain *d, gfn_t gfn)
 	struct page_info *pg;
 	mfn_t mfn;
 
+	ASSERT(spin_is_held_by_me(&d->physmap_lock));
 	if (d->auto_translated) {
 		if (!p2m_gfn_ok(gfn))
 			return -ENOENT;
@@ -190,6 +193,7 @@ static int populate_map_extent_locked(struct domain *d, gfn_t gfn, struct page_i
 	bool empty = true;
 	int rc = 0;
 
+	ASSERT(spin_is_held_by_me(&d->physmap_lock));
 	for (j = 0; j < n; j++) {
 		if (populate_slot_refused(d, gfn_add(gfn, j)))
 			return -EPERM;
@@ -531,12 +535,15 @@ out:
  * Make room at gfn of translated d for a new mapping of mfn (Xen's
  * add_to_physmap_one): a hypervisor page there is unhooked, d's own RAM is
  * given back; device memory is -EPERM, another domain's frame -ENXIO.
- * Physmap lock held.
+ * d->physmap_lock held.
  */
 static int physmap_clear_slot_locked(struct domain *d, gfn_t gfn, mfn_t mfn)
 {
 	enum p2m_type t = p2m_invalid;
-	mfn_t prev = p2m_lookup(d, gfn, &t);
+	mfn_t prev;
+
+	ASSERT(spin_is_held_by_me(&d->physmap_lock));
+	prev = p2m_lookup(d, gfn, &t);
 
 	if (t == p2m_invalid || mfn_eq(prev, mfn))
 		return 0;

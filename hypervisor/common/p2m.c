@@ -20,8 +20,8 @@
  * their frame, taken here when the entry is set and dropped when it is
  * replaced or removed; own RAM holds none (ownership keeps it).
  *
- * Locking: p2m->lock (irqsave). Order: domain locks -> p2m->lock ->
- * page_alloc_lock -> heap_lock. put_page may free to the heap under it.
+ * Locking: p2m->lock (irqsave). Order: docs/locking.md (domain locks ->
+ * p2m->lock -> page_alloc_lock -> heap_lock); put_page may free under it.
  */
 #include <tessera/domain.h>
 #include <tessera/errno.h>
@@ -179,7 +179,7 @@ int p2m_init(struct domain *d)
 	p = xzalloc(struct p2m);
 	if (!p)
 		return -ENOMEM;
-	spin_lock_init(&p->lock);
+	spin_lock_init(&p->lock, LOCK_LEVEL_P2M);
 	d->p2m = p;
 	return 0;
 }

@@ -16,8 +16,7 @@
  *
  * Locking: heap_lock (irqsave) protects the free lists, the counters and the
  * PGC_free/PGC_heap/PGC_xen_heap bits of every heap frame.
- * Lock order: xmalloc_lock (xmalloc.c) -> heap_lock; nothing is taken
- * while heap_lock is held.
+ * Lock order: docs/locking.md; nothing is taken while heap_lock is held.
  */
 #include <tessera/mm.h>
 #include <tessera/page_info.h>
@@ -30,7 +29,7 @@
 struct page_info *frame_table;
 unsigned long max_page;
 
-static DEFINE_SPINLOCK(heap_lock);
+static DEFINE_SPINLOCK(heap_lock, LOCK_LEVEL_HEAP);
 static struct page_info *free_list[MAX_ORDER + 1];
 static unsigned long nr_free_pages;
 static unsigned long nr_heap_pages; /* frames given by heap_add_range */
@@ -58,7 +57,7 @@ static void free_list_del(unsigned int order, struct page_info *pg)
 
 void heap_init(void)
 {
-	spin_lock_init(&heap_lock);
+	spin_lock_init(&heap_lock, LOCK_LEVEL_HEAP);
 	for (unsigned int i = 0; i <= MAX_ORDER; i++)
 		free_list[i] = NULL;
 	nr_free_pages = 0;
@@ -92,6 +91,7 @@ static void free_block_locked(struct page_info *pg, unsigned int order)
 {
 	unsigned long n = 1UL << order;
 
+	ASSERT(spin_is_held_by_me(&heap_lock));
 	BUG_ON(order > MAX_ORDER);
 	BUG_ON(!IS_ALIGNED(mfn_x(page_to_mfn(pg)), n));
 	BUG_ON(mfn_x(page_to_mfn(pg)) + n > max_page);
@@ -141,6 +141,7 @@ static struct page_info *alloc_block_locked(unsigned int order)
 	unsigned int j = order;
 	struct page_info *pg;
 
+	ASSERT(spin_is_held_by_me(&heap_lock));
 	while (j <= MAX_ORDER && !free_list[j])
 		j++;
 	if (j > MAX_ORDER)
@@ -163,6 +164,7 @@ static struct page_info *alloc_block_locked(unsigned int order)
 /* Check a block is a live allocation of the expected heap before freeing; heap_lock held. */
 static void check_live_block(struct page_info *pg, unsigned int order, bool xenheap)
 {
+	ASSERT(spin_is_held_by_me(&heap_lock));
 	BUG_ON(order > MAX_ORDER);
 	BUG_ON(mfn_x(page_to_mfn(pg)) + (1UL << order) > max_page);
 	for (unsigned long i = 0; i < (1UL << order); i++) {

@@ -9,8 +9,8 @@
  * count_info is changed only atomically (the PGC_* flags above the count
  * too); the buddy allocator sees the frame again once the count is zero.
  *
- * Locking: d->page_alloc_lock guards d->page_list and d->tot_pages; it nests
- * inside d->domain_lock and p2m locks and outside heap_lock.
+ * Locking: d->page_alloc_lock guards d->page_list and d->tot_pages; order:
+ * docs/locking.md (inside d->domain_lock and p2m locks, outside heap_lock).
  */
 #include <tessera/domain.h>
 #include <tessera/mm.h>

@@ -12,6 +12,7 @@
 #include <tessera/panic.h>
 #include <tessera/percpu.h>
 #include <tessera/softirq.h>
+#include <tessera/spinlock.h>
 
 static DEFINE_PER_CPU(unsigned long, softirq_bits);
 static softirq_handler_t softirq_handlers[NR_SOFTIRQS];
@@ -59,6 +60,7 @@ void do_softirq(void)
 	unsigned long pending;
 
 	ASSERT(local_irq_is_enabled());
+	ASSERT(spin_debug_nr_held() == 0); /* handlers run with no lock held */
 	/* Look again after every handler so a lower number raised meanwhile goes first. */
 	while ((pending = __atomic_load_n(bits, __ATOMIC_SEQ_CST)) != 0) {
 		unsigned int nr = (unsigned int)__builtin_ctzl(pending);
@@ -66,5 +68,6 @@ void do_softirq(void)
 		__atomic_fetch_and(bits, ~(1UL << nr), __ATOMIC_SEQ_CST);
 		if (softirq_handlers[nr])
 			softirq_handlers[nr]();
+		ASSERT(spin_debug_nr_held() == 0);
 	}
 }

@@ -10,8 +10,7 @@
  *
  * Locking: sysctl_lock serialises commands; it is only try-locked (a busy
  * lock becomes a continuation, as Xen) so a vCPU never spins in here.
- * Lock order: sysctl_lock -> domlist_lock/domain locks (common/domain.c)
- * -> the console ring lock (common/console.c).
+ * Lock order: docs/locking.md (sysctl_lock is outermost).
  */
 #include <tessera/arch.h>
 #include <tessera/console.h>
@@ -27,7 +26,7 @@
 #include <public/sysctl.h>
 #include <public/xen.h>
 
-static DEFINE_SPINLOCK(sysctl_lock);
+static DEFINE_SPINLOCK(sysctl_lock, LOCK_LEVEL_SYSCTL);
 
 /* XEN_SYSCTL_physinfo: what the toolstack sizes domains by. */
 static void sysctl_physinfo(struct xen_sysctl_physinfo *pi)

@@ -38,7 +38,7 @@
 
 #define NS_PER_SEC 1000000000ULL
 
-static DEFINE_SPINLOCK(wc_lock);
+static DEFINE_SPINLOCK(wc_lock, LOCK_LEVEL_WALLCLOCK);
 
 /* Publish stores in order to a guest reading concurrently (free on x86, whose stores stay ordered).
  */

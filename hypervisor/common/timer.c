@@ -7,9 +7,9 @@
  * the lock of the CPU it belongs to (t->cpu); as migrate_timer() can change
  * t->cpu, timer_lock() re-checks it after taking the lock. migrate_timer()
  * holds two heap locks, lower CPU number first. Callbacks run with no timer
- * lock held. Lock order: callers' locks (e.g. the schedule lock) -> heap
- * lock; nothing is taken while a heap lock is held except the second heap
- * lock of a migration and xmalloc is never called under one.
+ * lock held. Lock order: docs/locking.md; nothing is taken while a heap lock
+ * is held except the second heap lock of a migration, and xmalloc is never
+ * called under one.
  */
 #include <asm/system.h>
 #include <tessera/arch.h>
@@ -91,6 +91,7 @@ static void heap_sift_down(struct timer_cpu *tc, unsigned int idx)
 
 static void heap_insert(struct timer_cpu *tc, struct timer *t)
 {
+	ASSERT(spin_is_held_by_me(&tc->lock));
 	/* Cannot overflow: every initialised timer holds a reserved slot. */
 	BUG_ON(tc->size >= tc->capacity);
 	t->seq = tc->next_seq++;
@@ -104,6 +105,7 @@ static void heap_remove(struct timer_cpu *tc, struct timer *t)
 	unsigned int idx = t->heap_idx;
 	struct timer *moved;
 
+	ASSERT(spin_is_held_by_me(&tc->lock));
 	ASSERT(idx < tc->size && tc->heap[idx] == t);
 	t->status = TIMER_STATUS_inactive;
 	if (idx == --tc->size)
@@ -124,13 +126,14 @@ static s_time_t heap_deadline(const struct timer_cpu *tc)
 }
 
 /*
- * The earliest deadline of cpu's heap may have changed (lock held): program
+ * The earliest deadline of cpu's heap may have changed (tc->lock held): program
  * our own hardware now, or make the other CPU do it from its timer softirq.
  */
 static void timer_reprogram(struct timer_cpu *tc, unsigned int cpu)
 {
 	s_time_t deadline = heap_deadline(tc);
 
+	ASSERT(spin_is_held_by_me(&tc->lock));
 	if (deadline == READ_ONCE(tc->deadline))
 		return;
 	if (cpu != smp_processor_id()) {
@@ -196,6 +199,7 @@ static int timer_reserve_slot(unsigned int cpu)
 
 static void timer_release_slot(struct timer_cpu *tc)
 {
+	ASSERT(spin_is_held_by_me(&tc->lock));
 	ASSERT(tc->reserved > tc->size);
 	tc->reserved--;
 }
@@ -387,6 +391,6 @@ void timer_dump(void)
 void timer_subsys_init(void)
 {
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
-		spin_lock_init(&per_cpu(timer_cpus, cpu).lock);
+		spin_lock_init(&per_cpu(timer_cpus, cpu).lock, LOCK_LEVEL_TIMER);
 	open_softirq(TIMER_SOFTIRQ, timer_softirq_action);
 }

@@ -11,7 +11,7 @@
  * Locking: d->domain_lock covers is_initialised/hvm_init_ctx, VPF_down
  * changes that must agree with is_initialised, and the switch of
  * vcpu_info/vcpu_info_page (Xen takes domain_lock for map_vcpu_info too).
- * Lock order: domain_lock -> schedule locks (never the other way).
+ * Lock order: docs/locking.md (domain_lock -> schedule locks).
  */
 #include <public/hvm/hvm_vcpu.h>
 #include <public/sched.h>

@@ -17,7 +17,7 @@
  * Portable: uses only the page allocator and the frame table.
  *
  * Locking: xmalloc_lock (irqsave) protects the slab lists and slot headers.
- * Lock order: xmalloc_lock -> heap_lock (page_alloc.c).
+ * Lock order: docs/locking.md (xmalloc_lock -> heap_lock).
  */
 #include <tessera/mm.h>
 #include <tessera/page_info.h>
@@ -56,13 +56,13 @@ static const uint32_t xm_slot_size[] = {32, 64, 128, 256, 512, 1008, 2016};
 BUILD_BUG_ON(sizeof(struct xm_slab) + 2 * 2016 > XM_PAGE_SIZE);
 BUILD_BUG_ON(XMALLOC_MAX_SMALL > 2016 - 16);
 
-static DEFINE_SPINLOCK(xmalloc_lock);
+static DEFINE_SPINLOCK(xmalloc_lock, LOCK_LEVEL_XMALLOC);
 /* Slabs with at least one free slot, per class. */
 static struct xm_slab *partial[XM_NR_CLASSES];
 
 void xmalloc_init(void)
 {
-	spin_lock_init(&xmalloc_lock);
+	spin_lock_init(&xmalloc_lock, LOCK_LEVEL_XMALLOC);
 	for (unsigned int c = 0; c < XM_NR_CLASSES; c++)
 		partial[c] = NULL;
 }

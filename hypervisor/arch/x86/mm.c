@@ -8,7 +8,7 @@
  *
  * Locking: mm_init runs once on the boot CPU before the other CPUs start.
  * ioremap_lock protects the IOREMAP window cursor and its table.
- * Lock order: ioremap_lock -> paging_lock (paging.c) -> heap_lock.
+ * Lock order: docs/locking.md (ioremap_lock -> paging_lock -> heap_lock).
  */
 #include <asm/page.h>
 #include <asm/setup.h>
@@ -345,7 +345,7 @@ paddr_t virt_to_maddr(const void *p)
 }
 
 #define IOREMAP_SLOTS 32
-static DEFINE_SPINLOCK(ioremap_lock);
+static DEFINE_SPINLOCK(ioremap_lock, LOCK_LEVEL_IOREMAP);
 /* Addresses as numbers here: the window is managed by arithmetic on them. */
 static struct {
 	uint64_t pa;

@@ -8,7 +8,7 @@
  * map after it; new table pages then come from the xenheap.
  *
  * Locking: paging_lock (irqsave) serialises changes to the live tables
- * (ioremap, the low identity map). Lock order: paging_lock -> heap_lock.
+ * (ioremap, the low identity map). Lock order: docs/locking.md.
  */
 #include <asm/page.h>
 #include <asm/system.h>
@@ -18,7 +18,7 @@
 #include <tessera/spinlock.h>
 #include <tessera/string.h>
 
-static DEFINE_SPINLOCK(paging_lock);
+static DEFINE_SPINLOCK(paging_lock, LOCK_LEVEL_PAGING);
 static bool tables_in_directmap;
 unsigned long paging_nr_table_pages;
 unsigned long paging_nr_leaves_4k, paging_nr_leaves_2m;

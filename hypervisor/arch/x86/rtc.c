@@ -33,7 +33,7 @@
 #define RTC_B_BINARY 0x04
 #define RTC_HOUR_PM 0x80 /* 12-hour mode */
 
-static DEFINE_SPINLOCK(rtc_lock);
+static DEFINE_SPINLOCK(rtc_lock, LOCK_LEVEL_RTC);
 static uint64_t boot_wallclock_ns;
 static bool boot_wallclock_read;
 

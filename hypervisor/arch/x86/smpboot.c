@@ -253,7 +253,7 @@ static void event_check_interrupt(struct cpu_user_regs *regs)
 	this_cpu(event_check_count)++;
 }
 
-static DEFINE_SPINLOCK(call_lock);
+static DEFINE_SPINLOCK(call_lock, LOCK_LEVEL_CALL_FUNCTION);
 static struct {
 	void (*fn)(void *arg);
 	void *arg;

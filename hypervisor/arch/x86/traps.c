@@ -27,6 +27,7 @@
 #include <tessera/panic.h>
 #include <tessera/percpu.h>
 #include <tessera/selftest.h>
+#include <tessera/spinlock.h>
 #include <tessera/symbols.h>
 
 #define IST_STACK_SIZE (PAGE_SIZE << IST_STACK_ORDER)
@@ -438,10 +439,12 @@ void traps_dispatch(struct cpu_user_regs *regs)
 
 	if (vec >= FIRST_INTR_VECTOR) {
 		intr_handler_t fn = __atomic_load_n(&intr_handlers[vec], __ATOMIC_ACQUIRE);
+		spin_debug_irq_enter(); /* the lock checker's new chain (common/spinlock.c) */
 		if (fn)
 			fn(regs);
 		else
 			do_unhandled_intr(regs);
+		spin_debug_irq_exit();
 		return;
 	}
 

@@ -5,9 +5,9 @@
  * that preempts it and switches. The policy lives in a struct scheduler
  * (credit.c); core only knows the hooks.
  *
- * Locking: see tessera/sched.h. Order: schedule lock -> scheduler private
- * lock -> timer heap lock. prev's runstate area is written after the
- * schedule lock is dropped, before prev->is_running is cleared.
+ * Locking: see tessera/sched.h; order: docs/locking.md. prev's runstate
+ * area is written after the schedule lock is dropped, before
+ * prev->is_running is cleared.
  * arch_context_switch() is called with interrupts off and no lock held.
  */
 #include <asm/system.h>
@@ -71,6 +71,7 @@ static void vcpu_runstate_change(struct vcpu *v, int state, s_time_t now)
 	struct vcpu_runstate *rs = &v->runstate;
 	s_time_t delta = now - rs->state_entry_time;
 
+	ASSERT(spin_is_held_by_me(sched_cpu_lock(v->processor)));
 	if (delta > 0) {
 		rs->time[rs->state] += delta;
 		rs->state_entry_time = now;
@@ -149,7 +150,7 @@ int sched_init_cpu(unsigned int cpu)
 	sc = &per_cpu(sched_cpus, cpu);
 	if (sc->ready)
 		return 0;
-	spin_lock_init(&sc->lock);
+	spin_lock_init(&sc->lock, LOCK_LEVEL_SCHED);
 	idle = &idle_vcpus[cpu];
 	idle->vcpu_id = cpu;
 	idle->processor = cpu;

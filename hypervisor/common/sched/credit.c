@@ -21,9 +21,8 @@
  * Locking: queues and the pri/start/residual fields of a vCPU are under the
  * schedule lock of its CPU. credit is atomic (burnt under the schedule lock,
  * credited by the accounting under csched.lock). csched.lock protects the
- * list of all vCPUs, weights and the accounting; order: schedule lock ->
- * csched.lock -> timer heap lock. Stealing takes a second schedule lock with
- * trylock only.
+ * list of all vCPUs, weights and the accounting; order: docs/locking.md.
+ * Stealing takes a second schedule lock with trylock only.
  */
 #include <tessera/console.h>
 #include <tessera/errno.h>
@@ -68,6 +67,10 @@ struct csched_pcpu {
 
 static DEFINE_PER_CPU(struct csched_pcpu, csched_pcpus);
 
+/* The hooks' contract (private.h): the named CPU's, or vCPU's, schedule lock is held. */
+#define ASSERT_SCHED_LOCKED(cpu) ASSERT(spin_is_held_by_me(sched_cpu_lock(cpu)))
+#define PCPU_CPU(pc) ((unsigned int)((pc) - &per_cpu(csched_pcpus, 0)))
+
 static struct {
 	spinlock_t lock;
 	struct list_head all;
@@ -97,6 +100,7 @@ static void csched_burn(struct csched_vcpu *svc, s_time_t now)
 	s_time_t delta = now - svc->start;
 	s_time_t val;
 
+	ASSERT_SCHED_LOCKED(svc->vcpu->processor);
 	if (delta <= 0)
 		return;
 	val = delta * CSCHED_CREDITS_PER_MSEC + svc->residual;
@@ -146,6 +150,7 @@ static void csched_runq_resort(struct csched_pcpu *pc)
 	struct list_head old;
 	struct csched_vcpu *svc, *tmp;
 
+	ASSERT_SCHED_LOCKED(PCPU_CPU(pc));
 	if (list_empty(&pc->runq))
 		return;
 	/* Move the queue aside, then re-insert in order: stable within a priority. */
@@ -241,6 +246,7 @@ static void csched_acct_distribute(void)
 	long credit_left = (long)CSCHED_CREDITS_PER_ACCT * (nr_cpus_online ? nr_cpus_online : 1);
 	bool capped;
 
+	ASSERT(spin_is_held_by_me(&csched.lock));
 	list_for_each_entry(svc, &csched.all, all_elem)
 	{
 		svc->acct_capped = false;
@@ -305,7 +311,7 @@ static void csched_acct(void *data)
 
 static int csched_init(void)
 {
-	spin_lock_init(&csched.lock);
+	spin_lock_init(&csched.lock, LOCK_LEVEL_CSCHED);
 	INIT_LIST_HEAD(&csched.all);
 	csched.nr_vcpus = 0;
 	return init_timer(&csched.acct, csched_acct, NULL, 0);
@@ -343,6 +349,7 @@ static void csched_insert_vcpu(struct vcpu *v)
 {
 	struct csched_vcpu *svc = CSCHED_VCPU(v);
 
+	ASSERT_SCHED_LOCKED(v->processor);
 	spin_lock(&csched.lock);
 	list_add_tail(&svc->all_elem, &csched.all);
 	if (csched.nr_vcpus++ == 0) {
@@ -361,6 +368,7 @@ static void csched_remove_vcpu(struct vcpu *v)
 {
 	struct csched_vcpu *svc = CSCHED_VCPU(v);
 
+	ASSERT_SCHED_LOCKED(v->processor);
 	if (csched_queued(svc))
 		csched_runq_remove(svc);
 	spin_lock(&csched.lock);
@@ -374,6 +382,7 @@ static void csched_sleep(struct vcpu *v)
 {
 	struct csched_vcpu *svc = CSCHED_VCPU(v);
 
+	ASSERT_SCHED_LOCKED(v->processor);
 	if (curr_on_cpu(v->processor) == v)
 		cpu_raise_softirq(v->processor, SCHEDULE_SOFTIRQ);
 	else if (csched_queued(svc))
@@ -384,6 +393,7 @@ static void csched_wake(struct vcpu *v)
 {
 	struct csched_vcpu *svc = CSCHED_VCPU(v);
 
+	ASSERT_SCHED_LOCKED(v->processor);
 	if (curr_on_cpu(v->processor) == v || csched_queued(svc))
 		return;
 	csched_update_pri(svc, false);
@@ -397,6 +407,7 @@ static void csched_wake(struct vcpu *v)
 
 static void csched_yield(struct vcpu *v)
 {
+	ASSERT_SCHED_LOCKED(v->processor);
 	CSCHED_VCPU(v)->yielded = true;
 }
 
@@ -409,6 +420,7 @@ static struct csched_vcpu *csched_steal(unsigned int cpu, int min_pri)
 {
 	unsigned int peer;
 
+	ASSERT_SCHED_LOCKED(cpu);
 	for_each_online_cpu(peer)
 	{
 		struct csched_pcpu *ppc = &per_cpu(csched_pcpus, peer);
@@ -447,6 +459,7 @@ static struct csched_vcpu *csched_runq_first_runnable(struct csched_pcpu *pc)
 {
 	struct csched_vcpu *svc;
 
+	ASSERT_SCHED_LOCKED(PCPU_CPU(pc));
 	while ((svc = list_first_entry_or_null(&pc->runq, struct csched_vcpu, runq_elem)) &&
 	       !vcpu_runnable(svc->vcpu))
 		csched_runq_remove(svc);
@@ -460,6 +473,7 @@ static struct task_slice csched_do_schedule(unsigned int cpu, s_time_t now)
 	struct csched_vcpu *snext;
 	struct task_slice ts;
 
+	ASSERT_SCHED_LOCKED(cpu);
 	if (!is_idle_vcpu(curr)) {
 		struct csched_vcpu *scurr = CSCHED_VCPU(curr);
 

@@ -3,8 +3,9 @@
  * later credit2.c): the ops table and what core offers them.
  *
  * Every hook that names a vCPU or CPU is called with that CPU's schedule
- * lock held and interrupts off, except init, alloc_vdata, free_vdata and
- * adjust_weight, which are called with no schedule lock held.
+ * lock held (credit.c asserts it) and interrupts off, except init,
+ * alloc_vdata, free_vdata and adjust_weight, which are called with no
+ * schedule lock held.
  */
 #ifndef SCHED_PRIVATE_H
 #define SCHED_PRIVATE_H

@@ -107,7 +107,8 @@ struct vcpu {
 /*
  * A guest's CONSOLEIO_write state (common/console_io.c): the line being
  * assembled until its newline, and a token bucket limiting its bytes/second.
- * All zero at creation is the valid initial state.
+ * All zero at creation is the valid initial state, but for the lock's level
+ * (domain_create).
  */
 #define DOMAIN_CONSOLE_LINE 160
 struct domain_console {

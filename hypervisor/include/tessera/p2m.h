@@ -10,7 +10,8 @@
  * extra reference (ownership keeps it); p2m_grant_map_* and p2m_map_foreign
  * entries hold one reference on the foreign frame, dropped when removed.
  *
- * Locking: p2m->lock (irqsave), taken inside domain locks, outside heap_lock.
+ * Locking: p2m->lock (irqsave), inside domain locks, outside heap_lock
+ * (docs/locking.md).
  */
 #ifndef TESSERA_P2M_H
 #define TESSERA_P2M_H

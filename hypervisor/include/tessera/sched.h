@@ -8,7 +8,8 @@
  * and the scheduling fields of every vCPU assigned to it. A vCPU's lock is
  * that of v->processor, which can change while the lock is not held
  * (migration), so vcpu_schedule_lock() re-checks after taking it.
- * Lock order: schedule lock -> scheduler private lock -> timer heap lock.
+ * Lock order: docs/locking.md (schedule lock -> scheduler private lock ->
+ * timer heap lock).
  */
 #ifndef TESSERA_SCHED_H
 #define TESSERA_SCHED_H

@@ -190,7 +190,7 @@ static int svm_domain_init(struct domain *d)
 
 	if (!sd)
 		return -ENOMEM;
-	spin_lock_init(&sd->e9_lock);
+	spin_lock_init(&sd->e9_lock, LOCK_LEVEL_SVM_E9);
 	d->arch = sd;
 	ret = svm_npt_init(d);
 	if (ret) {
