@@ -15,6 +15,8 @@
  * Locking: callers hold d->event_lock (asserted; a sender raising its peer's
  * port holds its own, see event_channel.c), which orders us against the port's
  * state changes; against the guest, the atomic bit operations are enough.
+ * These are the ops of struct evtchn_port_ops (event_channel_priv.h); the
+ * FIFO ABI (event_fifo.c) replaces them on the guest's first init_control.
  */
 #include <tessera/bitmap.h>
 #include <tessera/domain.h>
@@ -54,9 +56,10 @@ void vcpu_mark_events_pending(struct vcpu *v)
 
 /*
  * Wake vCPUs of d in SCHEDOP_poll on this port (or on several ports), as
- * Xen's evtchn_check_pollers: a poller waits for the pending bit, masked or not.
+ * Xen's evtchn_check_pollers: a poller waits for the pending bit, masked or
+ * not. Shared with the FIFO ABI.
  */
-static void evtchn_2l_check_pollers(struct domain *d, uint32_t port)
+void evtchn_check_pollers(struct domain *d, uint32_t port)
 {
 	for (unsigned int i = 0; i < d->max_vcpus; i++) {
 		struct vcpu *v = d->vcpu[i];
@@ -74,7 +77,9 @@ static void evtchn_2l_check_pollers(struct domain *d, uint32_t port)
 	}
 }
 
-void evtchn_2l_set_pending(struct vcpu *v, uint32_t port)
+static void evtchn_2l_init(struct domain *d, struct evtchn *chn) {}
+
+static void evtchn_2l_set_pending(struct vcpu *v, struct evtchn *chn, uint32_t port)
 {
 	struct domain *d = v->domain;
 	unsigned int word = port / EVTCHN_2L_BITS_PER_WORD;
@@ -87,23 +92,23 @@ void evtchn_2l_set_pending(struct vcpu *v, uint32_t port)
 	if (!test_bit(port, evtchn_2l_mask_words(d)) && v->vcpu_info != NULL &&
 	    !test_and_set_bit(word, (unsigned long *)&v->vcpu_info->evtchn_pending_sel))
 		vcpu_mark_events_pending(v);
-	evtchn_2l_check_pollers(d, port);
+	evtchn_check_pollers(d, port);
 }
 
-void evtchn_2l_clear_pending(struct domain *d, uint32_t port)
+static void evtchn_2l_clear_pending(struct domain *d, struct evtchn *chn, uint32_t port)
 {
 	ASSERT(spin_is_held_by_me(&d->event_lock));
 	if (d->shared_info != NULL)
 		clear_bit(port, evtchn_2l_pending_words(d));
 }
 
-void evtchn_2l_unmask(struct vcpu *v, uint32_t port)
+static void evtchn_2l_unmask(struct domain *d, struct evtchn *chn, uint32_t port)
 {
-	struct domain *d = v->domain;
+	struct vcpu *v = evtchn_notify_vcpu(d, chn);
 	unsigned int word = port / EVTCHN_2L_BITS_PER_WORD;
 
 	ASSERT(spin_is_held_by_me(&d->event_lock));
-	if (d->shared_info == NULL)
+	if (d->shared_info == NULL || v == NULL)
 		return;
 	/*
 	 * As Xen's evtchn_2l_unmask: only a port that was masked can have an
@@ -115,14 +120,31 @@ void evtchn_2l_unmask(struct vcpu *v, uint32_t port)
 		vcpu_mark_events_pending(v);
 }
 
-bool evtchn_2l_is_pending(const struct domain *d, uint32_t port)
+bool evtchn_2l_test_pending(const struct domain *d, uint32_t port)
 {
-	ASSERT(spin_is_held_by_me(&d->event_lock));
-	return d->shared_info != NULL && test_bit(port, evtchn_2l_pending_words(d));
+	return d->shared_info != NULL && port < EVTCHN_2L_MAX_PORTS &&
+	       test_bit(port, evtchn_2l_pending_words(d));
 }
 
-bool evtchn_2l_is_masked(const struct domain *d, uint32_t port)
+static bool evtchn_2l_is_pending(const struct domain *d, const struct evtchn *chn, uint32_t port)
+{
+	ASSERT(spin_is_held_by_me(&d->event_lock));
+	return evtchn_2l_test_pending(d, port);
+}
+
+static bool evtchn_2l_is_masked(const struct domain *d, const struct evtchn *chn, uint32_t port)
 {
 	ASSERT(spin_is_held_by_me(&d->event_lock));
 	return d->shared_info == NULL || test_bit(port, evtchn_2l_mask_words(d));
 }
+
+const struct evtchn_port_ops evtchn_port_ops_2l = {
+    .init = evtchn_2l_init,
+    .set_pending = evtchn_2l_set_pending,
+    .clear_pending = evtchn_2l_clear_pending,
+    .unmask = evtchn_2l_unmask,
+    .is_pending = evtchn_2l_is_pending,
+    .is_masked = evtchn_2l_is_masked,
+    .is_busy = NULL,
+    .set_priority = NULL, /* -ENOSYS, as Xen */
+};

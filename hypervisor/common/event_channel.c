@@ -7,7 +7,9 @@
  * domain), a VIRQ, an IPI, or bound to a service in the hypervisor (the
  * PV console backend: its send callback runs under the sender's event_lock,
  * its closed callback after the close, with no event lock held). Delivery of a pending port to the
- * guest is the 2-level ABI in event_2l.c. The semantics and error codes follow Xen 4.17's
+ * guest goes through d's struct evtchn_port_ops: the 2-level ABI (event_2l.c) until the
+ * guest's first EVTCHNOP_init_control switches it to FIFO (event_fifo.c), and back on
+ * EVTCHNOP_reset. The semantics and error codes follow Xen 4.17's
  * common/event_channel.c; where Tessera differs it says so here and in
  * docs/abi.md.
  *
@@ -21,8 +23,9 @@
  *    lock sees the other side's port (and d2 itself, and d2's table) stay
  *    as they are: sending needs only the sender's lock.
  *  - evtchn_all_lock guards evtchn_all_domains (global VIRQ delivery).
+ *  - ed->fifo_lock guards the FIFO queues of d (event_fifo.c).
  * Lock order: docs/locking.md (here: evtchn_all_lock -> event_lock, a pair
- * class: the lower address first -> schedule locks on delivery).
+ * class: the lower address first -> evtchn_fifo -> schedule locks on delivery).
  * evtchn_lock_pair() is the only place two event locks are taken
  * blocking; a close that finds its peer at a lower address only trylocks
  * it and starts over on failure (see evtchn_close_port).
@@ -74,6 +77,27 @@ static struct vcpu *domain_vcpu(const struct domain *d, uint32_t vcpu_id)
 	return READ_ONCE(d->vcpu[vcpu_id]);
 }
 
+struct vcpu *evtchn_notify_vcpu(const struct domain *d, const struct evtchn *chn)
+{
+	return domain_vcpu(d, READ_ONCE(chn->notify_vcpu_id));
+}
+
+/*
+ * d's delivery ABI. Acquire: a sender on a peer's port reads it under its own
+ * lock only, and FIFO's state is published before the ops that use it.
+ */
+static const struct evtchn_port_ops *evtchn_ops(const struct evtchn_domain *ed)
+{
+	return __atomic_load_n(&ed->ops, __ATOMIC_ACQUIRE);
+}
+
+/* The most ports the domain's ABI can name (Xen's max_evtchns). */
+static uint32_t evtchn_abi_max_ports(const struct evtchn_domain *ed)
+{
+	return evtchn_ops(ed) == &evtchn_port_ops_fifo ? EVTCHN_FIFO_MAX_PORTS
+						       : EVTCHN_2L_MAX_PORTS;
+}
+
 /* Lock two domains' event locks in address order (the same domain once). */
 static unsigned long evtchn_lock_pair(struct domain *a, struct domain *b)
 {
@@ -103,24 +127,31 @@ static bool port_is_valid(const struct evtchn_domain *ed, uint32_t port)
 
 /*
  * The lowest free port, adding a bucket when all valid ones are in use
- * (Xen's get_free_port): -ENOSPC past the domain's limit, -ENOMEM, or
- * -EINVAL once the domain is dying. event_lock held, unless ed is not yet d's.
+ * (Xen's get_free_port): -ENOSPC past the domain's limit or its ABI's,
+ * -ENOMEM, or -EINVAL once the domain is dying. A free port the guest still
+ * has on a FIFO queue is skipped (Xen's evtchn_port_is_busy). event_lock
+ * held, unless ed is not yet d's.
  */
 static int evtchn_get_free_port(struct evtchn_domain *ed)
 {
-	struct evtchn *bucket;
+	const struct evtchn_port_ops *ops = evtchn_ops(ed);
+	uint32_t limit = evtchn_abi_max_ports(ed);
+	struct evtchn *bucket, *chn;
 	uint32_t port;
 
 	ASSERT(spin_is_held_by_me(&ed->d->event_lock) || ed->d->evtchn != ed); /* or ed is new */
 	if (ed->dying)
 		return -EINVAL;
 	for (port = 0; port < ed->nr_valid; port++) {
-		if (port > ed->max_port)
+		if (port > ed->max_port || port >= limit)
 			return -ENOSPC;
-		if (evtchn_from_port(ed, port)->state == ECS_FREE)
+		chn = evtchn_from_port(ed, port);
+		if (chn->state == ECS_FREE &&
+		    (ops->is_busy == NULL || !ops->is_busy(ed->d, chn, port)))
 			return (int)port;
 	}
-	if (port >= EVTCHN_2L_MAX_PORTS || port > ed->max_port)
+	if (port >= limit || port > ed->max_port ||
+	    port / EVTCHN_PORTS_PER_BUCKET >= ed->nr_buckets)
 		return -ENOSPC;
 	bucket = xzalloc_array(struct evtchn, EVTCHN_PORTS_PER_BUCKET);
 	if (bucket == NULL)
@@ -139,6 +170,7 @@ static struct evtchn *evtchn_take(struct evtchn_domain *ed, uint32_t port, uint8
 	ASSERT(spin_is_held_by_me(&ed->d->event_lock));
 	chn->state = state;
 	chn->notify_vcpu_id = notify_vcpu_id;
+	evtchn_ops(ed)->init(ed->d, chn);
 	ed->nr_active++;
 	return chn;
 }
@@ -147,12 +179,17 @@ static struct evtchn *evtchn_take(struct evtchn_domain *ed, uint32_t port, uint8
 static void evtchn_free(struct domain *d, struct evtchn_domain *ed, uint32_t port)
 {
 	struct evtchn *chn = evtchn_from_port(ed, port);
+	uint16_t last_vcpu_id = chn->last_vcpu_id;
+	uint8_t last_priority = chn->last_priority;
 
 	ASSERT(spin_is_held_by_me(&d->event_lock));
 	/* A stale pending bit would fire on whatever binds this port next. */
-	evtchn_2l_clear_pending(d, port);
+	evtchn_ops(ed)->clear_pending(d, chn, port);
 	memset(chn, 0, sizeof(*chn));
 	chn->state = ECS_FREE;
+	/* The FIFO queue it was last on may still name it as its tail: keep it, as Xen. */
+	chn->last_vcpu_id = last_vcpu_id;
+	chn->last_priority = last_priority;
 	BUG_ON(ed->nr_active == 0);
 	ed->nr_active--;
 }
@@ -160,14 +197,14 @@ static void evtchn_free(struct domain *d, struct evtchn_domain *ed, uint32_t por
 /* Raise chn (port of d) on its notify vCPU. event_lock of d (or of its peer) held. */
 static void evtchn_raise(struct domain *d, struct evtchn *chn, uint32_t port)
 {
-	struct vcpu *v = domain_vcpu(d, READ_ONCE(chn->notify_vcpu_id));
+	struct vcpu *v = evtchn_notify_vcpu(d, chn);
 
 	ASSERT(spin_is_held_by_me(&d->event_lock) ||
 	       (chn->state == ECS_INTERDOMAIN &&
 		spin_is_held_by_me(&chn->u.interdomain.remote_dom->event_lock)));
 	/* notify_vcpu_id was checked when set; vCPUs are never removed before teardown. */
 	if (v != NULL)
-		evtchn_2l_set_pending(v, port);
+		evtchn_ops(d->evtchn)->set_pending(v, chn, port);
 }
 
 int evtchn_domain_init(struct domain *d, uint32_t max_port)
@@ -181,12 +218,21 @@ int evtchn_domain_init(struct domain *d, uint32_t max_port)
 	if (ed == NULL)
 		return -ENOMEM;
 	ed->d = d;
-	/* The 2-level ABI caps what a larger limit could give. */
+	ed->ops = &evtchn_port_ops_2l;
+	spin_lock_init(&ed->fifo_lock, LOCK_LEVEL_EVTCHN_FIFO);
+	/* The FIFO ABI caps what a larger limit could give; the 2-level one caps it further. */
 	ed->max_port = max_port == 0 ? EVTCHN_DEFAULT_MAX_PORT : max_port;
-	if (ed->max_port > EVTCHN_2L_MAX_PORTS - 1)
-		ed->max_port = EVTCHN_2L_MAX_PORTS - 1;
+	if (ed->max_port > EVTCHN_FIFO_MAX_PORTS - 1)
+		ed->max_port = EVTCHN_FIFO_MAX_PORTS - 1;
+	ed->nr_buckets = ed->max_port / EVTCHN_PORTS_PER_BUCKET + 1;
+	ed->bucket = xzalloc_array(struct evtchn *, ed->nr_buckets);
+	if (ed->bucket == NULL) {
+		xfree(ed);
+		return -ENOMEM;
+	}
 	port = evtchn_get_free_port(ed);
 	if (port < 0) {
+		xfree(ed->bucket);
 		xfree(ed);
 		return port;
 	}
@@ -329,11 +375,17 @@ void evtchn_domain_destroy(struct domain *d)
 
 	flags = spin_lock_irqsave(&d->event_lock);
 	BUG_ON(ed->nr_active != 0);
+	/* No port is open, so no sender can reach the FIFO state any more. */
+	if (ed->fifo != NULL) {
+		__atomic_store_n(&ed->ops, &evtchn_port_ops_2l, __ATOMIC_RELEASE);
+		evtchn_fifo_destroy(d, ed);
+	}
 	d->evtchn = NULL;
 	spin_unlock_irqrestore(&d->event_lock, flags);
 
-	for (unsigned int i = 0; i < EVTCHN_NR_BUCKETS; i++)
+	for (unsigned int i = 0; i < ed->nr_buckets; i++)
 		xfree(ed->bucket[i]);
+	xfree(ed->bucket);
 	xfree(ed);
 }
 
@@ -711,16 +763,38 @@ static long evtchn_op_unmask(uint32_t port)
 	struct domain *d = current->domain;
 	unsigned long flags = spin_lock_irqsave(&d->event_lock);
 	struct evtchn_domain *ed = d->evtchn;
-	struct vcpu *v;
 	long rc = 0;
 
 	if (!port_is_valid(ed, port)) {
 		rc = -EINVAL;
 		goto out;
 	}
-	v = domain_vcpu(d, evtchn_from_port(ed, port)->notify_vcpu_id);
-	if (v != NULL)
-		evtchn_2l_unmask(v, port);
+	evtchn_ops(ed)->unmask(d, evtchn_from_port(ed, port), port);
+out:
+	spin_unlock_irqrestore(&d->event_lock, flags);
+	return rc;
+}
+
+/*
+ * EVTCHNOP_set_priority (Xen's evtchn_set_priority): -EINVAL for a port
+ * without a table entry, -ENOSYS under the 2-level ABI, -EINVAL for a
+ * priority past EVTCHN_FIFO_PRIORITY_MIN.
+ */
+static long evtchn_op_set_priority(uint32_t port, uint32_t priority)
+{
+	struct domain *d = current->domain;
+	unsigned long flags = spin_lock_irqsave(&d->event_lock);
+	struct evtchn_domain *ed = d->evtchn;
+	const struct evtchn_port_ops *ops;
+	long rc;
+
+	if (!port_is_valid(ed, port)) {
+		rc = -EINVAL;
+		goto out;
+	}
+	ops = evtchn_ops(ed);
+	rc = ops->set_priority ? ops->set_priority(d, evtchn_from_port(ed, port), priority)
+			       : -ENOSYS;
 out:
 	spin_unlock_irqrestore(&d->event_lock, flags);
 	return rc;
@@ -771,8 +845,17 @@ static long evtchn_reset(struct domain *d, bool resuming)
 	ed = d->evtchn;
 	if (ed != NULL) {
 		ed->reset_next = 0;
-		if (ed->nr_active != 0)
+		if (ed->nr_active != 0) {
 			rc = -EAGAIN;
+		} else if (ed->fifo != NULL) {
+			/*
+			 * As Xen: back to the 2-level ABI, every control block and
+			 * array page released. No port is open, so no sender is
+			 * inside the FIFO code (a new binding needs our lock).
+			 */
+			__atomic_store_n(&ed->ops, &evtchn_port_ops_2l, __ATOMIC_RELEASE);
+			evtchn_fifo_destroy(d, ed);
+		}
 	}
 	spin_unlock_irqrestore(&d->event_lock, flags);
 	return rc;
@@ -805,7 +888,9 @@ bool evtchn_port_is_valid(struct domain *d, uint32_t port)
 bool evtchn_port_is_pending(struct domain *d, uint32_t port)
 {
 	unsigned long flags = spin_lock_irqsave(&d->event_lock);
-	bool pending = port_is_valid(d->evtchn, port) && evtchn_2l_is_pending(d, port);
+	struct evtchn_domain *ed = d->evtchn;
+	bool pending = port_is_valid(ed, port) &&
+		       evtchn_ops(ed)->is_pending(d, evtchn_from_port(ed, port), port);
 
 	spin_unlock_irqrestore(&d->event_lock, flags);
 	return pending;
@@ -821,7 +906,7 @@ void send_guest_vcpu_virq(struct vcpu *v, uint32_t virq)
 	flags = spin_lock_irqsave(&d->event_lock);
 	port = v->virq_to_evtchn[virq];
 	if (port != 0 && d->evtchn != NULL)
-		evtchn_2l_set_pending(v, port);
+		evtchn_ops(d->evtchn)->set_pending(v, evtchn_from_port(d->evtchn, port), port);
 	spin_unlock_irqrestore(&d->event_lock, flags);
 }
 
@@ -881,6 +966,9 @@ DEFINE_XEN_GUEST_HANDLE(evtchn_status_t);
 DEFINE_XEN_GUEST_HANDLE(evtchn_bind_vcpu_t);
 DEFINE_XEN_GUEST_HANDLE(evtchn_unmask_t);
 DEFINE_XEN_GUEST_HANDLE(evtchn_reset_t);
+DEFINE_XEN_GUEST_HANDLE(evtchn_init_control_t);
+DEFINE_XEN_GUEST_HANDLE(evtchn_expand_array_t);
+DEFINE_XEN_GUEST_HANDLE(evtchn_set_priority_t);
 
 long do_event_channel_op(const struct hypercall_args *args)
 {
@@ -988,12 +1076,33 @@ long do_event_channel_op(const struct hypercall_args *args)
 		/* No physical IRQs are given to guests yet (docs/abi.md). */
 		rc = -ENOSYS;
 		break;
-	case EVTCHNOP_init_control:
-	case EVTCHNOP_expand_array:
-	case EVTCHNOP_set_priority:
-		/* FIFO ABI not provided: guests (Linux) fall back to 2-level (docs/abi.md). */
-		rc = -ENOSYS;
+	case EVTCHNOP_init_control: {
+		struct evtchn_init_control op;
+
+		if (copy_from_guest(&op, guest_handle_cast(arg, evtchn_init_control_t), 1))
+			return -EFAULT;
+		rc = evtchn_fifo_init_control(&op);
+		/* As Xen: link_bits is copied out on success only. */
+		if (!rc && copy_to_guest(guest_handle_cast(arg, evtchn_init_control_t), &op, 1))
+			rc = -EFAULT;
 		break;
+	}
+	case EVTCHNOP_expand_array: {
+		struct evtchn_expand_array op;
+
+		if (copy_from_guest(&op, guest_handle_cast(arg, evtchn_expand_array_t), 1))
+			return -EFAULT;
+		rc = evtchn_fifo_expand_array(&op);
+		break;
+	}
+	case EVTCHNOP_set_priority: {
+		struct evtchn_set_priority op;
+
+		if (copy_from_guest(&op, guest_handle_cast(arg, evtchn_set_priority_t), 1))
+			return -EFAULT;
+		rc = evtchn_op_set_priority(op.port, op.priority);
+		break;
+	}
 	default:
 		rc = -ENOSYS;
 		break;

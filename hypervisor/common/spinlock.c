@@ -45,6 +45,7 @@ static const char *const level_names[NR_LOCK_LEVELS] = {
     [LOCK_LEVEL_CONS_BACKEND] = "cons_backend",
     [LOCK_LEVEL_EVTCHN_ALL] = "evtchn_all",
     [LOCK_LEVEL_EVENT] = "event",
+    [LOCK_LEVEL_EVTCHN_FIFO] = "evtchn_fifo",
     [LOCK_LEVEL_PHYSMAP] = "physmap",
     [LOCK_LEVEL_MAPTRACK] = "maptrack",
     [LOCK_LEVEL_GRANT] = "grant",

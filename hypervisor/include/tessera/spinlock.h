@@ -29,6 +29,7 @@ enum lock_level {
 	LOCK_LEVEL_CONS_BACKEND,  /* cons_lock: the PV console backend */
 	LOCK_LEVEL_EVTCHN_ALL,	  /* evtchn_all_lock */
 	LOCK_LEVEL_EVENT,	  /* d->event_lock (pair: evtchn_lock_pair) */
+	LOCK_LEVEL_EVTCHN_FIFO,	  /* ed->fifo_lock: a domain's FIFO event queues */
 	LOCK_LEVEL_PHYSMAP,	  /* d->physmap_lock */
 	LOCK_LEVEL_MAPTRACK,	  /* gt->maptrack_lock (the mapper's) */
 	LOCK_LEVEL_GRANT,	  /* gt->lock (the granter's) */
