@@ -425,7 +425,11 @@ static void step_grant(void)
 	put_domain(d);
 }
 
-/* SHARED: the guest writes a byte of its shared_info page, or of one vCPU's vcpu_info. */
+/*
+ * SHARED: the guest writes a byte of its shared_info page, of one vCPU's
+ * vcpu_info, or of one of its boot RAM frames (where FIFO event words and
+ * control blocks live: the guest changes them under the hypervisor's feet).
+ */
 static void step_shared(void)
 {
 	uint8_t sel = next8(), val;
@@ -435,7 +439,13 @@ static void step_shared(void)
 	val = next8();
 	if (!d)
 		return;
-	if (off & 0x8000) {
+	if ((off & 0xc000) == 0x4000) {
+		if (d->domain_id < 4) {
+			mfn_t mfn = boot_ram[d->domain_id][(off >> 12) & 3];
+
+			((uint8_t *)maddr_to_virt(mfn_to_paddr(mfn)))[off & 0xfff] = val;
+		}
+	} else if (off & 0x8000) {
 		struct vcpu *v = d->vcpu ? d->vcpu[(sel >> 3) % d->max_vcpus] : NULL;
 
 		if (v && v->vcpu_info)

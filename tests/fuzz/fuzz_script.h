@@ -12,7 +12,9 @@
  *   8     BYTES    dom, off16, len, len raw bytes -> that domain's guest memory
  *   9     PUT      dom, off16, width, ARG -> a value of 1/2/4/8 bytes in guest memory
  *   10    GRANT    dom, ref, flags, domid, frame -> a v1 grant entry the domain writes
- *   11    SHARED   sel, off16, byte -> the guest writes its shared_info (or a vcpu_info)
+ *   11    SHARED   sel, off16, byte -> the guest writes its shared_info (off16 & 0x8000: a
+ *                  vcpu_info; else & 0x4000: byte off16 & 0xfff of its boot RAM frame
+ *                  (off16 >> 12) & 3, e.g. FIFO event words and control blocks)
  *   12    TIME     b -> the clock advances, timers and softirqs run
  *   13    FAULT    b -> the next call: a copy fails after b&0x7f copies, or (b&0x80) the
  *                  next p2m update of the arch fails

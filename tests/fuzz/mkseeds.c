@@ -155,6 +155,82 @@ static void seed_evtchn(void)
 	emit("evtchn", &s);
 }
 
+/* SHARED into a RAM frame: byte byte of boot RAM frame frame (0..3) of domain dom. */
+static void ram_byte(struct fuzz_buf *s, uint8_t dom, uint8_t frame, uint16_t byte, uint8_t val)
+{
+	fuzz_b(s, FUZZ_OP_SHARED);
+	fuzz_b(s, dom);
+	fuzz_u16(s, (uint16_t)(0x4000 | (frame & 3) << 12 | (byte & 0xfff)));
+	fuzz_b(s, val);
+}
+
+/*
+ * The FIFO ABI: d2 (PVH, gfns 0..7 are RAM) registers control blocks on both
+ * vCPUs in frame 1, adds frame 2 as its event array, binds ports, sets
+ * priorities, sends, masks and corrupts words, unmasks, and resets back to
+ * 2-level; d3 (PV) tries frames it does not own.
+ */
+static void seed_fifo(void)
+{
+	struct fuzz_buf s = {.len = 0};
+	struct evtchn_init_control ic0 = {.control_gfn = 1, .offset = 0, .vcpu = 0};
+	struct evtchn_init_control ic1 = {.control_gfn = 1, .offset = 128, .vcpu = 1};
+	struct evtchn_expand_array ea = {.array_gfn = 2};
+	struct evtchn_alloc_unbound au = {.dom = DOMID_SELF, .remote_dom = 2};
+	struct evtchn_bind_interdomain bi = {.remote_dom = 2, .remote_port = 1};
+	struct evtchn_bind_ipi ipi = {.vcpu = 1};
+	struct evtchn_set_priority sp = {.port = 2, .priority = 3};
+	struct evtchn_send sd = {.port = 2};
+	struct evtchn_send sd3 = {.port = 3};
+	struct evtchn_unmask um = {.port = 3};
+	struct evtchn_reset rs = {.dom = DOMID_SELF};
+	struct evtchn_init_control bad = {.control_gfn = 0x7777, .offset = 4090, .vcpu = 0};
+
+	mem(&s, 2, 0, &au, sizeof(au));
+	call_cmd_ptr(&s, 2, __HYPERVISOR_event_channel_op, EVTCHNOP_alloc_unbound, 0);
+	mem(&s, 2, 0x40, &ic0, sizeof(ic0));
+	call_cmd_ptr(&s, 2, __HYPERVISOR_event_channel_op, EVTCHNOP_init_control, 0x40);
+	mem(&s, 2, 0x80, &ic1, sizeof(ic1));
+	call_cmd_ptr(&s, 2, __HYPERVISOR_event_channel_op, EVTCHNOP_init_control, 0x80);
+	mem(&s, 2, 0xc0, &ea, sizeof(ea));
+	call_cmd_ptr(&s, 2, __HYPERVISOR_event_channel_op, EVTCHNOP_expand_array, 0xc0);
+	mem(&s, 2, 0x100, &bi, sizeof(bi));
+	call_cmd_ptr(&s, 2, __HYPERVISOR_event_channel_op, EVTCHNOP_bind_interdomain, 0x100);
+	mem(&s, 2, 0x140, &ipi, sizeof(ipi));
+	call_cmd_ptr(&s, 2, __HYPERVISOR_event_channel_op, EVTCHNOP_bind_ipi, 0x140);
+	mem(&s, 2, 0x180, &sp, sizeof(sp));
+	call_cmd_ptr(&s, 2, __HYPERVISOR_event_channel_op, EVTCHNOP_set_priority, 0x180);
+	mem(&s, 2, 0x1c0, &sd, sizeof(sd));
+	call_cmd_ptr(&s, 2, __HYPERVISOR_event_channel_op, EVTCHNOP_send, 0x1c0);
+	/* The guest masks port 3's word (byte 3 of word 3 = bit 30), sends, unmasks. */
+	ram_byte(&s, 2, 2, 3 * 4 + 3, 0x40);
+	mem(&s, 2, 0x200, &sd3, sizeof(sd3));
+	call_cmd_ptr(&s, 2, __HYPERVISOR_event_channel_op, EVTCHNOP_send, 0x200);
+	mem(&s, 2, 0x240, &um, sizeof(um));
+	call_cmd_ptr(&s, 2, __HYPERVISOR_event_channel_op, EVTCHNOP_unmask, 0x240);
+	/* It clears its own LINKED bits and HEAD words, then more events come. */
+	ram_byte(&s, 2, 2, 2 * 4 + 3, 0x00);
+	ram_byte(&s, 2, 1, 8 + 7 * 4, 0x00);
+	call_cmd_ptr(&s, 2, __HYPERVISOR_event_channel_op, EVTCHNOP_send, 0x1c0);
+	call_cmd_ptr(&s, 2, __HYPERVISOR_event_channel_op, EVTCHNOP_send, 0x200);
+	fuzz_b(&s, FUZZ_OP_EVENT);
+	fuzz_b(&s, 2);
+	fuzz_b(&s, 1); /* VIRQ_TIMER to vCPU 0 of d2 (unbound: dropped) */
+	/* Hostile arguments: a frame that is not RAM, an offset past the page, another's frame. */
+	mem(&s, 2, 0x280, &bad, sizeof(bad));
+	call_cmd_ptr(&s, 2, __HYPERVISOR_event_channel_op, EVTCHNOP_init_control, 0x280);
+	mem(&s, 3, 0x40, &ic0, sizeof(ic0));
+	call_cmd_ptr(&s, 3, __HYPERVISOR_event_channel_op, EVTCHNOP_init_control, 0x40);
+	mem(&s, 3, 0xc0, &ea, sizeof(ea));
+	call_cmd_ptr(&s, 3, __HYPERVISOR_event_channel_op, EVTCHNOP_expand_array, 0xc0);
+	mem(&s, 2, 0x2c0, &rs, sizeof(rs));
+	call_cmd_ptr(&s, 2, __HYPERVISOR_event_channel_op, EVTCHNOP_reset, 0x2c0);
+	/* Back on 2-level; FIFO again from scratch. */
+	call_cmd_ptr(&s, 2, __HYPERVISOR_event_channel_op, EVTCHNOP_init_control, 0x40);
+	call_cmd_ptr(&s, 2, __HYPERVISOR_event_channel_op, EVTCHNOP_expand_array, 0xc0);
+	emit("fifo", &s);
+}
+
 static void seed_gnttab(void)
 {
 	struct fuzz_buf s = {.len = 0};
@@ -488,6 +564,7 @@ int main(int argc, char **argv)
 	seed_version();
 	seed_console();
 	seed_evtchn();
+	seed_fifo();
 	seed_gnttab();
 	seed_memory();
 	seed_domctl();
