@@ -12,6 +12,14 @@
  * | vector (public/hvm/params.h): the hypervisor injects the vector while
  * upcall_pending is set and interrupts are on; no APIC EOI.
  *
+ * FIFO (events_use_fifo, Xen public/event_channel.h; Linux events_fifo.c):
+ * one 32-bit event word per port (PENDING, MASKED, LINKED, BUSY, LINK) in
+ * fifo_words, and vCPU 0's control block (READY bit per priority queue,
+ * HEAD port of each). The upcall takes READY with xchg and, per queue from
+ * priority 0, walks from the HEAD (or where it stopped last time),
+ * unlinking each word with a compare-and-exchange and handling it if it is
+ * pending and unmasked.
+ *
  * Locking: the handler table changes with interrupts off; the upcall runs
  * with interrupts off (an interrupt gate).
  */
@@ -32,6 +40,14 @@ static shared_info_t shinfo_page __attribute__((aligned(4096)));
 shared_info_t *uk_shared_info;
 struct vcpu_info *uk_vcpu_info;
 unsigned long evtchn_upcall_count;
+
+#define FIFO_WORD_BIT(b) ((event_word_t)1 << (b))
+#define FIFO_PAGES (UK_NR_EVTCHNS * sizeof(event_word_t) / 4096)
+static int fifo_active;
+static event_word_t fifo_words[UK_NR_EVTCHNS] __attribute__((aligned(4096)));
+static uint8_t fifo_cb_page[4096] __attribute__((aligned(4096)));
+static struct evtchn_fifo_control_block *fifo_cb;
+static uint32_t fifo_head[EVTCHN_FIFO_MAX_QUEUES]; /* where each queue's walk goes on */
 
 void events_upcall(void);
 
@@ -62,11 +78,65 @@ int events_init(void)
 
 static void no_handler(evtchn_port_t port)
 {
-	sync_set_bit(port, uk_shared_info->evtchn_mask);
+	evtchn_mask(port);
 	if (!(reported[port / 8] & (1u << (port % 8)))) {
 		reported[port / 8] |= (uint8_t)(1u << (port % 8));
 		printf("uk: event on port %u without a handler; masked\n", port);
 	}
+}
+
+static void dispatch(evtchn_port_t port)
+{
+	if (handlers[port].fn)
+		handlers[port].fn(port, handlers[port].data);
+	else
+		no_handler(port);
+}
+
+/* One event of FIFO queue q (Linux's consume_one_event): unlink the head, handle it. */
+static void fifo_consume_one(unsigned int q, uint32_t *ready)
+{
+	uint32_t port = fifo_head[q];
+	event_word_t w, now;
+
+	if (port == 0)
+		port = __atomic_load_n(&fifo_cb->head[q], __ATOMIC_ACQUIRE);
+	if (port == 0 || port >= UK_NR_EVTCHNS) {
+		/* Nothing (or nonsense) there: the queue is empty as far as we can tell. */
+		*ready &= ~(1u << q);
+		fifo_head[q] = 0;
+		return;
+	}
+	w = __atomic_load_n(&fifo_words[port], __ATOMIC_RELAXED);
+	while (!__atomic_compare_exchange_n(
+	    &fifo_words[port], &w,
+	    w & ~(FIFO_WORD_BIT(EVTCHN_FIFO_LINKED) | (event_word_t)EVTCHN_FIFO_LINK_MASK), 0,
+	    __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
+		;
+	fifo_head[q] = w & EVTCHN_FIFO_LINK_MASK;
+	if (fifo_head[q] == 0)
+		*ready &= ~(1u << q);
+	now = __atomic_load_n(&fifo_words[port], __ATOMIC_SEQ_CST);
+	if ((now & FIFO_WORD_BIT(EVTCHN_FIFO_PENDING)) &&
+	    !(now & FIFO_WORD_BIT(EVTCHN_FIFO_MASKED))) {
+		__atomic_fetch_and(&fifo_words[port], ~FIFO_WORD_BIT(EVTCHN_FIFO_PENDING),
+				   __ATOMIC_SEQ_CST);
+		dispatch(port);
+	}
+}
+
+static void fifo_upcall(struct vcpu_info *vi)
+{
+	do {
+		uint32_t ready;
+
+		WRITE_ONCE(vi->evtchn_upcall_pending, 0);
+		ready = __atomic_exchange_n(&fifo_cb->ready, 0, __ATOMIC_SEQ_CST);
+		while (ready) {
+			fifo_consume_one((unsigned int)__builtin_ctz(ready), &ready);
+			ready |= __atomic_exchange_n(&fifo_cb->ready, 0, __ATOMIC_SEQ_CST);
+		}
+	} while (READ_ONCE(vi->evtchn_upcall_pending));
 }
 
 /* The upcall (interrupt context, interrupts off). */
@@ -78,6 +148,10 @@ void events_upcall(void)
 	evtchn_upcall_count++;
 	if (!vi)
 		return;
+	if (fifo_active) {
+		fifo_upcall(vi);
+		return;
+	}
 	do {
 		unsigned long sel;
 
@@ -95,10 +169,7 @@ void events_upcall(void)
 
 				bits &= bits - 1;
 				sync_clear_bit(port, s->evtchn_pending);
-				if (handlers[port].fn)
-					handlers[port].fn(port, handlers[port].data);
-				else
-					no_handler(port);
+				dispatch(port);
 			}
 		}
 	} while (READ_ONCE(vi->evtchn_upcall_pending));
@@ -133,9 +204,60 @@ void evtchn_unbind(evtchn_port_t port)
 	irq_restore(flags);
 }
 
+long events_use_fifo(void)
+{
+	struct evtchn_init_control ic = {
+	    .control_gfn = virt_to_gfn(fifo_cb_page), .offset = 0, .vcpu = 0};
+	unsigned long flags;
+	long rc;
+
+	if (fifo_active)
+		return 0;
+	for (unsigned int i = 0; i < UK_NR_EVTCHNS; i++)
+		fifo_words[i] = FIFO_WORD_BIT(EVTCHN_FIFO_MASKED);
+	memset(fifo_cb_page, 0, sizeof(fifo_cb_page));
+	memset(fifo_head, 0, sizeof(fifo_head));
+	flags = irq_save();
+	rc = HYPERVISOR_event_channel_op(EVTCHNOP_init_control, &ic);
+	for (unsigned int i = 0; !rc && i < FIFO_PAGES; i++) {
+		struct evtchn_expand_array ea = {.array_gfn = virt_to_gfn(&fifo_words[i * 1024])};
+
+		rc = HYPERVISOR_event_channel_op(EVTCHNOP_expand_array, &ea);
+	}
+	if (!rc) {
+		fifo_cb = (struct evtchn_fifo_control_block *)fifo_cb_page;
+		fifo_active = 1;
+	}
+	irq_restore(flags);
+	if (rc)
+		return rc;
+	/* Words start masked: give back what had a handler (pending ones are raised then). */
+	for (evtchn_port_t p = 1; p < UK_NR_EVTCHNS; p++)
+		if (handlers[p].fn)
+			evtchn_unmask(p);
+	return 0;
+}
+
+int events_fifo_active(void)
+{
+	return fifo_active;
+}
+
+long evtchn_set_priority(evtchn_port_t port, uint32_t priority)
+{
+	struct evtchn_set_priority op = {.port = port, .priority = priority};
+
+	return HYPERVISOR_event_channel_op(EVTCHNOP_set_priority, &op);
+}
+
 void evtchn_mask(evtchn_port_t port)
 {
-	if (port < UK_NR_EVTCHNS && uk_shared_info)
+	if (port >= UK_NR_EVTCHNS)
+		return;
+	if (fifo_active)
+		__atomic_fetch_or(&fifo_words[port], FIFO_WORD_BIT(EVTCHN_FIFO_MASKED),
+				  __ATOMIC_SEQ_CST);
+	else if (uk_shared_info)
 		sync_set_bit(port, uk_shared_info->evtchn_mask);
 }
 
@@ -151,19 +273,28 @@ void evtchn_unmask(evtchn_port_t port)
 
 int evtchn_is_pending(evtchn_port_t port)
 {
+	if (port < UK_NR_EVTCHNS && fifo_active)
+		return !!(__atomic_load_n(&fifo_words[port], __ATOMIC_SEQ_CST) &
+			  FIFO_WORD_BIT(EVTCHN_FIFO_PENDING));
 	return port < UK_NR_EVTCHNS && uk_shared_info &&
 	       test_bit(port, uk_shared_info->evtchn_pending);
 }
 
 int evtchn_is_masked(evtchn_port_t port)
 {
+	if (port < UK_NR_EVTCHNS && fifo_active)
+		return !!(__atomic_load_n(&fifo_words[port], __ATOMIC_SEQ_CST) &
+			  FIFO_WORD_BIT(EVTCHN_FIFO_MASKED));
 	return port < UK_NR_EVTCHNS && uk_shared_info &&
 	       test_bit(port, uk_shared_info->evtchn_mask);
 }
 
 void evtchn_clear_pending(evtchn_port_t port)
 {
-	if (port < UK_NR_EVTCHNS && uk_shared_info)
+	if (port < UK_NR_EVTCHNS && fifo_active)
+		__atomic_fetch_and(&fifo_words[port], ~FIFO_WORD_BIT(EVTCHN_FIFO_PENDING),
+				   __ATOMIC_SEQ_CST);
+	else if (port < UK_NR_EVTCHNS && uk_shared_info)
 		sync_clear_bit(port, uk_shared_info->evtchn_pending);
 }
 

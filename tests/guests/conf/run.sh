@@ -28,6 +28,7 @@ version    1 conf-version=SUCCESS                     -
 console    1 conf-console=SUCCESS                     -
 memory     1 conf-memory=SUCCESS                      -
 evtchn     1 conf-evtchn=SUCCESS                      -
+fifo       1 conf-fifo=SUCCESS                        -
 gnttab     1 conf-gnttab=SUCCESS                      -
 vcpu       1 conf-vcpu=SUCCESS                        -
 hvm        1 conf-hvm=SUCCESS                         -

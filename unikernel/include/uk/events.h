@@ -1,7 +1,9 @@
 /*
  * Event channels, 2-level ABI (Xen public/event_channel.h, public/xen.h
  * shared_info evtchn_pending/evtchn_mask and vcpu_info
- * evtchn_pending_sel): kernel/events.c.
+ * evtchn_pending_sel), or FIFO after events_use_fifo() (event words and a
+ * control block, EVTCHNOP_init_control): kernel/events.c. The calls below
+ * work the same in both modes.
  *
  * Upcalls arrive as an interrupt at UK_EVTCHN_VECTOR (HVM_PARAM_CALLBACK_IRQ
  * of type vector: no local APIC EOI needed). The upcall clears each pending
@@ -24,6 +26,18 @@ typedef void (*evtchn_handler_t)(evtchn_port_t port, void *data);
 
 /* Maps shared_info, registers the callback vector, enables upcalls: 0 or -Exxx. */
 int events_init(void);
+
+/*
+ * Switch to the FIFO ABI, as Linux's xen_evtchn_fifo_init: a control block
+ * for vCPU 0, event array pages for all UK_NR_EVTCHNS ports (every word
+ * masked), then ports with a handler are unmasked again. 0, or the
+ * hypervisor's error (-ENOSYS: no FIFO; the 2-level ABI stays).
+ */
+long events_use_fifo(void);
+/* 1 once events_use_fifo succeeded. */
+int events_fifo_active(void);
+/* EVTCHNOP_set_priority (FIFO only: -ENOSYS under 2-level, as Xen). */
+long evtchn_set_priority(evtchn_port_t port, uint32_t priority);
 
 /* Attaches a handler (and unmasks the port); -EINVAL for a port out of range. */
 int evtchn_bind(evtchn_port_t port, evtchn_handler_t fn, void *data);
