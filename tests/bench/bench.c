@@ -13,10 +13,13 @@
  *   run=single          every single-domain figure (default): entry,
  *                       memory, null hypercall, event send-to-self, grant
  *                       copy (4 KiB and 64 B segments, batches of 1 and
- *                       64), grant map+unmap
+ *                       64), grant map+unmap; then the switch to the FIFO
+ *                       event ABI and send-to-self again (evtchn-self-fifo)
  *   run=entry           only the entry line (domain creation plans)
  *   run=pp-server peer=D / run=pp-client peer=D
- *                       interdomain event channel ping-pong (two domains)
+ *                       interdomain event channel ping-pong (two domains);
+ *                       with abi=fifo both switch to the FIFO ABI first and
+ *                       the figure is pingpong-fifo
  *   scale=N             multiplies every iteration count (default 1)
  *
  * Then "BENCH done" and SHUTDOWN_poweroff. A figure that could not be
@@ -138,7 +141,7 @@ static void self_event(evtchn_port_t port, void *data)
 	self_events++;
 }
 
-static void bench_evtchn_self(void)
+static void bench_evtchn_self(const char *name)
 {
 	unsigned long n = 10000 * scale, i;
 	evtchn_port_t port;
@@ -146,9 +149,10 @@ static void bench_evtchn_self(void)
 	long rc = evtchn_bind_ipi(0, self_event, NULL, &port);
 
 	if (rc) {
-		bench_error("evtchn-self", "bind_ipi failed", rc);
+		bench_error(name, "bind_ipi failed", rc);
 		return;
 	}
+	self_events = 0;
 	t0 = NOW();
 	for (i = 1; i <= n; i++) {
 		evtchn_notify(port);
@@ -157,7 +161,7 @@ static void bench_evtchn_self(void)
 			asm volatile("pause");
 	}
 	t1 = NOW();
-	report("evtchn-self", (uint64_t)(t1 - t0), "ns/event", n);
+	report(name, (uint64_t)(t1 - t0), "ns/event", n);
 	evtchn_close(port);
 }
 
@@ -373,7 +377,8 @@ static void pp_client(domid_t peer)
 		}
 	}
 	t1 = NOW();
-	report("pingpong", (uint64_t)(t1 - t0), "ns/roundtrip", n);
+	report(events_fifo_active() ? "pingpong-fifo" : "pingpong", (uint64_t)(t1 - t0),
+	       "ns/roundtrip", n);
 	evtchn_close(bi.local_port);
 }
 
@@ -389,15 +394,19 @@ static domid_t self_domid(void)
 
 void app_main(void)
 {
-	char run[24] = "single";
+	char run[24] = "single", abi[8] = "2l";
 	long peer = uk_cmdline_long("peer", -1);
 	domid_t me;
+	long rc;
 
 	scale = uk_cmdline_long("scale", 1);
 	if (scale < 1)
 		scale = 1;
 	uk_cmdline_str("run", run, sizeof(run));
+	uk_cmdline_str("abi", abi, sizeof(abi));
 	waitq_init(&wq);
+	if (!strcmp(abi, "fifo") && (rc = events_use_fifo()))
+		bench_error("abi", "events_use_fifo failed", rc);
 	printf("BENCH-START %s on %s\n", run, test_on_xen() ? "Xen" : "Tessera");
 	bench_entry();
 	if (!strcmp(run, "single")) {
@@ -407,9 +416,19 @@ void app_main(void)
 			me = self_domid();
 			bench_memory();
 			bench_null_hypercall();
-			bench_evtchn_self();
+			bench_evtchn_self(events_fifo_active() ? "evtchn-self-fifo"
+							       : "evtchn-self");
 			bench_grant_copy(me);
 			bench_grant_map(me);
+			/* The switch is for good: the FIFO figure comes last. */
+			if (!events_fifo_active()) {
+				rc = events_use_fifo();
+				if (rc)
+					bench_error("evtchn-self-fifo", "events_use_fifo failed",
+						    rc);
+				else
+					bench_evtchn_self("evtchn-self-fifo");
+			}
 		}
 	} else if (!strcmp(run, "pp-server") && peer >= 0) {
 		pp_server((domid_t)peer);

@@ -37,7 +37,7 @@ die() {
 
 ELF=$BUILD/guests/bench.elf
 { [ -f "$HV_BIN" ] && [ -f "$ELF" ] && [ -x "$MKBOOT" ]; } || die "run make BUILD=$BUILD all first"
-for p in pingpong create4; do
+for p in pingpong pingpong-fifo create4; do
 	[ -f "$OUT/plans/$p.bundle" ] || die "no $OUT/plans/$p.bundle: run make BUILD=$BUILD all"
 done
 bash tests/xen/fetch-xen.sh "$REF" || die "no reference Xen"
@@ -56,7 +56,7 @@ x_stamp() { grep -E -- "$2" "$1" | head -n 1 | sed -n 's/^(XEN) \[ *\([0-9]*\.[0
 calc() { awk "BEGIN { printf \"%.6g\", $* }" 2>/dev/null; }
 
 # The figures every single-domain run gives (the same names on both).
-SINGLE_KEYS="null-hypercall evtchn-self gcopy-4k-b1 gcopy-4k-b64 gcopy-64-b1 gcopy-64-b64 gmap-unmap"
+SINGLE_KEYS="null-hypercall evtchn-self evtchn-self-fifo gcopy-4k-b1 gcopy-4k-b64 gcopy-64-b1 gcopy-64-b64 gmap-unmap"
 
 # single_vals LOG: "KEY VALUE" lines of a single-domain run, common to both hypervisors.
 single_vals() {
@@ -124,6 +124,10 @@ tessera_plans() {
 	run_qemu "$log" 'd2: (shut down|crashed)|\] Panic:' \
 		-kernel "$HV_BIN" -append "$TESSERA_CMDLINE" -initrd "$OUT/plans/pingpong.bundle"
 	echo "pingpong $(bench_val "$log" pingpong)" >"$OUT/$name.plans.vals"
+	log=$OUT/$name-pingpong-fifo.tessera.log
+	run_qemu "$log" 'd2: (shut down|crashed)|\] Panic:' \
+		-kernel "$HV_BIN" -append "$TESSERA_CMDLINE" -initrd "$OUT/plans/pingpong-fifo.bundle"
+	echo "pingpong-fifo $(bench_val "$log" pingpong-fifo)" >>"$OUT/$name.plans.vals"
 	log=$OUT/$name-create4.tessera.log
 	run_qemu "$log" 'd4: (shut down|crashed)|\] Panic:' \
 		-kernel "$HV_BIN" -append "$TESSERA_CMDLINE" -initrd "$OUT/plans/create4.bundle"
@@ -187,8 +191,10 @@ fmt() { [ -n "$1" ] && awk -v v="$1" 'BEGIN { if (v >= 100) printf "%.0f", v; el
 
 # ROWS: LABEL|UNIT|KEY|SOURCE (single: both; plans: Tessera only)|CONVERSION|AIM
 ROWS="null hypercall (xen_version)|ns/call|null-hypercall|single|id|T/X <= 0.5 (icount)
-event send-to-self + upcall|ns/event|evtchn-self|single|id|–
-interdomain ping-pong (2 domains, Tessera only)|round trips/s|pingpong|plans|rate|>= 1.5x Xen (no Xen figure)
+event send-to-self + upcall, 2-level|ns/event|evtchn-self|single|id|–
+event send-to-self + upcall, FIFO|ns/event|evtchn-self-fifo|single|id|–
+interdomain ping-pong, 2-level (2 domains, Tessera only)|round trips/s|pingpong|plans|rate|>= 1.5x Xen (no Xen figure)
+interdomain ping-pong, FIFO (2 domains, Tessera only)|round trips/s|pingpong-fifo|plans|rate|–
 grant copy 4 KiB, batch 1|MB/s|gcopy-4k-b1|single|mbs:4096|T/X >= 1
 grant copy 4 KiB, batch 64|MB/s|gcopy-4k-b64|single|mbs:262144|T/X >= 1
 grant copy 64 B, batch 1|MB/s|gcopy-64-b1|single|mbs:64|T/X >= 1
