@@ -10,7 +10,8 @@
 # toolstack test guest three times (the first one paused, its console grant
 # mapped and checked against a foreign map), see each power off, destroy it
 # and find the free memory back (the second destroyed while one of its frames
-# is still mapped); then d0 powers off.
+# is still mapped); then d0 powers off. Its event channels run on the FIFO ABI
+# (dmesg: "xen:events: Using FIFO-based ABI").
 #
 # Without the bundle every case is a FAIL, or a SKIP naming the kernel when make
 # linux found that this machine cannot fetch it (lib.sh need_linux_bundle).
@@ -18,7 +19,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 cd "${here%/tests/*}" && . tests/integration/lib.sh
 
 BUNDLE=$BUILD/linux/dom0/plans/dom0-test.bundle
-CASES="dom0: boots as d0 beside the store domain|dom0: Xen modules, xenfs and /dev/xen|dom0: domains, physinfo and event channels through privcmd|dom0: foreign map of the store domain|dom0: grant share and grant map|dom0: builds, watches and destroys guests, memory back|dom0: verdict and poweroff"
+CASES="dom0: boots as d0 beside the store domain|dom0: event channels on the FIFO ABI|dom0: Xen modules, xenfs and /dev/xen|dom0: domains, physinfo and event channels through privcmd|dom0: foreign map of the store domain|dom0: grant share and grant map|dom0: builds, watches and destroys guests, memory back|dom0: verdict and poweroff"
 
 IFS='|' read -r -a cases <<<"$CASES"
 need_linux_bundle "$BUNDLE" "${cases[@]}" || exit 0
@@ -30,6 +31,7 @@ d0='\(dom0\) '
 check_all "dom0: boots as d0 beside the store domain" \
 	'd0: created "dom0" \(mode 1, 1 vCPUs, roles 0x1\)' "${d0}TESSERA-DOM0: init reached" \
 	"${d0}TESSERA-DOM0: pvh = 1" 'xenstored: d0: first request: its xenbus is connected'
+check_all "dom0: event channels on the FIFO ABI" 'xen:events: Using FIFO-based ABI'
 check_all "dom0: Xen modules, xenfs and /dev/xen" \
 	"${d0}TESSERA-DOM0: modules = xen-privcmd xen-evtchn xen-gntdev xen-gntalloc xenfs" \
 	"${d0}TESSERA-DOM0: xenfs = capabilities privcmd xenbus" \

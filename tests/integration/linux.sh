@@ -9,7 +9,9 @@
 #   linux-b  2 vCPUs  reboot -f         -> shut down, reason 1 (reboot)
 #   linux-c  1 vCPU   sysrq crash       -> shut down, reason 3 (crash)
 # Each must reach /init, say Linux booted on Xen PVH, use the xen
-# clocksource, see /sys/hypervisor/type = xen and the right nproc; its xenbus
+# clocksource, run its event channels on the FIFO ABI (its dmesg says "xen:events:
+# Using FIFO-based ABI": EVTCHNOP_init_control worked), see /sys/hypervisor/type =
+# xen and the right nproc; its xenbus
 # must be connected (the store logs its first request; through /dev/xen/xenbus
 # it reads its own domid and the control/feature-poweroff its kernel wrote);
 # `sleep 1` must last 1 s +-10% of host time, measured between the hypervisor's
@@ -27,7 +29,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 cd "${here%/tests/*}" && . tests/integration/lib.sh
 
 BUNDLE=$BUILD/linux/plans/linux-test.bundle
-CASES="linux: boots to /init|linux: Xen PVH and clocksource|linux: /sys/hypervisor and nproc|linux: xenbus connected to the store domain|linux: sleep 1 lasts 1 s of host time|linux: control/shutdown in the store powers off|linux: poweroff, reboot and crash end the domains|linux: the hypervisor and the store keep running"
+CASES="linux: boots to /init|linux: Xen PVH and clocksource|linux: event channels on the FIFO ABI|linux: /sys/hypervisor and nproc|linux: xenbus connected to the store domain|linux: sleep 1 lasts 1 s of host time|linux: control/shutdown in the store powers off|linux: poweroff, reboot and crash end the domains|linux: the hypervisor and the store keep running"
 
 IFS='|' read -r -a cases <<<"$CASES"
 need_linux_bundle "$BUNDLE" "${cases[@]}" || exit 0
@@ -45,6 +47,11 @@ check_all "linux: boots to /init" \
 check_all "linux: Xen PVH and clocksource" \
 	"$(res linux-a pvh 1)" "$(res linux-b pvh 1)" "$(res linux-c pvh 1)" \
 	"$(res linux-a clocksource xen)" "$(res linux-b clocksource xen)" "$(res linux-c clocksource xen)"
+# Early lines carry the domid, later ones the name.
+check_all "linux: event channels on the FIFO ABI" \
+	'\((d1|linux-a)\) .*xen:events: Using FIFO-based ABI' \
+	'\((d2|linux-b)\) .*xen:events: Using FIFO-based ABI' \
+	'\((d3|linux-c)\) .*xen:events: Using FIFO-based ABI'
 check_all "linux: /sys/hypervisor and nproc" \
 	"$(res linux-a hypervisor xen)" "$(res linux-b hypervisor xen)" "$(res linux-c hypervisor xen)" \
 	"$(res linux-a nproc 1)" "$(res linux-b nproc 2)" "$(res linux-c nproc 1)"
