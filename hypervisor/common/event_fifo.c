@@ -289,7 +289,10 @@ const struct evtchn_port_ops evtchn_port_ops_fifo = {
 /*
  * A reference on the frame behind guest frame gfn of d, if d owns it as
  * ordinary writable RAM: the p2m for a translated guest, the frame itself
- * for PV (as vcpu_op.c's register_vcpu_info). NULL otherwise.
+ * for PV (as vcpu_op.c's register_vcpu_info). NULL otherwise. Xen also
+ * takes a PGT_writable_page type reference, so that a PV guest cannot
+ * register one of its page tables; Tessera has no PV page types yet
+ * (docs/security.md): that comes with the PV MMU.
  */
 static struct page_info *fifo_get_guest_page(struct domain *d, uint64_t gfn)
 {
