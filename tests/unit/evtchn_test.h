@@ -3,9 +3,10 @@
  * are split by concern: test_evtchn_bind.c (allocating and binding ports,
  * status, the hypercall surface), test_evtchn_send.c (sends, 2-level
  * delivery, masking, VIRQ delivery, SCHEDOP_poll support),
- * test_evtchn_close.c (close, domain teardown, reset) and
- * test_evtchn_random.c. Every test runs between ev_setup() and
- * ev_teardown(), which checks that nothing leaked.
+ * test_evtchn_close.c (close, domain teardown, reset),
+ * test_evtchn_random.c and test_evtchn_fifo.c (the FIFO ABI). Every
+ * test runs between ev_setup() and ev_teardown(), which checks that
+ * nothing leaked.
  */
 #ifndef EVTCHN_TEST_H
 #define EVTCHN_TEST_H

@@ -1,6 +1,7 @@
 /*
  * Event channels as the rest of the hypervisor uses them
- * (common/event_channel.c, 2-level ABI in common/event_2l.c). The guest ABI
+ * (common/event_channel.c; the 2-level and FIFO delivery ABIs in
+ * common/event_2l.c and event_fifo.c). The guest ABI
  * is EVTCHNOP_* in public/event_channel.h.
  */
 #ifndef TESSERA_EVENT_H
