@@ -93,6 +93,17 @@ static void evtchn_2l_set_pending(struct vcpu *v, struct evtchn *chn, uint32_t p
 	    !test_and_set_bit(word, (unsigned long *)&v->vcpu_info->evtchn_pending_sel))
 		vcpu_mark_events_pending(v);
 	evtchn_check_pollers(d, port);
+	/*
+	 * A sender on a peer's port holds only its own lock, so d may be
+	 * switching to FIFO right now: the switch publishes the FIFO ops, then
+	 * reads the 2-level pending bits (fifo_switch); we set the bit, then read
+	 * the ops. All four accesses are sequentially consistent, so one side
+	 * sees the other's write: if the ops are FIFO now, the switch may have
+	 * read the bit before we set it, and the event is raised there too (at
+	 * worst twice; a spurious event is allowed).
+	 */
+	if (__atomic_load_n(&d->evtchn->ops, __ATOMIC_SEQ_CST) != &evtchn_port_ops_2l)
+		evtchn_port_ops_fifo.set_pending(v, chn, port);
 }
 
 static void evtchn_2l_clear_pending(struct domain *d, struct evtchn *chn, uint32_t port)
@@ -122,8 +133,14 @@ static void evtchn_2l_unmask(struct domain *d, struct evtchn *chn, uint32_t port
 
 bool evtchn_2l_test_pending(const struct domain *d, uint32_t port)
 {
-	return d->shared_info != NULL && port < EVTCHN_2L_MAX_PORTS &&
-	       test_bit(port, evtchn_2l_pending_words(d));
+	unsigned long w;
+
+	if (d->shared_info == NULL || port >= EVTCHN_2L_MAX_PORTS)
+		return false;
+	/* Sequentially consistent: fifo_switch relies on it (see evtchn_2l_set_pending). */
+	w = __atomic_load_n(&evtchn_2l_pending_words(d)[port / EVTCHN_2L_BITS_PER_WORD],
+			    __ATOMIC_SEQ_CST);
+	return w & (1UL << (port % EVTCHN_2L_BITS_PER_WORD));
 }
 
 static bool evtchn_2l_is_pending(const struct domain *d, const struct evtchn *chn, uint32_t port)

@@ -317,7 +317,8 @@ static struct page_info *fifo_get_guest_page(struct domain *d, uint64_t gfn)
  * The switch from 2-level, as Xen's setup_ports: every bound port gets the
  * default priority before the FIFO ops are published; after, each port
  * pending in the 2-level bitmap is remembered, to be raised when its array
- * page comes (none exists yet). event_lock held.
+ * page comes (none exists yet). event_lock held (but a sender on a peer's
+ * port holds only its own: see evtchn_2l_set_pending).
  */
 static void fifo_switch(struct domain *d, struct evtchn_domain *ed, struct evtchn_fifo_domain *fd)
 {
@@ -327,13 +328,13 @@ static void fifo_switch(struct domain *d, struct evtchn_domain *ed, struct evtch
 	for (uint32_t port = 1; port < ed->nr_valid; port++)
 		evtchn_from_port(ed, port)->priority = EVTCHN_FIFO_PRIORITY_DEFAULT;
 	ed->fifo = fd;
-	__atomic_store_n(&ed->ops, &evtchn_port_ops_fifo, __ATOMIC_RELEASE);
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	/*
-	 * A sender that read the old ops just before the store above may still
-	 * set a 2-level bit after this copy; that event is lost, as on Xen (the
-	 * guest switches early, before its devices run).
+	 * Sequentially consistent, as the reads of the bits below: a sender that
+	 * read the old ops sets its bit and then reads the ops again, so either
+	 * we see its bit or it sees FIFO and raises the port there itself
+	 * (evtchn_2l_set_pending). Xen leaves such an event in the bitmap.
 	 */
+	__atomic_store_n(&ed->ops, &evtchn_port_ops_fifo, __ATOMIC_SEQ_CST);
 	flags = spin_lock_irqsave(&ed->fifo_lock);
 	for (uint32_t port = 1; port < ed->nr_valid; port++) {
 		struct evtchn *chn = evtchn_from_port(ed, port);

@@ -457,6 +457,29 @@ UNIT_TEST(evtchn, fifo_switch_keeps_bound_ports_and_raises_what_was_pending)
 	ev_teardown();
 }
 
+UNIT_TEST(evtchn, fifo_a_sender_that_saw_the_2level_ops_during_the_switch_loses_nothing)
+{
+	struct domain *a, *b;
+	struct fifo_guest g;
+	uint32_t bp, got[4];
+
+	ev_setup();
+	a = ev_mkdom(1, ROLE_GUEST, 1);
+	b = ev_mkdom(2, ROLE_GUEST, 1);
+	(void)ev_connect(a, b, &bp);
+	ev_guest_ack_all(b);
+	fifo_on(&g, b, 1);
+	/*
+	 * A peer's send that read b's ops just before the switch published
+	 * FIFO, and sets the 2-level bit only now, after the switch's copy.
+	 */
+	evtchn_port_ops_2l.set_pending(b->vcpu[0], evtchn_from_port(b->evtchn, bp), bp);
+	CU_ASSERT(ev_pending(b, bp));
+	CU_ASSERT_EQUAL(consume(&g, 0, got, 4), 1);
+	CU_ASSERT_EQUAL(got[0], bp);
+	ev_teardown();
+}
+
 UNIT_TEST(evtchn, fifo_port_still_linked_is_not_reused)
 {
 	struct domain *a;
