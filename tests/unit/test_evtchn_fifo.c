@@ -336,6 +336,16 @@ UNIT_TEST(evtchn, fifo_masked_word_stays_unlinked_until_unmask)
 	CU_ASSERT_EQUAL(*word(&g, p), W_MASKED | W_PENDING);
 	CU_ASSERT_EQUAL(g.cb[0]->ready, 0);
 	CU_ASSERT_EQUAL(fake_vcpu_kicks, kicks);
+	{
+		unsigned long flags = spin_lock_irqsave(&a->event_lock);
+		struct evtchn *chn = evtchn_from_port(a->evtchn, p);
+
+		CU_ASSERT(a->evtchn->ops->is_masked(a, chn, p));
+		CU_ASSERT(a->evtchn->ops->is_pending(a, chn, p));
+		CU_ASSERT(!a->evtchn->ops->is_masked(a, chn, 5));   /* word 5: 0 */
+		CU_ASSERT(a->evtchn->ops->is_masked(a, chn, 2000)); /* no word: masked */
+		spin_unlock_irqrestore(&a->event_lock, flags);
+	}
 	CU_ASSERT_EQUAL(ev_unmask(a, p), 0);
 	CU_ASSERT_EQUAL(*word(&g, p), W_PENDING | W_LINKED);
 	CU_ASSERT_EQUAL(g.cb[0]->head[EVTCHN_FIFO_PRIORITY_DEFAULT], p);
