@@ -55,7 +55,7 @@ include dom0-tools/libs/libs.mk
 include dom0-tools/tools/tools.mk
 include dom0-tools/xl/xl.mk
 include dom0-tools/xenconsoled/xenconsoled.mk
-include dom0-tools/vchan-tools/vchan-tools.mk
+include libvchan/build.mk
 include tests/guests/guests.mk
 include tests/guests/toolstack/toolstack.mk
 include tests/guests/vchan/vchan.mk
