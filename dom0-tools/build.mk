@@ -5,12 +5,12 @@
 
 TOOLS_OUT := $(BUILD)/tools
 MKBOOT := $(TOOLS_OUT)/mkboot
-# The bundle parser is the hypervisor's own file, built for the host.
+# The bundle parser is the hypervisor's own file (hypervisor/shared/), built for the host.
 MKBOOT_SRCS := dom0-tools/mkboot/mkboot.c dom0-tools/mkboot/bundle_write.c \
-	dom0-tools/mkboot/host_xxhash.c hypervisor/common/bundle_parse.c
+	dom0-tools/mkboot/host_xxhash.c hypervisor/shared/bundle_parse.c
 MKBOOT_OBJS := $(patsubst %.c,$(TOOLS_OUT)/obj/%.o,$(MKBOOT_SRCS))
 TOOLS_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
-	-Ihypervisor/include -MMD -MP
+	-Ihypervisor/include -Ihypervisor/shared/include -MMD -MP
 
 .PHONY: tools
 tools: $(MKBOOT) $(BUILD)/default.bundle

@@ -11,12 +11,11 @@
 # libxenvchan's sources are in libvchan/ (libvchan/build.mk, included after this,
 # adds them to libxenvchan.a and libtools_uk.a).
 # The builder compiles the hypervisor's portable ELF parser, PVH planner and
-# ACPI table builder into itself (hypervisor/common/elf.c,
-# hypervisor/arch/x86/pvh_plan.c, hypervisor/arch/x86/acpi_build.c).
+# ACPI table builder into itself (hypervisor/shared/elf.c, pvh_plan.c, acpi_build.c).
 
 TLIBS_DIR := dom0-tools/libs
 TLIBS_OUT := $(BUILD)/tools/libs
-TLIBS_INC := -I$(TLIBS_DIR)/include -Ilibvchan/include -Ihypervisor/include -Ihypervisor/arch/x86/include
+TLIBS_INC := -I$(TLIBS_DIR)/include -Ilibvchan/include -Ihypervisor/include -Ihypervisor/shared/include
 
 TLIBS_CTRL_CORE := $(TLIBS_DIR)/ctrl/xc_core.c $(TLIBS_DIR)/ctrl/xc_domain.c $(TLIBS_DIR)/ctrl/xc_misc.c \
 	$(TLIBS_DIR)/ctrl/xc_host.c
@@ -25,8 +24,8 @@ TLIBS_FMEM_CORE := $(TLIBS_DIR)/foreignmemory/core.c
 TLIBS_GNTTAB_CORE := $(TLIBS_DIR)/gnttab/core.c
 TLIBS_STORE_CORE := $(TLIBS_DIR)/store/core.c
 TLIBS_BUILD_SRCS := $(TLIBS_DIR)/builder/pvh_build.c \
-	$(TLIBS_DIR)/builder/pvh_guest_mem.c hypervisor/common/elf.c hypervisor/arch/x86/pvh_plan.c \
-	hypervisor/arch/x86/acpi_build.c
+	$(TLIBS_DIR)/builder/pvh_guest_mem.c hypervisor/shared/elf.c hypervisor/shared/pvh_plan.c \
+	hypervisor/shared/acpi_build.c
 
 # ---- host (Linux backends) ----
 TLIBS_HOST_CFLAGS := $(TOOLS_CFLAGS) $(TLIBS_INC)

@@ -21,7 +21,7 @@ $(XSU_OBJS): $(XSU_OUT)/%.o: %.c dom0-tools/xenstored/xenstored.mk | $(DEPS_STAM
 
 $(XSU_XXH_OBJ): dom0-tools/xenstored/xs_uk_xxhash.c $(XSU_XXH_INC)/xxhash.h | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(UK_CFLAGS) -isystem $(XSU_XXH_INC) -isystem hypervisor/include/xxhash-compat \
+	$(Q)$(CC) $(UK_CFLAGS) -isystem $(XSU_XXH_INC) -isystem hypervisor/shared/xxhash-compat \
 		-c $< -o $@
 
 $(XSU_ELF): $(XSU_OBJS) $(XSU_XXH_OBJ) $(UK_HEAD) $(UK_LIB) $(UK_LDS)

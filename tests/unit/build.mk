@@ -20,7 +20,7 @@ UNIT_TEST_SRCS := tests/unit/main.c $(wildcard tests/unit/test_*.c) $(wildcard t
 UNIT_CFLAGS := -std=gnu11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow \
 	-DTESSERA_HOST_TEST -Itests/unit -Itests/unit/fake -Ihypervisor/include -Ihypervisor/arch/x86/include \
-	-include hypervisor/include/tessera/config.h -MMD -MP
+	-Ihypervisor/shared/include -include hypervisor/include/tessera/config.h -MMD -MP
 UNIT_LDFLAGS := -fsanitize=address,undefined
 UNIT_OBJS := $(patsubst %.c,$(UNIT_OUT)/%.o,$(UNIT_HV_SRCS) $(UNIT_TOOL_SRCS) $(UNIT_TEST_SRCS))
 

@@ -1,5 +1,5 @@
 /*
- * The boot bundle parser (common/bundle_parse.c): portable, compiled into
+ * The boot bundle parser (shared/bundle_parse.c): portable, compiled into
  * the hypervisor, the host unit tests and mkboot --dump, so all three read
  * bundles the same way. It treats every byte as hostile and, on success,
  * leaves a view whose pointers all lie inside the validated buffer.

@@ -1,6 +1,6 @@
 /*
  * The boot bundle's binary format: the one definition of it, included by
- * the hypervisor's parser (common/bundle_parse.c) and by the host tool that
+ * the hypervisor's parser (shared/bundle_parse.c) and by the host tool that
  * writes bundles (dom0-tools/mkboot). Nothing else may describe the layout.
  * docs/boot-bundle.md explains it in prose.
  *

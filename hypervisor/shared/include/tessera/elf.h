@@ -1,5 +1,5 @@
 /*
- * The ELF image loader's parser (common/elf.c): portable, no state, no
+ * The ELF image loader's parser (shared/elf.c): portable, no state, no
  * locking. It validates an ELF32 or ELF64 little-endian x86 executable held
  * in memory, collects its PT_LOAD segments and the Xen ELF notes (owner
  * "Xen", types of public/elfnote.h), and never trusts a byte: every offset

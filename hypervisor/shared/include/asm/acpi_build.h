@@ -1,5 +1,5 @@
 /*
- * Guest ACPI tables for PVH domains (arch/x86/acpi_build.c): RSDP (revision
+ * Guest ACPI tables for PVH domains (shared/acpi_build.c): RSDP (revision
  * 2) -> RSDT and XSDT -> MADT with one enabled local APIC per vCPU, as Xen's
  * tools/libacpi builds them for a PVH guest without an IOAPIC. Linux needs
  * a MADT even with one vCPU, or it runs without a local APIC and never

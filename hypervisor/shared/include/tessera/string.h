@@ -1,4 +1,4 @@
-/* The freestanding string and memory routines (common/lib/string.c). */
+/* The freestanding string and memory routines (shared/string.c). */
 #ifndef TESSERA_STRING_H
 #define TESSERA_STRING_H
 

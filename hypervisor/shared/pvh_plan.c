@@ -25,7 +25,7 @@
 #include <public/hvm/start_info.h>
 #include <tessera/errno.h>
 #include <tessera/format.h>
-#include <tessera/p2m.h>
+#include <tessera/p2m_limit.h>
 #include <tessera/string.h>
 
 typedef unsigned long long ull;

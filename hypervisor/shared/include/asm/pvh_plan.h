@@ -1,5 +1,5 @@
 /*
- * The planning of a PVH domain's guest-physical memory (arch/x86/pvh_plan.c):
+ * The planning of a PVH domain's guest-physical memory (shared/pvh_plan.c):
  * the layout constants, the memory map, where a kernel may load, where the
  * boot information and modules go, and the bytes of the boot information
  * area. Portable and freestanding like acpi_build.c: no domain, no
