@@ -4,9 +4,9 @@
 #                         a Linux guest and the unikernel demo in QEMU
 #                         (serial on this terminal; Ctrl-] x3 switches consoles; Ctrl-a x quits)
 #   make run-linux        boot Debian's Linux as a PVH guest at a shell on hvc0 beside the xenstore domain
-#                         (tests/linux/linux.mk, docs/linux-guests.md); make linux fetches the kernel
+#                         (dom0-tools/linux/linux.mk, docs/linux-guests.md); make linux fetches the kernel
 #   make run-dom0         boot the xenstore domain and Debian's Linux as the control domain (d0) at its
-#                         shell (tests/linux/dom0/dom0.mk, docs/control-domain.md)
+#                         shell (dom0-tools/dom0/dom0.mk, docs/control-domain.md)
 #   make test             every test; ends with one line "N passed, N failed"
 #   make test-unit        host unit tests (CUnit, ASan+UBSan)
 #   make test-integration QEMU boot scenarios
@@ -65,8 +65,9 @@ include tests/unit/build.mk
 include tests/fuzz/fuzz.mk
 include tests/abi/build.mk
 include tests/xen/xen.mk
+include dom0-tools/linux/linux.mk
+include dom0-tools/dom0/dom0.mk
 include tests/linux/linux.mk
-include tests/linux/dom0/dom0.mk
 include tests/bench/bench.mk
 
 QEMU_MACHINE := -machine pc -cpu qemu64,+svm,+npt,+rdrand -nographic -no-reboot \
@@ -74,7 +75,7 @@ QEMU_MACHINE := -machine pc -cpu qemu64,+svm,+npt,+rdrand -nographic -no-reboot 
 
 # make run boots Debian's Linux as the control domain (d0, at a shell on the serial line, with
 # xl), the xenstore domain, a Linux guest and the unikernel demo (two domains that talk):
-# tests/linux/dom0/plans/run.json, so it needs make linux and make dom0 (apt-get download of
+# dom0-tools/dom0/plans/run.json, so it needs make linux and make dom0 (apt-get download of
 # the kernel, once). RUN_BUNDLE= boots another bundle, e.g.
 # RUN_BUNDLE=$(BUILD)/guests/pvh/plans/demo.bundle (the demo alone, no kernel needed).
 RUN_BUNDLE ?= $(BUILD)/linux/dom0/plans/run.bundle

@@ -1,6 +1,6 @@
 #!/bin/bash
-# Builds the Linux control domain's initramfs (tests/linux/dom0/, docs/control-domain.md):
-# busybox-static, tests/linux/dom0/init, the Xen driver modules of the kernel's own Debian
+# Builds the Linux control domain's initramfs (dom0-tools/dom0/, docs/control-domain.md):
+# busybox-static, dom0-tools/dom0/init, the Xen driver modules of the kernel's own Debian
 # package with their dependencies (read from each module's .modinfo "depends=", loaded
 # by /init in the order of /lib/modules/load-order), the control-domain tools in /bin and
 # data files (guest images) in /lib/tessera. Compressed modules (.ko.xz, .ko.zst) are

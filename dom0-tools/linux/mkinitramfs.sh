@@ -1,5 +1,5 @@
 #!/bin/bash
-# Builds the Linux test initramfs: busybox-static and tests/linux/init in a
+# Builds the Linux guest initramfs: busybox-static and dom0-tools/linux/init in a
 # cpio (newc) archive, gzip-compressed. Usage: mkinitramfs.sh OUT.cpio.gz
 set -euo pipefail
 
