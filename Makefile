@@ -47,9 +47,9 @@ $(DEPS_STAMP): scripts/install-deps.sh
 	$(Q)mkdir -p $(BUILD) && touch $@
 
 include hypervisor/build.mk
+include unikernel/build.mk
 include dom0-tools/build.mk
 include tests/integration/integration.mk
-include unikernel/build.mk
 include dom0-tools/xenstored/xenstored_uk.mk
 include dom0-tools/libs/libs.mk
 include dom0-tools/tools/tools.mk

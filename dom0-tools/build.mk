@@ -1,4 +1,4 @@
-# Host tools (dom0-tools/), and the default boot bundle that make run boots.
+# Host tools (dom0-tools/), the default boot bundle and the unikernel demo's bundle.
 #   $(BUILD)/tools/mkboot      boot bundle writer (docs/boot-bundle.md)
 #   $(BUILD)/default.bundle    from dom0-tools/mkboot/default-plan.json, whose
 #                              file names are relative to $(BUILD)
@@ -36,6 +36,14 @@ DEFAULT_PLAN := dom0-tools/mkboot/default-plan.json
 $(BUILD)/default.bundle: $(DEFAULT_PLAN) $(MKBOOT) $(GUEST_HLT)
 	$(Q)$(MKBOOT) $(DEFAULT_PLAN) --base $(BUILD) -o $@
 	@echo "  BUNDLE  $@"
+
+# The unikernel demo alone (make run RUN_BUNDLE=$(BUILD)/guests/pvh/plans/demo.bundle):
+# unikernel/apps/pvh/plans/demo.json.
+PVH_DEMO_BUNDLE := $(PVH_GUEST_OUT)/plans/demo.bundle
+guests: $(PVH_DEMO_BUNDLE)
+$(PVH_DEMO_BUNDLE): unikernel/apps/pvh/plans/demo.json $(MKBOOT) $(GUEST_PVH)
+	@mkdir -p $(dir $@)
+	$(Q)$(MKBOOT) $< --base $(BUILD) -o $@
 
 -include $(MKBOOT_OBJS:.o=.d)
 

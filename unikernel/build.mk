@@ -66,3 +66,11 @@ $(BUILD)/guests/$(1).elf: $$($(1)_UK_OBJS) $(UK_HEAD) $(UK_LIB) $(UK_LDS)
 guests: $(BUILD)/guests/$(1).elf
 -include $$($(1)_UK_OBJS:.o=.d)
 endef
+
+# ---- applications (apps/) ----
+# apps/pvh: the PVH guest, $(GUEST_PVH): the unikernel demo make run boots, and the PVH
+# integration tests' scenarios (apps/pvh/README.md). Its demo plan's bundle,
+# $(BUILD)/guests/pvh/plans/demo.bundle, is made with mkboot by dom0-tools/build.mk.
+GUEST_PVH := $(BUILD)/guests/pvh.elf
+PVH_GUEST_OUT := $(BUILD)/guests/pvh
+$(eval $(call uk_app,pvh,$(wildcard unikernel/apps/pvh/*.c)))
