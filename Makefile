@@ -46,29 +46,13 @@ $(DEPS_STAMP): scripts/install-deps.sh
 	$(Q)sh scripts/install-deps.sh
 	$(Q)mkdir -p $(BUILD) && touch $@
 
+# One build.mk per top-level directory; each includes its subdirectories' fragments. Order
+# matters: each may use what the ones before it define.
 include hypervisor/build.mk
 include unikernel/build.mk
 include dom0-tools/build.mk
-include tests/integration/integration.mk
-include dom0-tools/xenstored/xenstored_uk.mk
-include dom0-tools/libs/libs.mk
-include dom0-tools/tools/tools.mk
-include dom0-tools/xl/xl.mk
-include dom0-tools/xenconsoled/xenconsoled.mk
 include libvchan/build.mk
-include tests/guests/guests.mk
-include tests/guests/toolstack/toolstack.mk
-include tests/guests/vchan/vchan.mk
-include tests/guests/lapic/lapic.mk
-include tests/guests/conf/conf.mk
-include tests/unit/build.mk
-include tests/fuzz/fuzz.mk
-include tests/abi/build.mk
-include tests/xen/xen.mk
-include dom0-tools/linux/linux.mk
-include dom0-tools/dom0/dom0.mk
-include tests/linux/linux.mk
-include tests/bench/bench.mk
+include tests/build.mk
 
 QEMU_MACHINE := -machine pc -cpu qemu64,+svm,+npt,+rdrand -nographic -no-reboot \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -nic none

@@ -47,4 +47,12 @@ $(PVH_DEMO_BUNDLE): unikernel/apps/pvh/plans/demo.json $(MKBOOT) $(GUEST_PVH)
 
 -include $(MKBOOT_OBJS:.o=.d)
 
+# The rest of dom0-tools/, one fragment per directory, in this order (each may use what the
+# ones before define; unikernel/build.mk comes before this file, libvchan/build.mk after):
 include dom0-tools/xenstored/xenstored.mk
+include dom0-tools/libs/libs.mk
+include dom0-tools/tools/tools.mk
+include dom0-tools/xl/xl.mk
+include dom0-tools/xenconsoled/xenconsoled.mk
+include dom0-tools/linux/linux.mk
+include dom0-tools/dom0/dom0.mk

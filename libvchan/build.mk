@@ -25,7 +25,10 @@ $(TLIBS_UK_LIB): $(VCHAN_UK_OBJS)
 
 -include $(VCHAN_UK_OBJS:.o=.d) $(patsubst %.o,%.d,$(call tlibs_host_objs,$(VCHAN_HOST_SRCS)))
 
-# ---- the control domain's peer ----
+# ---- the control domain's peer, in its initramfs's /bin ($(DOM0_TOOLS)) ----
 $(eval $(call dom0_tool,xenvchan-echo,$(VCHAN_DIR)/tools/xenvchan-echo.c \
 	$(TLIBS_DIR)/store/core.c $(TLIBS_DIR)/store/linux.c))
 DOM0_TOOLS += $(DOM0_TOOLS_OUT)/xenvchan-echo
+# dom0-tools/dom0/dom0.mk, read before this file, made $(DOM0_TOOLS) so far the prerequisites
+# of make dom0 and of the initramfs (whose recipe reads the whole list when it runs): add it.
+dom0 $(DOM0_INITRAMFS) $(DOM0_INITRAMFS_LINUX): $(DOM0_TOOLS_OUT)/xenvchan-echo

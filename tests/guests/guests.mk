@@ -22,7 +22,7 @@ $(eval $(call uk_app,uk-selftest,tests/guests/uk-selftest/selftest.c))
 $(PVH_GUEST_OUT)/plans/uk-selftest.bundle: $(BUILD)/guests/uk-selftest.elf
 
 # The xenstore-domain scenario (tests/integration/xenstore-domain.sh): the store domain
-# $(XSU_ELF) (dom0-tools/xenstored/xenstored_uk.mk) and the xenbus peers of
+# $(XSU_ELF) (dom0-tools/xenstored/xenstored.mk) and the xenbus peers of
 # tests/guests/xenstore/peer.c, bundled from tests/guests/xenstore/plans/NAME.json into
 # $(BUILD)/guests/xenstore/plans/NAME.bundle.
 $(eval $(call uk_app,xs-peer,tests/guests/xenstore/peer.c))

@@ -14,7 +14,7 @@ UNIT_OUT := $(BUILD)/unit
 UNIT_BIN := $(UNIT_OUT)/unit-tests
 UNIT_HV_SRCS :=
 UNIT_TOOL_SRCS :=
-include $(filter-out tests/unit/build.mk,$(wildcard tests/unit/*.mk))
+include $(filter-out tests/unit/unit.mk,$(wildcard tests/unit/*.mk))
 
 UNIT_TEST_SRCS := tests/unit/main.c $(wildcard tests/unit/test_*.c) $(wildcard tests/unit/fake/*.c)
 UNIT_CFLAGS := -std=gnu11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined \
