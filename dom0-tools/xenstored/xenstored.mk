@@ -1,5 +1,5 @@
 # xenstored (dom0-tools/xenstored/, README.md there): the portable core and its builds.
-#   core sources         XS_CORE_SRCS (also compiled into the unit tests: tests/unit/xenstored.mk)
+#   core sources         XS_CORE_SRCS (also compiled into the unit tests: tests/unit/unit.mk)
 #   $(BUILD)/fuzz-xs/fuzz-xenstored   libFuzzer harness tests/fuzz/xs_fuzz.c over the core;
 #                        make xs-fuzz-smoke = the short run make test does (tests/fuzz/xs_smoke.sh)
 #   make xs-fuzz         the long run (XS_FUZZ_RUNS inputs, corpus in $(BUILD)/fuzz-xs/corpus)
