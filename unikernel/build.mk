@@ -26,7 +26,8 @@ UK_CFLAGS := -std=gnu11 -O2 -g -m64 -ffreestanding -fno-pie -fno-pic -fno-common
 	-fno-stack-protector -fno-asynchronous-unwind-tables -mno-red-zone -mgeneral-regs-only \
 	-fcf-protection=none -fno-tree-loop-distribute-patterns -fno-builtin \
 	-nostdinc -isystem $(shell $(CC) -print-file-name=include) -Iunikernel/include \
-	-Ihypervisor/include -Ihypervisor/shared/include -Wall -Wextra -Werror -Wmissing-prototypes -Wshadow -MMD -MP
+	-Ihypervisor/include -Ihypervisor/shared/include -Wall -Wextra -Werror -Wmissing-prototypes \
+	-Wshadow -MMD -MP
 UK_ASFLAGS := -m64 -nostdinc -D__ASSEMBLY__ -MMD -MP -Wa,--noexecstack
 UK_LDFLAGS := -m elf_x86_64 -nostdlib -static --build-id=none -z noexecstack \
 	--no-warn-rwx-segments -T $(UK_LDS)
