@@ -8,8 +8,11 @@ HV_ELF := $(BUILD)/tessera.elf
 HV_BIN := $(BUILD)/tessera.bin
 HV_CMDLINE ?= loglvl=info
 
+# shared/: the freestanding code the tools and the unikernel build too (shared/README.md).
+HV_SHARED_SRCS := $(wildcard $(HV_SRC)/shared/*.c)
 HV_C_SRCS := $(wildcard $(HV_SRC)/common/*.c $(HV_SRC)/common/*/*.c \
-	$(HV_SRC)/arch/x86/*.c $(HV_SRC)/arch/x86/*/*.c $(HV_SRC)/arch/x86/*/*/*.c)
+	$(HV_SRC)/arch/x86/*.c $(HV_SRC)/arch/x86/*/*.c $(HV_SRC)/arch/x86/*/*/*.c) \
+	$(HV_SHARED_SRCS)
 HV_S_SRCS := $(wildcard $(HV_SRC)/arch/x86/*.S $(HV_SRC)/arch/x86/*/*.S \
 	$(HV_SRC)/arch/x86/*/*/*.S)
 
@@ -36,7 +39,7 @@ HV_OBJS := $(patsubst $(HV_SRC)/%.c,$(HV_OUT)/%.o,$(HV_C_SRCS)) \
 	$(patsubst $(HV_SRC)/%.S,$(HV_OUT)/%.o,$(HV_S_SRCS))
 
 HV_INCLUDES = -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
-	-I$(HV_SRC)/include -I$(HV_SRC)/arch/x86/include \
+	-I$(HV_SRC)/include -I$(HV_SRC)/arch/x86/include -I$(HV_SRC)/shared/include \
 	-include $(HV_SRC)/include/tessera/config.h $(HV_DEFINES)
 HV_CFLAGS = -std=gnu11 -O2 -g -ffreestanding -fno-common -fno-stack-protector \
 	-fpie -fvisibility=hidden -fno-asynchronous-unwind-tables -fno-omit-frame-pointer \
@@ -65,6 +68,19 @@ $(HV_OUT)/%.o: $(HV_SRC)/%.S | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(HV_ASFLAGS) -c $< -o $@
 
+# shared/ sees only its own headers and the public ABI (shared/README.md): its include path
+# holds shared/include and a directory with nothing but a link to include/public, so an
+# #include of any other hypervisor header fails the build.
+HV_SHARED_PUBLIC := $(HV_OUT)/shared-include/public
+HV_SHARED_OBJS := $(patsubst $(HV_SRC)/%.c,$(HV_OUT)/%.o,$(HV_SHARED_SRCS))
+$(HV_SHARED_OBJS): HV_INCLUDES = -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+	-I$(HV_SRC)/shared/include -I$(dir $(HV_SHARED_PUBLIC)) \
+	-include $(HV_SRC)/include/tessera/config.h
+$(HV_SHARED_OBJS): | $(HV_SHARED_PUBLIC)
+$(HV_SHARED_PUBLIC): | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(Q)ln -sfn $(CURDIR)/$(HV_SRC)/include/public $@
+
 # common/xxhash.c alone sees Debian's xxhash.h: a link to it in a private build
 # directory, plus stand-ins for the libc headers it includes; the rest of
 # /usr/include stays invisible to the hypervisor.
@@ -72,7 +88,7 @@ HV_XXH_INC := $(HV_OUT)/xxhash-include
 $(HV_XXH_INC)/xxhash.h: | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(Q)ln -sf /usr/include/xxhash.h $@
-$(HV_OUT)/common/xxhash.o: HV_CFLAGS += -isystem $(HV_XXH_INC) -isystem $(HV_SRC)/include/xxhash-compat
+$(HV_OUT)/common/xxhash.o: HV_CFLAGS += -isystem $(HV_XXH_INC) -isystem $(HV_SRC)/shared/xxhash-compat
 $(HV_OUT)/common/xxhash.o: $(HV_XXH_INC)/xxhash.h
 
 $(HV_OUT)/hypervisor.lds: $(HV_SRC)/arch/x86/hypervisor.lds.in | $(DEPS_STAMP)

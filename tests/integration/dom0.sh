@@ -1,5 +1,5 @@
 #!/bin/bash
-# The Linux control domain (tests/linux/dom0/, docs/control-domain.md): Debian's
+# The Linux control domain (dom0-tools/dom0/, docs/control-domain.md): Debian's
 # kernel as d0 with the control role beside the xenstore domain (d1), one boot
 # of tests/linux/dom0/plans/dom0-test.json. Its /init loads the Xen modules of
 # the same kernel package, mounts xenfs, and runs xen-smoke

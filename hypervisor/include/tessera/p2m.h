@@ -16,6 +16,7 @@
 #ifndef TESSERA_P2M_H
 #define TESSERA_P2M_H
 
+#include <tessera/p2m_limit.h> /* P2M_MAX_GFN */
 #include <tessera/types.h>
 
 struct domain;
@@ -30,9 +31,6 @@ enum p2m_type {
 	p2m_special, /* hypervisor-owned pages shared with the guest (shared_info, grant frames) */
 	p2m_mmio_direct, /* device memory (hardware role) */
 };
-
-/* Highest guest frame number a p2m may hold (guest-physical addresses below 2^52). */
-#define P2M_MAX_GFN ((1UL << 40) - 1)
 
 /* May gfn have a p2m entry at all? (A guest-supplied frame is checked before use.) */
 static inline bool p2m_gfn_ok(gfn_t gfn)
