@@ -16,11 +16,12 @@ HV_C_SRCS := $(wildcard $(HV_SRC)/common/*.c $(HV_SRC)/common/*/*.c \
 HV_S_SRCS := $(wildcard $(HV_SRC)/arch/x86/*.S $(HV_SRC)/arch/x86/*/*.S \
 	$(HV_SRC)/arch/x86/*/*/*.S)
 
-# ---- The test build (self-tests): make SELFTESTS=y, or make hypervisor-test from any make ----
+# ---- The test build (self-tests, lock checker): make SELFTESTS=y, or make hypervisor-test ----
 # tessera.bin carries no test code. SELFTESTS=y builds $(BUILD)/tessera-test.{elf,bin} from
 # objects in $(BUILD)/hypervisor-test with CONFIG_SELFTESTS defined: every SELFTEST() and the
-# files named *selftest* (the runner, the SVM and timer self-tests); the default build leaves
-# those files out (tessera/selftest.h, docs/testing.md).
+# files named *selftest* (the runner, the SVM and timer self-tests), and with the lock-order
+# checker (HV_LOCK_DEBUG below); the default build leaves those out (tessera/selftest.h,
+# docs/testing.md, docs/locking.md).
 HV_SELFTEST_SRCS := $(foreach f,$(HV_C_SRCS),$(if $(findstring selftest,$(notdir $(f))),$(f)))
 ifeq ($(SELFTESTS),y)
 HV_OUT := $(BUILD)/hypervisor-test
@@ -47,9 +48,10 @@ HV_CFLAGS = -std=gnu11 -O2 -g -ffreestanding -fno-common -fno-stack-protector \
 	-fcf-protection=none -fno-jump-tables -fno-tree-loop-distribute-patterns \
 	-Wall -Wextra -Werror -Wmissing-prototypes -Wshadow -Wno-unused-parameter \
 	-MMD -MP $(HV_INCLUDES)
-# The lock checker (docs/locking.md): on unless HV_LOCK_DEBUG=n (objects do not
-# track this flag: build such a tessera.bin in its own BUILD directory).
-HV_LOCK_DEBUG ?= y
+# The lock checker (docs/locking.md): on in the test build, off in tessera.bin, whose hot paths
+# it would lengthen by a third (icount); HV_LOCK_DEBUG=y|n overrides (objects do not track the
+# flag: build such a binary in its own BUILD directory).
+HV_LOCK_DEBUG ?= $(if $(filter y,$(SELFTESTS)),y,n)
 ifeq ($(HV_LOCK_DEBUG),y)
 HV_CFLAGS += -DCONFIG_LOCK_DEBUG
 endif
@@ -60,11 +62,21 @@ HV_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
 .PHONY: hypervisor
 hypervisor: $(HV_BIN) $(HV_ELF)
 
-$(HV_OUT)/%.o: $(HV_SRC)/%.c | $(DEPS_STAMP)
+# Objects depend on the flags they were compiled with: a change of HV_LOCK_DEBUG or any other
+# flag rewrites this file, and so rebuilds them.
+HV_FLAGS_STAMP := $(HV_OUT)/.flags
+HV_FLAGS_NOW = $(CC) $(HV_CFLAGS) $(HV_ASFLAGS)
+$(HV_FLAGS_STAMP): FORCE | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@[ "$$(cat $@ 2>/dev/null)" = '$(HV_FLAGS_NOW)' ] || echo '$(HV_FLAGS_NOW)' >$@
+.PHONY: FORCE
+FORCE:
+
+$(HV_OUT)/%.o: $(HV_SRC)/%.c $(HV_FLAGS_STAMP) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(HV_CFLAGS) -c $< -o $@
 
-$(HV_OUT)/%.o: $(HV_SRC)/%.S | $(DEPS_STAMP)
+$(HV_OUT)/%.o: $(HV_SRC)/%.S $(HV_FLAGS_STAMP) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(HV_ASFLAGS) -c $< -o $@
 

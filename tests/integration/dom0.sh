@@ -22,6 +22,7 @@ CASES="dom0: boots as d0 beside the store domain|dom0: Xen modules, xenfs and /d
 
 IFS='|' read -r -a cases <<<"$CASES"
 need_linux_bundle "$BUNDLE" "${cases[@]}" || exit 0
+use_test_build dom0-prerequisites || exit 0 # the lock checker under Linux (docs/locking.md)
 
 # conswitch=]x: d0 would have the serial input (and print raw); its lines keep the (dom0) prefix.
 boot_until dom0 2 1G "loglvl=info conswitch=]x" "$BUNDLE" 60 'xen-smoke: FAIL|\] Panic:' 'd0: shut down'
