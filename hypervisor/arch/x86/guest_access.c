@@ -16,6 +16,7 @@
  */
 #include <asm/page.h>
 #include <asm/svm.h>
+#include <asm/x86-defns.h>
 #include <tessera/console.h>
 #include <tessera/errno.h>
 #include <tessera/event.h>
@@ -26,9 +27,6 @@
 #include <tessera/sched.h>
 #include <tessera/string.h>
 
-#define X86_CR0_WP (1UL << 16)
-#define X86_CR0_PG (1UL << 31)
-#define X86_CR4_PAE (1UL << 5)
 #define GPTE_P (1UL << 0)
 #define GPTE_RW (1UL << 1)
 #define GPTE_PS (1UL << 7)

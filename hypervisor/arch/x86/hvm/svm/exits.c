@@ -12,8 +12,10 @@
 #include <asm/hvm.h>
 #include <asm/page.h>
 #include <asm/svm.h>
+#include <asm/msr-index.h>
 #include <asm/system.h>
 #include <asm/vlapic.h>
+#include <asm/x86-defns.h>
 #include <public/xen.h>
 #include <public/hvm/params.h>
 #include <public/sched.h>
@@ -34,7 +36,6 @@
 #define TRAP_UD 6
 #define TRAP_GP 13
 #define TRAP_AC 17
-#define X86_EFLAGS_DF (1UL << 10)
 #define SVM_FEAT_DECODEASSISTS (1u << 7)
 
 /* Xen's hypervisor CPUID leaves (public/arch-x86/cpuid.h, Xen 4.17 traps.c
@@ -45,10 +46,6 @@
 #define XEN_HVM_CPUID_DOMID_PRESENT (1u << 4)
 #define XEN_HVM_CPUID_UPCALL_VECTOR (1u << 6)
 #define XEN_HYPERCALL_MSR 0x40000000u
-
-/* Version the CPUID leaf and XENVER_version report (Xen 4.17). */
-#define XEN_MAJOR 4
-#define XEN_MINOR 17
 
 /*
  * The guest state a crash or triple fault leaves in the VMCB, for whoever
@@ -107,7 +104,7 @@ static void svm_skip(struct vcpu *v, unsigned int len)
 
 static bool svm_long_mode(const struct vmcb *vmcb)
 {
-	return (vmcb->efer & EFER_LMA) && (vmcb->cs.attrib & (1u << 9)); /* CS.L */
+	return (vmcb->efer & EFER_LMA) && (vmcb->cs.attrib & X86_SEG_AR_L);
 }
 
 /* ---- CPUID ---- */
@@ -124,7 +121,7 @@ static void svm_cpuid_xen(struct vcpu *v, uint32_t idx, uint32_t sub, uint32_t *
 		*d = 0x4d4d566e; /* "nVMM" */
 		break;
 	case 1:
-		*a = (XEN_MAJOR << 16) | XEN_MINOR;
+		*a = (XEN_VERSION_MAJOR << 16) | XEN_VERSION_MINOR;
 		break;
 	case 2:
 		*a = 1; /* one hypercall page */
@@ -212,16 +209,11 @@ static void svm_exit_cpuid(struct vcpu *v)
 
 /* ---- MSRs ---- */
 
-#define MSR_TSC 0x10
-#define MSR_APIC_BASE 0x1b
-#define MSR_MTRR_CAP 0xfe
-/* Machine check: CPUID offers MCE/MCA (Linux reads MCG_CAP unguarded), with no banks. */
-#define MSR_MCG_CAP 0x179
-#define MSR_MCG_STATUS 0x17a
-/* AMD interrupt-pending message (C1E): Linux reads it on family 0xf CPUs (qemu64) for E400. */
-#define MSR_K8_INT_PENDING_MSG 0xc0010055
-#define MSR_PAT 0x277
-#define MSR_MTRR_DEF_TYPE 0x2ff
+/*
+ * Numbers in asm/msr-index.h. Machine check: CPUID offers MCE/MCA (Linux
+ * reads MCG_CAP unguarded), with no banks. MSR_K8_INT_PENDING_MSG (C1E):
+ * Linux reads it on family 0xf CPUs (qemu64) for E400.
+ */
 
 /* Fill the hypercall page at gpa: slot i is "mov $i,%eax; vmmcall; ret" (Xen's layout). */
 static int svm_write_hypercall_page(struct vcpu *v, uint64_t val)
@@ -323,7 +315,7 @@ static int svm_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 		allowed = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | EFER_FFXSR;
 		if (val & ~allowed)
 			return -1;
-		if ((sv->vmcb->cr0 & (1UL << 31)) && ((val ^ sv->vmcb->efer) & EFER_LME))
+		if ((sv->vmcb->cr0 & X86_CR0_PG) && ((val ^ sv->vmcb->efer) & EFER_LME))
 			return -1; /* LME may not change while paging is on */
 		sv->vmcb->efer = (val & ~EFER_LMA) | (sv->vmcb->efer & EFER_LMA) | EFER_SVME;
 		return 0;

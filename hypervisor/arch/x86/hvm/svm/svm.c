@@ -21,15 +21,16 @@
  * and arch_vcpu_kick on other CPUs.
  */
 #include <asm/apic.h>
-#include <asm/boot.h>
 #include <asm/hvm.h>
 #include <asm/irq_vectors.h>
+#include <asm/msr-index.h>
 #include <asm/page.h>
 #include <asm/percpu.h>
 #include <asm/acpi_build.h>
 #include <asm/svm.h>
 #include <asm/system.h>
 #include <asm/vlapic.h>
+#include <asm/x86-defns.h>
 #include <public/hvm/hvm_vcpu.h>
 #include <public/hvm/params.h>
 #include <tessera/console.h>
@@ -41,13 +42,6 @@
 #include <tessera/softirq.h>
 #include <tessera/string.h>
 #include <tessera/time.h>
-
-#define X86_EFLAGS_IF (1UL << 9)
-#define X86_CR0_PE (1UL << 0)
-#define X86_CR0_MP (1UL << 1)
-#define X86_CR0_EM (1UL << 2)
-#define X86_CR0_TS (1UL << 3)
-#define X86_CR0_ET (1UL << 4)
 
 /* The PAT a CPU comes out of reset with (AMD APM vol. 2 7.8.2). */
 #define PAT_POWER_ON 0x0007040600070406UL
@@ -91,7 +85,7 @@ static bool svm_detect(void)
 		pr_info("HVM: no SVM (CPUID 0x80000001 ECX.SVM clear): PVH guests unavailable");
 		return false;
 	}
-	if (rdmsr(MSR_VM_CR) & VM_CR_SVMDIS) {
+	if (rdmsr(MSR_K8_VM_CR) & VM_CR_SVMDIS) {
 		pr_info("HVM: SVM disabled by firmware (VM_CR.SVMDIS): PVH guests unavailable");
 		return false;
 	}
@@ -107,9 +101,8 @@ static bool svm_detect(void)
 
 /* MSRs whose state VMLOAD/VMSAVE switch: the guest may access them directly (as Xen). */
 static const uint32_t svm_passthrough_msrs[] = {
-    0xc0000100, 0xc0000101, 0xc0000102,		    /* FS_BASE, GS_BASE, KERNEL_GS_BASE */
-    0xc0000081, 0xc0000082, 0xc0000083, 0xc0000084, /* STAR, LSTAR, CSTAR, SFMASK */
-    0x174,	0x175,	    0x176,		    /* SYSENTER_CS/ESP/EIP */
+    MSR_FS_BASE, MSR_GS_BASE,	   MSR_SHADOW_GS_BASE, MSR_STAR,	 MSR_LSTAR,
+    MSR_CSTAR,	 MSR_SYSCALL_MASK, MSR_SYSENTER_CS,    MSR_SYSENTER_ESP, MSR_SYSENTER_EIP,
 };
 
 /* Clear msr's read and write intercept bits (APM vol. 2 15.11: two bits per MSR, 3 ranges). */
@@ -151,11 +144,11 @@ static int svm_cpu_up(void)
 	c->asid_gen = 1;
 	c->next_asid = 1;
 	/* Guest FPU state moves with FXSAVE/FXRSTOR: they need OSFXSR, and no TS/EM trap. */
-	write_cr4(read_cr4() | CR4_OSFXSR);
+	write_cr4(read_cr4() | X86_CR4_OSFXSR);
 	write_cr0((read_cr0() & ~(X86_CR0_TS | X86_CR0_EM)) | X86_CR0_MP);
 	svm_xstate_cpu_init(false); /* CR4.OSXSAVE and XCR0 when guests get XSAVE (xstate.c) */
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
-	wrmsr(MSR_VM_HSAVE_PA, c->hsave_pa);
+	wrmsr(MSR_K8_VM_HSAVE_PA, c->hsave_pa);
 	return 0;
 }
 
@@ -220,13 +213,6 @@ static void svm_set_seg(struct vmcb_seg *s, uint16_t sel, uint16_t attrib, uint3
 	s->base = base;
 }
 
-/* VMCB attribute encodings: descriptor bits 40-47 in 0-7, 52-55 in 8-11. */
-#define SEG_CODE32 0xc9b /* G, D, P, S, type 11 (code, read, accessed) */
-#define SEG_CODE64 0xa9b /* G, L, P, S, type 11 */
-#define SEG_DATA 0xc93	 /* G, D/B, P, S, type 3 (data, write, accessed) */
-#define SEG_TSS32 0x08b	 /* P, type 11 (busy 32-bit TSS) */
-#define SEG_LDT 0x082	 /* P, type 2 */
-
 /*
  * The PVH entry state (Xen docs/misc/pvh.pandoc; Linux
  * arch/x86/platform/pvh/head.S): 32-bit protected mode, paging off, flat
@@ -243,7 +229,7 @@ static void svm_set_pvh_start(struct vcpu *v, uint32_t entry, uint32_t ebx)
 	vmcb->rax = 0;
 	vmcb->rsp = 0;
 	vmcb->rip = entry;
-	vmcb->rflags = 2;
+	vmcb->rflags = X86_EFLAGS_MBS;
 	vmcb->cr0 = X86_CR0_PE | X86_CR0_ET;
 	vmcb->cr2 = 0;
 	vmcb->cr3 = 0;
@@ -253,14 +239,14 @@ static void svm_set_pvh_start(struct vcpu *v, uint32_t entry, uint32_t ebx)
 	vmcb->dr7 = 0x400;
 	vmcb->g_pat = PAT_POWER_ON;
 	vmcb->cpl = 0;
-	svm_set_seg(&vmcb->cs, 0x08, SEG_CODE32, 0xffffffff, 0);
-	svm_set_seg(&vmcb->ds, 0x10, SEG_DATA, 0xffffffff, 0);
-	svm_set_seg(&vmcb->es, 0x10, SEG_DATA, 0xffffffff, 0);
-	svm_set_seg(&vmcb->ss, 0x10, SEG_DATA, 0xffffffff, 0);
-	svm_set_seg(&vmcb->fs, 0x10, SEG_DATA, 0xffffffff, 0);
-	svm_set_seg(&vmcb->gs, 0x10, SEG_DATA, 0xffffffff, 0);
-	svm_set_seg(&vmcb->tr, 0x18, SEG_TSS32, 0x67, 0);
-	svm_set_seg(&vmcb->ldtr, 0, SEG_LDT, 0, 0);
+	svm_set_seg(&vmcb->cs, 0x08, X86_SEG_AR_CODE32, 0xffffffff, 0);
+	svm_set_seg(&vmcb->ds, 0x10, X86_SEG_AR_DATA32, 0xffffffff, 0);
+	svm_set_seg(&vmcb->es, 0x10, X86_SEG_AR_DATA32, 0xffffffff, 0);
+	svm_set_seg(&vmcb->ss, 0x10, X86_SEG_AR_DATA32, 0xffffffff, 0);
+	svm_set_seg(&vmcb->fs, 0x10, X86_SEG_AR_DATA32, 0xffffffff, 0);
+	svm_set_seg(&vmcb->gs, 0x10, X86_SEG_AR_DATA32, 0xffffffff, 0);
+	svm_set_seg(&vmcb->tr, 0x18, X86_SEG_AR_TSS_BUSY, 0x67, 0);
+	svm_set_seg(&vmcb->ldtr, 0, X86_SEG_AR_LDT, 0, 0);
 	svm_set_seg(&vmcb->gdtr, 0, 0, 0, 0);
 	svm_set_seg(&vmcb->idtr, 0, 0, 0, 0);
 	vmcb->star = vmcb->lstar = vmcb->cstar = vmcb->sfmask = vmcb->kernel_gs_base = 0;
@@ -294,13 +280,13 @@ static void svm_load_init_ctx(struct vcpu *v, const struct vcpu_hvm_context *ctx
 		sv->gprs.rsi = r->rsi;
 		sv->gprs.rdi = r->rdi;
 		vmcb->rip = r->rip;
-		vmcb->rflags = r->rflags | 2;
+		vmcb->rflags = r->rflags | X86_EFLAGS_MBS;
 		vmcb->cr0 = r->cr0 | X86_CR0_ET;
 		vmcb->cr3 = r->cr3;
 		vmcb->cr4 = r->cr4;
 		vmcb->efer = r->efer | EFER_SVME;
-		svm_set_seg(&vmcb->cs, 0x08, SEG_CODE64, 0xffffffff, 0);
-		vmcb->tr.attrib = SEG_TSS32; /* busy 64-bit TSS has the same type */
+		svm_set_seg(&vmcb->cs, 0x08, X86_SEG_AR_CODE64, 0xffffffff, 0);
+		vmcb->tr.attrib = X86_SEG_AR_TSS_BUSY; /* busy 64-bit TSS has the same type */
 	} else {
 		const struct vcpu_hvm_x86_32 *r = &ctx->cpu_regs.x86_32;
 
@@ -313,7 +299,7 @@ static void svm_load_init_ctx(struct vcpu *v, const struct vcpu_hvm_context *ctx
 		sv->gprs.rsi = r->esi;
 		sv->gprs.rdi = r->edi;
 		vmcb->rip = r->eip;
-		vmcb->rflags = r->eflags | 2;
+		vmcb->rflags = r->eflags | X86_EFLAGS_MBS;
 		vmcb->cr0 = r->cr0 | X86_CR0_ET;
 		vmcb->cr3 = r->cr3;
 		vmcb->cr4 = r->cr4;
@@ -340,14 +326,15 @@ static void svm_set_sipi_start(struct vcpu *v, uint8_t vector)
 	svm_set_pvh_start(v, 0, 0);
 	vmcb->cr0 = X86_CR0_ET;
 	vmcb->rip = 0;
-	svm_set_seg(&vmcb->cs, (uint16_t)(vector << 8), 0x9b, 0xffff, (uint64_t)vector << 12);
-	svm_set_seg(&vmcb->ds, 0, 0x93, 0xffff, 0);
-	svm_set_seg(&vmcb->es, 0, 0x93, 0xffff, 0);
-	svm_set_seg(&vmcb->ss, 0, 0x93, 0xffff, 0);
-	svm_set_seg(&vmcb->fs, 0, 0x93, 0xffff, 0);
-	svm_set_seg(&vmcb->gs, 0, 0x93, 0xffff, 0);
-	svm_set_seg(&vmcb->tr, 0, SEG_TSS32, 0xffff, 0);
-	svm_set_seg(&vmcb->ldtr, 0, SEG_LDT, 0xffff, 0);
+	svm_set_seg(&vmcb->cs, (uint16_t)(vector << 8), X86_SEG_AR_CODE16, 0xffff,
+		    (uint64_t)vector << 12);
+	svm_set_seg(&vmcb->ds, 0, X86_SEG_AR_DATA16, 0xffff, 0);
+	svm_set_seg(&vmcb->es, 0, X86_SEG_AR_DATA16, 0xffff, 0);
+	svm_set_seg(&vmcb->ss, 0, X86_SEG_AR_DATA16, 0xffff, 0);
+	svm_set_seg(&vmcb->fs, 0, X86_SEG_AR_DATA16, 0xffff, 0);
+	svm_set_seg(&vmcb->gs, 0, X86_SEG_AR_DATA16, 0xffff, 0);
+	svm_set_seg(&vmcb->tr, 0, X86_SEG_AR_TSS_BUSY, 0xffff, 0);
+	svm_set_seg(&vmcb->ldtr, 0, X86_SEG_AR_LDT, 0xffff, 0);
 	svm_set_seg(&vmcb->gdtr, 0, 0, 0xffff, 0);
 	svm_set_seg(&vmcb->idtr, 0, 0, 0xffff, 0);
 }

@@ -16,11 +16,11 @@
  *
  * Locking: none; a vCPU's area and XCR0 are touched only by the CPU running it.
  */
-#include <asm/boot.h>
 #include <asm/hvm.h>
 #include <asm/page.h>
 #include <asm/svm.h>
 #include <asm/system.h>
+#include <asm/x86-defns.h>
 #include <tessera/console.h>
 #include <tessera/domain.h>
 #include <tessera/hypercall.h>
@@ -36,7 +36,6 @@
 #define XSTATE_SSE (1UL << 1)
 #define XSTATE_AVX (1UL << 2)
 #define XSTATE_OFFERED (XSTATE_X87 | XSTATE_SSE | XSTATE_AVX)
-#define CR4_OSXSAVE (1UL << 18)
 #define CPUID1_ECX_XSAVE (1u << 26)
 #define CPUID1_ECX_OSXSAVE (1u << 27)
 #define CPUID1_ECX_FMA (1u << 12)
@@ -96,7 +95,7 @@ void svm_xstate_cpu_init(bool bsp)
 	}
 	if (!svm_xcr0_max)
 		return;
-	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXSAVE);
+	write_cr4(read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXSAVE);
 	xsetbv(0, svm_xcr0_max);
 	if (bsp) {
 		/* EBX: the standard-format size for the components XCR0 now enables. */
@@ -177,7 +176,7 @@ void svm_exit_xsetbv(struct vcpu *v)
 	struct vmcb *vmcb = sv->vmcb;
 	uint64_t val = ((sv->gprs.rdx & 0xffffffffUL) << 32) | (vmcb->rax & 0xffffffffUL);
 
-	if (!svm_xcr0_max || !(vmcb->cr4 & CR4_OSXSAVE)) {
+	if (!svm_xcr0_max || !(vmcb->cr4 & X86_CR4_OSXSAVE)) {
 		svm_inject_exception(v, XS_TRAP_UD, false, 0);
 		return;
 	}
@@ -216,7 +215,7 @@ void svm_cpuid_xstate(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t *a, 
 		if (svm_xcr0_max) {
 			*c |= CPUID1_ECX_XSAVE;
 			/* OSXSAVE mirrors the guest's own CR4.OSXSAVE. */
-			if (sv->vmcb->cr4 & CR4_OSXSAVE)
+			if (sv->vmcb->cr4 & X86_CR4_OSXSAVE)
 				*c |= CPUID1_ECX_OSXSAVE;
 		}
 		/* AVX and the instructions using its registers only with AVX state offered. */
@@ -310,7 +309,7 @@ SELFTEST(svm_xsetbv)
 	ret = -EIO;
 	if (!svm_xcr0_max) {
 		pr_info("svm_xsetbv: no XSAVE on this CPU: XSETBV must be #UD");
-		if (xs_st_try(v, CR4_OSXSAVE, 0, 0, 3) != XS_TRAP_UD)
+		if (xs_st_try(v, X86_CR4_OSXSAVE, 0, 0, 3) != XS_TRAP_UD)
 			goto out;
 		ret = 0;
 		goto out;
@@ -318,19 +317,20 @@ SELFTEST(svm_xsetbv)
 	/* #UD without CR4.OSXSAVE; #GP at CPL 3, ECX != 0, x87 clear, AVX without SSE, unknown
 	 * bits. */
 	if (xs_st_try(v, 0, 0, 0, 3) != XS_TRAP_UD ||
-	    xs_st_try(v, CR4_OSXSAVE, 3, 0, 3) != XS_TRAP_GP ||
-	    xs_st_try(v, CR4_OSXSAVE, 0, 1, 3) != XS_TRAP_GP ||
-	    xs_st_try(v, CR4_OSXSAVE, 0, 0, 2) != XS_TRAP_GP ||
-	    xs_st_try(v, CR4_OSXSAVE, 0, 0, XSTATE_X87 | XSTATE_AVX) != XS_TRAP_GP ||
-	    xs_st_try(v, CR4_OSXSAVE, 0, 0, 1UL << 9) != XS_TRAP_GP ||
-	    xs_st_try(v, CR4_OSXSAVE, 0, 0, 1UL << 40 | 3) != XS_TRAP_GP ||
+	    xs_st_try(v, X86_CR4_OSXSAVE, 3, 0, 3) != XS_TRAP_GP ||
+	    xs_st_try(v, X86_CR4_OSXSAVE, 0, 1, 3) != XS_TRAP_GP ||
+	    xs_st_try(v, X86_CR4_OSXSAVE, 0, 0, 2) != XS_TRAP_GP ||
+	    xs_st_try(v, X86_CR4_OSXSAVE, 0, 0, XSTATE_X87 | XSTATE_AVX) != XS_TRAP_GP ||
+	    xs_st_try(v, X86_CR4_OSXSAVE, 0, 0, 1UL << 9) != XS_TRAP_GP ||
+	    xs_st_try(v, X86_CR4_OSXSAVE, 0, 0, 1UL << 40 | 3) != XS_TRAP_GP ||
 	    sv->xcr0 != XSTATE_X87) {
 		pr_info("svm_xsetbv: an invalid XSETBV was not refused");
 		goto out;
 	}
-	if (xs_st_try(v, CR4_OSXSAVE, 0, 0, XSTATE_X87 | XSTATE_SSE) != 0x100 ||
+	if (xs_st_try(v, X86_CR4_OSXSAVE, 0, 0, XSTATE_X87 | XSTATE_SSE) != 0x100 ||
 	    sv->xcr0 != (XSTATE_X87 | XSTATE_SSE) ||
-	    xs_st_try(v, CR4_OSXSAVE, 0, 0, svm_xcr0_max) != 0x100 || sv->xcr0 != svm_xcr0_max) {
+	    xs_st_try(v, X86_CR4_OSXSAVE, 0, 0, svm_xcr0_max) != 0x100 ||
+	    sv->xcr0 != svm_xcr0_max) {
 		pr_info("svm_xsetbv: a valid XSETBV was refused");
 		goto out;
 	}

@@ -32,13 +32,9 @@
 #include <tessera/types.h>
 #include <asm/vlapic.h>
 
-/* MSRs and bits (APM vol. 2 15.4, 15.30). */
-#include <asm/boot.h> /* MSR_EFER, EFER_SCE/LME/NXE/SVME */
-#define EFER_LMA (1UL << 10)
-#define EFER_FFXSR (1UL << 14)
-#define MSR_VM_CR 0xc0010114
-#define VM_CR_SVMDIS (1UL << 4)
-#define MSR_VM_HSAVE_PA 0xc0010117
+/* MSRs and bits (APM vol. 2 15.4, 15.30): VM_CR, VM_HSAVE_PA, EFER.SVME. */
+#include <asm/msr-index.h>
+#include <asm/x86-defns.h>
 
 /* CPUID 0x8000000A EDX (APM vol. 3, CPUID Fn8000_000A). */
 #define SVM_FEAT_NP (1u << 0)
