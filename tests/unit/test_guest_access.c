@@ -8,7 +8,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <asm/svm.h>
+#include <asm/hvm/svm/svm.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>
 #include <tessera/guest_access.h>
@@ -74,9 +74,7 @@ mfn_t ga_unit_p2m_lookup(struct domain *d, gfn_t gfn, enum p2m_type *t)
 }
 
 static struct domain *d, *b, *c;
-static struct svm_vcpu sv;
 static struct vmcb *vmcb;
-static void *saved_arch;
 
 static void setup(void)
 {
@@ -89,16 +87,15 @@ static void setup(void)
 	vmcb = calloc(1, sizeof(*vmcb));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(vmcb);
 	vmcb->cr0 = 1; /* PE, paging off: gva = gpa */
-	memset(&sv, 0, sizeof(sv));
-	sv.vmcb = vmcb;
-	saved_arch = d->vcpu[0]->arch;
-	d->vcpu[0]->arch = &sv;
+	d->vcpu[0]->arch.hvm.svm.vmcb = vmcb;
+	d->vcpu[0]->arch.hvm.initialised = true; /* as if hvm_vcpu_initialise ran */
 	memset(&race, 0, sizeof(race));
 }
 
 static void teardown(void)
 {
-	d->vcpu[0]->arch = saved_arch;
+	d->vcpu[0]->arch.hvm.initialised = false;
+	d->vcpu[0]->arch.hvm.svm.vmcb = NULL;
 	free(vmcb);
 	CU_ASSERT_EQUAL(fake_abi_teardown(), 0);
 }

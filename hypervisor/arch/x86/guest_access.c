@@ -15,7 +15,7 @@
  * Locking: none of its own; p2m_lookup takes the p2m lock.
  */
 #include <asm/page.h>
-#include <asm/svm.h>
+#include <asm/hvm/svm/svm.h>
 #include <asm/x86-defns.h>
 #include <tessera/console.h>
 #include <tessera/errno.h>
@@ -139,7 +139,7 @@ static unsigned long ga_copy(struct vcpu *v, uint64_t gva, void *buf, unsigned l
 {
 	uint8_t *b = buf;
 
-	if (!v || !v->arch)
+	if (!v || !v->arch.hvm.initialised)
 		return len; /* no guest address space (PV comes later) */
 	while (len) {
 		unsigned long chunk = PAGE_SIZE - (gva & (PAGE_SIZE - 1));

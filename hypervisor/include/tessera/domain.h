@@ -9,6 +9,7 @@
 #ifndef TESSERA_DOMAIN_H
 #define TESSERA_DOMAIN_H
 
+#include <asm/domain.h> /* struct arch_vcpu, struct arch_domain */
 #include <tessera/bitmap.h>
 #include <tessera/list.h>
 #include <tessera/percpu.h>
@@ -97,7 +98,7 @@ struct vcpu {
 	/* VCPUOP_initialise of a PVH/HVM vCPU: the validated context for the arch to load
 	 * before the vCPU first runs (it frees it and sets the pointer NULL); owned by v. */
 	struct vcpu_hvm_context *hvm_init_ctx;
-	void *arch; /* arch state (VMCB, registers) from the PVH issue on */
+	struct arch_vcpu arch; /* the arch's state (x86: asm/domain.h) */
 };
 
 /* Bits of vcpu->pause_flags beyond the scheduler's. */
@@ -170,8 +171,8 @@ struct domain {
 	/* --- console_io (common/console_io.c) --- */
 	struct domain_console console;
 	/* --- exit policy (common/domain_exit.c) --- */
-	uint8_t exit_policy; /* enum domain_exit_policy: what follows a shutdown */
-	void *arch;	     /* arch state (NPT root...) from the PVH issue on */
+	uint8_t exit_policy;	 /* enum domain_exit_policy: what follows a shutdown */
+	struct arch_domain arch; /* the arch's state (x86: asm/domain.h) */
 };
 
 /* Creation parameters (domctl createdomain, the boot builder). */

@@ -11,7 +11,7 @@
 #include <asm/hvm.h>
 #include <asm/irq_vectors.h>
 #include <asm/percpu.h>
-#include <asm/svm.h>
+#include <asm/acpi_build.h>
 #include <asm/vlapic.h>
 #include <tessera/console.h>
 #include <tessera/errno.h>
@@ -48,9 +48,56 @@ bool hvm_enabled(void)
 	return hvm_funcs != NULL;
 }
 
+int hvm_domain_initialise(struct domain *d)
+{
+	struct hvm_domain *hd = &d->arch.hvm;
+	int ret;
+
+	spin_lock_init(&hd->e9_lock);
+	ret = hvm_funcs->domain_init(d);
+	if (!ret)
+		hd->initialised = true;
+	return ret;
+}
+
+void hvm_domain_destroy(struct domain *d)
+{
+	if (!d->arch.hvm.initialised)
+		return;
+	hvm_funcs->domain_destroy(d);
+	d->arch.hvm.initialised = false;
+}
+
+int hvm_vcpu_initialise(struct vcpu *v)
+{
+	int ret;
+
+	if (!v->domain->arch.hvm.initialised)
+		return -EINVAL;
+	ret = hvm_funcs->vcpu_init(v);
+	if (ret)
+		return ret;
+	vlapic_reset(&v->arch.hvm.vlapic, PVH_LAPIC_ID(v->vcpu_id), v->vcpu_id == 0);
+	v->arch.hvm.initialised = true;
+	return 0;
+}
+
+void hvm_vcpu_destroy(struct vcpu *v)
+{
+	if (!v->arch.hvm.initialised)
+		return;
+	hvm_funcs->vcpu_destroy(v);
+	v->arch.hvm.initialised = false;
+}
+
+struct vlapic *vcpu_vlapic(struct vcpu *v)
+{
+	return v->arch.hvm.initialised ? &v->arch.hvm.vlapic : NULL;
+}
+
 int hvm_vcpu_set_pvh_start(struct vcpu *v, uint32_t entry, uint32_t start_info_gpa)
 {
-	if (!hvm_funcs || !v->arch)
+	if (!hvm_funcs || !v->arch.hvm.initialised)
 		return -EINVAL;
 	hvm_funcs->set_pvh_start(v, entry, start_info_gpa);
 	return 0;
@@ -59,7 +106,7 @@ int hvm_vcpu_set_pvh_start(struct vcpu *v, uint32_t entry, uint32_t start_info_g
 /* The ABI core's p2m changed: mirror it into the nested page table (PVH/HVM domains only). */
 int arch_p2m_update(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned int order, enum p2m_type t)
 {
-	if (!hvm_funcs || !d->arch)
+	if (!hvm_funcs || !d->arch.hvm.initialised)
 		return 0;
 	return hvm_funcs->p2m_update(d, gfn, mfn, order, t);
 }
@@ -73,15 +120,15 @@ int arch_p2m_update(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned int order, 
  */
 void hvm_vcpu_kick(struct vcpu *v)
 {
-	struct svm_vcpu *sv = svm_v(v);
+	struct hvm_vcpu *hv = &v->arch.hvm;
 	unsigned int cpu;
 
 	vcpu_unblock(v);
-	if (!sv)
+	if (!hv->initialised)
 		return;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	cpu = READ_ONCE(v->processor);
-	if ((READ_ONCE(v->is_running) || sv->in_guest) && cpu != smp_processor_id())
+	if ((READ_ONCE(v->is_running) || hv->in_guest) && cpu != smp_processor_id())
 		send_IPI(cpu, EVENT_CHECK_VECTOR);
 }
 
@@ -97,7 +144,7 @@ void hvm_vcpu_kick(struct vcpu *v)
 void arch_vcpu_kick(struct vcpu *v)
 {
 	uint8_t vec = READ_ONCE(v->evtchn_upcall_vector);
-	struct vlapic *l = v->arch ? vcpu_vlapic(v) : NULL;
+	struct vlapic *l = vcpu_vlapic(v);
 
 	if (vec && l && v->vcpu_info && READ_ONCE(v->vcpu_info->evtchn_upcall_pending))
 		vlapic_set_irr(l, vec);

@@ -11,7 +11,7 @@
 #include <asm/acpi_build.h>
 #include <asm/hvm.h>
 #include <asm/page.h>
-#include <asm/svm.h>
+#include <asm/hvm/svm/svm.h>
 #include <asm/msr-index.h>
 #include <asm/system.h>
 #include <asm/vlapic.h>
@@ -59,8 +59,9 @@ static void svm_dump_state(struct vcpu *v)
 
 	pr_warn("d%uv%u on CPU%u (ASID %u, %lu exits): rip %#lx rsp %#lx rflags %#lx cs %#x/%#x",
 		v->domain->domain_id, v->vcpu_id, smp_processor_id(), (unsigned int)vmcb->asid,
-		(unsigned long)sv->nr_exits, (unsigned long)vmcb->rip, (unsigned long)vmcb->rsp,
-		(unsigned long)vmcb->rflags, vmcb->cs.sel, vmcb->cs.attrib);
+		(unsigned long)v->arch.hvm.nr_exits, (unsigned long)vmcb->rip,
+		(unsigned long)vmcb->rsp, (unsigned long)vmcb->rflags, vmcb->cs.sel,
+		vmcb->cs.attrib);
 	pr_warn("  cr0 %#lx cr2 %#lx cr3 %#lx cr4 %#lx efer %#lx idt %#lx/%#x gdt %#lx/%#x",
 		(unsigned long)vmcb->cr0, (unsigned long)vmcb->cr2, (unsigned long)vmcb->cr3,
 		(unsigned long)vmcb->cr4, (unsigned long)vmcb->efer, (unsigned long)vmcb->idtr.base,
@@ -279,7 +280,7 @@ static int svm_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 		*val = sv->vmcb->g_pat;
 		return 0;
 	case MSR_APIC_BASE:
-		*val = sv->vlapic.apic_base;
+		*val = v->arch.hvm.vlapic.apic_base;
 		return 0;
 	case VLAPIC_MSR_FIRST ... VLAPIC_MSR_LAST:
 		return vlapic_guest_msr_read(v, msr, val);
@@ -287,7 +288,7 @@ static int svm_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 		*val = 0; /* no variable or fixed ranges, no WC: the default type rules */
 		return 0;
 	case MSR_MTRR_DEF_TYPE:
-		*val = sv->mtrr_def_type;
+		*val = v->arch.hvm.mtrr_def_type;
 		return 0;
 	case MSR_MCG_CAP:
 	case MSR_MCG_STATUS:
@@ -327,7 +328,7 @@ static int svm_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 	case MSR_APIC_BASE:
 		/* x2APIC mode at 0xfee00000 is all there is (vlapic.c): only that value is taken.
 		 */
-		return vlapic_base_write(&sv->vlapic, val) ? -1 : 0;
+		return vlapic_base_write(&v->arch.hvm.vlapic, val) ? -1 : 0;
 	case VLAPIC_MSR_FIRST ... VLAPIC_MSR_LAST:
 		return vlapic_guest_msr_write(v, msr, val);
 	case MSR_MTRR_DEF_TYPE:
@@ -335,7 +336,7 @@ static int svm_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 		    ((val & 0xff) != 0 && (val & 0xff) != 1 && (val & 0xff) != 4 &&
 		     (val & 0xff) != 5 && (val & 0xff) != 6))
 			return -1;
-		sv->mtrr_def_type = val;
+		v->arch.hvm.mtrr_def_type = val;
 		return 0;
 	case MSR_MCG_STATUS:
 		return val ? -1 : 0; /* as Xen's vMCE: only clearing it */
@@ -391,7 +392,7 @@ gp:
  */
 static void svm_e9_putc(struct domain *d, char ch)
 {
-	struct svm_domain *sd = svm_d(d);
+	struct hvm_domain *sd = &d->arch.hvm;
 	unsigned long flags = spin_lock_irqsave(&sd->e9_lock);
 	uint32_t n;
 

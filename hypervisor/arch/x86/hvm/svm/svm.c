@@ -27,7 +27,7 @@
 #include <asm/page.h>
 #include <asm/percpu.h>
 #include <asm/acpi_build.h>
-#include <asm/svm.h>
+#include <asm/hvm/svm/svm.h>
 #include <asm/system.h>
 #include <asm/vlapic.h>
 #include <asm/x86-defns.h>
@@ -178,30 +178,12 @@ bool svm_init(void)
 
 static int svm_domain_init(struct domain *d)
 {
-	struct svm_domain *sd = xzalloc(struct svm_domain);
-	int ret;
-
-	if (!sd)
-		return -ENOMEM;
-	spin_lock_init(&sd->e9_lock);
-	d->arch = sd;
-	ret = svm_npt_init(d);
-	if (ret) {
-		d->arch = NULL;
-		xfree(sd);
-	}
-	return ret;
+	return svm_npt_init(d);
 }
 
 static void svm_domain_destroy(struct domain *d)
 {
-	struct svm_domain *sd = svm_d(d);
-
-	if (!sd)
-		return;
 	svm_npt_destroy(d);
-	d->arch = NULL;
-	xfree(sd);
 }
 
 static void svm_set_seg(struct vmcb_seg *s, uint16_t sel, uint16_t attrib, uint32_t limit,
@@ -255,7 +237,7 @@ static void svm_set_pvh_start(struct vcpu *v, uint32_t entry, uint32_t ebx)
 	vmcb->exitintinfo = 0;
 	vmcb->int_state = 0;
 	vmcb->vintr = SVM_VINTR_MASKING;
-	sv->mtrr_def_type = (1UL << 11) | 6; /* enabled, write-back (pvh.pandoc) */
+	v->arch.hvm.mtrr_def_type = (1UL << 11) | 6; /* enabled, write-back (pvh.pandoc) */
 }
 
 /*
@@ -342,26 +324,19 @@ static void svm_set_sipi_start(struct vcpu *v, uint8_t vector)
 static int svm_vcpu_init(struct vcpu *v)
 {
 	struct domain *d = v->domain;
-	struct svm_vcpu *sv;
+	struct svm_vcpu *sv = svm_v(v);
 	struct vmcb *vmcb;
 
-	if (!svm_d(d))
-		return -EINVAL;
-	sv = xzalloc(struct svm_vcpu);
-	if (!sv)
-		return -ENOMEM;
 	vmcb = alloc_xenheap_pages(0);
-	if (!vmcb || svm_xstate_vcpu_init(sv)) {
+	if (!vmcb || svm_xstate_vcpu_init(&v->arch.hvm)) {
 		if (vmcb)
 			free_xenheap_pages(vmcb, 0);
-		xfree(sv);
 		return -ENOMEM;
 	}
 	memset(vmcb, 0, PAGE_SIZE);
 	sv->vmcb = vmcb;
 	sv->vmcb_pa = virt_to_maddr(vmcb);
 	sv->asid_cpu = ~0u;
-	v->arch = sv;
 
 	/*
 	 * Intercepts (APM vol. 2 15.9-15.13): what a PVH guest may not do itself.
@@ -385,7 +360,6 @@ static int svm_vcpu_init(struct vcpu *v)
 	vmcb->n_cr3 = svm_d(d)->npt_root;
 	vmcb->tsc_offset = 0; /* TSC passthrough: the pvclock scales the host TSC */
 	svm_set_pvh_start(v, 0, 0);
-	vlapic_reset(&sv->vlapic, PVH_LAPIC_ID(v->vcpu_id), v->vcpu_id == 0);
 	return 0;
 }
 
@@ -393,12 +367,9 @@ static void svm_vcpu_destroy(struct vcpu *v)
 {
 	struct svm_vcpu *sv = svm_v(v);
 
-	if (!sv)
-		return;
 	free_xenheap_pages(sv->vmcb, 0);
-	svm_xstate_vcpu_destroy(sv);
-	v->arch = NULL;
-	xfree(sv);
+	sv->vmcb = NULL;
+	svm_xstate_vcpu_destroy(&v->arch.hvm);
 }
 
 void svm_inject_exception(struct vcpu *v, uint8_t vec, bool has_err, uint32_t err)
@@ -430,16 +401,9 @@ uint8_t svm_upcall_vector(struct vcpu *v)
 	return 0;
 }
 
-struct vlapic *vcpu_vlapic(struct vcpu *v)
-{
-	struct svm_vcpu *sv = svm_v(v);
-
-	return sv ? &sv->vlapic : NULL;
-}
-
 bool svm_intr_pending(struct vcpu *v)
 {
-	return svm_upcall_vector(v) || vlapic_pending(&svm_v(v)->vlapic) >= 0;
+	return svm_upcall_vector(v) || vlapic_pending(&v->arch.hvm.vlapic) >= 0;
 }
 
 /*
@@ -467,7 +431,7 @@ static void svm_intr_assist(struct vcpu *v)
 	vmcb->vintr &= ~SVM_VINTR_V_IRQ;
 	vec = svm_upcall_vector(v);
 	if (!vec) {
-		lv = vlapic_pending(&sv->vlapic);
+		lv = vlapic_pending(&v->arch.hvm.vlapic);
 		if (lv < 0)
 			return;
 		vec = (uint8_t)lv;
@@ -477,7 +441,7 @@ static void svm_intr_assist(struct vcpu *v)
 	    !(vmcb->int_state & 1)) {
 		vmcb->eventinj = vec | SVM_EVT_VALID | SVM_EVT_TYPE_INTR;
 		if (from_lapic)
-			vlapic_ack(&sv->vlapic, vec);
+			vlapic_ack(&v->arch.hvm.vlapic, vec);
 		return;
 	}
 	/* Not now: a virtual interrupt makes the CPU exit (VINTR) once the guest can take one. */
@@ -508,10 +472,11 @@ static void svm_asid_check(struct vcpu *v, struct svm_cpu *c, unsigned int cpu)
 static void svm_run(struct vcpu *v)
 {
 	struct svm_vcpu *sv = svm_v(v);
+	struct hvm_vcpu *hv = &v->arch.hvm;
 	unsigned int cpu = smp_processor_id();
 	struct svm_cpu *c = &per_cpu(svm_cpus, cpu);
 
-	if (!sv->launched) {
+	if (!hv->launched) {
 		struct vcpu_hvm_context *ctx;
 
 		spin_lock(&v->domain->domain_lock);
@@ -522,33 +487,33 @@ static void svm_run(struct vcpu *v)
 			svm_load_init_ctx(v, ctx);
 			xfree(ctx);
 		}
-		sv->launched = true;
+		hv->launched = true;
 	}
 	/* INIT then SIPI from another vCPU (vlapic_ipi.c): start in real mode at vector << 12. */
-	if (READ_ONCE(sv->vlapic.sipi_vector) >= 0) {
-		svm_set_sipi_start(v, (uint8_t)sv->vlapic.sipi_vector);
-		WRITE_ONCE(sv->vlapic.sipi_vector, -1);
+	if (READ_ONCE(hv->vlapic.sipi_vector) >= 0) {
+		svm_set_sipi_start(v, (uint8_t)hv->vlapic.sipi_vector);
+		WRITE_ONCE(hv->vlapic.sipi_vector, -1);
 	}
 	/*
 	 * Keep the pvclock current (common/time.c): on the first entry, when v
 	 * moved to another CPU (whose TSC may differ), and after a long absence
 	 * so the guest's extrapolation from an old sample stays short.
 	 */
-	if (sv->time_cpu != cpu + 1 || NOW() - sv->time_stamp > SECONDS(1)) {
+	if (hv->time_cpu != cpu + 1 || NOW() - hv->time_stamp > SECONDS(1)) {
 		update_vcpu_system_time(v);
-		sv->time_cpu = cpu + 1;
-		sv->time_stamp = NOW();
+		hv->time_cpu = cpu + 1;
+		hv->time_stamp = NOW();
 	}
-	svm_xstate_load(sv);
+	svm_xstate_load(hv);
 	for (;;) {
 		local_irq_disable();
 		svm_clgi();
 		/* Visible before we read upcall_pending/npt_gen: kickers and flushers then IPI us.
 		 */
-		sv->in_guest = true;
+		hv->in_guest = true;
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		if (softirq_pending(cpu) || !vcpu_runnable(v)) {
-			sv->in_guest = false;
+			hv->in_guest = false;
 			svm_stgi();
 			break;
 		}
@@ -557,13 +522,13 @@ static void svm_run(struct vcpu *v)
 		sv->last_eventinj = sv->vmcb->eventinj;
 		local_irq_enable(); /* GIF is clear: nothing is taken before VMRUN */
 		svm_vmrun(&sv->gprs, sv->vmcb_pa, c->host_save_pa);
-		sv->in_guest = false;
-		sv->nr_exits++;
+		hv->in_guest = false;
+		hv->nr_exits++;
 		sv->vmcb->tlb_control = SVM_TLB_FLUSH_NONE;
 		svm_stgi(); /* a pending host interrupt (the INTR exit's cause) is taken here */
 		svm_vmexit_handler(v);
 	}
-	svm_xstate_save(sv);
+	svm_xstate_save(hv);
 }
 
 const struct hvm_function_table svm_function_table = {

@@ -18,7 +18,7 @@
  */
 #include <asm/hvm.h>
 #include <asm/page.h>
-#include <asm/svm.h>
+#include <asm/hvm/svm/svm.h>
 #include <asm/system.h>
 #include <asm/x86-defns.h>
 #include <tessera/console.h>
@@ -109,7 +109,7 @@ void svm_xstate_cpu_init(bool bsp)
 	}
 }
 
-int svm_xstate_vcpu_init(struct svm_vcpu *sv)
+int svm_xstate_vcpu_init(struct hvm_vcpu *hv)
 {
 	/* One page: 64-byte aligned as XSAVE needs, and room for either format. */
 	uint8_t *p = alloc_xenheap_pages(0);
@@ -126,38 +126,38 @@ int svm_xstate_vcpu_init(struct svm_vcpu *sv)
 	p[1] = 0x03;
 	p[24] = 0x80;
 	p[25] = 0x1f;
-	sv->fpu = p;
-	sv->xcr0 = XSTATE_X87; /* the reset value (SDM vol. 1 13.3) */
+	hv->fpu = p;
+	hv->xcr0 = XSTATE_X87; /* the reset value (SDM vol. 1 13.3) */
 	return 0;
 }
 
-void svm_xstate_vcpu_destroy(struct svm_vcpu *sv)
+void svm_xstate_vcpu_destroy(struct hvm_vcpu *hv)
 {
-	if (sv->fpu)
-		free_xenheap_pages(sv->fpu, 0);
-	sv->fpu = NULL;
+	if (hv->fpu)
+		free_xenheap_pages(hv->fpu, 0);
+	hv->fpu = NULL;
 }
 
-void svm_xstate_load(struct svm_vcpu *sv)
+void svm_xstate_load(struct hvm_vcpu *hv)
 {
 	if (!svm_xcr0_max) {
-		fxrstor(sv->fpu);
+		fxrstor(hv->fpu);
 		return;
 	}
-	xrstor(sv->fpu, svm_xcr0_max);
-	if (sv->xcr0 != svm_xcr0_max)
-		xsetbv(0, sv->xcr0);
+	xrstor(hv->fpu, svm_xcr0_max);
+	if (hv->xcr0 != svm_xcr0_max)
+		xsetbv(0, hv->xcr0);
 }
 
-void svm_xstate_save(struct svm_vcpu *sv)
+void svm_xstate_save(struct hvm_vcpu *hv)
 {
 	if (!svm_xcr0_max) {
-		fxsave(sv->fpu);
+		fxsave(hv->fpu);
 		return;
 	}
-	if (sv->xcr0 != svm_xcr0_max)
+	if (hv->xcr0 != svm_xcr0_max)
 		xsetbv(0, svm_xcr0_max);
-	xsave(sv->fpu, svm_xcr0_max);
+	xsave(hv->fpu, svm_xcr0_max);
 }
 
 /* Step over XSETBV (0f 01 d1): NRIP when the CPU saves it. */
@@ -185,7 +185,7 @@ void svm_exit_xsetbv(struct vcpu *v)
 		svm_inject_exception(v, XS_TRAP_GP, true, 0);
 		return;
 	}
-	sv->xcr0 = val;
+	v->arch.hvm.xcr0 = val;
 	xsetbv(0, val); /* the guest's XCR0 is live for the rest of this run loop */
 	xstate_skip(vmcb);
 }
@@ -235,7 +235,7 @@ void svm_cpuid_xstate(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t *a, 
 		 */
 		*a = (uint32_t)svm_xcr0_max;
 		*d = (uint32_t)(svm_xcr0_max >> 32);
-		*b = xstate_size(sv->xcr0);
+		*b = xstate_size(v->arch.hvm.xcr0);
 		*c = svm_xsave_size;
 		break;
 	case 1:
@@ -323,14 +323,14 @@ SELFTEST(svm_xsetbv)
 	    xs_st_try(v, X86_CR4_OSXSAVE, 0, 0, XSTATE_X87 | XSTATE_AVX) != XS_TRAP_GP ||
 	    xs_st_try(v, X86_CR4_OSXSAVE, 0, 0, 1UL << 9) != XS_TRAP_GP ||
 	    xs_st_try(v, X86_CR4_OSXSAVE, 0, 0, 1UL << 40 | 3) != XS_TRAP_GP ||
-	    sv->xcr0 != XSTATE_X87) {
+	    v->arch.hvm.xcr0 != XSTATE_X87) {
 		pr_info("svm_xsetbv: an invalid XSETBV was not refused");
 		goto out;
 	}
 	if (xs_st_try(v, X86_CR4_OSXSAVE, 0, 0, XSTATE_X87 | XSTATE_SSE) != 0x100 ||
-	    sv->xcr0 != (XSTATE_X87 | XSTATE_SSE) ||
+	    v->arch.hvm.xcr0 != (XSTATE_X87 | XSTATE_SSE) ||
 	    xs_st_try(v, X86_CR4_OSXSAVE, 0, 0, svm_xcr0_max) != 0x100 ||
-	    sv->xcr0 != svm_xcr0_max) {
+	    v->arch.hvm.xcr0 != svm_xcr0_max) {
 		pr_info("svm_xsetbv: a valid XSETBV was refused");
 		goto out;
 	}
@@ -350,10 +350,11 @@ SELFTEST(svm_xsetbv)
 	if (a)
 		goto out;
 	/* The area: load (initial state) and save again; MXCSR and FCW stay the reset values. */
-	sv->xcr0 = XSTATE_X87;
-	svm_xstate_load(sv);
-	svm_xstate_save(sv);
-	if (sv->fpu[0] != 0x7f || sv->fpu[1] != 0x03 || sv->fpu[24] != 0x80 || sv->fpu[25] != 0x1f)
+	v->arch.hvm.xcr0 = XSTATE_X87;
+	svm_xstate_load(&v->arch.hvm);
+	svm_xstate_save(&v->arch.hvm);
+	if (v->arch.hvm.fpu[0] != 0x7f || v->arch.hvm.fpu[1] != 0x03 ||
+	    v->arch.hvm.fpu[24] != 0x80 || v->arch.hvm.fpu[25] != 0x1f)
 		goto out;
 	pr_info("svm_xsetbv: XCR0 max %#lx, area %u bytes: checks passed",
 		(unsigned long)svm_xcr0_max, svm_xsave_size);

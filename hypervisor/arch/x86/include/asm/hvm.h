@@ -34,6 +34,15 @@ void hvm_cpu_up(void);
 bool hvm_enabled(void);
 extern const struct hvm_function_table *hvm_funcs;
 
+/*
+ * The vendor-neutral part of domain and vCPU creation (arch/x86/domain.c):
+ * 0 or -errno; destroy undoes initialise and does nothing if it failed.
+ */
+int hvm_domain_initialise(struct domain *d);
+void hvm_domain_destroy(struct domain *d);
+int hvm_vcpu_initialise(struct vcpu *v);
+void hvm_vcpu_destroy(struct vcpu *v);
+
 /* Set vCPU v to start at the PVH entry point with %ebx = start_info (guest-physical). */
 int hvm_vcpu_set_pvh_start(struct vcpu *v, uint32_t entry, uint32_t start_info_gpa);
 

@@ -1,13 +1,14 @@
 /*
  * AMD SVM internals (arch/x86/hvm/svm/): the VMCB layout, intercept and
- * exit codes, and the per-domain / per-vCPU SVM state. Only the SVM files
- * include this; the rest of the hypervisor sees asm/hvm.h.
+ * exit codes, and the functions the SVM files share. Only the SVM files
+ * include this; the rest of the hypervisor sees asm/hvm.h. The per-vCPU
+ * and per-domain SVM state is in asm/hvm/svm/domain.h.
  *
  * Facts from AMD APM vol. 2, chapter 15 (Secure Virtual Machine) and
  * appendix B (VMCB layout), appendix C (exit codes).
  */
-#ifndef ASM_SVM_H
-#define ASM_SVM_H
+#ifndef ASM_HVM_SVM_SVM_H
+#define ASM_HVM_SVM_SVM_H
 
 /* Offsets in struct svm_gprs (entry.S). */
 #define SVM_GPRS_RBX 0
@@ -30,6 +31,7 @@
 #include <tessera/compiler.h>
 #include <tessera/domain.h>
 #include <tessera/types.h>
+#include <asm/hvm/svm/domain.h>
 #include <asm/vlapic.h>
 
 /* MSRs and bits (APM vol. 2 15.4, 15.30): VM_CR, VM_HSAVE_PA, EFER.SVME. */
@@ -202,55 +204,14 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "VMCB size");
 #define SVM_EXIT_NPF 0x400
 #define SVM_EXIT_INVALID (~0UL)
 
-/* Guest general registers not kept in the VMCB (rax, rsp, rip, rflags are). Order is entry.S's. */
-struct svm_gprs {
-	uint64_t rbx, rcx, rdx, rsi, rdi, rbp, r8, r9, r10, r11, r12, r13, r14, r15;
-};
-
-/* Per-vCPU SVM state (v->arch). */
-struct svm_vcpu {
-	struct svm_gprs gprs; /* first: entry.S takes its address */
-	struct vmcb *vmcb;    /* one page */
-	paddr_t vmcb_pa;
-	uint8_t *fpu;  /* XSAVE area (or FXSAVE image without XSAVE): one page (xstate.c) */
-	uint64_t xcr0; /* the guest's XCR0 (xstate.c) */
-	uint32_t asid; /* ASID on asid_cpu, valid while asid_gen matches */
-	unsigned int asid_cpu;
-	uint64_t asid_gen;
-	uint64_t npt_gen_seen;		 /* domain's npt_gen at the last entry */
-	volatile bool in_guest;		 /* between the last generation check and #VMEXIT */
-	volatile unsigned long nr_exits; /* counts #VMEXITs (flush waiters watch it) */
-	struct vlapic vlapic;		 /* the virtual x2APIC (asm/vlapic.h), APIC_BASE included */
-	unsigned int time_cpu;		 /* CPU + 1 where the pvclock was last published; 0 never */
-	s_time_t time_stamp;		 /* when (update_vcpu_system_time in svm_run) */
-	uint64_t mtrr_def_type;
-	bool launched; /* hvm_init_ctx consumed / first run done */
-	/* Exit counts: IOIO, VMMCALL, HLT, CPUID, MSR, NPF, SHUTDOWN, other, INVD, #DB/#AC
-	 * (exits.c svm_count). */
-	unsigned long exits_by_reason[10];
-	/* For crash reports: the exit before the current one, and what the last VMRUN injected. */
-	uint64_t prev_exitcode, prev_exitinfo1, prev_rip, last_eventinj;
-};
-
-/* Per-domain SVM state (d->arch). */
-struct svm_domain {
-	paddr_t npt_root;	   /* L4 of the nested page table */
-	unsigned long npt_pages;   /* table pages allocated */
-	unsigned long npt_splits;  /* 2 MiB leaves split into L1 tables (npt.c) */
-	volatile uint64_t npt_gen; /* bumped on each reduction of permissions */
-	/* Port 0xE9 output: the line being assembled, under e9_lock (several vCPUs may write). */
-	spinlock_t e9_lock;
-	unsigned int e9_len;
-	char e9_line[128];
-};
-
+/* v's and d's SVM state (embedded: always there; meaningful once hvm.initialised). */
 static inline struct svm_vcpu *svm_v(const struct vcpu *v)
 {
-	return (struct svm_vcpu *)v->arch;
+	return (struct svm_vcpu *)&v->arch.hvm.svm;
 }
 static inline struct svm_domain *svm_d(const struct domain *d)
 {
-	return (struct svm_domain *)d->arch;
+	return (struct svm_domain *)&d->arch.hvm.svm;
 }
 
 /* svm.c */
@@ -282,11 +243,11 @@ uint64_t svm_npt_lookup(struct domain *d, gfn_t gfn);
 extern uint64_t svm_xcr0_max; /* components a guest may enable; 0 without XSAVE */
 /* Set CR4.OSXSAVE and XCR0 on this CPU (the BSP first decides what guests get). */
 void svm_xstate_cpu_init(bool bsp);
-int svm_xstate_vcpu_init(struct svm_vcpu *sv);
-void svm_xstate_vcpu_destroy(struct svm_vcpu *sv);
+int svm_xstate_vcpu_init(struct hvm_vcpu *hv);
+void svm_xstate_vcpu_destroy(struct hvm_vcpu *hv);
 /* Load v's state and XCR0 before the run loop; save them after it. */
-void svm_xstate_load(struct svm_vcpu *sv);
-void svm_xstate_save(struct svm_vcpu *sv);
+void svm_xstate_load(struct hvm_vcpu *hv);
+void svm_xstate_save(struct hvm_vcpu *hv);
 /* The XSETBV intercept: validate and load the guest's XCR0, or #UD/#GP. */
 void svm_exit_xsetbv(struct vcpu *v);
 /* Adjust CPUID leaf 1 (XSAVE, OSXSAVE, AVX) and fill leaf 0xD for v. */
