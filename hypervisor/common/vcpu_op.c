@@ -152,7 +152,7 @@ void vcpu_update_runstate_area(struct vcpu *v)
 
 /* ---- VCPUOP_initialise for PVH/HVM ---- */
 
-/* A VMCB-style attribute word (type 0-3, S 4, DPL 5-6, P 7, AVL, L, D/B, G 8-11). */
+/* A packed segment attribute word (type 0-3, S 4, DPL 5-6, P 7, AVL, L, D/B, G 8-11). */
 #define AR_TYPE(ar) ((ar)&0xf)
 #define AR_S(ar) (((ar) >> 4) & 1)
 #define AR_DPL(ar) (((ar) >> 5) & 3)

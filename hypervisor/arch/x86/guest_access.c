@@ -15,7 +15,7 @@
  * Locking: none of its own; p2m_lookup takes the p2m lock.
  */
 #include <asm/page.h>
-#include <asm/hvm/svm/svm.h>
+#include <asm/hvm.h>
 #include <asm/x86-defns.h>
 #include <tessera/console.h>
 #include <tessera/errno.h>
@@ -104,17 +104,17 @@ static bool ga_read_pte(struct domain *d, uint64_t gfn, unsigned int idx, uint64
 /* Translate gva for v: the gpa, or ~0 on a fault. */
 static uint64_t ga_translate(struct vcpu *v, uint64_t gva, bool write)
 {
-	const struct vmcb *vmcb = svm_v(v)->vmcb;
+	uint64_t cr0 = hvm_get_cr(v, 0);
 	uint64_t table, pte = 0;
 
-	if (!(vmcb->cr0 & X86_CR0_PG))
+	if (!(cr0 & X86_CR0_PG))
 		return gva >> 32 ? ~0UL : gva;
-	if (!(vmcb->efer & EFER_LMA) || !(vmcb->cr4 & X86_CR4_PAE))
+	if (!(hvm_get_efer(v) & EFER_LMA) || !(hvm_get_cr(v, 4) & X86_CR4_PAE))
 		return ~0UL; /* legacy or PAE paging: not supported for hypercall arguments */
 	/* Canonical addresses only (48-bit: LA57 is hidden from guests). */
 	if ((uint64_t)((int64_t)(gva << 16) >> 16) != gva)
 		return ~0UL;
-	table = vmcb->cr3 & GPTE_ADDR;
+	table = hvm_get_cr(v, 3) & GPTE_ADDR;
 	for (unsigned int level = 4; level >= 1; level--) {
 		unsigned int idx = (gva >> (12 + 9 * (level - 1))) & 511;
 
@@ -122,7 +122,7 @@ static uint64_t ga_translate(struct vcpu *v, uint64_t gva, bool write)
 			return ~0UL;
 		if (!(pte & GPTE_P))
 			return ~0UL;
-		if (write && !(pte & GPTE_RW) && (vmcb->cr0 & X86_CR0_WP))
+		if (write && !(pte & GPTE_RW) && (cr0 & X86_CR0_WP))
 			return ~0UL;
 		if ((level == 3 || level == 2) && (pte & GPTE_PS)) {
 			uint64_t size = 1UL << (12 + 9 * (level - 1));
@@ -189,10 +189,9 @@ unsigned long arch_copy_to_guest(struct vcpu *v, uint64_t gva, const void *from,
  */
 void arch_dump_guest_walk(struct vcpu *v, uint64_t gva)
 {
-	const struct vmcb *vmcb = svm_v(v)->vmcb;
-	uint64_t table = vmcb->cr3 & GPTE_ADDR, pte;
+	uint64_t table = hvm_get_cr(v, 3) & GPTE_ADDR, pte;
 
-	if (!(vmcb->cr0 & X86_CR0_PG) || !(vmcb->efer & EFER_LMA))
+	if (!(hvm_get_cr(v, 0) & X86_CR0_PG) || !(hvm_get_efer(v) & EFER_LMA))
 		return;
 	for (unsigned int level = 4; level >= 1; level--) {
 		unsigned int idx = (gva >> (12 + 9 * (level - 1))) & 511, shown = 0, present = 0;
@@ -210,7 +209,7 @@ void arch_dump_guest_walk(struct vcpu *v, uint64_t gva)
 		    "  walk %#lx: L%u table gfn %#lx (mfn %#lx, owner d%d, npt %#lx) [%u] = %#lx",
 		    (unsigned long)gva, level, (unsigned long)(table >> PAGE_SHIFT),
 		    (unsigned long)mfn_x(mfn), owner ? (int)owner->domain_id : -1,
-		    (unsigned long)svm_npt_lookup(v->domain, _gfn(table >> PAGE_SHIFT)), idx,
+		    (unsigned long)hvm_nested_pt_entry(v->domain, _gfn(table >> PAGE_SHIFT)), idx,
 		    (unsigned long)pte);
 		if (!(pte & GPTE_P)) {
 			for (unsigned int i = 0; i < 512; i++) {
@@ -231,5 +230,5 @@ void arch_dump_guest_walk(struct vcpu *v, uint64_t gva)
 	}
 	pr_warn("  walk %#lx: page gfn %#lx npt %#lx", (unsigned long)gva,
 		(unsigned long)(table >> PAGE_SHIFT),
-		(unsigned long)svm_npt_lookup(v->domain, _gfn(table >> PAGE_SHIFT)));
+		(unsigned long)hvm_nested_pt_entry(v->domain, _gfn(table >> PAGE_SHIFT)));
 }

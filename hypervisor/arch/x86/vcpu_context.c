@@ -12,7 +12,7 @@
  * loads before the vCPU's first run. Tessera's deliberate limits
  * (docs/abi.md 4.1): a vCPU that already has a context gets -EBUSY, a null
  * context (reset) -ENOSYS, a 64-bit start (ctrlreg[0] with PG) -EINVAL.
- * getvcpucontext needs the live VMCB state and stays -ENOSYS.
+ * getvcpucontext needs the live register state and stays -ENOSYS.
  *
  * Locking: the caller has paused the domain; hvm_init_ctx is swapped under
  * the domain lock, as vcpu_op.c and svm.c do.

@@ -60,7 +60,7 @@ int arch_vcpu_get_context(struct vcpu *v, struct vcpu_guest_context *c);
 
 /*
  * Domain and vCPU arch state, called by common/domain.c: for PVH/HVM domains
- * x86 sets up the nested page table and the VMCB (asm/hvm.h). 0 or -errno;
+ * x86 sets up the nested page table and the vendor's per-vCPU state (asm/hvm.h). 0 or -errno;
  * destroy undoes create and tolerates a partial create.
  */
 int arch_domain_create(struct domain *d);

@@ -1,9 +1,11 @@
 /*
  * The vendor-neutral HVM layer (asm/hvm.h): picks the vendor implementation
- * at boot (SVM now; VMX can join as a second function table), and routes
- * the arch hooks of the ABI core that depend on it: the NPT mirror of the
- * p2m (arch_p2m_update) and event kicks (arch_vcpu_kick: the per-vCPU
- * upcall vector through the virtual x2APIC, asm/vlapic.h).
+ * at boot (SVM now; VMX can join as a second function table), creates and
+ * destroys the vendor-neutral state of domains and vCPUs (asm/hvm/vcpu.h,
+ * asm/hvm/domain.h) around the vendor's, and routes the arch hooks of the
+ * ABI core that depend on it: the nested page table mirror of the p2m
+ * (arch_p2m_update) and event kicks (arch_vcpu_kick: the per-vCPU upcall
+ * vector through the virtual x2APIC, asm/vlapic.h).
  *
  * Locking: hvm_funcs is written once on the boot CPU before the APs start.
  */
@@ -13,9 +15,11 @@
 #include <asm/percpu.h>
 #include <asm/acpi_build.h>
 #include <asm/vlapic.h>
+#include <asm/x86-defns.h>
 #include <tessera/console.h>
 #include <tessera/errno.h>
 #include <tessera/event.h>
+#include <tessera/format.h>
 #include <tessera/p2m.h>
 #include <tessera/panic.h>
 #include <tessera/sched.h>
@@ -101,6 +105,28 @@ int hvm_vcpu_set_pvh_start(struct vcpu *v, uint32_t entry, uint32_t start_info_g
 		return -EINVAL;
 	hvm_funcs->set_pvh_start(v, entry, start_info_gpa);
 	return 0;
+}
+
+bool hvm_64bit_mode(struct vcpu *v)
+{
+	struct segment_register cs;
+
+	if (!(hvm_get_efer(v) & EFER_LMA))
+		return false;
+	hvm_get_segment(v, x86_seg_cs, &cs);
+	return cs.attr & X86_SEG_AR_L;
+}
+
+void hvm_crash(struct vcpu *v, const char *fmt, ...)
+{
+	char why[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	hvm_funcs->dump_state(v);
+	domain_crash(v->domain, why);
 }
 
 /* The ABI core's p2m changed: mirror it into the nested page table (PVH/HVM domains only). */

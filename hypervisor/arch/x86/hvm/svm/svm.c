@@ -531,6 +531,128 @@ static void svm_run(struct vcpu *v)
 	svm_xstate_save(hv);
 }
 
+/* ---- Guest state accessors (asm/hvm.h) ---- */
+
+static uint64_t svm_get_cr(struct vcpu *v, unsigned int cr)
+{
+	const struct vmcb *vmcb = svm_v(v)->vmcb;
+
+	switch (cr) {
+	case 0:
+		return vmcb->cr0;
+	case 2:
+		return vmcb->cr2;
+	case 3:
+		return vmcb->cr3;
+	case 4:
+		return vmcb->cr4;
+	default:
+		BUG();
+	}
+}
+
+/* The guest's EFER without SVME, which must stay set in the VMCB (APM vol. 2 15.5.1). */
+static uint64_t svm_get_efer(struct vcpu *v)
+{
+	return svm_v(v)->vmcb->efer & ~EFER_SVME;
+}
+
+static void svm_set_efer(struct vcpu *v, uint64_t efer)
+{
+	svm_v(v)->vmcb->efer = efer | EFER_SVME;
+}
+
+static uint64_t svm_get_pat(struct vcpu *v)
+{
+	return svm_v(v)->vmcb->g_pat;
+}
+
+static void svm_set_pat(struct vcpu *v, uint64_t pat)
+{
+	svm_v(v)->vmcb->g_pat = pat;
+}
+
+static unsigned int svm_get_cpl(struct vcpu *v)
+{
+	return svm_v(v)->vmcb->cpl;
+}
+
+static void svm_get_segment(struct vcpu *v, enum x86_segment seg, struct segment_register *reg)
+{
+	const struct vmcb *vmcb = svm_v(v)->vmcb;
+	const struct vmcb_seg *segs[] = {
+	    [x86_seg_es] = &vmcb->es,	  [x86_seg_cs] = &vmcb->cs,
+	    [x86_seg_ss] = &vmcb->ss,	  [x86_seg_ds] = &vmcb->ds,
+	    [x86_seg_fs] = &vmcb->fs,	  [x86_seg_gs] = &vmcb->gs,
+	    [x86_seg_tr] = &vmcb->tr,	  [x86_seg_ldtr] = &vmcb->ldtr,
+	    [x86_seg_gdtr] = &vmcb->gdtr, [x86_seg_idtr] = &vmcb->idtr,
+	};
+	const struct vmcb_seg *s;
+
+	BUG_ON((unsigned int)seg >= ARRAY_SIZE(segs));
+	s = segs[seg];
+	reg->sel = s->sel;
+	reg->attr = s->attrib;
+	reg->limit = s->limit;
+	reg->base = s->base;
+}
+
+/* Where register r lives: rax, rsp, rip and rflags in the VMCB, the rest in svm_gprs. */
+static uint64_t *svm_reg(struct vcpu *v, enum hvm_reg r)
+{
+	struct svm_vcpu *sv = svm_v(v);
+
+	switch (r) {
+	case HVM_REG_RAX:
+		return &sv->vmcb->rax;
+	case HVM_REG_RBX:
+		return &sv->gprs.rbx;
+	case HVM_REG_RCX:
+		return &sv->gprs.rcx;
+	case HVM_REG_RDX:
+		return &sv->gprs.rdx;
+	case HVM_REG_RSI:
+		return &sv->gprs.rsi;
+	case HVM_REG_RDI:
+		return &sv->gprs.rdi;
+	case HVM_REG_RBP:
+		return &sv->gprs.rbp;
+	case HVM_REG_RSP:
+		return &sv->vmcb->rsp;
+	case HVM_REG_R8:
+		return &sv->gprs.r8;
+	case HVM_REG_R9:
+		return &sv->gprs.r9;
+	case HVM_REG_R10:
+		return &sv->gprs.r10;
+	case HVM_REG_R11:
+		return &sv->gprs.r11;
+	case HVM_REG_R12:
+		return &sv->gprs.r12;
+	case HVM_REG_R13:
+		return &sv->gprs.r13;
+	case HVM_REG_R14:
+		return &sv->gprs.r14;
+	case HVM_REG_R15:
+		return &sv->gprs.r15;
+	case HVM_REG_RIP:
+		return &sv->vmcb->rip;
+	case HVM_REG_RFLAGS:
+		return &sv->vmcb->rflags;
+	}
+	BUG();
+}
+
+static uint64_t svm_get_reg(struct vcpu *v, enum hvm_reg r)
+{
+	return *svm_reg(v, r);
+}
+
+static void svm_set_reg(struct vcpu *v, enum hvm_reg r, uint64_t val)
+{
+	*svm_reg(v, r) = val;
+}
+
 const struct hvm_function_table svm_function_table = {
     .name = "SVM",
     .cpu_up = svm_cpu_up,
@@ -541,4 +663,16 @@ const struct hvm_function_table svm_function_table = {
     .set_pvh_start = svm_set_pvh_start,
     .run = svm_run,
     .p2m_update = svm_npt_update,
+    .nested_pt_entry = svm_npt_lookup,
+    .get_cr = svm_get_cr,
+    .get_efer = svm_get_efer,
+    .set_efer = svm_set_efer,
+    .get_pat = svm_get_pat,
+    .set_pat = svm_set_pat,
+    .get_cpl = svm_get_cpl,
+    .get_segment = svm_get_segment,
+    .get_reg = svm_get_reg,
+    .set_reg = svm_set_reg,
+    .dump_state = svm_dump_state,
+    .hypercall_insn = {0x0f, 0x01, 0xd9}, /* vmmcall */
 };

@@ -14,6 +14,10 @@
  * #GP at CPL > 0, for ECX != 0, for bit 0 (x87) clear, for AVX without SSE,
  * or for a component outside what CPUID leaf 0xD reports.
  *
+ * The area and XCR0 are vendor-neutral state (struct hvm_vcpu); only the
+ * XSETBV decoding and the self-test's VMCB set-up are SVM's. The CPUID part
+ * (hvm_cpuid_xstate) reads the guest's CR4 through the HVM accessors.
+ *
  * Locking: none; a vCPU's area and XCR0 are touched only by the CPU running it.
  */
 #include <asm/hvm.h>
@@ -205,17 +209,15 @@ static uint32_t xstate_size(uint64_t xcr0)
 	return size;
 }
 
-void svm_cpuid_xstate(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b,
+void hvm_cpuid_xstate(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b,
 		      uint32_t *c, uint32_t *d)
 {
-	struct svm_vcpu *sv = svm_v(v);
-
 	if (leaf == 1) {
 		*c &= ~(CPUID1_ECX_XSAVE | CPUID1_ECX_OSXSAVE);
 		if (svm_xcr0_max) {
 			*c |= CPUID1_ECX_XSAVE;
 			/* OSXSAVE mirrors the guest's own CR4.OSXSAVE. */
-			if (sv->vmcb->cr4 & X86_CR4_OSXSAVE)
+			if (hvm_get_cr(v, 4) & X86_CR4_OSXSAVE)
 				*c |= CPUID1_ECX_OSXSAVE;
 		}
 		/* AVX and the instructions using its registers only with AVX state offered. */
@@ -338,15 +340,15 @@ SELFTEST(svm_xsetbv)
 	a = b = dx = 0;
 	c = CPUID1_ECX_OSXSAVE;
 	sv->vmcb->cr4 = 0;
-	svm_cpuid_xstate(v, 1, 0, &a, &b, &c, &dx);
+	hvm_cpuid_xstate(v, 1, 0, &a, &b, &c, &dx);
 	if (!(c & CPUID1_ECX_XSAVE) || (c & CPUID1_ECX_OSXSAVE))
 		goto out;
 	cpuid_count(0xd, 0, &a, &b, &c, &dx);
-	svm_cpuid_xstate(v, 0xd, 0, &a, &b, &c, &dx);
+	hvm_cpuid_xstate(v, 0xd, 0, &a, &b, &c, &dx);
 	if (a != (uint32_t)svm_xcr0_max || c != svm_xsave_size || b != xstate_size(svm_xcr0_max))
 		goto out;
 	cpuid_count(0xd, 1, &a, &b, &c, &dx);
-	svm_cpuid_xstate(v, 0xd, 1, &a, &b, &c, &dx);
+	hvm_cpuid_xstate(v, 0xd, 1, &a, &b, &c, &dx);
 	if (a)
 		goto out;
 	/* The area: load (initial state) and save again; MXCSR and FCW stay the reset values. */

@@ -24,6 +24,8 @@
 #define MSR_MTRR_DEF_TYPE 0x000002ff
 #define MSR_X2APIC_FIRST 0x00000800
 #define MSR_X2APIC_LAST 0x000008ff
+/* Xen's: the guest writes its hypercall page's address here (CPUID 0x40000002 EBX). */
+#define MSR_XEN_HYPERCALL 0x40000000
 
 #define MSR_EFER 0xc0000080
 #define MSR_STAR 0xc0000081

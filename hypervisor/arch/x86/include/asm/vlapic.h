@@ -6,7 +6,7 @@
  * Two layers:
  *  - the register model (arch/x86/hvm/vlapic.c): struct vlapic, the MSR
  *    reads and writes, IRR/ISR/TMR, TPR/PPR, EOI and the choice of the next
- *    vector to inject. Portable: no VMCB, no vCPU, no scheduler; host unit
+ *    vector to inject. Portable: no vendor state, no vCPU, no scheduler; host unit
  *    tests compile it as it is (tests/unit/test_vlapic.c).
  *  - the plumbing (arch/x86/hvm/vlapic_ipi.c): what an ICR or SELF_IPI write
  *    does to other vCPUs (fixed IPIs, INIT/SIPI), kicking a vCPU whose IRR

@@ -3,7 +3,7 @@
  * the vendor: the virtual x2APIC, the MTRR default type, the pvclock
  * bookkeeping, the guest's FPU/XSAVE image, the event upcall vector, and
  * the run loop's handshake with other CPUs. The vendor's own part (SVM:
- * the VMCB, registers, ASID) is nested as .svm.
+ * its control block, registers, ASID) is nested as .svm.
  *
  * Locking: touched only by the CPU running the vCPU, or while it is down
  * or paused (builder, domctl), except: vlapic IRR bits (atomic, any CPU),

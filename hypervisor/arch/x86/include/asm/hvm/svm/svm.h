@@ -224,10 +224,9 @@ uint8_t svm_upcall_vector(struct vcpu *v);
 /* Will v take an interrupt (callback-vector upcall, or a vLAPIC request above its PPR)? */
 bool svm_intr_pending(struct vcpu *v);
 
-/* guest_access.c: for crash reports, print gva's walk through v's page tables. */
-void arch_dump_guest_walk(struct vcpu *v, uint64_t gva);
-
 /* exits.c */
+/* Log the guest state a crash leaves in v's VMCB (hvm_funcs->dump_state). */
+void svm_dump_state(struct vcpu *v);
 /* Handle the exit recorded in v's VMCB (a crash or a block shows up as a pending softirq). */
 void svm_vmexit_handler(struct vcpu *v);
 
@@ -250,9 +249,7 @@ void svm_xstate_load(struct hvm_vcpu *hv);
 void svm_xstate_save(struct hvm_vcpu *hv);
 /* The XSETBV intercept: validate and load the guest's XCR0, or #UD/#GP. */
 void svm_exit_xsetbv(struct vcpu *v);
-/* Adjust CPUID leaf 1 (XSAVE, OSXSAVE, AVX) and fill leaf 0xD for v. */
-void svm_cpuid_xstate(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b,
-		      uint32_t *c, uint32_t *d);
+/* hvm_cpuid_xstate (asm/hvm.h) is here too. */
 
 /* entry.S: run the guest once; returns after #VMEXIT with host state back. */
 void svm_vmrun(struct svm_gprs *gprs, paddr_t vmcb_pa, paddr_t host_save_pa);
