@@ -58,6 +58,11 @@ int arch_vcpu_set_context(struct vcpu *v, const struct vcpu_guest_context *c);
 /* domctl getvcpucontext for a PVH/HVM vCPU (paused, initialised): fill c (zeroed). 0 or -errno. */
 int arch_vcpu_get_context(struct vcpu *v, struct vcpu_guest_context *c);
 
+struct vcpu_hvm_context;
+/* VCPUOP_initialise of a PVH/HVM vCPU: the structural checks of the guest's context (segments,
+ * control registers, EFER; as Xen's arch_set_info_hvm_guest) before it is kept. 0 or -EINVAL. */
+int arch_vcpu_check_context(const struct vcpu_hvm_context *c);
+
 /*
  * Domain and vCPU arch state, called by common/domain.c: for PVH/HVM domains
  * x86 sets up the nested page table and the vendor's per-vCPU state (asm/hvm.h). 0 or -errno;

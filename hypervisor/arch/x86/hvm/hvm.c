@@ -169,7 +169,7 @@ void hvm_vcpu_kick(struct vcpu *v)
  */
 void arch_vcpu_kick(struct vcpu *v)
 {
-	uint8_t vec = READ_ONCE(v->evtchn_upcall_vector);
+	uint8_t vec = READ_ONCE(v->arch.hvm.evtchn_upcall_vector);
 	struct vlapic *l = vcpu_vlapic(v);
 
 	if (vec && l && v->vcpu_info && READ_ONCE(v->vcpu_info->evtchn_upcall_pending))

@@ -393,7 +393,8 @@ uint8_t svm_upcall_vector(struct vcpu *v)
 	const struct vcpu_info *vi = v->vcpu_info;
 	uint64_t cb;
 
-	if (!vi || !READ_ONCE(vi->evtchn_upcall_pending) || READ_ONCE(v->evtchn_upcall_vector))
+	if (!vi || !READ_ONCE(vi->evtchn_upcall_pending) ||
+	    READ_ONCE(v->arch.hvm.evtchn_upcall_vector))
 		return 0;
 	cb = READ_ONCE(v->domain->hvm_params[HVM_PARAM_CALLBACK_IRQ]);
 	if ((cb >> 56) == HVM_PARAM_CALLBACK_TYPE_VECTOR && (cb & 0xff) >= 0x10)

@@ -26,9 +26,10 @@ struct hvm_vcpu {
 	uint64_t mtrr_def_type;		 /* MSR_MTRR_DEF_TYPE (hvm/msr.c) */
 	unsigned int time_cpu;		 /* CPU + 1 where the pvclock was last published; 0 never */
 	s_time_t time_stamp;		 /* when (update_vcpu_system_time in the run loop) */
-	uint8_t *fpu;	     /* XSAVE area (or FXSAVE image without XSAVE): one page (xstate.c) */
-	uint64_t xcr0;	     /* the guest's XCR0 (xstate.c) */
-	struct svm_vcpu svm; /* the vendor part (asm/hvm/svm/domain.h) */
+	uint8_t *fpu;  /* XSAVE area (or FXSAVE image without XSAVE): one page (xstate.c) */
+	uint64_t xcr0; /* the guest's XCR0 (xstate.c) */
+	uint8_t evtchn_upcall_vector; /* HVMOP_set_evtchn_upcall_vector: 0 = none (CALLBACK_IRQ) */
+	struct svm_vcpu svm;	      /* the vendor part (asm/hvm/svm/domain.h) */
 };
 
 #endif
