@@ -23,6 +23,7 @@
  * Locking: p2m->lock (irqsave). Order: domain locks -> p2m->lock ->
  * page_alloc_lock -> heap_lock. put_page may free to the heap under it.
  */
+#include <tessera/arch.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>
 #include <tessera/hypercall.h>
