@@ -183,11 +183,11 @@ static void svm_exit_npf(struct vcpu *v)
 static void svm_exit_hlt(struct vcpu *v)
 {
 	svm_skip(v, 1);
-	if (svm_intr_pending(v))
+	if (hvm_intr_pending(v))
 		return;
 	vcpu_block(v);
 	/* An event that arrived between the check and the block must not be slept through. */
-	if (svm_intr_pending(v))
+	if (hvm_intr_pending(v))
 		vcpu_unblock(v);
 }
 

@@ -381,33 +381,6 @@ void svm_inject_exception(struct vcpu *v, uint8_t vec, bool has_err, uint32_t er
 }
 
 /*
- * The domain's callback vector (HVM_PARAM_CALLBACK_IRQ of type 2) if v has
- * an upcall pending for it, or 0. As Xen's hvm_vcpu_has_pending_irq, it
- * stays asserted while evtchn_upcall_pending is set: the guest's handler
- * clears it with interrupts off, and there is no EOI. A vCPU with its own
- * upcall vector (HVMOP_set_evtchn_upcall_vector) gets it through its vLAPIC
- * instead (arch_vcpu_kick sets the IRR bit), and the guest EOIs it.
- */
-uint8_t svm_upcall_vector(struct vcpu *v)
-{
-	const struct vcpu_info *vi = v->vcpu_info;
-	uint64_t cb;
-
-	if (!vi || !READ_ONCE(vi->evtchn_upcall_pending) ||
-	    READ_ONCE(v->arch.hvm.evtchn_upcall_vector))
-		return 0;
-	cb = READ_ONCE(v->domain->hvm_params[HVM_PARAM_CALLBACK_IRQ]);
-	if ((cb >> 56) == HVM_PARAM_CALLBACK_TYPE_VECTOR && (cb & 0xff) >= 0x10)
-		return (uint8_t)cb;
-	return 0;
-}
-
-bool svm_intr_pending(struct vcpu *v)
-{
-	return svm_upcall_vector(v) || vlapic_pending(&v->arch.hvm.vlapic) >= 0;
-}
-
-/*
  * Before VMRUN: re-inject an interrupted event, else deliver the callback
  * vector or the vLAPIC's best request, or ask for an interrupt window. The
  * callback vector goes first, as in Xen (it bypasses the APIC); a vLAPIC
@@ -430,7 +403,7 @@ static void svm_intr_assist(struct vcpu *v)
 	}
 	vmcb->intercepts1 &= ~SVM_INTR1_VINTR;
 	vmcb->vintr &= ~SVM_VINTR_V_IRQ;
-	vec = svm_upcall_vector(v);
+	vec = hvm_upcall_vector(v);
 	if (!vec) {
 		lv = vlapic_pending(&v->arch.hvm.vlapic);
 		if (lv < 0)
@@ -477,34 +450,7 @@ static void svm_run(struct vcpu *v)
 	unsigned int cpu = smp_processor_id();
 	struct svm_cpu *c = &per_cpu(svm_cpus, cpu);
 
-	if (!hv->launched) {
-		struct vcpu_hvm_context *ctx;
-
-		spin_lock(&v->domain->domain_lock);
-		ctx = v->hvm_init_ctx;
-		v->hvm_init_ctx = NULL;
-		spin_unlock(&v->domain->domain_lock);
-		if (ctx) {
-			svm_load_init_ctx(v, ctx);
-			xfree(ctx);
-		}
-		hv->launched = true;
-	}
-	/* INIT then SIPI from another vCPU (vlapic_ipi.c): start in real mode at vector << 12. */
-	if (READ_ONCE(hv->vlapic.sipi_vector) >= 0) {
-		svm_set_sipi_start(v, (uint8_t)hv->vlapic.sipi_vector);
-		WRITE_ONCE(hv->vlapic.sipi_vector, -1);
-	}
-	/*
-	 * Keep the pvclock current (common/time.c): on the first entry, when v
-	 * moved to another CPU (whose TSC may differ), and after a long absence
-	 * so the guest's extrapolation from an old sample stays short.
-	 */
-	if (hv->time_cpu != cpu + 1 || NOW() - hv->time_stamp > SECONDS(1)) {
-		update_vcpu_system_time(v);
-		hv->time_cpu = cpu + 1;
-		hv->time_stamp = NOW();
-	}
+	hvm_vcpu_prepare_run(v, cpu);
 	svm_xstate_load(hv);
 	for (;;) {
 		local_irq_disable();
@@ -662,6 +608,8 @@ const struct hvm_function_table svm_function_table = {
     .vcpu_init = svm_vcpu_init,
     .vcpu_destroy = svm_vcpu_destroy,
     .set_pvh_start = svm_set_pvh_start,
+    .load_init_ctx = svm_load_init_ctx,
+    .set_sipi_start = svm_set_sipi_start,
     .run = svm_run,
     .p2m_update = svm_npt_update,
     .nested_pt_entry = svm_npt_lookup,

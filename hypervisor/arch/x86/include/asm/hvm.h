@@ -19,6 +19,8 @@
 #include <tessera/compiler.h>
 #include <tessera/domain.h>
 
+struct vcpu_hvm_context;
+
 /* Segment registers, in the order of the instruction encoding (ES=0 .. GS=5). */
 enum x86_segment {
 	x86_seg_es,
@@ -72,6 +74,11 @@ struct hvm_function_table {
 	void (*vcpu_destroy)(struct vcpu *v);
 	/* Apply the PVH entry state (docs: PVH ABI): 32-bit flat protected mode, paging off. */
 	void (*set_pvh_start)(struct vcpu *v, uint32_t entry, uint32_t ebx);
+	/* Load a VCPUOP_initialise context (public/hvm/hvm_vcpu.h, validated) before the first run.
+	 */
+	void (*load_init_ctx)(struct vcpu *v, const struct vcpu_hvm_context *ctx);
+	/* The state after INIT and a SIPI with this vector: real mode at vector << 12. */
+	void (*set_sipi_start)(struct vcpu *v, uint8_t vector);
 	/* Enter the guest on this CPU and handle exits until it must be rescheduled; returns then.
 	 */
 	void (*run)(struct vcpu *v);
@@ -116,6 +123,14 @@ void hvm_vcpu_destroy(struct vcpu *v);
 
 /* Set vCPU v to start at the PVH entry point with %ebx = start_info (guest-physical). */
 int hvm_vcpu_set_pvh_start(struct vcpu *v, uint32_t entry, uint32_t start_info_gpa);
+
+/* Before v's run loop on CPU cpu (the vendor's run calls it): a first-run context, an
+ * INIT-SIPI start, the pvclock. */
+void hvm_vcpu_prepare_run(struct vcpu *v, unsigned int cpu);
+/* The callback vector (HVM_PARAM_CALLBACK_IRQ type 2) if v has an upcall for it, else 0. */
+uint8_t hvm_upcall_vector(struct vcpu *v);
+/* Will v take an interrupt (callback-vector upcall, or a vLAPIC request above its PPR)? */
+bool hvm_intr_pending(struct vcpu *v);
 
 /* ---- guest state accessors (through the vendor's table) ---- */
 static inline uint64_t hvm_get_cr(struct vcpu *v, unsigned int cr)

@@ -218,11 +218,6 @@ static inline struct svm_domain *svm_d(const struct domain *d)
 extern uint32_t svm_feature_edx;
 /* Inject exception vec (with error code if has_err) on the next entry. */
 void svm_inject_exception(struct vcpu *v, uint8_t vec, bool has_err, uint32_t err);
-/* The callback vector (HVM_PARAM_CALLBACK_IRQ type 2) if v has an upcall for it, else 0. */
-uint8_t svm_upcall_vector(struct vcpu *v);
-
-/* Will v take an interrupt (callback-vector upcall, or a vLAPIC request above its PPR)? */
-bool svm_intr_pending(struct vcpu *v);
 
 /* exits.c */
 /* Log the guest state a crash leaves in v's VMCB (hvm_funcs->dump_state). */
