@@ -13,17 +13,12 @@
 #include <asm/hvm.h>
 #include <asm/hvm/svm/svm.h>
 #include <asm/page.h>
+#include <asm/traps.h>
 #include <asm/x86-defns.h>
 #include <public/hvm/params.h>
 #include <tessera/console.h>
 #include <tessera/p2m.h>
 #include <tessera/sched.h>
-
-#define TRAP_DB 1
-#define TRAP_UD 6
-#define TRAP_GP 13
-#define TRAP_AC 17
-#define SVM_FEAT_DECODEASSISTS (1u << 7)
 
 /*
  * The guest state a crash or triple fault leaves in the VMCB, for whoever
@@ -103,7 +98,7 @@ static void svm_exit_msr(struct vcpu *v)
 	svm_skip(v, 2);
 	return;
 gp:
-	svm_inject_exception(v, TRAP_GP, true, 0);
+	svm_inject_exception(v, TRAP_gp_fault, true, 0);
 }
 
 /* IOIO EXITINFO1 (APM vol. 2 15.10.2): direction, string, REP, sizes, segment, port. */
@@ -296,11 +291,11 @@ static void svm_handle_exit(struct vcpu *v, uint64_t code)
 		 * 15.12); an event whose delivery it interrupted is dropped, as the
 		 * guest's handler could not have run anyway.
 		 */
-		svm_inject_exception(v, TRAP_DB, false, 0);
+		svm_inject_exception(v, TRAP_debug, false, 0);
 		break;
 	case SVM_EXIT_EXCP_BASE + SVM_EXC_AC:
 		/* Likewise for #AC (error code 0, in EXITINFO1). */
-		svm_inject_exception(v, TRAP_AC, true, (uint32_t)vmcb->exitinfo1);
+		svm_inject_exception(v, TRAP_alignment_check, true, (uint32_t)vmcb->exitinfo1);
 		break;
 	case SVM_EXIT_VMRUN:
 	case SVM_EXIT_VMLOAD:
@@ -312,7 +307,7 @@ static void svm_handle_exit(struct vcpu *v, uint64_t code)
 	case SVM_EXIT_MONITOR:
 	case SVM_EXIT_MWAIT:
 		/* SVM and MONITOR are hidden from the guest: these do not exist for it. */
-		svm_inject_exception(v, TRAP_UD, false, 0);
+		svm_inject_exception(v, TRAP_invalid_op, false, 0);
 		break;
 	case SVM_EXIT_XSETBV:
 		svm_exit_xsetbv(v); /* xstate.c: #UD without XSAVE, else checked as the SDM/APM */

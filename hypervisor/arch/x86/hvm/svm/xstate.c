@@ -24,6 +24,7 @@
 #include <asm/page.h>
 #include <asm/hvm/svm/svm.h>
 #include <asm/system.h>
+#include <asm/traps.h>
 #include <asm/x86-defns.h>
 #include <tessera/console.h>
 #include <tessera/domain.h>
@@ -34,8 +35,8 @@
 #include <tessera/selftest.h>
 #include <tessera/string.h>
 
-#define XS_TRAP_UD 6
-#define XS_TRAP_GP 13
+#define XS_TRAP_UD TRAP_invalid_op
+#define XS_TRAP_GP TRAP_gp_fault
 #define XSTATE_X87 (1UL << 0)
 #define XSTATE_SSE (1UL << 1)
 #define XSTATE_AVX (1UL << 2)

@@ -36,11 +36,13 @@
 
 /* MSRs and bits (APM vol. 2 15.4, 15.30): VM_CR, VM_HSAVE_PA, EFER.SVME. */
 #include <asm/msr-index.h>
+#include <asm/traps.h> /* exception vectors (SVM_EXC_*) */
 #include <asm/x86-defns.h>
 
 /* CPUID 0x8000000A EDX (APM vol. 3, CPUID Fn8000_000A). */
 #define SVM_FEAT_NP (1u << 0)
 #define SVM_FEAT_NRIPS (1u << 3)
+#define SVM_FEAT_DECODEASSISTS (1u << 7)
 #define SVM_FEAT_FLUSHBYASID (1u << 6)
 
 /* A VMCB segment register (APM vol. 2 B.2): attrib packs descriptor bits 40-47 and 52-55. */
@@ -176,8 +178,8 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "VMCB size");
 /* Exit codes (APM vol. 2 appendix C). */
 #define SVM_EXIT_EXCP_BASE 0x40
 /* Exceptions intercepted through exc_intercepts (one bit per vector). */
-#define SVM_EXC_DB 1
-#define SVM_EXC_AC 17
+#define SVM_EXC_DB TRAP_debug
+#define SVM_EXC_AC TRAP_alignment_check
 #define SVM_EXIT_INTR 0x60
 #define SVM_EXIT_NMI 0x61
 #define SVM_EXIT_SMI 0x62
