@@ -2,10 +2,13 @@
  * AMD SVM: detection and per-CPU enabling, the VMCB of each vCPU, ASIDs,
  * event injection and the VMRUN loop. Exit handling is in exits.c, the
  * nested page table in npt.c, the world switch in entry.S. This file fills
- * the vendor table of asm/hvm.h (svm_function_table).
+ * the vendor table of asm/hvm.h (svm_function_table), with the accessors
+ * through which the vendor-neutral layer (arch/x86/hvm/) reads and writes
+ * the guest state kept in the VMCB and svm_gprs.
  *
- * The run loop (svm_run, called from idle_loop with interrupts off) keeps
- * the guest's FPU state loaded while it loops and saves it before
+ * The run loop (svm_run, called from idle_loop with interrupts off) starts
+ * with the vendor-neutral hvm_vcpu_prepare_run (hvm.c), keeps the guest's
+ * FPU state loaded while it loops and saves it before
  * returning, and the VMCB and svm_gprs are in memory after every #VMEXIT:
  * so when schedule() switches away, nothing of the guest is left in the
  * CPU and another CPU may pick the vCPU up at once.
@@ -17,8 +20,8 @@
  *
  * Locking: a vCPU's SVM state is touched only by the CPU running it, or
  * while it is paused (builder, domctl). ASIDs are per CPU (svm_cpu), used
- * with interrupts off. in_guest/nr_exits are the handshake with npt_flush
- * and arch_vcpu_kick on other CPUs.
+ * with interrupts off. in_guest/nr_exits (struct hvm_vcpu) are the
+ * handshake with npt_flush and arch_vcpu_kick on other CPUs.
  */
 #include <asm/apic.h>
 #include <asm/hvm.h>
