@@ -27,11 +27,6 @@
 #include <tessera/sched.h>
 #include <tessera/string.h>
 
-#define GPTE_P (1UL << 0)
-#define GPTE_RW (1UL << 1)
-#define GPTE_PS (1UL << 7)
-#define GPTE_ADDR 0x000ffffffffff000UL
-
 /*
  * Take a reference on the frame behind gfn if the guest may access it this
  * way; its page, or NULL. RAM, grant and foreign maps and the hypervisor's
@@ -114,24 +109,24 @@ static uint64_t ga_translate(struct vcpu *v, uint64_t gva, bool write)
 	/* Canonical addresses only (48-bit: LA57 is hidden from guests). */
 	if ((uint64_t)((int64_t)(gva << 16) >> 16) != gva)
 		return ~0UL;
-	table = hvm_get_cr(v, 3) & GPTE_ADDR;
+	table = hvm_get_cr(v, 3) & PTE_ADDR_MASK;
 	for (unsigned int level = 4; level >= 1; level--) {
 		unsigned int idx = (gva >> (12 + 9 * (level - 1))) & 511;
 
 		if (!ga_read_pte(v->domain, table >> PAGE_SHIFT, idx, &pte))
 			return ~0UL;
-		if (!(pte & GPTE_P))
+		if (!(pte & PTE_P))
 			return ~0UL;
-		if (write && !(pte & GPTE_RW) && (cr0 & X86_CR0_WP))
+		if (write && !(pte & PTE_W) && (cr0 & X86_CR0_WP))
 			return ~0UL;
-		if ((level == 3 || level == 2) && (pte & GPTE_PS)) {
+		if ((level == 3 || level == 2) && (pte & PTE_PSE)) {
 			uint64_t size = 1UL << (12 + 9 * (level - 1));
 
-			return ((pte & GPTE_ADDR) & ~(size - 1)) | (gva & (size - 1));
+			return ((pte & PTE_ADDR_MASK) & ~(size - 1)) | (gva & (size - 1));
 		}
-		table = pte & GPTE_ADDR;
+		table = pte & PTE_ADDR_MASK;
 	}
-	return (pte & GPTE_ADDR) | (gva & (PAGE_SIZE - 1));
+	return (pte & PTE_ADDR_MASK) | (gva & (PAGE_SIZE - 1));
 }
 
 /* Copy between buf and v's gva, page by page; the bytes not copied. */
@@ -189,7 +184,7 @@ unsigned long arch_copy_to_guest(struct vcpu *v, uint64_t gva, const void *from,
  */
 void arch_dump_guest_walk(struct vcpu *v, uint64_t gva)
 {
-	uint64_t table = hvm_get_cr(v, 3) & GPTE_ADDR, pte;
+	uint64_t table = hvm_get_cr(v, 3) & PTE_ADDR_MASK, pte;
 
 	if (!(hvm_get_cr(v, 0) & X86_CR0_PG) || !(hvm_get_efer(v) & EFER_LMA))
 		return;
@@ -211,7 +206,7 @@ void arch_dump_guest_walk(struct vcpu *v, uint64_t gva)
 		    (unsigned long)mfn_x(mfn), owner ? (int)owner->domain_id : -1,
 		    (unsigned long)hvm_nested_pt_entry(v->domain, _gfn(table >> PAGE_SHIFT)), idx,
 		    (unsigned long)pte);
-		if (!(pte & GPTE_P)) {
+		if (!(pte & PTE_P)) {
 			for (unsigned int i = 0; i < 512; i++) {
 				uint64_t e;
 
@@ -224,9 +219,9 @@ void arch_dump_guest_walk(struct vcpu *v, uint64_t gva)
 			pr_warn("    %u non-zero entries in that table", present);
 			return;
 		}
-		if ((level == 3 || level == 2) && (pte & GPTE_PS))
+		if ((level == 3 || level == 2) && (pte & PTE_PSE))
 			return;
-		table = pte & GPTE_ADDR;
+		table = pte & PTE_ADDR_MASK;
 	}
 	pr_warn("  walk %#lx: page gfn %#lx npt %#lx", (unsigned long)gva,
 		(unsigned long)(table >> PAGE_SHIFT),

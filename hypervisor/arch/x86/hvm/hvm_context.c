@@ -26,15 +26,16 @@ static int hvm_ctx_check_segment(uint16_t ar, enum hvm_seg seg)
 {
 	unsigned int type;
 
-	if (ar & 0xf000)
+	if (ar & X86_SEG_AR_RESERVED)
 		return -EINVAL; /* bits 12-15 must be zero */
 	if (ar == 0)
 		return seg == HVM_SEG_DS || seg == HVM_SEG_ES
 			   ? 0
 			   : -EINVAL; /* only DS/ES may be null */
-	type = AR_TYPE(ar) | (AR_P(ar) ? (seg == HVM_SEG_TR ? 2 : 1) : 0);
+	type = AR_TYPE(ar) |
+	       (AR_P(ar) ? (seg == HVM_SEG_TR ? X86_SEG_TYPE_TSS_BUSY : X86_SEG_TYPE_A) : 0);
 	if (seg == HVM_SEG_TR) {
-		if (AR_S(ar) || type != 0xb) /* a busy 32-bit TSS */
+		if (AR_S(ar) || type != X86_SEG_TYPE_TSS32_BUSY)
 			return -EINVAL;
 	} else if (!AR_S(ar)) {
 		return -EINVAL; /* a system segment for code/data */
@@ -43,12 +44,13 @@ static int hvm_ctx_check_segment(uint16_t ar, enum hvm_seg seg)
 		return -EINVAL;
 	switch (seg) {
 	case HVM_SEG_CS:
-		return type & 0x8 ? 0 : -EINVAL; /* code */
+		return type & X86_SEG_TYPE_CODE ? 0 : -EINVAL;
 	case HVM_SEG_SS:
-		return !(type & 0x8) && (type & 0x2) ? 0 : -EINVAL; /* writable data */
+		return !(type & X86_SEG_TYPE_CODE) && (type & X86_SEG_TYPE_WR) ? 0 : -EINVAL;
 	case HVM_SEG_DS:
 	case HVM_SEG_ES:
-		return (type & 0x8) && !(type & 0x2) ? -EINVAL : 0; /* readable */
+		/* readable: data, or code with the read bit */
+		return (type & X86_SEG_TYPE_CODE) && !(type & X86_SEG_TYPE_WR) ? -EINVAL : 0;
 	default:
 		return 0;
 	}

@@ -58,9 +58,16 @@
 #define X86_SEG_AR_DPL_SHIFT 5	 /* 2 bits */
 #define X86_SEG_AR_P X86_BIT(7)	 /* present */
 #define X86_SEG_AR_AVL X86_BIT(8)
-#define X86_SEG_AR_L X86_BIT(9)	  /* 64-bit code */
-#define X86_SEG_AR_DB X86_BIT(10) /* default operand size 32 */
-#define X86_SEG_AR_G X86_BIT(11)  /* 4 KiB granularity */
+#define X86_SEG_AR_L X86_BIT(9)	   /* 64-bit code */
+#define X86_SEG_AR_DB X86_BIT(10)  /* default operand size 32 */
+#define X86_SEG_AR_G X86_BIT(11)   /* 4 KiB granularity */
+#define X86_SEG_AR_RESERVED 0xf000 /* bits 12-15: always zero */
+/* The type field (X86_SEG_AR_TYPE_MASK). */
+#define X86_SEG_TYPE_A 0x1	    /* code/data: accessed */
+#define X86_SEG_TYPE_WR 0x2	    /* data: writable; code: readable */
+#define X86_SEG_TYPE_CODE 0x8	    /* code, else data */
+#define X86_SEG_TYPE_TSS_BUSY 0x2   /* system: the busy bit of a TSS */
+#define X86_SEG_TYPE_TSS32_BUSY 0xb /* system: a busy 32-bit (or 64-bit) TSS */
 /* Common encodings. */
 #define X86_SEG_AR_CODE32 0xc9b	  /* G, D, P, S, type 11 (code, read, accessed) */
 #define X86_SEG_AR_CODE64 0xa9b	  /* G, L, P, S, type 11 */
