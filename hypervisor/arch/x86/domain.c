@@ -28,7 +28,7 @@ int arch_domain_create(struct domain *d)
 		       d->domain_id);
 		return -EOPNOTSUPP;
 	}
-	/* Xen's default for HVM/PVH domains: a triple fault reboots (see svm exits). */
+	/* Xen's default for HVM/PVH domains: a triple fault reboots (svm/exits.c). */
 	d->hvm_params[HVM_PARAM_TRIPLE_FAULT_REASON] = SHUTDOWN_reboot;
 	return hvm_domain_initialise(d);
 }

@@ -8,14 +8,14 @@
  * off, CS/DS/ES/SS flat 4 GiB, TR a 32-bit busy TSS) with the general
  * registers, rip and rflags of user_regs, as Xen's arch_set_info_guest takes
  * user_regs for an HVM vCPU and leaves the segment state to the arch. The
- * state is kept as a VCPUOP_initialise context (v->hvm_init_ctx) that SVM
- * loads before the vCPU's first run. Tessera's deliberate limits
+ * state is kept as a VCPUOP_initialise context (v->hvm_init_ctx) that the
+ * HVM layer loads before the vCPU's first run (hvm_vcpu_prepare_run). Tessera's deliberate limits
  * (docs/abi.md 4.1): a vCPU that already has a context gets -EBUSY, a null
  * context (reset) -ENOSYS, a 64-bit start (ctrlreg[0] with PG) -EINVAL.
  * getvcpucontext needs the live register state and stays -ENOSYS.
  *
  * Locking: the caller has paused the domain; hvm_init_ctx is swapped under
- * the domain lock, as vcpu_op.c and svm.c do.
+ * the domain lock, as vcpu_op.c and hvm.c do.
  */
 #include <asm/x86-defns.h>
 #include <public/hvm/hvm_vcpu.h>
