@@ -225,7 +225,7 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id)
 		cpu = vcpu_pick_cpu(d->vcpu[id - 1]->processor);
 	else if (!cpu_infos[0].online)
 		cpu = vcpu_pick_cpu(0);
-	/* The arch state (VMCB) before the scheduler can see v. */
+	/* The arch state (x86: hardware virtualization) before the scheduler can see v. */
 	if (arch_vcpu_create(v)) {
 		arch_vcpu_destroy(v);
 		xfree(v);

@@ -120,7 +120,9 @@ UNIT_FLAGS_hypervisor_common_console.c := -Dlog_printf=console_real_log_printf \
 # multicall, over the ABI core's fake guest memory (section abi_core) and the
 # fake time hooks of tests/unit/fake/fake_time.c.
 UNIT_HV_SRCS += hypervisor/common/sched_op.c hypervisor/common/vcpu_op.c \
-	hypervisor/common/time.c hypervisor/common/hvm_op.c hypervisor/common/multicall.c
+	hypervisor/common/time.c hypervisor/common/multicall.c
+# hvm_op and the VCPUOP_initialise context checks are x86's (arch/x86/hvm/), portable C.
+UNIT_HV_SRCS += hypervisor/arch/x86/hvm/hvm_op.c hypervisor/arch/x86/hvm/hvm_context.c
 
 # ---- mm ----
 # Memory management: the buddy allocator and xmalloc, over the fake machine in tests/unit/fake/fake_mm.c.

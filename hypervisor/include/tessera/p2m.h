@@ -74,12 +74,6 @@ int copy_to_guest_phys(struct domain *d, paddr_t gpa, const void *src, size_t le
 int copy_from_guest_phys(struct domain *d, void *dst, paddr_t gpa, size_t len);
 int clear_guest_phys(struct domain *d, paddr_t gpa, size_t len);
 
-/*
- * Arch hook: reflect one change into the hardware p2m (NPT); 0 or -errno.
- * order 0: gfn's entry; order P2M_ORDER_2M: the aligned block gfn..gfn+511
- * now maps mfn..mfn+511 with type t (or, with INVALID_MFN, nothing). A
- * later order-0 change inside such a block must keep the other 511.
- */
-int arch_p2m_update(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned int order, enum p2m_type t);
+/* The arch's mirror of each change, arch_p2m_update(), is declared in tessera/arch.h. */
 
 #endif

@@ -13,7 +13,7 @@
  * The caller runs with GIF clear (CLGI), so no interrupt or NMI can observe
  * the guest's FS/GS/TR while they are loaded.
  */
-#include <asm/svm.h>
+#include <asm/hvm/svm/svm.h>
 
 	.text
 	.globl svm_vmrun

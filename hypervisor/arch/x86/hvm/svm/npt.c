@@ -33,7 +33,7 @@
 #include <asm/irq_vectors.h>
 #include <asm/page.h>
 #include <asm/percpu.h>
-#include <asm/svm.h>
+#include <asm/hvm/svm/svm.h>
 #include <asm/system.h>
 #include <tessera/errno.h>
 #include <tessera/mm.h>
@@ -169,18 +169,18 @@ static void npt_flush(struct domain *d)
 	__atomic_add_fetch(&sd->npt_gen, 1, __ATOMIC_SEQ_CST);
 	for (unsigned int i = 0; i < d->max_vcpus; i++) {
 		struct vcpu *v = READ_ONCE(d->vcpu[i]);
-		struct svm_vcpu *sv = v ? svm_v(v) : NULL;
+		struct hvm_vcpu *hv = v ? &v->arch.hvm : NULL;
 		unsigned long n;
 		unsigned int cpu;
 
-		if (!sv || !sv->in_guest)
+		if (!hv || !hv->in_guest)
 			continue;
-		n = sv->nr_exits;
+		n = hv->nr_exits;
 		cpu = READ_ONCE(v->processor);
 		if (cpu != self)
 			send_IPI(cpu, EVENT_CHECK_VECTOR);
 		/* It checked npt_gen before VMRUN with GIF clear: the IPI forces it out. */
-		while (sv->in_guest && sv->nr_exits == n)
+		while (hv->in_guest && hv->nr_exits == n)
 			cpu_relax();
 	}
 }

@@ -14,7 +14,7 @@
 #include <asm/hvm.h>
 #include <asm/page.h>
 #include <asm/pvh_layout.h>
-#include <asm/svm.h>
+#include <asm/hvm/svm/svm.h>
 #include <tessera/console.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>

@@ -1,13 +1,14 @@
 /*
  * AMD SVM internals (arch/x86/hvm/svm/): the VMCB layout, intercept and
- * exit codes, and the per-domain / per-vCPU SVM state. Only the SVM files
- * include this; the rest of the hypervisor sees asm/hvm.h.
+ * exit codes, and the functions the SVM files share. Only the SVM files
+ * include this; the rest of the hypervisor sees asm/hvm.h. The per-vCPU
+ * and per-domain SVM state is in asm/hvm/svm/domain.h.
  *
  * Facts from AMD APM vol. 2, chapter 15 (Secure Virtual Machine) and
  * appendix B (VMCB layout), appendix C (exit codes).
  */
-#ifndef ASM_SVM_H
-#define ASM_SVM_H
+#ifndef ASM_HVM_SVM_SVM_H
+#define ASM_HVM_SVM_SVM_H
 
 /* Offsets in struct svm_gprs (entry.S). */
 #define SVM_GPRS_RBX 0
@@ -30,19 +31,18 @@
 #include <tessera/compiler.h>
 #include <tessera/domain.h>
 #include <tessera/types.h>
+#include <asm/hvm/svm/domain.h>
 #include <asm/vlapic.h>
 
-/* MSRs and bits (APM vol. 2 15.4, 15.30). */
-#include <asm/boot.h> /* MSR_EFER, EFER_SCE/LME/NXE/SVME */
-#define EFER_LMA (1UL << 10)
-#define EFER_FFXSR (1UL << 14)
-#define MSR_VM_CR 0xc0010114
-#define VM_CR_SVMDIS (1UL << 4)
-#define MSR_VM_HSAVE_PA 0xc0010117
+/* MSRs and bits (APM vol. 2 15.4, 15.30): VM_CR, VM_HSAVE_PA, EFER.SVME. */
+#include <asm/msr-index.h>
+#include <asm/traps.h> /* exception vectors (SVM_EXC_*) */
+#include <asm/x86-defns.h>
 
 /* CPUID 0x8000000A EDX (APM vol. 3, CPUID Fn8000_000A). */
 #define SVM_FEAT_NP (1u << 0)
 #define SVM_FEAT_NRIPS (1u << 3)
+#define SVM_FEAT_DECODEASSISTS (1u << 7)
 #define SVM_FEAT_FLUSHBYASID (1u << 6)
 
 /* A VMCB segment register (APM vol. 2 B.2): attrib packs descriptor bits 40-47 and 52-55. */
@@ -178,8 +178,8 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "VMCB size");
 /* Exit codes (APM vol. 2 appendix C). */
 #define SVM_EXIT_EXCP_BASE 0x40
 /* Exceptions intercepted through exc_intercepts (one bit per vector). */
-#define SVM_EXC_DB 1
-#define SVM_EXC_AC 17
+#define SVM_EXC_DB TRAP_debug
+#define SVM_EXC_AC TRAP_alignment_check
 #define SVM_EXIT_INTR 0x60
 #define SVM_EXIT_NMI 0x61
 #define SVM_EXIT_SMI 0x62
@@ -206,71 +206,24 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "VMCB size");
 #define SVM_EXIT_NPF 0x400
 #define SVM_EXIT_INVALID (~0UL)
 
-/* Guest general registers not kept in the VMCB (rax, rsp, rip, rflags are). Order is entry.S's. */
-struct svm_gprs {
-	uint64_t rbx, rcx, rdx, rsi, rdi, rbp, r8, r9, r10, r11, r12, r13, r14, r15;
-};
-
-/* Per-vCPU SVM state (v->arch). */
-struct svm_vcpu {
-	struct svm_gprs gprs; /* first: entry.S takes its address */
-	struct vmcb *vmcb;    /* one page */
-	paddr_t vmcb_pa;
-	uint8_t *fpu;  /* XSAVE area (or FXSAVE image without XSAVE): one page (xstate.c) */
-	uint64_t xcr0; /* the guest's XCR0 (xstate.c) */
-	uint32_t asid; /* ASID on asid_cpu, valid while asid_gen matches */
-	unsigned int asid_cpu;
-	uint64_t asid_gen;
-	uint64_t npt_gen_seen;		 /* domain's npt_gen at the last entry */
-	volatile bool in_guest;		 /* between the last generation check and #VMEXIT */
-	volatile unsigned long nr_exits; /* counts #VMEXITs (flush waiters watch it) */
-	struct vlapic vlapic;		 /* the virtual x2APIC (asm/vlapic.h), APIC_BASE included */
-	unsigned int time_cpu;		 /* CPU + 1 where the pvclock was last published; 0 never */
-	s_time_t time_stamp;		 /* when (update_vcpu_system_time in svm_run) */
-	uint64_t mtrr_def_type;
-	bool launched; /* hvm_init_ctx consumed / first run done */
-	/* Exit counts: IOIO, VMMCALL, HLT, CPUID, MSR, NPF, SHUTDOWN, other, INVD, #DB/#AC
-	 * (exits.c svm_count). */
-	unsigned long exits_by_reason[10];
-	/* For crash reports: the exit before the current one, and what the last VMRUN injected. */
-	uint64_t prev_exitcode, prev_exitinfo1, prev_rip, last_eventinj;
-};
-
-/* Per-domain SVM state (d->arch). */
-struct svm_domain {
-	paddr_t npt_root;	   /* L4 of the nested page table */
-	unsigned long npt_pages;   /* table pages allocated */
-	unsigned long npt_splits;  /* 2 MiB leaves split into L1 tables (npt.c) */
-	volatile uint64_t npt_gen; /* bumped on each reduction of permissions */
-	/* Port 0xE9 output: the line being assembled, under e9_lock (several vCPUs may write). */
-	spinlock_t e9_lock;
-	unsigned int e9_len;
-	char e9_line[128];
-};
-
+/* v's and d's SVM state (embedded: always there; meaningful once hvm.initialised). */
 static inline struct svm_vcpu *svm_v(const struct vcpu *v)
 {
-	return (struct svm_vcpu *)v->arch;
+	return (struct svm_vcpu *)&v->arch.hvm.svm;
 }
 static inline struct svm_domain *svm_d(const struct domain *d)
 {
-	return (struct svm_domain *)d->arch;
+	return (struct svm_domain *)&d->arch.hvm.svm;
 }
 
 /* svm.c */
 extern uint32_t svm_feature_edx;
 /* Inject exception vec (with error code if has_err) on the next entry. */
 void svm_inject_exception(struct vcpu *v, uint8_t vec, bool has_err, uint32_t err);
-/* The callback vector (HVM_PARAM_CALLBACK_IRQ type 2) if v has an upcall for it, else 0. */
-uint8_t svm_upcall_vector(struct vcpu *v);
-
-/* Will v take an interrupt (callback-vector upcall, or a vLAPIC request above its PPR)? */
-bool svm_intr_pending(struct vcpu *v);
-
-/* guest_access.c: for crash reports, print gva's walk through v's page tables. */
-void arch_dump_guest_walk(struct vcpu *v, uint64_t gva);
 
 /* exits.c */
+/* Log the guest state a crash leaves in v's VMCB (hvm_funcs->dump_state). */
+void svm_dump_state(struct vcpu *v);
 /* Handle the exit recorded in v's VMCB (a crash or a block shows up as a pending softirq). */
 void svm_vmexit_handler(struct vcpu *v);
 
@@ -286,16 +239,14 @@ uint64_t svm_npt_lookup(struct domain *d, gfn_t gfn);
 extern uint64_t svm_xcr0_max; /* components a guest may enable; 0 without XSAVE */
 /* Set CR4.OSXSAVE and XCR0 on this CPU (the BSP first decides what guests get). */
 void svm_xstate_cpu_init(bool bsp);
-int svm_xstate_vcpu_init(struct svm_vcpu *sv);
-void svm_xstate_vcpu_destroy(struct svm_vcpu *sv);
+int svm_xstate_vcpu_init(struct hvm_vcpu *hv);
+void svm_xstate_vcpu_destroy(struct hvm_vcpu *hv);
 /* Load v's state and XCR0 before the run loop; save them after it. */
-void svm_xstate_load(struct svm_vcpu *sv);
-void svm_xstate_save(struct svm_vcpu *sv);
+void svm_xstate_load(struct hvm_vcpu *hv);
+void svm_xstate_save(struct hvm_vcpu *hv);
 /* The XSETBV intercept: validate and load the guest's XCR0, or #UD/#GP. */
 void svm_exit_xsetbv(struct vcpu *v);
-/* Adjust CPUID leaf 1 (XSAVE, OSXSAVE, AVX) and fill leaf 0xD for v. */
-void svm_cpuid_xstate(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b,
-		      uint32_t *c, uint32_t *d);
+/* hvm_cpuid_xstate (asm/hvm.h) is here too. */
 
 /* entry.S: run the guest once; returns after #VMEXIT with host state back. */
 void svm_vmrun(struct svm_gprs *gprs, paddr_t vmcb_pa, paddr_t host_save_pa);

@@ -5,9 +5,11 @@
  * parameter: hvm_allow_set_param/hvm_allow_get_param. Sub-ops that are
  * -ENOSYS are listed in docs/abi.md.
  *
- * Where params go: d->hvm_params[]; the arch (the PVH issue) reads
- * CALLBACK_IRQ and v->evtchn_upcall_vector when it delivers an upcall, and
- * arch_vcpu_kick() tells it to look again after either changes.
+ * Where params go: d->hvm_params[]; the HVM layer reads CALLBACK_IRQ and
+ * v->arch.hvm.evtchn_upcall_vector when it delivers an upcall, and
+ * arch_vcpu_kick() tells it to look again after either changes. Portable
+ * apart from that field: the host unit tests compile it as it is
+ * (tests/unit/misc.mk, test_hvm_op.c).
  *
  * Locking: a parameter is one 64-bit word, written with WRITE_ONCE and read
  * with READ_ONCE; concurrent setters of the same parameter race as in Xen
@@ -275,7 +277,7 @@ static long hvmop_set_evtchn_upcall_vector(XEN_GUEST_HANDLE(xen_hvm_evtchn_upcal
 		return -EINVAL; /* exceptions and reserved vectors */
 	if (op.vcpu >= d->max_vcpus || !(v = READ_ONCE(d->vcpu[op.vcpu])))
 		return -ENOENT;
-	WRITE_ONCE(v->evtchn_upcall_vector, op.vector);
+	WRITE_ONCE(v->arch.hvm.evtchn_upcall_vector, op.vector);
 	/* As Xen's hvm_assert_evtchn_irq: an upcall already pending goes out by the new way. */
 	if (v->vcpu_info && READ_ONCE(v->vcpu_info->evtchn_upcall_pending))
 		arch_vcpu_kick(v);
