@@ -27,7 +27,9 @@ ifeq ($(SELFTESTS),y)
 HV_OUT := $(BUILD)/hypervisor-test
 HV_ELF := $(BUILD)/tessera-test.elf
 HV_BIN := $(BUILD)/tessera-test.bin
-HV_DEFINES := -DCONFIG_SELFTESTS
+# The test build also has the struct form of paddr_t/vaddr_t (tessera/types.h), so a mix-up of
+# address types fails to compile there as in the unit tests.
+HV_DEFINES := -DCONFIG_SELFTESTS -DTESSERA_TYPE_SAFE
 else
 HV_C_SRCS := $(filter-out $(HV_SELFTEST_SRCS),$(HV_C_SRCS))
 HV_DEFINES :=
@@ -87,7 +89,7 @@ HV_SHARED_PUBLIC := $(HV_OUT)/shared-include/public
 HV_SHARED_OBJS := $(patsubst $(HV_SRC)/%.c,$(HV_OUT)/%.o,$(HV_SHARED_SRCS))
 $(HV_SHARED_OBJS): HV_INCLUDES = -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
 	-I$(HV_SRC)/shared/include -I$(dir $(HV_SHARED_PUBLIC)) \
-	-include $(HV_SRC)/include/tessera/config.h
+	-include $(HV_SRC)/include/tessera/config.h $(HV_DEFINES)
 $(HV_SHARED_OBJS): | $(HV_SHARED_PUBLIC)
 $(HV_SHARED_PUBLIC): | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)

@@ -129,7 +129,7 @@ static int svm_cpu_up(void)
 	struct svm_cpu *c = &this_cpu(svm_cpus);
 	void *hsave, *hs;
 
-	if (!c->hsave_pa) {
+	if (!paddr_x(c->hsave_pa)) {
 		hsave = alloc_xenheap_pages(0);
 		hs = alloc_xenheap_pages(0);
 		if (!hsave || !hs) {
@@ -151,7 +151,7 @@ static int svm_cpu_up(void)
 	write_cr0((read_cr0() & ~(X86_CR0_TS | X86_CR0_EM)) | X86_CR0_MP);
 	svm_xstate_cpu_init(false); /* CR4.OSXSAVE and XCR0 when guests get XSAVE (xstate.c) */
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
-	wrmsr(MSR_K8_VM_HSAVE_PA, c->hsave_pa);
+	wrmsr(MSR_K8_VM_HSAVE_PA, paddr_x(c->hsave_pa));
 	return 0;
 }
 
@@ -357,10 +357,10 @@ static int svm_vcpu_init(struct vcpu *v)
 	vmcb->intercepts2 = SVM_INTR2_VMRUN | SVM_INTR2_VMMCALL | SVM_INTR2_VMLOAD |
 			    SVM_INTR2_VMSAVE | SVM_INTR2_STGI | SVM_INTR2_CLGI | SVM_INTR2_SKINIT |
 			    SVM_INTR2_MONITOR | SVM_INTR2_MWAIT | SVM_INTR2_XSETBV;
-	vmcb->iopm_base_pa = virt_to_maddr(svm_iopm);
-	vmcb->msrpm_base_pa = virt_to_maddr(svm_msrpm);
+	vmcb->iopm_base_pa = paddr_x(virt_to_maddr(svm_iopm));
+	vmcb->msrpm_base_pa = paddr_x(virt_to_maddr(svm_msrpm));
 	vmcb->np_enable = 1;
-	vmcb->n_cr3 = svm_d(d)->npt_root;
+	vmcb->n_cr3 = paddr_x(svm_d(d)->npt_root);
 	vmcb->tsc_offset = 0; /* TSC passthrough: the pvclock scales the host TSC */
 	svm_set_pvh_start(v, 0, 0);
 	return 0;
