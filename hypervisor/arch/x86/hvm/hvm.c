@@ -146,33 +146,6 @@ int arch_p2m_update(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned int order, 
 }
 
 /*
- * The domain's callback vector (HVM_PARAM_CALLBACK_IRQ of type 2) if v has
- * an upcall pending for it, or 0. As Xen's hvm_vcpu_has_pending_irq, it
- * stays asserted while evtchn_upcall_pending is set: the guest's handler
- * clears it with interrupts off, and there is no EOI. A vCPU with its own
- * upcall vector (HVMOP_set_evtchn_upcall_vector) gets it through its vLAPIC
- * instead (arch_vcpu_kick sets the IRR bit), and the guest EOIs it.
- */
-uint8_t hvm_upcall_vector(struct vcpu *v)
-{
-	const struct vcpu_info *vi = v->vcpu_info;
-	uint64_t cb;
-
-	if (!vi || !READ_ONCE(vi->evtchn_upcall_pending) ||
-	    READ_ONCE(v->arch.hvm.evtchn_upcall_vector))
-		return 0;
-	cb = READ_ONCE(v->domain->hvm_params[HVM_PARAM_CALLBACK_IRQ]);
-	if ((cb >> 56) == HVM_PARAM_CALLBACK_TYPE_VECTOR && (cb & 0xff) >= 0x10)
-		return (uint8_t)cb;
-	return 0;
-}
-
-bool hvm_intr_pending(struct vcpu *v)
-{
-	return hvm_upcall_vector(v) || vlapic_pending(&v->arch.hvm.vlapic) >= 0;
-}
-
-/*
  * Before v's run loop on this CPU: load a VCPUOP_initialise/setvcpucontext
  * context on its first run, apply an INIT-SIPI start (vlapic_ipi.c), and
  * keep the pvclock current (common/time.c): on the first entry, when v

@@ -11,6 +11,8 @@
  * registers are its own.
  */
 #include <asm/hvm.h>
+#include <asm/hvm/hypercall.h>
+#include <asm/hvm/intr.h>
 #include <asm/hvm/svm/svm.h>
 #include <asm/page.h>
 #include <asm/traps.h>
@@ -68,30 +70,30 @@ static void svm_skip(struct vcpu *v, unsigned int len)
 static void svm_exit_cpuid(struct vcpu *v)
 {
 	struct svm_vcpu *sv = svm_v(v);
-	uint32_t leaf = (uint32_t)sv->vmcb->rax, sub = (uint32_t)sv->gprs.rcx;
+	uint32_t leaf = (uint32_t)sv->vmcb->rax, sub = (uint32_t)svm_gprs(sv)->rcx;
 	uint32_t a, b, c, d;
 
 	hvm_cpuid(v, leaf, sub, &a, &b, &c, &d);
 	sv->vmcb->rax = a;
-	sv->gprs.rbx = b;
-	sv->gprs.rcx = c;
-	sv->gprs.rdx = d;
+	svm_gprs(sv)->rbx = b;
+	svm_gprs(sv)->rcx = c;
+	svm_gprs(sv)->rdx = d;
 	svm_skip(v, 2);
 }
 
 static void svm_exit_msr(struct vcpu *v)
 {
 	struct svm_vcpu *sv = svm_v(v);
-	uint32_t msr = (uint32_t)sv->gprs.rcx;
+	uint32_t msr = (uint32_t)svm_gprs(sv)->rcx;
 	uint64_t val;
 
 	if (sv->vmcb->exitinfo1 == 0) {
 		if (hvm_msr_read(v, msr, &val))
 			goto gp;
 		sv->vmcb->rax = (uint32_t)val;
-		sv->gprs.rdx = val >> 32;
+		svm_gprs(sv)->rdx = val >> 32;
 	} else {
-		val = ((uint64_t)(uint32_t)sv->gprs.rdx << 32) | (uint32_t)sv->vmcb->rax;
+		val = ((uint64_t)(uint32_t)svm_gprs(sv)->rdx << 32) | (uint32_t)sv->vmcb->rax;
 		if (hvm_msr_write(v, msr, val))
 			goto gp;
 	}
@@ -188,7 +190,10 @@ static void svm_exit_hlt(struct vcpu *v)
 
 static void svm_exit_vmmcall(struct vcpu *v)
 {
-	if (hvm_hypercall(v) == HVM_HCALL_completed)
+	struct vmcb *vmcb = svm_v(v)->vmcb;
+	bool long_mode = (vmcb->efer & EFER_LMA) && (vmcb->cs.attrib & X86_SEG_AR_L);
+
+	if (hvm_hypercall(v, long_mode, vmcb->cpl, &vmcb->rax) == HVM_HCALL_completed)
 		svm_skip(v, 3);
 }
 

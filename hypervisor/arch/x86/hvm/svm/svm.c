@@ -4,12 +4,12 @@
  * nested page table in npt.c, the world switch in entry.S. This file fills
  * the vendor table of asm/hvm.h (svm_function_table), with the accessors
  * through which the vendor-neutral layer (arch/x86/hvm/) reads and writes
- * the guest state kept in the VMCB and svm_gprs.
+ * the guest state kept in the VMCB and hvm_gprs.
  *
  * The run loop (svm_run, called from idle_loop with interrupts off) starts
  * with the vendor-neutral hvm_vcpu_prepare_run (hvm.c), keeps the guest's
  * FPU state loaded while it loops and saves it before
- * returning, and the VMCB and svm_gprs are in memory after every #VMEXIT:
+ * returning, and the VMCB and struct hvm_gprs are in memory after every #VMEXIT:
  * so when schedule() switches away, nothing of the guest is left in the
  * CPU and another CPU may pick the vCPU up at once.
  *
@@ -25,6 +25,7 @@
  */
 #include <asm/apic.h>
 #include <asm/hvm.h>
+#include <asm/hvm/intr.h>
 #include <asm/irq_vectors.h>
 #include <asm/msr-index.h>
 #include <asm/page.h>
@@ -45,6 +46,14 @@
 #include <tessera/softirq.h>
 #include <tessera/string.h>
 #include <tessera/time.h>
+
+/* entry.S moves struct hvm_gprs by these offsets. */
+BUILD_BUG_ON(offsetof(struct hvm_gprs, rbx) != SVM_GPRS_RBX);
+BUILD_BUG_ON(offsetof(struct hvm_gprs, rdi) != SVM_GPRS_RDI);
+BUILD_BUG_ON(offsetof(struct hvm_gprs, rbp) != SVM_GPRS_RBP);
+BUILD_BUG_ON(offsetof(struct hvm_gprs, r8) != SVM_GPRS_R8);
+BUILD_BUG_ON(offsetof(struct hvm_gprs, r15) != SVM_GPRS_R15);
+BUILD_BUG_ON(sizeof(struct hvm_gprs) != SVM_GPRS_R15 + 8);
 
 /* The PAT a CPU comes out of reset with (AMD APM vol. 2 7.8.2). */
 #define PAT_POWER_ON 0x0007040600070406UL
@@ -209,8 +218,8 @@ static void svm_set_pvh_start(struct vcpu *v, uint32_t entry, uint32_t ebx)
 	struct svm_vcpu *sv = svm_v(v);
 	struct vmcb *vmcb = sv->vmcb;
 
-	memset(&sv->gprs, 0, sizeof(sv->gprs));
-	sv->gprs.rbx = ebx;
+	memset(svm_gprs(sv), 0, sizeof(struct hvm_gprs));
+	svm_gprs(sv)->rbx = ebx;
 	vmcb->rax = 0;
 	vmcb->rsp = 0;
 	vmcb->rip = entry;
@@ -257,13 +266,13 @@ static void svm_load_init_ctx(struct vcpu *v, const struct vcpu_hvm_context *ctx
 		const struct vcpu_hvm_x86_64 *r = &ctx->cpu_regs.x86_64;
 
 		vmcb->rax = r->rax;
-		sv->gprs.rcx = r->rcx;
-		sv->gprs.rdx = r->rdx;
-		sv->gprs.rbx = r->rbx;
+		svm_gprs(sv)->rcx = r->rcx;
+		svm_gprs(sv)->rdx = r->rdx;
+		svm_gprs(sv)->rbx = r->rbx;
 		vmcb->rsp = r->rsp;
-		sv->gprs.rbp = r->rbp;
-		sv->gprs.rsi = r->rsi;
-		sv->gprs.rdi = r->rdi;
+		svm_gprs(sv)->rbp = r->rbp;
+		svm_gprs(sv)->rsi = r->rsi;
+		svm_gprs(sv)->rdi = r->rdi;
 		vmcb->rip = r->rip;
 		vmcb->rflags = r->rflags | X86_EFLAGS_MBS;
 		vmcb->cr0 = r->cr0 | X86_CR0_ET;
@@ -276,13 +285,13 @@ static void svm_load_init_ctx(struct vcpu *v, const struct vcpu_hvm_context *ctx
 		const struct vcpu_hvm_x86_32 *r = &ctx->cpu_regs.x86_32;
 
 		vmcb->rax = r->eax;
-		sv->gprs.rcx = r->ecx;
-		sv->gprs.rdx = r->edx;
-		sv->gprs.rbx = r->ebx;
+		svm_gprs(sv)->rcx = r->ecx;
+		svm_gprs(sv)->rdx = r->edx;
+		svm_gprs(sv)->rbx = r->ebx;
 		vmcb->rsp = r->esp;
-		sv->gprs.rbp = r->ebp;
-		sv->gprs.rsi = r->esi;
-		sv->gprs.rdi = r->edi;
+		svm_gprs(sv)->rbp = r->ebp;
+		svm_gprs(sv)->rsi = r->esi;
+		svm_gprs(sv)->rdi = r->edi;
 		vmcb->rip = r->eip;
 		vmcb->rflags = r->eflags | X86_EFLAGS_MBS;
 		vmcb->cr0 = r->cr0 | X86_CR0_ET;
@@ -471,7 +480,7 @@ static void svm_run(struct vcpu *v)
 		svm_asid_check(v, c, cpu);
 		sv->last_eventinj = sv->vmcb->eventinj;
 		local_irq_enable(); /* GIF is clear: nothing is taken before VMRUN */
-		svm_vmrun(&sv->gprs, sv->vmcb_pa, c->host_save_pa);
+		svm_vmrun(svm_gprs(sv), sv->vmcb_pa, c->host_save_pa);
 		hv->in_guest = false;
 		hv->nr_exits++;
 		sv->vmcb->tlb_control = SVM_TLB_FLUSH_NONE;
@@ -547,7 +556,7 @@ static void svm_get_segment(struct vcpu *v, enum x86_segment seg, struct segment
 	reg->base = s->base;
 }
 
-/* Where register r lives: rax, rsp, rip and rflags in the VMCB, the rest in svm_gprs. */
+/* Where register r lives: rax, rsp, rip and rflags in the VMCB, the rest in hvm_gprs. */
 static uint64_t *svm_reg(struct vcpu *v, enum hvm_reg r)
 {
 	struct svm_vcpu *sv = svm_v(v);
@@ -556,35 +565,35 @@ static uint64_t *svm_reg(struct vcpu *v, enum hvm_reg r)
 	case HVM_REG_RAX:
 		return &sv->vmcb->rax;
 	case HVM_REG_RBX:
-		return &sv->gprs.rbx;
+		return &svm_gprs(sv)->rbx;
 	case HVM_REG_RCX:
-		return &sv->gprs.rcx;
+		return &svm_gprs(sv)->rcx;
 	case HVM_REG_RDX:
-		return &sv->gprs.rdx;
+		return &svm_gprs(sv)->rdx;
 	case HVM_REG_RSI:
-		return &sv->gprs.rsi;
+		return &svm_gprs(sv)->rsi;
 	case HVM_REG_RDI:
-		return &sv->gprs.rdi;
+		return &svm_gprs(sv)->rdi;
 	case HVM_REG_RBP:
-		return &sv->gprs.rbp;
+		return &svm_gprs(sv)->rbp;
 	case HVM_REG_RSP:
 		return &sv->vmcb->rsp;
 	case HVM_REG_R8:
-		return &sv->gprs.r8;
+		return &svm_gprs(sv)->r8;
 	case HVM_REG_R9:
-		return &sv->gprs.r9;
+		return &svm_gprs(sv)->r9;
 	case HVM_REG_R10:
-		return &sv->gprs.r10;
+		return &svm_gprs(sv)->r10;
 	case HVM_REG_R11:
-		return &sv->gprs.r11;
+		return &svm_gprs(sv)->r11;
 	case HVM_REG_R12:
-		return &sv->gprs.r12;
+		return &svm_gprs(sv)->r12;
 	case HVM_REG_R13:
-		return &sv->gprs.r13;
+		return &svm_gprs(sv)->r13;
 	case HVM_REG_R14:
-		return &sv->gprs.r14;
+		return &svm_gprs(sv)->r14;
 	case HVM_REG_R15:
-		return &sv->gprs.r15;
+		return &svm_gprs(sv)->r15;
 	case HVM_REG_RIP:
 		return &sv->vmcb->rip;
 	case HVM_REG_RFLAGS:

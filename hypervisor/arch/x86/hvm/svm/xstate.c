@@ -179,13 +179,13 @@ void svm_exit_xsetbv(struct vcpu *v)
 {
 	struct svm_vcpu *sv = svm_v(v);
 	struct vmcb *vmcb = sv->vmcb;
-	uint64_t val = ((sv->gprs.rdx & 0xffffffffUL) << 32) | (vmcb->rax & 0xffffffffUL);
+	uint64_t val = ((svm_gprs(sv)->rdx & 0xffffffffUL) << 32) | (vmcb->rax & 0xffffffffUL);
 
 	if (!svm_xcr0_max || !(vmcb->cr4 & X86_CR4_OSXSAVE)) {
 		svm_inject_exception(v, XS_TRAP_UD, false, 0);
 		return;
 	}
-	if (vmcb->cpl != 0 || (uint32_t)sv->gprs.rcx != 0 || !(val & XSTATE_X87) ||
+	if (vmcb->cpl != 0 || (uint32_t)svm_gprs(sv)->rcx != 0 || !(val & XSTATE_X87) ||
 	    (val & ~svm_xcr0_max) || ((val & XSTATE_AVX) && !(val & XSTATE_SSE))) {
 		svm_inject_exception(v, XS_TRAP_GP, true, 0);
 		return;
@@ -275,9 +275,9 @@ static uint64_t xs_st_try(struct vcpu *v, uint64_t cr4, uint8_t cpl, uint32_t ec
 	sv->vmcb->eventinj = 0;
 	sv->vmcb->rip = 0x1000;
 	sv->vmcb->nrip = 0x1003;
-	sv->gprs.rcx = ecx;
+	svm_gprs(sv)->rcx = ecx;
 	sv->vmcb->rax = (uint32_t)val;
-	sv->gprs.rdx = val >> 32;
+	svm_gprs(sv)->rdx = val >> 32;
 	svm_exit_xsetbv(v);
 	if (svm_xcr0_max)
 		xsetbv(0, svm_xcr0_max); /* the host's value back (the test is not in a run loop) */

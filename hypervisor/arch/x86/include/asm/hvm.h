@@ -127,10 +127,7 @@ int hvm_vcpu_set_pvh_start(struct vcpu *v, uint32_t entry, uint32_t start_info_g
 /* Before v's run loop on CPU cpu (the vendor's run calls it): a first-run context, an
  * INIT-SIPI start, the pvclock. */
 void hvm_vcpu_prepare_run(struct vcpu *v, unsigned int cpu);
-/* The callback vector (HVM_PARAM_CALLBACK_IRQ type 2) if v has an upcall for it, else 0. */
-uint8_t hvm_upcall_vector(struct vcpu *v);
-/* Will v take an interrupt (callback-vector upcall, or a vLAPIC request above its PPR)? */
-bool hvm_intr_pending(struct vcpu *v);
+/* hvm_upcall_vector, hvm_intr_pending: asm/hvm/intr.h (inline: every guest entry asks). */
 
 /* ---- guest state accessors (through the vendor's table) ---- */
 static inline uint64_t hvm_get_cr(struct vcpu *v, unsigned int cr)
@@ -183,12 +180,7 @@ void hvm_crash(struct vcpu *v, const char *fmt, ...) __printf(2, 3);
 /* guest_access.c: for crash reports, print gva's walk through v's page tables. */
 void arch_dump_guest_walk(struct vcpu *v, uint64_t gva);
 
-/* hypercall.c: the hypercall v just made (its instruction not yet stepped over). */
-enum hvm_hcall_result {
-	HVM_HCALL_completed, /* result in rax: step over the instruction */
-	HVM_HCALL_preempted, /* continuation: arguments updated, re-execute it */
-};
-enum hvm_hcall_result hvm_hypercall(struct vcpu *v);
+/* hypercall.c. (The calling convention, hvm_hypercall, is asm/hvm/hypercall.h.) */
 /* Fill the hypercall page at guest-physical val (the Xen hypercall MSR): 0, or -EINVAL. */
 int hvm_write_hypercall_page(struct vcpu *v, uint64_t val);
 

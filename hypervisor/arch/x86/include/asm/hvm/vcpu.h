@@ -17,11 +17,21 @@
 #include <asm/vlapic.h>
 #include <tessera/types.h>
 
+/*
+ * The guest's general registers that every vendor keeps in memory around its guest entry
+ * (the entry code loads and saves them through a pointer); rax, rsp, rip and rflags are
+ * where the vendor keeps them (SVM: the VMCB), reached through hvm_get_reg/hvm_set_reg.
+ */
+struct hvm_gprs {
+	uint64_t rbx, rcx, rdx, rsi, rdi, rbp, r8, r9, r10, r11, r12, r13, r14, r15;
+};
+
 struct hvm_vcpu {
 	bool initialised;		 /* the vendor state exists (hvm_vcpu_initialise) */
 	bool launched;			 /* hvm_init_ctx consumed / first run done */
 	volatile bool in_guest;		 /* between the last generation check and the exit */
 	volatile unsigned long nr_exits; /* counts exits to the hypervisor (flush waiters) */
+	struct hvm_gprs gprs;		 /* rbx..r15 (the vendor's entry code moves them) */
 	struct vlapic vlapic;		 /* the virtual x2APIC (asm/vlapic.h), APIC_BASE included */
 	uint64_t mtrr_def_type;		 /* MSR_MTRR_DEF_TYPE (hvm/msr.c) */
 	unsigned int time_cpu;		 /* CPU + 1 where the pvclock was last published; 0 never */

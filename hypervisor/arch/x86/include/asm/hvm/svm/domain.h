@@ -14,15 +14,9 @@
 
 struct vmcb;
 
-/* Guest general registers not kept in the VMCB (rax, rsp, rip, rflags are). Order is entry.S's. */
-struct svm_gprs {
-	uint64_t rbx, rcx, rdx, rsi, rdi, rbp, r8, r9, r10, r11, r12, r13, r14, r15;
-};
-
 /* Per-vCPU SVM state (v->arch.hvm.svm). */
 struct svm_vcpu {
-	struct svm_gprs gprs; /* entry.S loads and saves them through a pointer */
-	struct vmcb *vmcb;    /* one page */
+	struct vmcb *vmcb; /* one page */
 	paddr_t vmcb_pa;
 	uint32_t asid; /* ASID on asid_cpu, valid while asid_gen matches */
 	unsigned int asid_cpu;

@@ -10,7 +10,7 @@
 #ifndef ASM_HVM_SVM_SVM_H
 #define ASM_HVM_SVM_SVM_H
 
-/* Offsets in struct svm_gprs (entry.S). */
+/* Offsets in struct hvm_gprs (asm/hvm/vcpu.h; entry.S). */
 #define SVM_GPRS_RBX 0
 #define SVM_GPRS_RCX 8
 #define SVM_GPRS_RDX 16
@@ -215,6 +215,12 @@ static inline struct svm_domain *svm_d(const struct domain *d)
 {
 	return (struct svm_domain *)&d->arch.hvm.svm;
 }
+/* The general registers entry.S moves (the vendor-neutral block beside sv in struct hvm_vcpu). */
+static inline struct hvm_gprs *svm_gprs(struct svm_vcpu *sv)
+{
+	return (struct hvm_gprs *)((char *)sv - offsetof(struct hvm_vcpu, svm) +
+				   offsetof(struct hvm_vcpu, gprs));
+}
 
 /* svm.c */
 extern uint32_t svm_feature_edx;
@@ -249,7 +255,7 @@ void svm_exit_xsetbv(struct vcpu *v);
 /* hvm_cpuid_xstate (asm/hvm.h) is here too. */
 
 /* entry.S: run the guest once; returns after #VMEXIT with host state back. */
-void svm_vmrun(struct svm_gprs *gprs, paddr_t vmcb_pa, paddr_t host_save_pa);
+void svm_vmrun(struct hvm_gprs *gprs, paddr_t vmcb_pa, paddr_t host_save_pa);
 
 #endif /* __ASSEMBLY__ */
 #endif
