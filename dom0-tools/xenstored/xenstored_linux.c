@@ -4,7 +4,7 @@
  * treats its socket.  Domain rings (XS_INTRODUCE) are not served by this
  * build yet: the store only records introduced domains.
  *
- *   xenstored [--socket PATH] [--pid-file PATH]
+ *   xenstored [--socket PATH] [--pid-file PATH] [--quota NAME=N[,NAME=N...]]...
  *   default socket: /var/run/xenstored/socket (Xen's; libxenstore's XENSTORED_PATH
  *   overrides it on the client side)
  *
@@ -201,7 +201,10 @@ static void accept_clients(int ep, int lfd, struct xs_store *s)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: xenstored [--socket PATH] [--pid-file PATH]\n");
+	fprintf(stderr, "usage: xenstored [--socket PATH] [--pid-file PATH] "
+			"[--quota NAME=N[,NAME=N...]]...\n"
+			"  quotas (Xen's -Q names): nodes, node-size, watches, transactions,\n"
+			"  outstanding, transaction-nodes, watch-events\n");
 	exit(2);
 }
 
@@ -212,6 +215,7 @@ int main(int argc, char **argv)
 	struct epoll_event lev = {.events = EPOLLIN}, evs[64];
 	struct xs_store *s;
 	struct sigaction sa = {.sa_handler = on_signal};
+	struct xs_quota quota = {0};
 	int lfd, ep, rc = 1;
 
 	for (int i = 1; i < argc; i++) {
@@ -219,13 +223,18 @@ int main(int argc, char **argv)
 			path = argv[++i];
 		else if (!strcmp(argv[i], "--pid-file") && i + 1 < argc)
 			pidfile = argv[++i];
-		else
+		else if (!strcmp(argv[i], "--quota") && i + 1 < argc) {
+			if (xs_quota_parse(&quota, argv[++i])) {
+				fprintf(stderr, "xenstored: bad --quota %s\n", argv[i]);
+				usage();
+			}
+		} else
 			usage();
 	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	s = xs_store_create(&ops, NULL);
+	s = xs_store_create(&ops, &quota);
 	if (!s)
 		return 1;
 	lfd = listen_on(path);

@@ -18,6 +18,7 @@
  *
  * Locking: none (single-threaded core).
  */
+#include <stddef.h>
 #include <string.h>
 #include "xs_conn.h"
 
@@ -26,6 +27,7 @@ static const struct xs_quota xs_default_quota = {
     .entry_size = 2048,
     .watches_per_domain = 128,
     .transactions_per_conn = 10,
+    .trans_nodes = 1024,
     .outstanding = 20,
     .outq_events = 1024,
 };
@@ -492,6 +494,7 @@ struct xs_store *xs_store_create(const struct xs_ops *ops, const struct xs_quota
 		XS_Q(entry_size);
 		XS_Q(watches_per_domain);
 		XS_Q(transactions_per_conn);
+		XS_Q(trans_nodes);
 		XS_Q(outstanding);
 		XS_Q(outq_events);
 #undef XS_Q
@@ -514,6 +517,52 @@ struct xs_store *xs_store_create(const struct xs_ops *ops, const struct xs_quota
 fail:
 	xs_store_destroy(s);
 	return NULL;
+}
+
+/* Xen's xenstored -Q names (docs: xenstored --help, xenstore-control quota). */
+static const struct {
+	const char *name;
+	size_t off;
+} xs_quota_names[] = {
+    {"nodes", offsetof(struct xs_quota, nodes_per_domain)},
+    {"node-size", offsetof(struct xs_quota, entry_size)},
+    {"watches", offsetof(struct xs_quota, watches_per_domain)},
+    {"transactions", offsetof(struct xs_quota, transactions_per_conn)},
+    {"outstanding", offsetof(struct xs_quota, outstanding)},
+    {"transaction-nodes", offsetof(struct xs_quota, trans_nodes)},
+    {"watch-events", offsetof(struct xs_quota, outq_events)},
+};
+
+int xs_quota_parse(struct xs_quota *q, const char *spec)
+{
+	while (*spec) {
+		const char *eq = strchr(spec, '='), *end;
+		char num[16];
+		uint64_t v;
+		size_t i;
+
+		if (!eq)
+			return -EINVAL;
+		for (end = eq + 1; *end && *end != ','; end++)
+			;
+		if ((size_t)(end - eq - 1) >= sizeof(num))
+			return -EINVAL;
+		memcpy(num, eq + 1, (size_t)(end - eq - 1));
+		num[end - eq - 1] = '\0';
+		if (!xs_parse_u64(num, UINT32_MAX, &v) || !v)
+			return -EINVAL;
+		for (i = 0; i < sizeof(xs_quota_names) / sizeof(xs_quota_names[0]); i++) {
+			const char *n = xs_quota_names[i].name;
+
+			if (strlen(n) == (size_t)(eq - spec) && !strncmp(spec, n, strlen(n)))
+				break;
+		}
+		if (i == sizeof(xs_quota_names) / sizeof(xs_quota_names[0]))
+			return -EINVAL;
+		*(uint32_t *)((char *)q + xs_quota_names[i].off) = (uint32_t)v;
+		spec = *end ? end + 1 : end;
+	}
+	return 0;
 }
 
 void xs_store_destroy(struct xs_store *s)

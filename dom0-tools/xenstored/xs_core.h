@@ -51,6 +51,8 @@ struct xs_quota {
 	uint32_t entry_size; /* value + permissions bytes of one node (ENOSPC), default 2048 */
 	uint32_t watches_per_domain;	/* (E2BIG), default 128 */
 	uint32_t transactions_per_conn; /* open transactions (ENOSPC), default 10 */
+	/* paths one transaction may touch, read or missing ones too (ENOSPC), default 1024 */
+	uint32_t trans_nodes;
 	uint32_t outstanding; /* unread replies before the connection stops reading, default 20 */
 	uint32_t
 	    outq_events; /* unread watch events before the connection is dropped, default 1024 */
@@ -67,6 +69,12 @@ struct xs_stats {
 };
 
 struct xs_store *xs_store_create(const struct xs_ops *ops, const struct xs_quota *quota);
+/*
+ * Sets quotas from "NAME=N[,NAME=N...]" with Xen's xenstored -Q names (nodes, node-size,
+ * watches, transactions, outstanding, transaction-nodes, ...); 0 or -EINVAL (q may then be
+ * partly set).  For the builds' command lines.
+ */
+int xs_quota_parse(struct xs_quota *q, const char *spec);
 /* Frees everything; connections still open are destroyed too (no drop hook). */
 void xs_store_destroy(struct xs_store *s);
 void xs_store_stats(const struct xs_store *s, struct xs_stats *out);

@@ -61,6 +61,7 @@ struct xs_tx {
 	struct xs_tx *next; /* in the connection's list */
 	uint32_t id;
 	uint32_t domid;	    /* the owning connection's domain (node_delta) */
+	bool priv;	    /* the owning connection is privileged: no trans_nodes quota */
 	int32_t node_delta; /* nodes created - deleted owned by the conn's domain */
 	struct xs_table ents;
 	struct xs_txent *first, *last;
@@ -117,7 +118,10 @@ static inline const char *xs_node_path(const struct xs_node *n)
 
 struct xs_dom *xs_dom_get(struct xs_store *s, uint32_t domid, bool create);
 
-/* View access: get records a read in a transaction; set takes the node's reference (NULL deletes).
+/*
+ * View access: get records a read in a transaction; set takes the node's reference (NULL deletes).
+ * In a transaction, the first access of a path beyond quota trans_nodes fails with -ENOSPC
+ * (unprivileged connections only).
  */
 int xs_view_get(struct xs_view *v, const char *path, const struct xs_node **out);
 int xs_view_set(struct xs_view *v, const char *path, struct xs_node *n);

@@ -376,6 +376,37 @@ static int op_mkdir(struct xs_conn *c, struct xs_view *v, const struct xsd_sockm
 	return 0;
 }
 
+/*
+ * Records every node of the subtree at path in the transaction before anything changes, so
+ * that the trans_nodes quota (or ENOMEM) cannot stop del_tree halfway and leave a parent
+ * listing a deleted child.
+ */
+static int touch_tree(struct xs_store *s, struct xs_view *v, const char *path,
+		      const struct xs_node *n)
+{
+	size_t pl = strlen(path);
+	int rc = 0;
+
+	for (uint32_t off = 0; off < n->clen && !rc;) {
+		const char *name = n->children + off;
+		size_t nl = strlen(name);
+		char *child = xs_alloc(s, pl + nl + 2);
+		const struct xs_node *cn;
+
+		if (!child)
+			return -ENOMEM;
+		memcpy(child, path, pl);
+		child[pl == 1 ? 0 : pl] = '/';
+		memcpy(child + (pl == 1 ? 1 : pl + 1), name, nl + 1);
+		rc = xs_view_get(v, child, &cn);
+		if (!rc && cn)
+			rc = touch_tree(s, v, child, cn);
+		xs_free(s, child);
+		off += (uint32_t)nl + 1;
+	}
+	return rc;
+}
+
 /* Deletes path and everything below it (no permission checks below, as Xen). */
 static int del_tree(struct xs_store *s, struct xs_view *v, const char *path,
 		    const struct xs_node *n)
@@ -436,7 +467,9 @@ static int op_rm(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg 
 		return -ENOMEM;
 	held = (struct xs_node *)n;
 	held->refs++;
-	rc = del_tree(c->s, v, path, n);
+	rc = v->tx ? touch_tree(c->s, v, path, n) : 0;
+	if (!rc)
+		rc = del_tree(c->s, v, path, n);
 	if (!rc && np) {
 		rc = xs_view_set(v, parent, np);
 		np = NULL;
@@ -718,6 +751,7 @@ static int op_tx_start(struct xs_conn *c, struct xs_view *v, const struct xsd_so
 		tx->id = ++s->next_txid;
 	while (!tx->id || find_tx(c, tx->id));
 	tx->domid = c->domid;
+	tx->priv = c->priv;
 	tx->next = c->txs;
 	c->txs = tx;
 	c->ntx++;

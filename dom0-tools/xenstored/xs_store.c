@@ -221,6 +221,12 @@ static int tx_ent(struct xs_store *s, struct xs_tx *tx, const char *path, struct
 
 	if (e)
 		goto out;
+	/*
+	 * Every entry stays until the transaction ends, missing paths and ancestors checked for
+	 * permissions too: bound them (Xen's quota_trans_nodes, ENOSPC).
+	 */
+	if (!tx->priv && tx->ents.n >= s->q.trans_nodes)
+		return -ENOSPC;
 	e = xs_alloc(s, sizeof(*e));
 	if (!e)
 		return -ENOMEM;
