@@ -63,6 +63,13 @@ static void xsd_drop(void *ctx, struct xs_conn *c)
 		cl->closing = true;
 }
 
+static void xsd_warn(void *ctx, struct xs_conn *c, const char *what)
+{
+	struct client *cl = xs_conn_opaque(c);
+
+	fprintf(stderr, "xenstored: client fd %d: %s\n", cl ? cl->fd : -1, what);
+}
+
 static void on_signal(int sig)
 {
 	xsd_stop = 1;
@@ -201,16 +208,18 @@ static void accept_clients(int ep, int lfd, struct xs_store *s)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: xenstored [--socket PATH] [--pid-file PATH] "
-			"[--quota NAME=N[,NAME=N...]]...\n"
-			"  quotas (Xen's -Q names): nodes, node-size, watches, transactions,\n"
-			"  outstanding, transaction-nodes, watch-events\n");
+	fprintf(stderr,
+		"usage: xenstored [--socket PATH] [--pid-file PATH] "
+		"[--quota NAME=N[,NAME=N...]]...\n"
+		"  quotas (Xen's -Q names): nodes, node-size, watches, transactions,\n"
+		"  outstanding, transaction-nodes, watch-events, watch-events-privileged\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
-	const struct xs_ops ops = {.alloc = xsd_alloc, .free = xsd_free, .drop = xsd_drop};
+	const struct xs_ops ops = {
+	    .alloc = xsd_alloc, .free = xsd_free, .drop = xsd_drop, .warn = xsd_warn};
 	const char *path = XSD_DEFAULT_SOCKET, *pidfile = NULL;
 	struct epoll_event lev = {.events = EPOLLIN}, evs[64];
 	struct xs_store *s;

@@ -336,6 +336,12 @@ static void xsd_drop(void *ctx, struct xs_conn *c)
 	work = 1; /* the loop closes dead connections */
 }
 
+static void xsd_warn(void *ctx, struct xs_conn *c, const char *what)
+{
+	(void)ctx;
+	printf("xenstored: d%u: %s\n", xs_conn_domid(c), what);
+}
+
 static void *xsd_alloc(void *ctx, size_t size)
 {
 	(void)ctx;
@@ -463,6 +469,7 @@ void app_main(void)
 	    .notify = xsd_notify,
 	    .drop = xsd_drop,
 	    .introduce = xsd_introduce,
+	    .warn = xsd_warn,
 	};
 	struct xen_domctl_getdomaininfo info;
 	struct xs_quota quota = {0};

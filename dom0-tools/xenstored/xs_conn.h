@@ -10,8 +10,9 @@
 
 struct xs_msg {
 	struct xs_msg *next;
-	bool event;   /* a WATCH_EVENT (counted against outq_events) */
-	uint32_t len; /* header + payload bytes */
+	bool event;		/* a WATCH_EVENT (counted against outq_events) */
+	struct xs_dom *charged; /* its unprivileged source's ev_unread counts it, or NULL */
+	uint32_t len;		/* header + payload bytes */
 	struct xsd_sockmsg hdr;
 	uint8_t data[];
 };
@@ -41,6 +42,7 @@ struct xs_conn {
 	struct xs_msg *out_head, *out_tail;
 	size_t out_off, out_bytes;
 	uint32_t out_replies, out_events;
+	bool dropping; /* events are being dropped (queue full): warned once */
 	/* state */
 	struct xs_watch *watches;
 	struct xs_tx *txs;

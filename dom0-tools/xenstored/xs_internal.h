@@ -73,7 +73,8 @@ struct xs_dom {
 	bool introduced;
 	uint32_t nodes; /* nodes it owns */
 	uint32_t watches;
-	bool has_target; /* XS_SET_TARGET: acts with target's permissions too */
+	uint32_t ev_unread; /* events its requests queued on privileged conns, still unread */
+	bool has_target;    /* XS_SET_TARGET: acts with target's permissions too */
 	uint32_t target;
 	struct xs_conn *conn;
 };
@@ -85,7 +86,8 @@ struct xs_store {
 	uint64_t gen;
 	struct xs_dom *doms;
 	struct xs_conn *conns;
-	struct xs_conn *tool; /* privileged writer of xs_store_write, not in conns */
+	struct xs_conn *tool;	/* privileged writer of xs_store_write, not in conns */
+	struct xs_dom *cur_src; /* the unprivileged domain whose request runs, else NULL */
 	uint32_t next_txid;
 	struct xs_stats st;
 };
@@ -129,6 +131,9 @@ int xs_view_set(struct xs_view *v, const char *path, struct xs_node *n);
 void xs_tx_free(struct xs_store *s, struct xs_tx *tx);
 /* Conflict check then apply; -EAGAIN on conflict (nothing applied). */
 int xs_tx_commit(struct xs_store *s, struct xs_tx *tx);
+
+/* Connections' accounting (queued events, what each domain's requests left unread): 0/-EIO. */
+int xs_conns_check(const struct xs_store *s);
 
 /* Protocol side: watch events for a change (xs_proto.c). */
 void xs_fire_change(struct xs_store *s, const char *path, const struct xs_node *n);

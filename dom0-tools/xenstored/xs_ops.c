@@ -971,7 +971,10 @@ void xs_process(struct xs_conn *c, const struct xsd_sockmsg *h, const uint8_t *p
 			goto out;
 		}
 	}
+	/* Events this request queues on privileged connections count against its domain. */
+	c->s->cur_src = c->priv ? NULL : c->dom;
 	rc = xs_handlers[h->type].fn(c, &v, h, p, len);
+	c->s->cur_src = NULL;
 out:
 	if (rc)
 		xs_reply_error(c, h, -rc);

@@ -447,5 +447,7 @@ int xs_store_check(const struct xs_store *s)
 				return -EIO;
 		}
 	}
-	return total == s->st.nodes ? 0 : -EIO;
+	if (total != s->st.nodes)
+		return -EIO;
+	return xs_conns_check(s);
 }

@@ -152,3 +152,195 @@ UNIT_TEST(xs_quota, quota_options_take_xens_names)
 	CU_ASSERT_EQUAL(xs_quota_parse(&q, "nodes=99999999999"), -EINVAL);
 	CU_ASSERT_EQUAL(q.trans_nodes, 512);
 }
+
+/* ---- watch events (issue 14 item 8) ---- */
+
+static int warns;
+static char warned[128];
+
+static void count_warn(void *ctx, struct xs_conn *c, const char *what)
+{
+	warns++;
+	snprintf(warned, sizeof(warned), "d%u: %s", xs_conn_domid(c), what);
+}
+
+/* xsc_store with ops->warn counting into warns. */
+static struct xs_store *store_warned(const struct xs_quota *q)
+{
+	static struct xs_ops ops;
+
+	ops = xsc_ops;
+	ops.warn = count_warn;
+	xsc_live = 0;
+	xsc_drops = 0;
+	warns = 0;
+	warned[0] = '\0';
+	return xs_store_create(&ops, q);
+}
+
+static uint64_t dropped_events(const struct xs_store *s)
+{
+	struct xs_stats st;
+
+	xs_store_stats(s, &st);
+	return st.dropped_events;
+}
+
+/* Pops every queued event; returns how many. */
+static unsigned int drain_events(struct xsc *cl)
+{
+	const char *p, *t;
+	unsigned int n = 0;
+
+	while (xsc_event(cl, &p, &t))
+		n++;
+	return n;
+}
+
+/*
+ * The issue's reproducer: a guest writes its own node ~1,100 times while the control domain's
+ * watcher is not reading.  That used to fill the watcher's queue to 1,024 events and drop the
+ * control domain's connection.  The same event still waiting is not queued again (Xen 4.17),
+ * and a privileged connection is never dropped for events.
+ */
+UNIT_TEST(xs_quota, guest_rewriting_its_node_does_not_cut_off_a_privileged_watcher)
+{
+	struct xs_store *s = xsc_store(NULL);
+	struct xsc tool, d1;
+	struct xs_stats st;
+
+	xsc_open(&tool, s, 0);
+	xsc_open(&d1, s, 1);
+	home(&tool, 1);
+	CU_ASSERT_EQUAL(xsc_call(&tool, XS_WATCH, 0, 2, "/local/domain/1", "be"), XS_WATCH);
+	for (int i = 0; i < 1100; i++)
+		CU_ASSERT_EQUAL(xsc_write(&d1, 0, "state", "4"), XS_WRITE);
+	CU_ASSERT_FALSE(xs_conn_dead(tool.c));
+	xs_store_stats(s, &st);
+	CU_ASSERT_EQUAL(st.dropped_conns, 0);
+	/* The initial event and one for the node: the watcher reads its current value. */
+	CU_ASSERT_EQUAL(drain_events(&tool), 2);
+	CU_ASSERT_EQUAL(xsc_write(&d1, 0, "state", "5"), XS_WRITE);
+	CU_ASSERT_EQUAL(drain_events(&tool), 1);
+	xsc_done(s);
+}
+
+/*
+ * Distinct nodes cannot be coalesced: the events a guest's writes leave unread on a privileged
+ * connection count against the guest's outstanding quota (default 20, as Xen counts resulting
+ * watch events), so the guest is not read until the watcher catches up, and the watcher gets
+ * every event.
+ */
+UNIT_TEST(xs_quota, guest_waits_for_a_privileged_watcher_and_no_event_is_lost)
+{
+	struct xs_quota q = {.nodes_per_domain = 2000};
+	struct xs_store *s = xsc_store(&q);
+	struct xsc tool, d1;
+	unsigned int events = 0, stalls = 0;
+	char buf[64];
+
+	xsc_open(&tool, s, 0);
+	xsc_open(&d1, s, 1);
+	home(&tool, 1);
+	CU_ASSERT_EQUAL(xsc_call(&tool, XS_WATCH, 0, 2, "/local/domain/1", "be"), XS_WATCH);
+	drain_events(&tool); /* the initial event is not one of the guest's */
+	for (int i = 0; i < 1100; i++) {
+		uint32_t len = (uint32_t)snprintf(buf, sizeof(buf), "n%d", i) + 1;
+
+		buf[len++] = 'v';
+		if (!xsc_send_raw(&d1, XS_WRITE, 0, buf, len)) {
+			/* Blocked with exactly the outstanding quota of events unread. */
+			CU_ASSERT_FALSE(xs_conn_wants_input(d1.c));
+			CU_ASSERT_EQUAL(xsc_nevents(&tool), 20);
+			stalls++;
+			events += drain_events(&tool);
+			CU_ASSERT(xs_conn_wants_input(d1.c));
+			CU_ASSERT_EQUAL(xsc_send_raw(&d1, XS_WRITE, 0, buf, len),
+					sizeof(struct xsd_sockmsg) + len);
+		}
+		CU_ASSERT_EQUAL(xsc_reply(&d1), XS_WRITE);
+	}
+	events += drain_events(&tool);
+	CU_ASSERT_EQUAL(events, 1100);
+	CU_ASSERT_EQUAL(stalls, 1100 / 20 - 1);
+	CU_ASSERT_FALSE(xs_conn_dead(tool.c));
+	CU_ASSERT_EQUAL(dropped_events(s), 0);
+	xsc_done(s);
+}
+
+/*
+ * A guest watcher that does not read: events past its bound (quota.outq_events) are dropped,
+ * counted and reported once per episode; its connection stays; the writer (a guest too) is
+ * never held up by another guest's queue.
+ */
+UNIT_TEST(xs_quota, guest_watcher_that_does_not_read_loses_events_not_its_connection)
+{
+	struct xs_quota q = {.outq_events = 8};
+	struct xs_store *s = store_warned(&q);
+	struct xsc tool, d1, d2;
+	char path[16];
+
+	xsc_open(&tool, s, 0);
+	xsc_open(&d1, s, 1);
+	xsc_open(&d2, s, 2);
+	home(&tool, 1);
+	xsc_call(&tool, XS_SET_PERMS, 0, 3, "/local/domain/1", "n1", "r2");
+	CU_ASSERT_EQUAL(xsc_call(&d2, XS_WATCH, 0, 2, "/local/domain/1", "fe"), XS_WATCH);
+	for (int i = 0; i < 30; i++) {
+		snprintf(path, sizeof(path), "n%d", i);
+		CU_ASSERT_EQUAL(xsc_write(&d1, 0, path, "v"), XS_WRITE);
+	}
+	CU_ASSERT_FALSE(xs_conn_dead(d2.c));
+	/* The initial event was read with the WATCH reply: 8 of the 30 are queued. */
+	CU_ASSERT_EQUAL(dropped_events(s), 30 - 8);
+	CU_ASSERT_EQUAL(warns, 1);
+	CU_ASSERT_STRING_EQUAL(warned, "d2: watch event queue full: events dropped");
+	CU_ASSERT_EQUAL(drain_events(&d2), 1 + 8);
+	/* Reading makes room; the next overflow is a new episode, reported again. */
+	for (int i = 30; i < 40; i++) {
+		snprintf(path, sizeof(path), "n%d", i);
+		CU_ASSERT_EQUAL(xsc_write(&d1, 0, path, "v"), XS_WRITE);
+	}
+	CU_ASSERT_EQUAL(drain_events(&d2), 8);
+	CU_ASSERT_EQUAL(warns, 2);
+	xsc_done(s);
+}
+
+/* A privileged watcher has a larger bound (outq_events_priv) and is not dropped past it either. */
+UNIT_TEST(xs_quota, privileged_watcher_queue_is_bounded_without_a_disconnect)
+{
+	struct xs_quota q = {.outq_events = 4, .outq_events_priv = 16};
+	struct xs_store *s = store_warned(&q);
+	struct xsc tool, w;
+	char path[16];
+
+	xsc_open(&tool, s, 0);
+	xsc_open(&w, s, 0);
+	CU_ASSERT_EQUAL(xsc_call(&w, XS_WATCH, 0, 2, "/be", "t"), XS_WATCH);
+	for (int i = 0; i < 40; i++) {
+		snprintf(path, sizeof(path), "/be/%d", i);
+		CU_ASSERT_EQUAL(xsc_write(&tool, 0, path, "v"), XS_WRITE);
+	}
+	CU_ASSERT_FALSE(xs_conn_dead(w.c));
+	CU_ASSERT_EQUAL(drain_events(&w), 1 + 16); /* the initial one came with the reply */
+	CU_ASSERT_EQUAL(dropped_events(s), 40 - 16);
+	CU_ASSERT_EQUAL(warns, 1);
+	xsc_done(s);
+}
+
+/* "@..." events are never coalesced (their watchers count them, as Xen). */
+UNIT_TEST(xs_quota, special_events_are_not_coalesced)
+{
+	struct xs_store *s = xsc_store(NULL);
+	struct xsc tool, w;
+
+	xsc_open(&tool, s, 0);
+	xsc_open(&w, s, 0);
+	CU_ASSERT_EQUAL(xsc_call(&w, XS_WATCH, 0, 2, "@releaseDomain", "r"), XS_WATCH);
+	for (int i = 0; i < 3; i++) {
+		CU_ASSERT_EQUAL(xsc_call(&tool, XS_INTRODUCE, 0, 3, "7", "1", "1"), XS_INTRODUCE);
+		CU_ASSERT_EQUAL(xs_domain_release(s, 7), 0);
+	}
+	CU_ASSERT_EQUAL(drain_events(&w), 1 + 3);
+	xsc_done(s);
+}
