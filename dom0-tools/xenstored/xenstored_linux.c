@@ -208,11 +208,12 @@ static void accept_clients(int ep, int lfd, struct xs_store *s)
 
 static void usage(void)
 {
-	fprintf(stderr,
-		"usage: xenstored [--socket PATH] [--pid-file PATH] "
-		"[--quota NAME=N[,NAME=N...]]...\n"
-		"  quotas (Xen's -Q names): nodes, node-size, watches, transactions,\n"
-		"  outstanding, transaction-nodes, watch-events, watch-events-privileged\n");
+	fprintf(
+	    stderr,
+	    "usage: xenstored [--socket PATH] [--pid-file PATH] "
+	    "[--quota NAME=N[,NAME=N...]]...\n"
+	    "  quotas (Xen's -Q names): nodes, node-size, watches, transactions,\n"
+	    "  outstanding, transaction-nodes, memory, watch-events, watch-events-privileged\n");
 	exit(2);
 }
 

@@ -37,6 +37,7 @@ static const struct xs_quota xs_default_quota = {
     .watches_per_domain = 128,
     .transactions_per_conn = 10,
     .trans_nodes = 1024,
+    .memory_per_domain = 2621440,
     .outstanding = 20,
     .outq_events = 1024,
     .outq_events_priv = 8192,
@@ -89,6 +90,8 @@ static void msg_free(struct xs_conn *c, struct xs_msg *m)
 {
 	if (m->charged && m->charged->ev_unread)
 		m->charged->ev_unread--;
+	if (m->event && !c->priv)
+		c->dom->mem -= m->len;
 	xs_free(c->s, m);
 }
 
@@ -114,6 +117,7 @@ static void conn_free_watches(struct xs_conn *c)
 		next = w->next;
 		if (c->dom->watches)
 			c->dom->watches--;
+		c->dom->mem -= xs_watch_mem(w->path, w->token);
 		xs_free(c->s, w);
 	}
 	c->watches = NULL;
@@ -192,6 +196,13 @@ void xs_msg_queue(struct xs_conn *c, struct xs_msg *m)
 			conn_event_lost(c, "watch event queue full: events dropped");
 			return;
 		}
+		if (!c->priv && xs_mem_room(c->s, c->dom, m->len)) {
+			xs_free(c->s, m);
+			conn_event_lost(c, "memory quota reached: watch events dropped");
+			return;
+		}
+		if (!c->priv)
+			c->dom->mem += m->len;
 		c->dropping = false;
 		c->out_events++;
 		c->s->st.events++;
@@ -270,6 +281,23 @@ size_t xs_conn_output_pending(const struct xs_conn *c)
 }
 
 /* ---- connections ---- */
+
+uint64_t xs_conns_mem(const struct xs_store *s, const struct xs_dom *d)
+{
+	uint64_t mem = 0;
+
+	for (const struct xs_conn *c = s->conns; c; c = c->next) {
+		for (const struct xs_tx *tx = c->txs; tx; tx = tx->next)
+			mem += tx->dom == d ? tx->mem : 0;
+		if (c->dom != d)
+			continue;
+		for (const struct xs_watch *w = c->watches; w; w = w->next)
+			mem += xs_watch_mem(w->path, w->token);
+		for (const struct xs_msg *m = c->out_head; m && !c->priv; m = m->next)
+			mem += m->event ? m->len : 0;
+	}
+	return mem;
+}
 
 int xs_conns_check(const struct xs_store *s)
 {
@@ -579,6 +607,7 @@ struct xs_store *xs_store_create(const struct xs_ops *ops, const struct xs_quota
 		XS_Q(watches_per_domain);
 		XS_Q(transactions_per_conn);
 		XS_Q(trans_nodes);
+		XS_Q(memory_per_domain);
 		XS_Q(outstanding);
 		XS_Q(outq_events);
 		XS_Q(outq_events_priv);
@@ -615,6 +644,7 @@ static const struct {
     {"transactions", offsetof(struct xs_quota, transactions_per_conn)},
     {"outstanding", offsetof(struct xs_quota, outstanding)},
     {"transaction-nodes", offsetof(struct xs_quota, trans_nodes)},
+    {"memory", offsetof(struct xs_quota, memory_per_domain)},
     {"watch-events", offsetof(struct xs_quota, outq_events)},
     {"watch-events-privileged", offsetof(struct xs_quota, outq_events_priv)},
 };

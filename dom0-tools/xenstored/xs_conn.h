@@ -6,6 +6,7 @@
 #ifndef XS_CONN_H
 #define XS_CONN_H
 
+#include <string.h>
 #include "xs_internal.h"
 
 struct xs_msg {
@@ -48,6 +49,12 @@ struct xs_conn {
 	struct xs_tx *txs;
 	uint32_t ntx;
 };
+
+/* What a watch costs its domain against the memory quota. */
+static inline uint64_t xs_watch_mem(const char *path, const char *token)
+{
+	return sizeof(struct xs_watch) + strlen(path) + 1 + strlen(token) + 1;
+}
 
 size_t xs_fmt_u64(char *buf, uint64_t v);
 bool xs_parse_u64(const char *str, uint64_t max, uint64_t *out);

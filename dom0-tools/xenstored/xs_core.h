@@ -65,6 +65,11 @@ struct xs_quota {
 	/* paths one transaction may touch, read or missing ones too (ENOSPC), default 1024 */
 	uint32_t trans_nodes;
 	/*
+	 * Bytes a domain's nodes, watches, transactions and unread events may use (Xen's hard
+	 * "memory" quota, 2.5 MiB): a request that would grow past it gets ENOMEM.
+	 */
+	uint32_t memory_per_domain;
+	/*
 	 * Unread replies before the connection stops being read, default 20.  For an unprivileged
 	 * domain, the unread events its requests queued on privileged connections count too.
 	 */

@@ -139,6 +139,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					  .transactions_per_conn = 3,
 					  .outstanding = 6,
 					  .trans_nodes = 24,
+					  .memory_per_domain = 12000,
 					  .outq_events = 12,
 					  .outq_events_priv = 20};
 	struct fz f = {data, size};

@@ -145,6 +145,11 @@ UNIT_TEST(xs_quota, quota_options_take_xens_names)
 	CU_ASSERT_EQUAL(q.nodes_per_domain, 7);
 	CU_ASSERT_EQUAL(xs_quota_parse(&q, "outstanding=3"), 0);
 	CU_ASSERT_EQUAL(q.outstanding, 3);
+	CU_ASSERT_EQUAL(xs_quota_parse(&q, "memory=4096,watch-events=9,watch-events-privileged=99"),
+			0);
+	CU_ASSERT_EQUAL(q.memory_per_domain, 4096);
+	CU_ASSERT_EQUAL(q.outq_events, 9);
+	CU_ASSERT_EQUAL(q.outq_events_priv, 99);
 	CU_ASSERT_EQUAL(xs_quota_parse(&q, "transaction-nodes"), -EINVAL);
 	CU_ASSERT_EQUAL(xs_quota_parse(&q, "transaction-nodes=0"), -EINVAL);
 	CU_ASSERT_EQUAL(xs_quota_parse(&q, "transaction-nodes=x"), -EINVAL);
@@ -342,5 +347,117 @@ UNIT_TEST(xs_quota, special_events_are_not_coalesced)
 		CU_ASSERT_EQUAL(xs_domain_release(s, 7), 0);
 	}
 	CU_ASSERT_EQUAL(drain_events(&w), 1 + 3);
+	xsc_done(s);
+}
+
+/* ---- the memory quota (issue 14 item 7) ---- */
+
+/* 2000-byte values: a guest's nodes stop at its memory quota with ENOMEM (Xen's errno). */
+UNIT_TEST(xs_quota, memory_quota_refuses_a_guests_nodes_past_it)
+{
+	struct xs_quota q = {.memory_per_domain = 64 * 1024, .nodes_per_domain = 10000};
+	struct xs_store *s = xsc_store(&q);
+	static char val[2001];
+	struct xsc tool, d1;
+	char path[32];
+	int ok = 0;
+
+	memset(val, 'v', sizeof(val) - 1);
+	xsc_open(&tool, s, 0);
+	xsc_open(&d1, s, 1);
+	home(&tool, 1);
+	for (int i = 0; i < 100; i++) {
+		snprintf(path, sizeof(path), "n%d", i);
+		if (xsc_write(&d1, 0, path, val) != XS_WRITE)
+			break;
+		ok++;
+	}
+	EXPECT_ERR(&d1, "ENOMEM");
+	CU_ASSERT(ok >= 25 && ok < 32); /* 64 KiB / a little over 2 KB each */
+	CU_ASSERT_EQUAL(xs_store_check(s), 0);
+	/* Removing makes room again; a privileged writer is not limited. */
+	CU_ASSERT_EQUAL(xsc_call(&d1, XS_RM, 0, 1, "n0"), XS_RM);
+	CU_ASSERT_EQUAL(xsc_write(&d1, 0, "again", val), XS_WRITE);
+	for (int i = 0; i < 100; i++) {
+		snprintf(path, sizeof(path), "/tool/n%d", i);
+		CU_ASSERT_EQUAL(xsc_write(&tool, 0, path, val), XS_WRITE);
+	}
+	xsc_done(s);
+}
+
+/*
+ * The issue's reproducer again with the node quota out of the way: the transaction's entries
+ * count against its domain's memory (default 2.5 MiB, Xen's hard quota), ENOMEM past it.
+ */
+UNIT_TEST(xs_quota, memory_quota_bounds_a_transaction)
+{
+	struct xs_quota q = {.trans_nodes = 100000};
+	struct xs_store *s = xsc_store(&q);
+	static char path[2100];
+	struct xsc tool, d1;
+	uint32_t tx;
+	int enoent = 0, enomem = 0;
+
+	xsc_open(&tool, s, 0);
+	xsc_open(&d1, s, 1);
+	home(&tool, 1);
+	tx = tx_begin(&d1);
+	for (int i = 0; i < 4000; i++) {
+		CU_ASSERT_EQUAL(xsc_call(&d1, XS_READ, tx, 1, long_path(path, 2000, i)), XS_ERROR);
+		enoent += !strcmp(xsc_err(&d1), "ENOENT");
+		enomem += !strcmp(xsc_err(&d1), "ENOMEM");
+	}
+	CU_ASSERT_EQUAL(enoent + enomem, 4000);
+	CU_ASSERT(enoent > 1000 && enoent < 1300); /* 2.5 MiB / a little over 2 KB */
+	CU_ASSERT_EQUAL(xs_store_check(s), 0);
+	CU_ASSERT_EQUAL(xsc_call(&d1, XS_TRANSACTION_END, tx, 1, "F"), XS_TRANSACTION_END);
+	/* All of it is given back with the transaction. */
+	tx = tx_begin(&d1);
+	CU_ASSERT_EQUAL(xsc_write(&d1, tx, "x", "1"), XS_WRITE);
+	CU_ASSERT_EQUAL(xsc_call(&d1, XS_TRANSACTION_END, tx, 1, "T"), XS_TRANSACTION_END);
+	xsc_done(s);
+}
+
+UNIT_TEST(xs_quota, memory_quota_covers_watches_and_queued_events)
+{
+	struct xs_quota q = {.memory_per_domain = 16 * 1024};
+	struct xs_store *s = store_warned(&q);
+	static char token[1001], path[600];
+	struct xsc tool, d2;
+	uint64_t dropped0;
+	int ok = 0;
+
+	memset(token, 't', sizeof(token) - 1);
+	xsc_open(&tool, s, 0);
+	xsc_open(&d2, s, 2);
+	xsc_write(&tool, 0, "/pub", "");
+	xsc_call(&tool, XS_SET_PERMS, 0, 2, "/pub", "r0"); /* readable: events go to d2 */
+	for (int i = 0; i < 20; i++) {
+		token[0] = (char)('a' + i);
+		if (xsc_call(&d2, XS_WATCH, 0, 2, "/pub", token) != XS_WATCH)
+			break;
+		ok++;
+	}
+	EXPECT_ERR(&d2, "ENOMEM");
+	CU_ASSERT(ok >= 10 && ok < 16);
+	/* Down to one watch: events queued to it count too; past the quota they are dropped. */
+	for (int i = 1; i < ok; i++) {
+		token[0] = (char)('a' + i);
+		CU_ASSERT_EQUAL(xsc_call(&d2, XS_UNWATCH, 0, 2, "/pub", token), XS_UNWATCH);
+	}
+	drain_events(&d2);
+	dropped0 = dropped_events(s); /* initial events of watches near the quota */
+	memset(path, 'p', sizeof(path) - 1);
+	memcpy(path, "/pub/", 5);
+	for (int i = 0; i < 40; i++) {
+		path[5] = (char)('A' + i % 26);
+		path[6] = (char)('A' + i / 26);
+		CU_ASSERT_EQUAL(xsc_write(&tool, 0, path, "v"), XS_WRITE);
+	}
+	CU_ASSERT_FALSE(xs_conn_dead(d2.c));
+	CU_ASSERT(dropped_events(s) > dropped0);
+	CU_ASSERT_STRING_EQUAL(warned, "d2: memory quota reached: watch events dropped");
+	CU_ASSERT_EQUAL(xs_store_check(s), 0);
+	CU_ASSERT_EQUAL(drain_events(&d2) + dropped_events(s) - dropped0, 40);
 	xsc_done(s);
 }
