@@ -9,7 +9,7 @@
  * quota.outstanding unread replies consumes no more input, so a client that
  * never reads costs a bounded queue and never blocks the others.
  *
- * Unread watch events (README.md "Watch events"; Xen 4.17 after XSA-326 keeps
+ * Unread watch events (README.md "Watch events under load"; Xen 4.17 after XSA-326 keeps
  * a guest from cutting others off the same way): an event identical to one
  * still waiting unsent on the connection is not queued again (not for "@..."
  * events, as Xen); a connection's queue holds at most quota.outq_events events

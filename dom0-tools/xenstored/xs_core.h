@@ -17,7 +17,7 @@
  * dropped and reported with ops->warn; an identical event still waiting is not
  * queued twice; and an unprivileged domain whose writes left quota.outstanding
  * events unread on privileged connections is not read until those are read
- * (README.md "Watch events").  A connection the core gives up on (protocol
+ * (README.md "Watch events under load").  A connection the core gives up on (protocol
  * error, no memory for a reply, domain released) gets ops->drop once and
  * becomes dead (xs_conn_dead); the build then closes its transport and calls
  * xs_conn_destroy().
