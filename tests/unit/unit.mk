@@ -191,6 +191,7 @@ $(foreach f,$(XCONS_UNIT_SRCS) tests/unit/test_xenconsoled.c,$(eval UNIT_FLAGS_$
 UNIT_HV_SRCS += $(XS_CORE_SRCS)
 UNIT_FLAGS_tests_unit_test_xs_nodes.c := -Idom0-tools/xenstored
 UNIT_FLAGS_tests_unit_test_xs_proto.c := -Idom0-tools/xenstored
+UNIT_FLAGS_tests_unit_test_xs_quota.c := -Idom0-tools/xenstored
 
 # ---- the binary ----
 
