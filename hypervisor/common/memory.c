@@ -95,7 +95,15 @@ static bool gfn_range_ok(xen_pfn_t gfn, unsigned long nr)
  * Give up the frame behind d's gfn (Xen's guest_remove_page): its own RAM is
  * unmapped and relinquished; a hypervisor page (shared_info, grant frame) is
  * only unhooked. d->physmap_lock held. 0, -ENOENT (nothing there), -EPERM
- * (device memory), -EINVAL (no frame), -ENXIO (not d's to give up).
+ * (device memory), -EINVAL (no frame), -ENXIO (not d's to give up, or a
+ * grant mapping).
+ *
+ * A grant mapping is never removed here, even of d's own frame (a grant d
+ * gave itself): only GNTTABOP_unmap_grant_ref removes it, with its handle.
+ * Otherwise the frame would leave d's tot_pages while still mapped at its
+ * first gfn, and the handle could never be unmapped. -ENXIO is what Xen's
+ * guest_remove_page gives for another domain's grant; Xen 4.17 removes a
+ * grant of the domain's own frame (docs/abi.md).
  */
 static int memop_remove_page_locked(struct domain *d, gfn_t gfn)
 {
@@ -112,6 +120,8 @@ static int memop_remove_page_locked(struct domain *d, gfn_t gfn)
 			return -ENOENT;
 		if (t == p2m_mmio_direct)
 			return -EPERM;
+		if (t == p2m_grant_map_rw || t == p2m_grant_map_ro)
+			return -ENXIO;
 		if (t == p2m_special)
 			return p2m_remove_entry(d, gfn, mfn);
 	} else {
@@ -120,7 +130,7 @@ static int memop_remove_page_locked(struct domain *d, gfn_t gfn)
 	if (!mfn_valid(mfn))
 		return -EINVAL;
 	pg = mfn_to_page(mfn);
-	/* Grant and foreign entries map frames d does not own: get_page fails. */
+	/* A foreign entry maps a frame d does not own: get_page fails. */
 	if (!get_page(pg, d))
 		return -ENXIO;
 	if (d->auto_translated && p2m_remove_entry(d, gfn, mfn)) {
