@@ -643,7 +643,18 @@ static int16_t gnttab_unmap_one(struct domain *ld, unsigned int handle, uint64_t
 			rc = GNTST_general_error;
 			goto out;
 		}
-		rc = gnttab_remove_host_mapping(ld, _gfn(host_addr >> GNTTAB_PAGE_SHIFT), mfn);
+		/*
+		 * host_addr must name this handle's own mapping: another mapping
+		 * of the same frame (another ref granting it) would otherwise be
+		 * removed in its place, and this ref look free while its own
+		 * mapping stays. Xen 4.17 checks only the p2m entry (docs/abi.md);
+		 * its code for a wrong address is general_error.
+		 */
+		if (!gfn_eq(_gfn(host_addr >> GNTTAB_PAGE_SHIFT), mt->gfn)) {
+			rc = GNTST_general_error;
+			goto out;
+		}
+		rc = gnttab_remove_host_mapping(ld, mt->gfn, mfn);
 		if (rc != GNTST_okay)
 			goto out;
 		done |= GNTMAP_host_map;

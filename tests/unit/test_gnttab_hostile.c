@@ -108,3 +108,42 @@ UNIT_TEST(gnttab, foreign_grant_mapping_is_not_removed_by_decrease_reservation)
 	CU_ASSERT_EQUAL(gt_refs_of(frame), 1UL); /* a's allocation reference only */
 	gt_teardown();
 }
+
+/*
+ * One frame granted twice, r1 writable and r2 read-only, mapped at A and B:
+ * unmapping r1's handle with B's address is refused (B stays r2's, A stays
+ * mapped and r1 in use); each handle unmaps with its own address.
+ */
+UNIT_TEST(gnttab, unmap_needs_the_handles_own_address)
+{
+	gnttab_map_grant_ref_t m1, m2;
+	mfn_t frame;
+	unsigned long refs0;
+
+	gt_setup();
+	frame = gt_give_ram(a, 0x10, 0x5a);
+	refs0 = gt_refs_of(frame);
+	gt_grant(a, 8, 2, 0x10, 0);
+	gt_grant(a, 9, 2, 0x10, GTF_readonly);
+	CU_ASSERT_EQUAL(gt_map(1, 8, 0x800, GNTMAP_host_map, &m1), GNTST_okay);
+	CU_ASSERT_EQUAL(gt_map(1, 9, 0x801, GNTMAP_host_map | GNTMAP_readonly, &m2), GNTST_okay);
+
+	CU_ASSERT_EQUAL(gt_unmap(m1.handle, 0x801), GNTST_general_error);
+	CU_ASSERT_EQUAL(gt_p2m_type_at(b, 0x800, NULL), p2m_grant_map_rw);
+	CU_ASSERT_EQUAL(gt_p2m_type_at(b, 0x801, NULL), p2m_grant_map_ro);
+	CU_ASSERT_EQUAL(gt_entry(a, 8)->flags, GTF_permit_access | GTF_reading | GTF_writing);
+	CU_ASSERT_EQUAL(gt_entry(a, 9)->flags, GTF_permit_access | GTF_readonly | GTF_reading);
+	/* The other way round too, and an address holding nothing. */
+	CU_ASSERT_EQUAL(gt_unmap(m2.handle, 0x800), GNTST_general_error);
+	CU_ASSERT_EQUAL(gt_unmap(m1.handle, 0x900), GNTST_general_error);
+	CU_ASSERT_EQUAL(gt_refs_of(frame), refs0 + 4); /* each mapping and its p2m entry */
+
+	CU_ASSERT_EQUAL(gt_unmap(m1.handle, 0x800), GNTST_okay);
+	CU_ASSERT_EQUAL(gt_p2m_type_at(b, 0x800, NULL), p2m_invalid);
+	CU_ASSERT_EQUAL(gt_entry(a, 8)->flags, GTF_permit_access);
+	CU_ASSERT_EQUAL(gt_p2m_type_at(b, 0x801, NULL), p2m_grant_map_ro);
+	CU_ASSERT_EQUAL(gt_unmap(m2.handle, 0x801), GNTST_okay);
+	CU_ASSERT_EQUAL(gt_entry(a, 9)->flags, GTF_permit_access | GTF_readonly);
+	CU_ASSERT_EQUAL(gt_refs_of(frame), refs0);
+	gt_teardown();
+}
