@@ -147,3 +147,83 @@ UNIT_TEST(gnttab, unmap_needs_the_handles_own_address)
 	CU_ASSERT_EQUAL(gt_refs_of(frame), refs0);
 	gt_teardown();
 }
+
+static long populate_one(uint64_t gfn)
+{
+	struct xen_memory_reservation r = {.nr_extents = 1, .domid = DOMID_SELF};
+	xen_pfn_t pfn = gfn;
+
+	r.extent_start.p =
+	    (xen_pfn_t *)(uintptr_t)fake_guest_put(current->domain, &pfn, sizeof(pfn));
+	return mem_op(XENMEM_populate_physmap, &r, sizeof(r));
+}
+
+/*
+ * The same escape through the first gfn: b's frame at 0x10, granted to
+ * itself and mapped at 0x800. Giving back 0x10 would take the frame out of
+ * tot_pages while 0x800 still maps it: decrease_reservation and
+ * add_to_physmap over it are refused, populate_physmap over it leaves the
+ * old frame allocated (and counted) with no gfn.
+ */
+UNIT_TEST(gnttab, self_granted_frame_is_not_given_back_at_its_first_gfn)
+{
+	gnttab_map_grant_ref_t m;
+	unsigned long tot;
+	mfn_t frame, got;
+
+	gt_setup();
+	frame = gt_give_ram(b, 0x10, 0x5a);
+	gt_give_ram(b, 0x11, 0x00);
+	gt_grant(b, 8, 2, 0x10, 0);
+	CU_ASSERT_EQUAL(gt_map(2, 8, 0x800, GNTMAP_host_map, &m), GNTST_okay);
+	tot = b->tot_pages;
+
+	CU_ASSERT_EQUAL(decrease_one(0x10), 0);
+	CU_ASSERT_EQUAL(b->tot_pages, tot);
+	CU_ASSERT_EQUAL(gt_p2m_type_at(b, 0x10, &got), p2m_ram_rw);
+	CU_ASSERT_TRUE(mfn_eq(got, frame));
+	CU_ASSERT_EQUAL(add_to_physmap_gmfn(0x11, 0x10), -EBUSY);
+	CU_ASSERT_EQUAL(gt_p2m_type_at(b, 0x11, NULL), p2m_ram_rw);
+	CU_ASSERT_EQUAL(b->tot_pages, tot);
+
+	/* populate over it: a fresh frame at 0x10, the old one stays b's and counted. */
+	CU_ASSERT_EQUAL(populate_one(0x10), 1);
+	CU_ASSERT_EQUAL(gt_p2m_type_at(b, 0x10, &got), p2m_ram_rw);
+	CU_ASSERT_FALSE(mfn_eq(got, frame));
+	CU_ASSERT_EQUAL(b->tot_pages, tot + 1);
+	CU_ASSERT_TRUE((mfn_to_page(frame)->count_info & PGC_allocated) != 0);
+	CU_ASSERT_EQUAL(gt_p2m_type_at(b, 0x800, &got), p2m_grant_map_rw);
+	CU_ASSERT_TRUE(mfn_eq(got, frame));
+	CU_ASSERT_EQUAL(gt_unmap(m.handle, 0x800), GNTST_okay);
+	CU_ASSERT_EQUAL(gt_refs_of(frame), 1UL);
+	CU_ASSERT_EQUAL(b->tot_pages, tot + 1);
+
+	/* With the mapping gone, the first gfn gives back as usual. */
+	CU_ASSERT_EQUAL(decrease_one(0x11), 1);
+	CU_ASSERT_EQUAL(b->tot_pages, tot);
+	gt_teardown();
+}
+
+/*
+ * Only d's own mappings stop it: a frame another domain maps is given back
+ * by its granter (as Xen; what that does to the granter's count is left to
+ * the accounting, docs/abi.md).
+ */
+UNIT_TEST(gnttab, frame_mapped_by_another_domain_is_still_given_back)
+{
+	gnttab_map_grant_ref_t m;
+	mfn_t frame, got;
+
+	gt_setup();
+	frame = gt_give_ram(a, 0x10, 0x5a);
+	gt_grant(a, 8, 2, 0x10, 0);
+	CU_ASSERT_EQUAL(gt_map(1, 8, 0x800, GNTMAP_host_map, &m), GNTST_okay);
+	fake_set_current(a->vcpu[0]);
+	CU_ASSERT_EQUAL(decrease_one(0x10), 1);
+	CU_ASSERT_EQUAL(gt_p2m_type_at(a, 0x10, NULL), p2m_invalid);
+	fake_set_current(b->vcpu[0]);
+	CU_ASSERT_EQUAL(gt_p2m_type_at(b, 0x800, &got), p2m_grant_map_rw);
+	CU_ASSERT_TRUE(mfn_eq(got, frame));
+	CU_ASSERT_EQUAL(gt_unmap(m.handle, 0x800), GNTST_okay);
+	gt_teardown();
+}
