@@ -117,13 +117,20 @@ out:
 
 /* ---- runstate ---- */
 
-/* As Xen's vcpu_runstate_get: the times include the time in the current state so far. */
+/*
+ * As Xen's vcpu_runstate_get: the times include the time in the current
+ * state so far. The whole structure is cleared first: it goes to the guest
+ * as it is, and the 4 bytes of padding after state would otherwise carry
+ * whatever the hypervisor's stack held there.
+ */
 static void vcpu_runstate_get(const struct vcpu *v, struct vcpu_runstate_info *info)
 {
 	unsigned long flags;
-	spinlock_t *lock = vcpu_schedule_lock(v, &flags);
+	spinlock_t *lock;
 	s_time_t delta;
 
+	memset(info, 0, sizeof(*info));
+	lock = vcpu_schedule_lock(v, &flags);
 	info->state = v->runstate.state;
 	info->state_entry_time = (uint64_t)v->runstate.state_entry_time;
 	for (unsigned int i = 0; i < VCPU_RUNSTATE_COUNT; i++)

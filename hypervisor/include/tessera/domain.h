@@ -233,9 +233,11 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id);
 /*
  * The per-vCPU state of sched_op/vcpu_op/set_timer_op/hvm_op (timers, a
  * registered vcpu_info page reference, the runstate area, a saved HVM
- * context): release it all. Idempotent; v must not be running. Call from
- * domain_kill before the event channels go (no timer fires into a dying
- * domain) and before freeing v (common/vcpu_op.c).
+ * context): release it all. Idempotent; v must not be running. domain_kill
+ * calls it after d's event channels are closed (no event delivery may still
+ * write into the vcpu_info page it gives back), having stopped the timers
+ * before they went (vcpu_time_destroy, sched_poll_destroy); also before
+ * freeing v (common/vcpu_op.c).
  */
 void vcpu_op_destroy(struct vcpu *v);
 /* Copy v's runstate to its registered runstate area (VCPUOP_register_runstate_memory_area),
