@@ -2,13 +2,12 @@
  * The vendor-neutral HVM layer (arch/x86/hvm/): PVH (and later HVM) guests
  * run under hardware virtualization with nested paging. What every such
  * guest shares is in arch/x86/hvm/: the hypercall calling convention
- * (hypercall.c), Xen's CPUID leaves and the CPUID policy (cpuid.c), the
- * MSR policy (msr.c), port I/O (io.c), the virtual x2APIC (vlapic*.c) and
- * the glue below (hvm.c). The vendor decodes its exits and calls those;
- * they reach the guest's registers only through the function table's
- * accessors. SVM/NPT implements the table now (arch/x86/hvm/svm/); VMX/EPT
- * can join later as another table (Xen's hvm_function_table, Jailhouse's
- * vcpu_vendor_*).
+ * (asm/hvm/hypercall.h) and page (hypercall.c), Xen's CPUID leaves and the CPUID policy (cpuid.c),
+ * the MSR policy (msr.c), port I/O (io.c), the virtual x2APIC (vlapic*.c) and the glue below
+ * (hvm.c). The vendor decodes its exits and calls those; they reach rbx..r15 in struct hvm_gprs,
+ * the rest through the table's accessors or what the exit handler passes. SVM/NPT implements the
+ * table now (arch/x86/hvm/svm/); VMX/EPT can join later as another table (Xen's hvm_function_table,
+ * Jailhouse's vcpu_vendor_*).
  *
  * Locking: the accessors act on v's state, so they are for the CPU running
  * v, or for v paused.
