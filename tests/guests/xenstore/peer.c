@@ -154,7 +154,8 @@ static void exchange(void)
 	 * A change that came later and raised no event fails above (the wait times out).
 	 */
 	if (msg_events < 1)
-		fail("watch", "no watch event at all (at least the initial one expected)");
+		fail("watch", "%ld watch events (at least the initial one expected)",
+		     (long)msg_events);
 	else
 		pass("watch (the peer's data/msg arrived through a watch event)");
 }
