@@ -4,9 +4,9 @@
 #                         a Linux guest and the unikernel demo in QEMU
 #                         (serial on this terminal; Ctrl-] x3 switches consoles; Ctrl-a x quits)
 #   make run-linux        boot Debian's Linux as a PVH guest at a shell on hvc0 beside the xenstore domain
-#                         (tests/linux/linux.mk, docs/linux-guests.md); make linux fetches the kernel
+#                         (dom0-tools/linux/linux.mk, docs/linux-guests.md); make linux fetches the kernel
 #   make run-dom0         boot the xenstore domain and Debian's Linux as the control domain (d0) at its
-#                         shell (tests/linux/dom0/dom0.mk, docs/control-domain.md)
+#                         shell (dom0-tools/dom0/dom0.mk, docs/control-domain.md)
 #   make test             every test; ends with one line "N passed, N failed, N skipped"
 #                         (a skip only names what make test cannot provide; docs/testing.md)
 #   make test-unit        host unit tests (CUnit, ASan+UBSan)
@@ -51,35 +51,20 @@ $(DEPS_STAMP): scripts/install-deps.sh
 	$(Q)sh scripts/install-deps.sh
 	$(Q)mkdir -p $(BUILD) && touch $@
 
+# One build.mk per top-level directory; each includes its subdirectories' fragments. Order
+# matters: each may use what the ones before it define.
 include hypervisor/build.mk
-include dom0-tools/build.mk
-include tests/integration/integration.mk
 include unikernel/build.mk
-include dom0-tools/xenstored/xenstored_uk.mk
-include dom0-tools/libs/libs.mk
-include dom0-tools/tools/tools.mk
-include dom0-tools/xl/xl.mk
-include dom0-tools/xenconsoled/xenconsoled.mk
-include dom0-tools/vchan-tools/vchan-tools.mk
-include tests/guests/guests.mk
-include tests/guests/toolstack/toolstack.mk
-include tests/guests/vchan/vchan.mk
-include tests/guests/lapic/lapic.mk
-include tests/guests/conf/conf.mk
-include tests/unit/build.mk
-include tests/fuzz/fuzz.mk
-include tests/abi/build.mk
-include tests/xen/xen.mk
-include tests/linux/linux.mk
-include tests/linux/dom0/dom0.mk
-include tests/bench/bench.mk
+include dom0-tools/build.mk
+include libvchan/build.mk
+include tests/build.mk
 
 QEMU_MACHINE := -machine pc -cpu qemu64,+svm,+npt,+rdrand -nographic -no-reboot \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -nic none
 
 # make run boots Debian's Linux as the control domain (d0, at a shell on the serial line, with
 # xl), the xenstore domain, a Linux guest and the unikernel demo (two domains that talk):
-# tests/linux/dom0/plans/run.json, so it needs make linux and make dom0 (apt-get download of
+# dom0-tools/dom0/plans/run.json, so it needs make linux and make dom0 (apt-get download of
 # the kernel, once). RUN_BUNDLE= boots another bundle, e.g.
 # RUN_BUNDLE=$(BUILD)/guests/pvh/plans/demo.bundle (the demo alone, no kernel needed).
 RUN_BUNDLE ?= $(BUILD)/linux/dom0/plans/run.bundle

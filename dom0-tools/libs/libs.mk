@@ -8,13 +8,14 @@
 #   $(UK_OUT)/tools-libs/libtools_uk.a
 #                              all of them with the unikernel backends, for
 #                              unikernel control domains (uk_tools_app below)
+# libxenvchan's sources are in libvchan/ (libvchan/build.mk, included after this,
+# adds them to libxenvchan.a and libtools_uk.a).
 # The builder compiles the hypervisor's portable ELF parser, PVH planner and
-# ACPI table builder into itself (hypervisor/common/elf.c,
-# hypervisor/arch/x86/pvh_plan.c, hypervisor/arch/x86/acpi_build.c).
+# ACPI table builder into itself (hypervisor/shared/elf.c, pvh_plan.c, acpi_build.c).
 
 TLIBS_DIR := dom0-tools/libs
 TLIBS_OUT := $(BUILD)/tools/libs
-TLIBS_INC := -I$(TLIBS_DIR)/include -Ihypervisor/include -Ihypervisor/arch/x86/include
+TLIBS_INC := -I$(TLIBS_DIR)/include -Ilibvchan/include -Ihypervisor/include -Ihypervisor/shared/include
 
 TLIBS_CTRL_CORE := $(TLIBS_DIR)/ctrl/xc_core.c $(TLIBS_DIR)/ctrl/xc_domain.c $(TLIBS_DIR)/ctrl/xc_misc.c \
 	$(TLIBS_DIR)/ctrl/xc_host.c
@@ -22,20 +23,15 @@ TLIBS_EVTCHN_CORE := $(TLIBS_DIR)/evtchn/core.c
 TLIBS_FMEM_CORE := $(TLIBS_DIR)/foreignmemory/core.c
 TLIBS_GNTTAB_CORE := $(TLIBS_DIR)/gnttab/core.c
 TLIBS_STORE_CORE := $(TLIBS_DIR)/store/core.c
-# libvchan: the core, plus its store access per environment (vchan/xs_linux.c
-# over libxenstore, which its users link as with Xen's; vchan/xs_uk.c over the
-# unikernel's xenbus client).
-TLIBS_VCHAN_CORE := $(TLIBS_DIR)/vchan/io.c $(TLIBS_DIR)/vchan/init.c $(TLIBS_DIR)/vchan/xs_parse.c
 TLIBS_BUILD_SRCS := $(TLIBS_DIR)/builder/pvh_build.c \
-	$(TLIBS_DIR)/builder/pvh_guest_mem.c hypervisor/common/elf.c hypervisor/arch/x86/pvh_plan.c \
-	hypervisor/arch/x86/acpi_build.c
+	$(TLIBS_DIR)/builder/pvh_guest_mem.c hypervisor/shared/elf.c hypervisor/shared/pvh_plan.c \
+	hypervisor/shared/acpi_build.c
 
 # ---- host (Linux backends) ----
 TLIBS_HOST_CFLAGS := $(TOOLS_CFLAGS) $(TLIBS_INC)
 TLIBS_HOST_LIBS := $(TLIBS_OUT)/libxenctrl.a $(TLIBS_OUT)/libxenevtchn.a \
 	$(TLIBS_OUT)/libxenforeignmemory.a $(TLIBS_OUT)/libtessera_pvh_build.a \
 	$(TLIBS_OUT)/libxengnttab.a $(TLIBS_OUT)/libxenvchan.a $(TLIBS_OUT)/libxenstore.a
-TLIBS_VCHAN_HOST_SRCS := $(TLIBS_VCHAN_CORE) $(TLIBS_DIR)/vchan/xs_linux.c
 
 $(TLIBS_OUT)/obj/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
@@ -48,7 +44,6 @@ $(TLIBS_OUT)/libxenforeignmemory.a: $(call tlibs_host_objs,$(TLIBS_FMEM_CORE) $(
 $(TLIBS_OUT)/libtessera_pvh_build.a: $(call tlibs_host_objs,$(TLIBS_BUILD_SRCS))
 $(TLIBS_OUT)/libxengnttab.a: $(call tlibs_host_objs,$(TLIBS_GNTTAB_CORE) $(TLIBS_DIR)/gnttab/linux.c)
 $(TLIBS_OUT)/libxenstore.a: $(call tlibs_host_objs,$(TLIBS_STORE_CORE) $(TLIBS_DIR)/store/linux.c)
-$(TLIBS_OUT)/libxenvchan.a: $(call tlibs_host_objs,$(TLIBS_VCHAN_HOST_SRCS))
 $(TLIBS_HOST_LIBS):
 	@rm -f $@
 	$(Q)$(AR) rcs $@ $^
@@ -64,7 +59,7 @@ TLIBS_UK_LIB := $(TLIBS_UK_OUT)/libtools_uk.a
 TLIBS_UK_SRCS := $(TLIBS_CTRL_CORE) $(TLIBS_DIR)/ctrl/xc_uk.c $(TLIBS_EVTCHN_CORE) \
 	$(TLIBS_DIR)/evtchn/uk.c $(TLIBS_FMEM_CORE) $(TLIBS_DIR)/foreignmemory/uk.c \
 	$(TLIBS_BUILD_SRCS) $(TLIBS_DIR)/uk_errno.c $(TLIBS_DIR)/uk_gfn_window.c \
-	$(TLIBS_GNTTAB_CORE) $(TLIBS_DIR)/gnttab/uk.c $(TLIBS_VCHAN_CORE) $(TLIBS_DIR)/vchan/xs_uk.c
+	$(TLIBS_GNTTAB_CORE) $(TLIBS_DIR)/gnttab/uk.c
 TLIBS_UK_OBJS := $(patsubst %.c,$(TLIBS_UK_OUT)/%.o,$(TLIBS_UK_SRCS))
 TLIBS_UK_CFLAGS := $(UK_CFLAGS) -isystem $(TLIBS_DIR)/uk-include $(TLIBS_INC)
 
@@ -94,5 +89,5 @@ endef
 TLIBS_HOST_ALL := $(call tlibs_host_objs,$(TLIBS_CTRL_CORE) $(TLIBS_DIR)/ctrl/xc_linux.c \
 	$(TLIBS_EVTCHN_CORE) $(TLIBS_DIR)/evtchn/linux.c $(TLIBS_FMEM_CORE) \
 	$(TLIBS_DIR)/foreignmemory/linux.c $(TLIBS_BUILD_SRCS) $(TLIBS_GNTTAB_CORE) \
-	$(TLIBS_DIR)/gnttab/linux.c $(TLIBS_VCHAN_HOST_SRCS))
+	$(TLIBS_DIR)/gnttab/linux.c)
 -include $(TLIBS_UK_OBJS:.o=.d) $(TLIBS_HOST_ALL:.o=.d)

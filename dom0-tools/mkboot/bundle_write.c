@@ -1,7 +1,7 @@
 /*
  * Boot bundle writer: header, domain table, module table, then the blobs.
  * The layout rules are the ones tessera/bundle_format.h states; the parser
- * (hypervisor/common/bundle_parse.c) is the judge of the result.
+ * (hypervisor/shared/bundle_parse.c) is the judge of the result.
  */
 #include <stdarg.h>
 #include <stdio.h>

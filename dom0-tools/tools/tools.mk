@@ -1,10 +1,10 @@
 # Control-domain programs (dom0-tools/tools/), built with the host gcc as static binaries
 # linked with the tool libraries' Linux backends (dom0-tools/libs/libs.mk), for the Linux
-# control domain's initramfs (tests/linux/dom0/). Included after libs.mk.
+# control domain's initramfs (dom0-tools/dom0/). Included after libs.mk.
 #   $(BUILD)/tools/dom0/NAME     one static binary per program
 # DOM0_TOOLS lists the binaries the control domain's initramfs carries in /bin; another
 # program (xl) adds itself with  $(eval $(call dom0_tool,xl,SOURCES))  and
-# DOM0_TOOLS += $(DOM0_TOOLS_OUT)/xl  in a makefile included before tests/linux/dom0/dom0.mk
+# DOM0_TOOLS += $(DOM0_TOOLS_OUT)/xl  in a makefile included before dom0-tools/dom0/dom0.mk
 # (whose initramfs rule lists $(DOM0_TOOLS) as prerequisites when it is read).
 
 DOM0_TOOLS_OUT := $(BUILD)/tools/dom0

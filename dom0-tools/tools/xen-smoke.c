@@ -1,6 +1,6 @@
 /*
  * xen-smoke: a smoke test of the tool libraries' Linux backends, run in the
- * Linux control domain (tests/linux/dom0/init). In order it lists the domains
+ * Linux control domain (dom0-tools/dom0/init). In order it lists the domains
  * (xc_domain_getinfolist), reads xc_physinfo, allocates an event channel and
  * binds VIRQ_DOM_EXC (/dev/xen/evtchn), maps a page of the xenstore domain
  * through xenforeignmemory (MMAPBATCH_V2) and compares it with that domain's

@@ -1,5 +1,5 @@
 # xenstored (dom0-tools/xenstored/, README.md there): the portable core and its builds.
-#   core sources         XS_CORE_SRCS (also compiled into the unit tests: tests/unit/xenstored.mk)
+#   core sources         XS_CORE_SRCS (also compiled into the unit tests: tests/unit/unit.mk)
 #   $(BUILD)/fuzz-xs/fuzz-xenstored   libFuzzer harness tests/fuzz/xs_fuzz.c over the core;
 #                        make xs-fuzz-smoke = the short run make test does (tests/fuzz/xs_smoke.sh)
 #   make xs-fuzz         the long run (XS_FUZZ_RUNS inputs, corpus in $(BUILD)/fuzz-xs/corpus)
@@ -81,3 +81,36 @@ xs-bench: $(XSD_BIN) $(XSD_BENCH)
 	for i in $$(seq 50); do [ -S $$d/socket ] && break; sleep 0.1; done; \
 	XENSTORED_PATH=$$d/socket $(XSD_BENCH) $(XS_BENCH_SECS); kill $$p; wait $$p; rm -rf $$d
 
+# The xenstore domain (xenstored_uk.c; its ring transport, xenstored_uk_ring.c): the core built
+# for the unikernel, linked as the unikernel
+# application $(BUILD)/guests/xenstored.elf (unikernel/build.mk's rules with private flags).
+# The core's <errno.h>, <string.h> and <xxhash.h> come from uk-include/; XXH3 itself is
+# xs_uk_xxhash.c over Debian's header (the same hash as the host builds).
+XSU_OUT := $(UK_OUT)/xenstored
+XSU_ELF := $(BUILD)/guests/xenstored.elf
+XSU_XXH_INC := $(XSU_OUT)/xxhash-include
+XSU_OBJS := $(patsubst %.c,$(XSU_OUT)/%.o,$(XS_CORE_SRCS) dom0-tools/xenstored/xenstored_uk.c \
+	dom0-tools/xenstored/xenstored_uk_ring.c)
+XSU_XXH_OBJ := $(XSU_OUT)/xs_uk_xxhash.o
+
+$(XSU_XXH_INC)/xxhash.h: | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(Q)ln -sf /usr/include/xxhash.h $@
+
+$(XSU_OBJS): $(XSU_OUT)/%.o: %.c dom0-tools/xenstored/xenstored.mk | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(UK_CFLAGS) -Wno-unused-parameter -isystem dom0-tools/xenstored/uk-include \
+		-Idom0-tools/xenstored -c $< -o $@
+
+$(XSU_XXH_OBJ): dom0-tools/xenstored/xs_uk_xxhash.c $(XSU_XXH_INC)/xxhash.h | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(UK_CFLAGS) -isystem $(XSU_XXH_INC) -isystem hypervisor/shared/xxhash-compat \
+		-c $< -o $@
+
+$(XSU_ELF): $(XSU_OBJS) $(XSU_XXH_OBJ) $(UK_HEAD) $(UK_LIB) $(UK_LDS)
+	@mkdir -p $(dir $@)
+	$(Q)$(LD) $(UK_LDFLAGS) -o $@ $(UK_HEAD) $(XSU_OBJS) $(XSU_XXH_OBJ) $(UK_LIB)
+	@echo "  LD      $@"
+guests: $(XSU_ELF)
+
+-include $(XSU_OBJS:.o=.d) $(XSU_XXH_OBJ:.o=.d)

@@ -4,7 +4,7 @@
  * treats its socket.  Domain rings (XS_INTRODUCE) are not served by this
  * build yet: the store only records introduced domains.
  *
- *   xenstored [--socket PATH] [--pid-file PATH]
+ *   xenstored [--socket PATH] [--pid-file PATH] [--quota NAME=N[,NAME=N...]]...
  *   default socket: /var/run/xenstored/socket (Xen's; libxenstore's XENSTORED_PATH
  *   overrides it on the client side)
  *
@@ -61,6 +61,13 @@ static void xsd_drop(void *ctx, struct xs_conn *c)
 
 	if (cl)
 		cl->closing = true;
+}
+
+static void xsd_warn(void *ctx, struct xs_conn *c, const char *what)
+{
+	struct client *cl = xs_conn_opaque(c);
+
+	fprintf(stderr, "xenstored: client fd %d: %s\n", cl ? cl->fd : -1, what);
 }
 
 static void on_signal(int sig)
@@ -201,17 +208,24 @@ static void accept_clients(int ep, int lfd, struct xs_store *s)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: xenstored [--socket PATH] [--pid-file PATH]\n");
+	fprintf(
+	    stderr,
+	    "usage: xenstored [--socket PATH] [--pid-file PATH] "
+	    "[--quota NAME=N[,NAME=N...]]...\n"
+	    "  quotas (Xen's -Q names): nodes, node-size, watches, transactions,\n"
+	    "  outstanding, transaction-nodes, memory, watch-events, watch-events-privileged\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
-	const struct xs_ops ops = {.alloc = xsd_alloc, .free = xsd_free, .drop = xsd_drop};
+	const struct xs_ops ops = {
+	    .alloc = xsd_alloc, .free = xsd_free, .drop = xsd_drop, .warn = xsd_warn};
 	const char *path = XSD_DEFAULT_SOCKET, *pidfile = NULL;
 	struct epoll_event lev = {.events = EPOLLIN}, evs[64];
 	struct xs_store *s;
 	struct sigaction sa = {.sa_handler = on_signal};
+	struct xs_quota quota = {0};
 	int lfd, ep, rc = 1;
 
 	for (int i = 1; i < argc; i++) {
@@ -219,13 +233,18 @@ int main(int argc, char **argv)
 			path = argv[++i];
 		else if (!strcmp(argv[i], "--pid-file") && i + 1 < argc)
 			pidfile = argv[++i];
-		else
+		else if (!strcmp(argv[i], "--quota") && i + 1 < argc) {
+			if (xs_quota_parse(&quota, argv[++i])) {
+				fprintf(stderr, "xenstored: bad --quota %s\n", argv[i]);
+				usage();
+			}
+		} else
 			usage();
 	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	s = xs_store_create(&ops, NULL);
+	s = xs_store_create(&ops, &quota);
 	if (!s)
 		return 1;
 	lfd = listen_on(path);

@@ -26,7 +26,8 @@
  *
  * Command line: special-read=ID[,ID...] lets those domains read (and so
  * watch) @introduceDomain and @releaseDomain (default: nobody but tools,
- * as Xen); verbose.
+ * as Xen); quota=NAME=N[,NAME=N...] sets quotas with Xen's xenstored -Q
+ * names (xs_quota_parse); verbose.
  *
  * Execution: one thread. Event handlers (ring ports, VIRQ_DOM_EXC) only set
  * flags and wake it; the core runs in thread context. No locking beyond
@@ -335,6 +336,12 @@ static void xsd_drop(void *ctx, struct xs_conn *c)
 	work = 1; /* the loop closes dead connections */
 }
 
+static void xsd_warn(void *ctx, struct xs_conn *c, const char *what)
+{
+	(void)ctx;
+	printf("xenstored: d%u: %s\n", xs_conn_domid(c), what);
+}
+
 static void *xsd_alloc(void *ctx, size_t size)
 {
 	(void)ctx;
@@ -439,6 +446,21 @@ static void special_readers(void)
 	printf("xenstored: %u domain(s) may watch @introduceDomain/@releaseDomain (%s)\n", n, list);
 }
 
+/* quota=NAME=N[,NAME=N...] (Xen's xenstored -Q names); a bad one is reported and ignored. */
+static const struct xs_quota *store_quota(struct xs_quota *q)
+{
+	char spec[256];
+
+	if (uk_cmdline_str("quota", spec, sizeof(spec)))
+		return NULL;
+	if (xs_quota_parse(q, spec)) {
+		printf("xenstored: quota=%s not understood: default quotas\n", spec);
+		return NULL;
+	}
+	printf("xenstored: quota=%s\n", spec);
+	return q;
+}
+
 void app_main(void)
 {
 	static const struct xs_ops ops = {
@@ -447,8 +469,10 @@ void app_main(void)
 	    .notify = xsd_notify,
 	    .drop = xsd_drop,
 	    .introduce = xsd_introduce,
+	    .warn = xsd_warn,
 	};
 	struct xen_domctl_getdomaininfo info;
+	struct xs_quota quota = {0};
 	evtchn_port_t virq_port;
 	unsigned int found = 0;
 	long rc, id;
@@ -460,7 +484,7 @@ void app_main(void)
 	self = (uint32_t)id;
 	if (gnttab_init())
 		uk_panic("xenstored: grant table setup failed");
-	store = xs_store_create(&ops, NULL);
+	store = xs_store_create(&ops, store_quota(&quota));
 	tool = store ? xs_conn_create(store, self, true, NULL) : NULL;
 	if (!tool)
 		uk_panic("xenstored: out of memory creating the store");

@@ -7,8 +7,17 @@
  * connection is dropped (Xen: "Client tried to feed us ...").  Replies echo
  * req_id and tx_id.  Flow control ("stops reading"): a connection with
  * quota.outstanding unread replies consumes no more input, so a client that
- * never reads costs a bounded queue and never blocks the others; watch events
- * it does not read are bounded by quota.outq_events, past which it is dropped.
+ * never reads costs a bounded queue and never blocks the others.
+ *
+ * Unread watch events (README.md "Watch events under load"; Xen 4.17 after XSA-326 keeps
+ * a guest from cutting others off the same way): an event identical to one
+ * still waiting unsent on the connection is not queued again (not for "@..."
+ * events, as Xen); a connection's queue holds at most quota.outq_events events
+ * (outq_events_priv if privileged) and further ones are dropped, counted and
+ * reported once (ops->warn), never the connection; an event an unprivileged
+ * domain's request queued on a privileged connection counts against that
+ * domain's outstanding quota until it is read (as Xen counts resulting watch
+ * events as outstanding), so a guest cannot fill a tool's queue: it waits.
  *
  * Watch events (docs/misc/xenstore.txt, WATCH): a watch on P fires for a
  * change of P or of any node below it, with the changed path; removing a
@@ -18,6 +27,7 @@
  *
  * Locking: none (single-threaded core).
  */
+#include <stddef.h>
 #include <string.h>
 #include "xs_conn.h"
 
@@ -26,8 +36,11 @@ static const struct xs_quota xs_default_quota = {
     .entry_size = 2048,
     .watches_per_domain = 128,
     .transactions_per_conn = 10,
+    .trans_nodes = 1024,
+    .memory_per_domain = 2621440,
     .outstanding = 20,
     .outq_events = 1024,
+    .outq_events_priv = 8192,
 };
 
 const char *xs_errname(int err)
@@ -72,13 +85,23 @@ bool xs_parse_u64(const char *str, uint64_t max, uint64_t *out)
 
 /* ---- output queue ---- */
 
+/* A message leaves the queue (read or discarded): its source may be read again. */
+static void msg_free(struct xs_conn *c, struct xs_msg *m)
+{
+	if (m->charged && m->charged->ev_unread)
+		m->charged->ev_unread--;
+	if (m->event && !c->priv)
+		c->dom->mem -= m->len;
+	xs_free(c->s, m);
+}
+
 static void conn_free_queue(struct xs_conn *c)
 {
 	struct xs_msg *m, *next;
 
 	for (m = c->out_head; m; m = next) {
 		next = m->next;
-		xs_free(c->s, m);
+		msg_free(c, m);
 	}
 	c->out_head = c->out_tail = NULL;
 	c->out_off = 0;
@@ -94,6 +117,7 @@ static void conn_free_watches(struct xs_conn *c)
 		next = w->next;
 		if (c->dom->watches)
 			c->dom->watches--;
+		c->dom->mem -= xs_watch_mem(w->path, w->token);
 		xs_free(c->s, w);
 	}
 	c->watches = NULL;
@@ -139,12 +163,24 @@ struct xs_msg *xs_msg_new(struct xs_conn *c, uint32_t type, uint32_t req_id, uin
 		return NULL;
 	m->next = NULL;
 	m->event = false;
+	m->charged = NULL;
 	m->len = (uint32_t)sizeof(m->hdr) + len;
 	m->hdr.type = type;
 	m->hdr.req_id = req_id;
 	m->hdr.tx_id = tx_id;
 	m->hdr.len = len;
 	return m;
+}
+
+/* An event for c was not queued: counted, and reported once until one is queued again. */
+static void conn_event_lost(struct xs_conn *c, const char *why)
+{
+	c->s->st.dropped_events++;
+	if (c->dropping)
+		return;
+	c->dropping = true;
+	if (c->s->ops.warn)
+		c->s->ops.warn(c->s->ops.ctx, c, why);
 }
 
 void xs_msg_queue(struct xs_conn *c, struct xs_msg *m)
@@ -154,14 +190,26 @@ void xs_msg_queue(struct xs_conn *c, struct xs_msg *m)
 		return;
 	}
 	if (m->event) {
-		if (c->out_events >= c->s->q.outq_events) {
-			/* A client that does not read its events: drop it rather than grow. */
+		if (c->out_events >= (c->priv ? c->s->q.outq_events_priv : c->s->q.outq_events)) {
+			/* A watcher that does not read: drop the event, keep the connection. */
 			xs_free(c->s, m);
-			xs_conn_kill(c);
+			conn_event_lost(c, "watch event queue full: events dropped");
 			return;
 		}
+		if (!c->priv && xs_mem_room(c->s, c->dom, m->len)) {
+			xs_free(c->s, m);
+			conn_event_lost(c, "memory quota reached: watch events dropped");
+			return;
+		}
+		if (!c->priv)
+			c->dom->mem += m->len;
+		c->dropping = false;
 		c->out_events++;
 		c->s->st.events++;
+		if (c->priv && c->s->cur_src) {
+			m->charged = c->s->cur_src;
+			m->charged->ev_unread++;
+		}
 	} else {
 		c->out_replies++;
 	}
@@ -222,7 +270,7 @@ size_t xs_conn_output(struct xs_conn *c, void *buf, size_t len)
 			c->out_events--;
 		else
 			c->out_replies--;
-		xs_free(c->s, m);
+		msg_free(c, m);
 	}
 	return done;
 }
@@ -233,6 +281,47 @@ size_t xs_conn_output_pending(const struct xs_conn *c)
 }
 
 /* ---- connections ---- */
+
+uint64_t xs_conns_mem(const struct xs_store *s, const struct xs_dom *d)
+{
+	uint64_t mem = 0;
+
+	for (const struct xs_conn *c = s->conns; c; c = c->next) {
+		for (const struct xs_tx *tx = c->txs; tx; tx = tx->next)
+			mem += tx->dom == d ? tx->mem : 0;
+		if (c->dom != d)
+			continue;
+		for (const struct xs_watch *w = c->watches; w; w = w->next)
+			mem += xs_watch_mem(w->path, w->token);
+		for (const struct xs_msg *m = c->out_head; m && !c->priv; m = m->next)
+			mem += m->event ? m->len : 0;
+	}
+	return mem;
+}
+
+int xs_conns_check(const struct xs_store *s)
+{
+	for (const struct xs_dom *d = s->doms; d; d = d->next) {
+		uint32_t charged = 0;
+
+		for (const struct xs_conn *c = s->conns; c; c = c->next)
+			for (const struct xs_msg *m = c->out_head; m; m = m->next)
+				charged += m->charged == d;
+		if (charged != d->ev_unread)
+			return -EIO;
+	}
+	for (const struct xs_conn *c = s->conns; c; c = c->next) {
+		uint32_t events = 0, replies = 0;
+
+		for (const struct xs_msg *m = c->out_head; m; m = m->next) {
+			events += m->event;
+			replies += !m->event;
+		}
+		if (events != c->out_events || replies != c->out_replies)
+			return -EIO;
+	}
+	return 0;
+}
 
 struct xs_conn *xs_conn_create(struct xs_store *s, uint32_t domid, bool privileged, void *opaque)
 {
@@ -293,7 +382,9 @@ bool xs_conn_dead(const struct xs_conn *c)
 
 bool xs_conn_wants_input(const struct xs_conn *c)
 {
-	return !c->dead && c->out_replies < c->s->q.outstanding;
+	uint32_t out = c->out_replies + (c->priv ? 0 : c->dom->ev_unread);
+
+	return !c->dead && out < c->s->q.outstanding;
 }
 
 size_t xs_conn_input(struct xs_conn *c, const void *buf, size_t len)
@@ -359,6 +450,27 @@ static bool path_under(const char *p, const char *w)
 	return !strncmp(p, w, wl) && (p[wl] == '\0' || p[wl] == '/');
 }
 
+/*
+ * Is the same event (path and token) queued on c and not started yet?  Then a new one tells
+ * the watcher nothing more (Xen 4.17 does not buffer it either); "@..." events are always
+ * sent, as Xen: their watchers count them.
+ */
+static bool event_waiting(const struct xs_conn *c, const char *path, size_t plen, const char *token,
+			  size_t tlen)
+{
+	const struct xs_msg *m = c->out_head;
+
+	if (path[0] == '@')
+		return false;
+	if (m && c->out_off)
+		m = m->next; /* partly sent already */
+	for (; m; m = m->next)
+		if (m->event && m->hdr.len == plen + tlen && !memcmp(m->data, path, plen) &&
+		    !memcmp(m->data + plen, token, tlen))
+			return true;
+	return false;
+}
+
 static void watch_event(struct xs_conn *c, const struct xs_watch *w, const char *path)
 {
 	size_t plen, tlen = strlen(w->token) + 1;
@@ -377,9 +489,11 @@ static void watch_event(struct xs_conn *c, const struct xs_watch *w, const char 
 	 */
 	if (plen + tlen > XENSTORE_PAYLOAD_MAX)
 		return;
+	if (event_waiting(c, path, plen, w->token, tlen))
+		return;
 	m = xs_msg_new(c, XS_WATCH_EVENT, 0, 0, (uint32_t)(plen + tlen));
 	if (!m) {
-		xs_conn_kill(c);
+		conn_event_lost(c, "no memory for a watch event: events dropped");
 		return;
 	}
 	m->event = true;
@@ -492,8 +606,11 @@ struct xs_store *xs_store_create(const struct xs_ops *ops, const struct xs_quota
 		XS_Q(entry_size);
 		XS_Q(watches_per_domain);
 		XS_Q(transactions_per_conn);
+		XS_Q(trans_nodes);
+		XS_Q(memory_per_domain);
 		XS_Q(outstanding);
 		XS_Q(outq_events);
+		XS_Q(outq_events_priv);
 #undef XS_Q
 	}
 	if (xs_table_init(s, &s->nodes, 1024))
@@ -514,6 +631,54 @@ struct xs_store *xs_store_create(const struct xs_ops *ops, const struct xs_quota
 fail:
 	xs_store_destroy(s);
 	return NULL;
+}
+
+/* Xen's xenstored -Q names (docs: xenstored --help, xenstore-control quota). */
+static const struct {
+	const char *name;
+	size_t off;
+} xs_quota_names[] = {
+    {"nodes", offsetof(struct xs_quota, nodes_per_domain)},
+    {"node-size", offsetof(struct xs_quota, entry_size)},
+    {"watches", offsetof(struct xs_quota, watches_per_domain)},
+    {"transactions", offsetof(struct xs_quota, transactions_per_conn)},
+    {"outstanding", offsetof(struct xs_quota, outstanding)},
+    {"transaction-nodes", offsetof(struct xs_quota, trans_nodes)},
+    {"memory", offsetof(struct xs_quota, memory_per_domain)},
+    {"watch-events", offsetof(struct xs_quota, outq_events)},
+    {"watch-events-privileged", offsetof(struct xs_quota, outq_events_priv)},
+};
+
+int xs_quota_parse(struct xs_quota *q, const char *spec)
+{
+	while (*spec) {
+		const char *eq = strchr(spec, '='), *end;
+		char num[16];
+		uint64_t v;
+		size_t i;
+
+		if (!eq)
+			return -EINVAL;
+		for (end = eq + 1; *end && *end != ','; end++)
+			;
+		if ((size_t)(end - eq - 1) >= sizeof(num))
+			return -EINVAL;
+		memcpy(num, eq + 1, (size_t)(end - eq - 1));
+		num[end - eq - 1] = '\0';
+		if (!xs_parse_u64(num, UINT32_MAX, &v) || !v)
+			return -EINVAL;
+		for (i = 0; i < sizeof(xs_quota_names) / sizeof(xs_quota_names[0]); i++) {
+			const char *n = xs_quota_names[i].name;
+
+			if (strlen(n) == (size_t)(eq - spec) && !strncmp(spec, n, strlen(n)))
+				break;
+		}
+		if (i == sizeof(xs_quota_names) / sizeof(xs_quota_names[0]))
+			return -EINVAL;
+		*(uint32_t *)((char *)q + xs_quota_names[i].off) = (uint32_t)v;
+		spec = *end ? end + 1 : end;
+	}
+	return 0;
 }
 
 void xs_store_destroy(struct xs_store *s)

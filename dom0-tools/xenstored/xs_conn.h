@@ -6,12 +6,14 @@
 #ifndef XS_CONN_H
 #define XS_CONN_H
 
+#include <string.h>
 #include "xs_internal.h"
 
 struct xs_msg {
 	struct xs_msg *next;
-	bool event;   /* a WATCH_EVENT (counted against outq_events) */
-	uint32_t len; /* header + payload bytes */
+	bool event;		/* a WATCH_EVENT (counted against outq_events) */
+	struct xs_dom *charged; /* its unprivileged source's ev_unread counts it, or NULL */
+	uint32_t len;		/* header + payload bytes */
 	struct xsd_sockmsg hdr;
 	uint8_t data[];
 };
@@ -41,11 +43,18 @@ struct xs_conn {
 	struct xs_msg *out_head, *out_tail;
 	size_t out_off, out_bytes;
 	uint32_t out_replies, out_events;
+	bool dropping; /* events are being dropped (queue full): warned once */
 	/* state */
 	struct xs_watch *watches;
 	struct xs_tx *txs;
 	uint32_t ntx;
 };
+
+/* What a watch costs its domain against the memory quota. */
+static inline uint64_t xs_watch_mem(const char *path, const char *token)
+{
+	return sizeof(struct xs_watch) + strlen(path) + 1 + strlen(token) + 1;
+}
 
 size_t xs_fmt_u64(char *buf, uint64_t v);
 bool xs_parse_u64(const char *str, uint64_t max, uint64_t *out);

@@ -11,10 +11,16 @@
  * consumes only what the connection may take (a connection with too many
  * unread replies "stops reading": its bytes stay in the ring/socket and other
  * connections are served).  The build drains replies with xs_conn_output()
- * whenever ops->notify says there is output.  A connection whose queue of
- * unread watch events overflows is dropped: ops->drop is called once and the
- * connection becomes dead (xs_conn_dead); the build then closes its transport
- * and calls xs_conn_destroy().
+ * whenever ops->notify says there is output.  Watch events are never a reason
+ * to drop a connection: a queue of unread events is bounded (quota.outq_events,
+ * or outq_events_priv for privileged connections) and events past the bound are
+ * dropped and reported with ops->warn; an identical event still waiting is not
+ * queued twice; and an unprivileged domain whose writes left quota.outstanding
+ * events unread on privileged connections is not read until those are read
+ * (README.md "Watch events under load").  A connection the core gives up on (protocol
+ * error, no memory for a reply, domain released) gets ops->drop once and
+ * becomes dead (xs_conn_dead); the build then closes its transport and calls
+ * xs_conn_destroy().
  *
  * Locking: none; the core is single-threaded (one event loop per store).
  */
@@ -43,6 +49,11 @@ struct xs_ops {
 	 */
 	int (*introduce)(void *ctx, struct xs_store *s, uint32_t domid, uint64_t mfn,
 			 uint32_t port);
+	/*
+	 * Something the operator should know about c (e.g. watch events dropped because its
+	 * queue is full), once per episode, not per event.  Optional.
+	 */
+	void (*warn)(void *ctx, struct xs_conn *c, const char *what);
 };
 
 /* Quotas; privileged connections are exempt from the per-domain ones.  0 = default. */
@@ -51,9 +62,21 @@ struct xs_quota {
 	uint32_t entry_size; /* value + permissions bytes of one node (ENOSPC), default 2048 */
 	uint32_t watches_per_domain;	/* (E2BIG), default 128 */
 	uint32_t transactions_per_conn; /* open transactions (ENOSPC), default 10 */
-	uint32_t outstanding; /* unread replies before the connection stops reading, default 20 */
+	/* paths one transaction may touch, read or missing ones too (ENOSPC), default 1024 */
+	uint32_t trans_nodes;
+	/*
+	 * Bytes a domain's nodes, watches, transactions and unread events may use (Xen's hard
+	 * "memory" quota, 2.5 MiB): a request that would grow past it gets ENOMEM.
+	 */
+	uint32_t memory_per_domain;
+	/*
+	 * Unread replies before the connection stops being read, default 20.  For an unprivileged
+	 * domain, the unread events its requests queued on privileged connections count too.
+	 */
+	uint32_t outstanding;
 	uint32_t
-	    outq_events; /* unread watch events before the connection is dropped, default 1024 */
+	    outq_events; /* unread events queued to an unprivileged conn (more: dropped), 1024 */
+	uint32_t outq_events_priv; /* the same for a privileged connection, default 8192 */
 };
 
 /* Counters for tests and the daemon's log. */
@@ -64,9 +87,16 @@ struct xs_stats {
 	uint64_t events;
 	uint64_t tx_conflicts;
 	uint64_t dropped_conns;
+	uint64_t dropped_events; /* watch events not queued: the watcher's queue was full */
 };
 
 struct xs_store *xs_store_create(const struct xs_ops *ops, const struct xs_quota *quota);
+/*
+ * Sets quotas from "NAME=N[,NAME=N...]" with Xen's xenstored -Q names (nodes, node-size,
+ * watches, transactions, outstanding, transaction-nodes, ...); 0 or -EINVAL (q may then be
+ * partly set).  For the builds' command lines.
+ */
+int xs_quota_parse(struct xs_quota *q, const char *spec);
 /* Frees everything; connections still open are destroyed too (no drop hook). */
 void xs_store_destroy(struct xs_store *s);
 void xs_store_stats(const struct xs_store *s, struct xs_stats *out);

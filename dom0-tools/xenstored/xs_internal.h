@@ -61,6 +61,9 @@ struct xs_tx {
 	struct xs_tx *next; /* in the connection's list */
 	uint32_t id;
 	uint32_t domid;	    /* the owning connection's domain (node_delta) */
+	struct xs_dom *dom; /* ... whose memory counts mem */
+	uint64_t mem;	    /* bytes of its entries and the nodes it built */
+	bool priv;	    /* the owning connection is privileged: no trans_nodes quota */
 	int32_t node_delta; /* nodes created - deleted owned by the conn's domain */
 	struct xs_table ents;
 	struct xs_txent *first, *last;
@@ -72,6 +75,12 @@ struct xs_dom {
 	bool introduced;
 	uint32_t nodes; /* nodes it owns */
 	uint32_t watches;
+	uint32_t ev_unread; /* events its requests queued on privileged conns, still unread */
+	/*
+	 * Bytes of what it holds (memory quota): nodes it owns, its transactions' entries and
+	 * built nodes, its watches, events queued to its unprivileged connections.
+	 */
+	uint64_t mem;
 	bool has_target; /* XS_SET_TARGET: acts with target's permissions too */
 	uint32_t target;
 	struct xs_conn *conn;
@@ -84,7 +93,8 @@ struct xs_store {
 	uint64_t gen;
 	struct xs_dom *doms;
 	struct xs_conn *conns;
-	struct xs_conn *tool; /* privileged writer of xs_store_write, not in conns */
+	struct xs_conn *tool;	/* privileged writer of xs_store_write, not in conns */
+	struct xs_dom *cur_src; /* the unprivileged domain whose request runs, else NULL */
 	uint32_t next_txid;
 	struct xs_stats st;
 };
@@ -117,7 +127,15 @@ static inline const char *xs_node_path(const struct xs_node *n)
 
 struct xs_dom *xs_dom_get(struct xs_store *s, uint32_t domid, bool create);
 
-/* View access: get records a read in a transaction; set takes the node's reference (NULL deletes).
+/* What a node costs its owner against the memory quota. */
+uint64_t xs_node_mem(const struct xs_node *n);
+/* Can d (a requester; NULL or domid 0: exempt) take delta more bytes?  0 or -ENOMEM. */
+int xs_mem_room(const struct xs_store *s, const struct xs_dom *d, int64_t delta);
+
+/*
+ * View access: get records a read in a transaction; set takes the node's reference (NULL deletes).
+ * In a transaction, the first access of a path beyond quota trans_nodes fails with -ENOSPC
+ * (unprivileged connections only).
  */
 int xs_view_get(struct xs_view *v, const char *path, const struct xs_node **out);
 int xs_view_set(struct xs_view *v, const char *path, struct xs_node *n);
@@ -125,6 +143,11 @@ int xs_view_set(struct xs_view *v, const char *path, struct xs_node *n);
 void xs_tx_free(struct xs_store *s, struct xs_tx *tx);
 /* Conflict check then apply; -EAGAIN on conflict (nothing applied). */
 int xs_tx_commit(struct xs_store *s, struct xs_tx *tx);
+
+/* Connections' accounting (queued events, what each domain's requests left unread): 0/-EIO. */
+int xs_conns_check(const struct xs_store *s);
+/* Bytes of d's memory quota held by connections: transactions, watches, queued events. */
+uint64_t xs_conns_mem(const struct xs_store *s, const struct xs_dom *d);
 
 /* Protocol side: watch events for a change (xs_proto.c). */
 void xs_fire_change(struct xs_store *s, const char *path, const struct xs_node *n);

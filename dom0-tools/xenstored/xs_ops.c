@@ -219,6 +219,12 @@ static struct xs_node *with_child(struct xs_store *s, const struct xs_node *n, c
 	return nn;
 }
 
+/* The domain whose memory quota a request of c is checked against (NULL: privileged). */
+static struct xs_dom *requester(const struct xs_conn *c)
+{
+	return c->priv ? NULL : c->dom;
+}
+
 static int node_quota(struct xs_conn *c, struct xs_view *v)
 {
 	int64_t count = c->dom->nodes + (v->tx ? v->tx->node_delta : 0);
@@ -267,6 +273,11 @@ static int create_rec(struct xs_conn *c, struct xs_view *v, const char *path, co
 	}
 	if (!c->priv)
 		n->perms[0].id = c->domid;
+	/* Both nodes at most (in a transaction it holds a copy of the parent): checked first, so
+	 * the two changes below are made together. */
+	rc = xs_mem_room(s, requester(c), (int64_t)(xs_node_mem(n) + xs_node_mem(np)));
+	if (rc)
+		goto out;
 	rc = xs_view_set(v, path, n);
 	n = NULL;
 	if (rc)
@@ -319,6 +330,27 @@ static int op_read(struct xs_conn *c, struct xs_view *v, const struct xsd_sockms
 	return 0;
 }
 
+/*
+ * Replaces old (the node at path) by nn (NULL: -ENOMEM) if the requester's memory quota has
+ * room for the growth (in a transaction, for all of nn: the transaction holds it).
+ */
+static int set_checked(struct xs_conn *c, struct xs_view *v, const char *path,
+		       const struct xs_node *old, struct xs_node *nn)
+{
+	int64_t delta;
+	int rc;
+
+	if (!nn)
+		return -ENOMEM;
+	delta = (int64_t)xs_node_mem(nn) - (v->tx ? 0 : (int64_t)xs_node_mem(old));
+	rc = xs_mem_room(c->s, requester(c), delta);
+	if (rc) {
+		xs_node_put(c->s, nn);
+		return rc;
+	}
+	return xs_view_set(v, path, nn);
+}
+
 static int do_write(struct xs_conn *c, struct xs_view *v, const char *path, const void *val,
 		    uint32_t vlen)
 {
@@ -334,9 +366,7 @@ static int do_write(struct xs_conn *c, struct xs_view *v, const char *path, cons
 	if (rc)
 		return rc;
 	nn = xs_node_build(c->s, path, val, vlen, n->perms, n->nperms, n->children, n->clen);
-	if (!nn)
-		return -ENOMEM;
-	return xs_view_set(v, path, nn);
+	return set_checked(c, v, path, n, nn);
 }
 
 static int op_write(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg *h, char *p,
@@ -374,6 +404,37 @@ static int op_mkdir(struct xs_conn *c, struct xs_view *v, const struct xsd_sockm
 		return rc;
 	ack(c, h);
 	return 0;
+}
+
+/*
+ * Records every node of the subtree at path in the transaction before anything changes, so
+ * that the trans_nodes quota (or ENOMEM) cannot stop del_tree halfway and leave a parent
+ * listing a deleted child.
+ */
+static int touch_tree(struct xs_store *s, struct xs_view *v, const char *path,
+		      const struct xs_node *n)
+{
+	size_t pl = strlen(path);
+	int rc = 0;
+
+	for (uint32_t off = 0; off < n->clen && !rc;) {
+		const char *name = n->children + off;
+		size_t nl = strlen(name);
+		char *child = xs_alloc(s, pl + nl + 2);
+		const struct xs_node *cn;
+
+		if (!child)
+			return -ENOMEM;
+		memcpy(child, path, pl);
+		child[pl == 1 ? 0 : pl] = '/';
+		memcpy(child + (pl == 1 ? 1 : pl + 1), name, nl + 1);
+		rc = xs_view_get(v, child, &cn);
+		if (!rc && cn)
+			rc = touch_tree(s, v, child, cn);
+		xs_free(s, child);
+		off += (uint32_t)nl + 1;
+	}
+	return rc;
 }
 
 /* Deletes path and everything below it (no permission checks below, as Xen). */
@@ -434,9 +495,17 @@ static int op_rm(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg 
 	np = pn ? with_child(c->s, pn, NULL, base_name(path)) : NULL;
 	if (pn && !np)
 		return -ENOMEM;
+	/* A transaction holds its copy of the parent; outside one the store shrinks. */
+	rc = v->tx && np ? xs_mem_room(c->s, requester(c), (int64_t)xs_node_mem(np)) : 0;
+	if (rc) {
+		xs_node_put(c->s, np);
+		return rc;
+	}
 	held = (struct xs_node *)n;
 	held->refs++;
-	rc = del_tree(c->s, v, path, n);
+	rc = v->tx ? touch_tree(c->s, v, path, n) : 0;
+	if (!rc)
+		rc = del_tree(c->s, v, path, n);
 	if (!rc && np) {
 		rc = xs_view_set(v, parent, np);
 		np = NULL;
@@ -573,9 +642,7 @@ static int set_perms(struct xs_conn *c, struct xs_view *v, const char *path,
 	if (!c->priv && perms[0].id != n->perms[0].id)
 		return -EPERM;
 	nn = xs_node_build(c->s, path, n->value, n->vlen, perms, np, n->children, n->clen);
-	if (!nn)
-		return -ENOMEM;
-	return xs_view_set(v, path, nn);
+	return set_checked(c, v, path, n, nn);
 }
 
 static int op_set_perms(struct xs_conn *c, struct xs_view *v, const struct xsd_sockmsg *h, char *p,
@@ -633,6 +700,8 @@ static int op_watch(struct xs_conn *c, struct xs_view *v, const struct xsd_sockm
 		return -E2BIG;
 	pl = strlen(path) + 1;
 	tl = strlen(vec[1]) + 1;
+	if (xs_mem_room(c->s, requester(c), (int64_t)(sizeof(*w) + pl + tl)))
+		return -ENOMEM;
 	w = xs_alloc(c->s, sizeof(*w) + pl + tl);
 	if (!w)
 		return -ENOMEM;
@@ -641,6 +710,7 @@ static int op_watch(struct xs_conn *c, struct xs_view *v, const struct xsd_sockm
 	w->token = w->path + pl;
 	memcpy(w->path, path, pl);
 	memcpy(w->token, vec[1], tl);
+	c->dom->mem += xs_watch_mem(w->path, w->token);
 	w->next = c->watches;
 	c->watches = w;
 	c->dom->watches++;
@@ -664,6 +734,7 @@ static int op_unwatch(struct xs_conn *c, struct xs_view *v, const struct xsd_soc
 
 		if (!strcmp(w->path, path) && !strcmp(w->token, vec[1])) {
 			*pp = w->next;
+			c->dom->mem -= xs_watch_mem(w->path, w->token);
 			xs_free(c->s, w);
 			if (c->dom->watches)
 				c->dom->watches--;
@@ -718,6 +789,8 @@ static int op_tx_start(struct xs_conn *c, struct xs_view *v, const struct xsd_so
 		tx->id = ++s->next_txid;
 	while (!tx->id || find_tx(c, tx->id));
 	tx->domid = c->domid;
+	tx->dom = c->dom;
+	tx->priv = c->priv;
 	tx->next = c->txs;
 	c->txs = tx;
 	c->ntx++;
@@ -937,7 +1010,10 @@ void xs_process(struct xs_conn *c, const struct xsd_sockmsg *h, const uint8_t *p
 			goto out;
 		}
 	}
+	/* Events this request queues on privileged connections count against its domain. */
+	c->s->cur_src = c->priv ? NULL : c->dom;
 	rc = xs_handlers[h->type].fn(c, &v, h, p, len);
+	c->s->cur_src = NULL;
 out:
 	if (rc)
 		xs_reply_error(c, h, -rc);

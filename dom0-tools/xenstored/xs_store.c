@@ -176,13 +176,46 @@ struct xs_dom *xs_dom_get(struct xs_store *s, uint32_t domid, bool create)
 	return d;
 }
 
-/* Per-owner node counts (the nodes quota); a count that cannot be allocated is not kept. */
+uint64_t xs_node_mem(const struct xs_node *n)
+{
+	return sizeof(*n) + n->nperms * sizeof(struct xs_perm) + strlen(n->h.key) + 1 + n->vlen +
+	       n->clen;
+}
+
+int xs_mem_room(const struct xs_store *s, const struct xs_dom *d, int64_t delta)
+{
+	if (!d || !d->domid || delta <= 0)
+		return 0;
+	return d->mem + (uint64_t)delta > s->q.memory_per_domain ? -ENOMEM : 0;
+}
+
+/*
+ * Per-owner node counts (the nodes quota) and memory; a count that cannot be allocated is
+ * not kept (xs_store_check then fails: tests and fuzzing only run with memory).
+ */
 static void owner_count(struct xs_store *s, const struct xs_node *n, int delta)
 {
 	struct xs_dom *d = xs_dom_get(s, n->perms[0].id, true);
 
-	if (d)
-		d->nodes += delta;
+	if (!d)
+		return;
+	d->nodes += delta;
+	if (delta > 0)
+		d->mem += xs_node_mem(n);
+	else
+		d->mem -= xs_node_mem(n);
+}
+
+/* A transaction's own bytes, counted to its domain until it ends. */
+static void tx_mem(struct xs_tx *tx, int64_t delta)
+{
+	tx->mem += (uint64_t)delta;
+	tx->dom->mem += (uint64_t)delta;
+}
+
+static uint64_t txent_mem(const char *path)
+{
+	return sizeof(struct xs_txent) + strlen(path) + 1;
 }
 
 static struct xs_node *store_find(struct xs_store *s, const char *path)
@@ -221,6 +254,14 @@ static int tx_ent(struct xs_store *s, struct xs_tx *tx, const char *path, struct
 
 	if (e)
 		goto out;
+	/*
+	 * Every entry stays until the transaction ends, missing paths and ancestors checked for
+	 * permissions too: bound them (Xen's quota_trans_nodes, ENOSPC).
+	 */
+	if (!tx->priv && tx->ents.n >= s->q.trans_nodes)
+		return -ENOSPC;
+	if (!tx->priv && xs_mem_room(s, tx->dom, (int64_t)txent_mem(path)))
+		return -ENOMEM;
 	e = xs_alloc(s, sizeof(*e));
 	if (!e)
 		return -ENOMEM;
@@ -237,6 +278,7 @@ static int tx_ent(struct xs_store *s, struct xs_tx *tx, const char *path, struct
 	if (sn)
 		sn->refs++;
 	xs_table_insert(s, &tx->ents, &e->h);
+	tx_mem(tx, (int64_t)txent_mem(path));
 out:
 	*out = e;
 	return 0;
@@ -276,6 +318,11 @@ int xs_view_set(struct xs_view *v, const char *path, struct xs_node *n)
 		v->tx->node_delta--;
 	if (n && n->perms[0].id == v->tx->domid)
 		v->tx->node_delta++;
+	/* Nodes the transaction built count until it ends; the store's did not. */
+	if (e->changed && e->node)
+		tx_mem(v->tx, -(int64_t)xs_node_mem(e->node));
+	if (n)
+		tx_mem(v->tx, (int64_t)xs_node_mem(n));
 	xs_node_put(v->s, e->node);
 	e->node = n;
 	if (!e->changed) {
@@ -304,6 +351,7 @@ void xs_tx_free(struct xs_store *s, struct xs_tx *tx)
 		}
 	}
 	xs_table_fini(s, &tx->ents);
+	tx->dom->mem -= tx->mem;
 	xs_free(s, tx);
 }
 
@@ -403,11 +451,19 @@ int xs_store_check(const struct xs_store *s)
 
 	for (d = s->doms; d; d = d->next) {
 		uint32_t owned = 0;
+		uint64_t mem = xs_conns_mem(s, d);
 
-		for (size_t i = 0; i < s->nodes.nb; i++)
-			for (struct xs_hent *h = s->nodes.b[i]; h; h = h->next)
-				owned += ((const struct xs_node *)h)->perms[0].id == d->domid;
-		if (owned != d->nodes)
+		for (size_t i = 0; i < s->nodes.nb; i++) {
+			for (struct xs_hent *h = s->nodes.b[i]; h; h = h->next) {
+				const struct xs_node *n = (const struct xs_node *)h;
+
+				if (n->perms[0].id == d->domid) {
+					owned++;
+					mem += xs_node_mem(n);
+				}
+			}
+		}
+		if (owned != d->nodes || mem != d->mem)
 			return -EIO;
 	}
 	for (size_t i = 0; i < s->nodes.nb; i++) {
@@ -441,5 +497,7 @@ int xs_store_check(const struct xs_store *s)
 				return -EIO;
 		}
 	}
-	return total == s->st.nodes ? 0 : -EIO;
+	if (total != s->st.nodes)
+		return -EIO;
+	return xs_conns_check(s);
 }

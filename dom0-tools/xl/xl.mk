@@ -8,7 +8,7 @@
 #   $(BUILD)/xenstored/libxs-check-ours
 #                                  dom0-tools/xenstored/test/libxs_check.c built with our
 #                                  libxenstore (tests/integration/xenstored.sh runs both)
-# The unit tests build the library's portable files themselves (tests/unit/txl.mk).
+# The unit tests build the library's portable files themselves (tests/unit/unit.mk).
 
 TXL_DIR := dom0-tools/libtxl
 TXL_SRCS := $(TXL_DIR)/cfg_parse.c $(TXL_DIR)/cfg_domain.c $(TXL_DIR)/create.c \

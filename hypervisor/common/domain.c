@@ -49,11 +49,12 @@ static struct vcpu_info dummy_vcpu_info;
 
 /* domain_kill's steps, in order (d->teardown_step). */
 enum {
-	TEARDOWN_VCPUS = 0, /* vCPU services: timers, registered areas (vcpu_op_destroy) */
-	TEARDOWN_GRANTS,    /* unmap what d mapped from others */
-	TEARDOWN_EVTCHN,    /* close d's ports (remote ends notified) */
-	TEARDOWN_P2M,	    /* drop d's physmap and the references it holds */
-	TEARDOWN_PAGES,	    /* give back every frame d owns */
+	TEARDOWN_TIMERS = 0, /* vCPU timers and polls: nothing of d's own fires from here on */
+	TEARDOWN_GRANTS,     /* unmap what d mapped from others */
+	TEARDOWN_EVTCHN,     /* close d's ports (remote ends notified) */
+	TEARDOWN_VCPUS,	     /* the rest of the vCPU services: registered areas (vcpu_op_destroy) */
+	TEARDOWN_P2M,	     /* drop d's physmap and the references it holds */
+	TEARDOWN_PAGES,	     /* give back every frame d owns */
 	TEARDOWN_DONE,
 };
 
@@ -225,7 +226,7 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id)
 		cpu = vcpu_pick_cpu(d->vcpu[id - 1]->processor);
 	else if (!cpu_infos[0].online)
 		cpu = vcpu_pick_cpu(0);
-	/* The arch state (VMCB) before the scheduler can see v. */
+	/* The arch state (x86: hardware virtualization) before the scheduler can see v. */
 	if (arch_vcpu_create(v)) {
 		arch_vcpu_destroy(v);
 		xfree(v);
@@ -619,11 +620,14 @@ int domain_kill(struct domain *d)
 
 	/* Each step is itself resumable; teardown_step records the ones done. */
 	switch (d->teardown_step) {
-	case TEARDOWN_VCPUS:
+	case TEARDOWN_TIMERS:
 		/* First, so no vCPU timer fires into a domain whose ports are gone. */
-		for (unsigned int i = 0; i < d->max_vcpus; i++)
-			if (d->vcpu[i])
-				vcpu_op_destroy(d->vcpu[i]);
+		for (unsigned int i = 0; i < d->max_vcpus; i++) {
+			if (d->vcpu[i]) {
+				vcpu_time_destroy(d->vcpu[i]);
+				sched_poll_destroy(d->vcpu[i]);
+			}
+		}
 		d->teardown_step = TEARDOWN_GRANTS;
 		/* fall through */
 	case TEARDOWN_GRANTS:
@@ -637,6 +641,19 @@ int domain_kill(struct domain *d)
 	case TEARDOWN_EVTCHN:
 		if (d->evtchn)
 			evtchn_domain_destroy(d);
+		d->teardown_step = TEARDOWN_VCPUS;
+		/* fall through */
+	case TEARDOWN_VCPUS:
+		/*
+		 * Only now that every port is closed, as Xen releases vcpu_info in
+		 * domain_relinquish_resources after evtchn_destroy: a peer's send
+		 * raises d's vCPU under the sender's event lock, which the close
+		 * took too, so none is still writing into a registered vcpu_info
+		 * page that this step gives back (and that may then be freed).
+		 */
+		for (unsigned int i = 0; i < d->max_vcpus; i++)
+			if (d->vcpu[i])
+				vcpu_op_destroy(d->vcpu[i]);
 		d->teardown_step = TEARDOWN_P2M;
 		/* fall through */
 	case TEARDOWN_P2M:

@@ -5,7 +5,7 @@
  *
  * domain_shutdown() queues the domain (with a reference) and raises
  * DOMAIN_EXIT_SOFTIRQ. The softirq waits until none of the domain's vCPUs is
- * on a CPU (their state, VMCB included, may go with the last reference),
+ * on a CPU (their state, hardware virtualization state included, may go with the last reference),
  * then calls domain_kill() once per softirq run: -ERESTART (the kill noticed
  * other softirqs pending) raises it again, so timers and the scheduler get
  * their turn in between, as Xen continues a preempted domain_kill. A vCPU

@@ -389,6 +389,48 @@ static void maptrack_put(struct grant_table *lgt, unsigned int h)
 	spin_unlock(&lgt->maptrack_lock);
 }
 
+/* ---- the memory ops' guard (tessera/grant_table.h) ------------------------ */
+
+struct grant_table *gnttab_own_lock(struct domain *d)
+{
+	struct grant_table *gt = gnttab_table_get(d);
+
+	if (gt)
+		spin_lock(&gt->lock);
+	return gt;
+}
+
+bool gnttab_self_mapped_locked(struct grant_table *gt, const struct page_info *pg)
+{
+	domid_t self;
+
+	ASSERT(spin_is_held_by_me(&gt->lock));
+	/*
+	 * A host mapping holds two page references (the mapping's, its p2m
+	 * entry's) besides the allocation one: with no more than that and the
+	 * caller's own, no grant maps pg and the scan can be skipped.
+	 */
+	if ((READ_ONCE(pg->count_info) & PGC_count_mask) <= 2 || !gt->domain)
+		return false;
+	self = gt->domain->domain_id;
+	for (grant_ref_t ref = 0; ref < gnttab_nr_entries(gt); ref++) {
+		const struct active_grant_entry *act = gnttab_active_entry(gt, ref);
+
+		if ((act->pin & (GNTPIN_hstw_mask | GNTPIN_hstr_mask)) && act->domid == self &&
+		    mfn_eq(act->mfn, page_to_mfn(pg)))
+			return true;
+	}
+	return false;
+}
+
+void gnttab_own_unlock(struct grant_table *gt)
+{
+	if (!gt)
+		return;
+	spin_unlock(&gt->lock);
+	gnttab_table_put(gt);
+}
+
 /* ---- map_grant_ref -------------------------------------------------------- */
 
 static bool p2m_type_is_special(enum p2m_type t)
@@ -643,7 +685,18 @@ static int16_t gnttab_unmap_one(struct domain *ld, unsigned int handle, uint64_t
 			rc = GNTST_general_error;
 			goto out;
 		}
-		rc = gnttab_remove_host_mapping(ld, _gfn(host_addr >> GNTTAB_PAGE_SHIFT), mfn);
+		/*
+		 * host_addr must name this handle's own mapping: another mapping
+		 * of the same frame (another ref granting it) would otherwise be
+		 * removed in its place, and this ref look free while its own
+		 * mapping stays. Xen 4.17 checks only the p2m entry (docs/abi.md);
+		 * its code for a wrong address is general_error.
+		 */
+		if (!gfn_eq(_gfn(host_addr >> GNTTAB_PAGE_SHIFT), mt->gfn)) {
+			rc = GNTST_general_error;
+			goto out;
+		}
+		rc = gnttab_remove_host_mapping(ld, mt->gfn, mfn);
 		if (rc != GNTST_okay)
 			goto out;
 		done |= GNTMAP_host_map;

@@ -14,9 +14,10 @@
  * Locking: d->physmap_lock serialises the physmap changes made here (a
  * lookup and the update that depends on it), so two vCPUs cannot both free
  * the frame behind one gfn. Lock order: docs/locking.md (here:
- * physmap_lock -> p2m lock -> page_alloc_lock -> heap_lock). Guest memory
- * is copied with no lock held, except the single-entry copies of
- * XENMEM_memory_map (none taken there).
+ * physmap_lock -> d's grant table lock (gnttab_own_lock) -> p2m lock ->
+ * page_alloc_lock -> heap_lock). Guest memory is copied with no lock
+ * held, except the single-entry copies of XENMEM_memory_map (none taken
+ * there).
  */
 #include <tessera/console.h>
 #include <tessera/domain.h>
@@ -95,13 +96,23 @@ static bool gfn_range_ok(xen_pfn_t gfn, unsigned long nr)
  * Give up the frame behind d's gfn (Xen's guest_remove_page): its own RAM is
  * unmapped and relinquished; a hypervisor page (shared_info, grant frame) is
  * only unhooked. d->physmap_lock held. 0, -ENOENT (nothing there), -EPERM
- * (device memory), -EINVAL (no frame), -ENXIO (not d's to give up).
+ * (device memory), -EINVAL (no frame), -ENXIO (not d's to give up, or a
+ * grant mapping), -EBUSY (d maps the frame through a grant of its own).
+ *
+ * A grant mapping is never removed here, even of d's own frame (a grant d
+ * gave itself): only GNTTABOP_unmap_grant_ref removes it, with its handle.
+ * Otherwise the frame would leave d's tot_pages while still mapped at its
+ * first gfn, and the handle could never be unmapped. -ENXIO is what Xen's
+ * guest_remove_page gives for another domain's grant; Xen 4.17 removes a
+ * grant of the domain's own frame (docs/abi.md).
  */
 static int memop_remove_page_locked(struct domain *d, gfn_t gfn)
 {
 	enum p2m_type t = p2m_invalid;
+	struct grant_table *gt;
 	struct page_info *pg;
 	mfn_t mfn;
+	int rc = 0;
 
 	ASSERT(spin_is_held_by_me(&d->physmap_lock));
 	if (d->auto_translated) {
@@ -112,6 +123,8 @@ static int memop_remove_page_locked(struct domain *d, gfn_t gfn)
 			return -ENOENT;
 		if (t == p2m_mmio_direct)
 			return -EPERM;
+		if (t == p2m_grant_map_rw || t == p2m_grant_map_ro)
+			return -ENXIO;
 		if (t == p2m_special)
 			return p2m_remove_entry(d, gfn, mfn);
 	} else {
@@ -120,16 +133,26 @@ static int memop_remove_page_locked(struct domain *d, gfn_t gfn)
 	if (!mfn_valid(mfn))
 		return -EINVAL;
 	pg = mfn_to_page(mfn);
-	/* Grant and foreign entries map frames d does not own: get_page fails. */
+	/* A foreign entry maps a frame d does not own: get_page fails. */
 	if (!get_page(pg, d))
 		return -ENXIO;
-	if (d->auto_translated && p2m_remove_entry(d, gfn, mfn)) {
-		put_page(pg);
-		return -EINVAL;
-	}
-	relinquish_page(d, pg);
+	/*
+	 * Nor d's frame at its first gfn while d maps it at another through a
+	 * grant of its own: it would leave tot_pages still mapped there. Xen
+	 * unhooks the first gfn when the grant is mapped, so there too nothing
+	 * is given back. Under d's grant lock, so no such mapping starts
+	 * between the check and the relinquish.
+	 */
+	gt = gnttab_own_lock(d);
+	if (gt && gnttab_self_mapped_locked(gt, pg))
+		rc = -EBUSY;
+	else if (d->auto_translated && p2m_remove_entry(d, gfn, mfn))
+		rc = -EINVAL;
+	else
+		relinquish_page(d, pg);
+	gnttab_own_unlock(gt);
 	put_page(pg);
-	return 0;
+	return rc;
 }
 
 /*
@@ -218,7 +241,16 @@ static int populate_map_extent_locked(struct domain *d, gfn_t gfn, struct page_i
 			struct page_info *opg = mfn_to_page(old);
 
 			if (get_page(opg, d)) {
-				relinquish_page(d, opg);
+				struct grant_table *gt = gnttab_own_lock(d);
+
+				/*
+				 * Still mapped by d through a grant of its own: it stays
+				 * allocated and counted, with no gfn (as Xen leaves
+				 * every frame populate replaces).
+				 */
+				if (!gt || !gnttab_self_mapped_locked(gt, opg))
+					relinquish_page(d, opg);
+				gnttab_own_unlock(gt);
 				put_page(opg);
 			}
 		}

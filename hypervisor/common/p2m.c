@@ -23,6 +23,7 @@
  * Locking: p2m->lock (irqsave). Order: docs/locking.md (domain locks ->
  * p2m->lock -> page_alloc_lock -> heap_lock); put_page may free under it.
  */
+#include <tessera/arch.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>
 #include <tessera/hypercall.h>

@@ -17,6 +17,7 @@
 #include <public/sched.h>
 #include <public/vcpu.h>
 #include <public/xen.h>
+#include <tessera/arch.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>
 #include <tessera/event.h>
@@ -33,12 +34,6 @@
 
 /* Largest period Xen accepts for VCPUOP_set_periodic_timer (its STIME_DELTA_MAX). */
 #define VCPU_PERIOD_MAX ((s_time_t)(~0ULL >> 2))
-
-/* x86 bits the structural checks of a vcpu_hvm_context look at. */
-#define HVM_CR0_PG (1ULL << 31)
-#define HVM_CR4_PAE (1ULL << 5)
-#define HVM_EFER_LME (1ULL << 8)
-#define HVM_EFER_LMA (1ULL << 10)
 
 /* ---- VCPUOP_register_vcpu_info ---- */
 
@@ -122,13 +117,20 @@ out:
 
 /* ---- runstate ---- */
 
-/* As Xen's vcpu_runstate_get: the times include the time in the current state so far. */
+/*
+ * As Xen's vcpu_runstate_get: the times include the time in the current
+ * state so far. The whole structure is cleared first: it goes to the guest
+ * as it is, and the 4 bytes of padding after state would otherwise carry
+ * whatever the hypervisor's stack held there.
+ */
 static void vcpu_runstate_get(const struct vcpu *v, struct vcpu_runstate_info *info)
 {
 	unsigned long flags;
-	spinlock_t *lock = vcpu_schedule_lock(v, &flags);
+	spinlock_t *lock;
 	s_time_t delta;
 
+	memset(info, 0, sizeof(*info));
+	lock = vcpu_schedule_lock(v, &flags);
 	info->state = v->runstate.state;
 	info->state_entry_time = (uint64_t)v->runstate.state_entry_time;
 	for (unsigned int i = 0; i < VCPU_RUNSTATE_COUNT; i++)
@@ -154,91 +156,6 @@ void vcpu_update_runstate_area(struct vcpu *v)
 
 /* ---- VCPUOP_initialise for PVH/HVM ---- */
 
-/* A VMCB-style attribute word (type 0-3, S 4, DPL 5-6, P 7, AVL, L, D/B, G 8-11). */
-#define AR_TYPE(ar) ((ar)&0xf)
-#define AR_S(ar) (((ar) >> 4) & 1)
-#define AR_DPL(ar) (((ar) >> 5) & 3)
-#define AR_P(ar) (((ar) >> 7) & 1)
-#define AR_G(ar) (((ar) >> 11) & 1)
-
-enum hvm_seg { HVM_SEG_CS, HVM_SEG_DS, HVM_SEG_SS, HVM_SEG_ES, HVM_SEG_TR };
-
-/* As Xen's check_segment (hvm/domain.c), on the attributes with the accessed/busy bit added. */
-static int hvm_ctx_check_segment(uint16_t ar, enum hvm_seg seg)
-{
-	unsigned int type;
-
-	if (ar & 0xf000)
-		return -EINVAL; /* bits 12-15 must be zero */
-	if (ar == 0)
-		return seg == HVM_SEG_DS || seg == HVM_SEG_ES
-			   ? 0
-			   : -EINVAL; /* only DS/ES may be null */
-	type = AR_TYPE(ar) | (AR_P(ar) ? (seg == HVM_SEG_TR ? 2 : 1) : 0);
-	if (seg == HVM_SEG_TR) {
-		if (AR_S(ar) || type != 0xb) /* a busy 32-bit TSS */
-			return -EINVAL;
-	} else if (!AR_S(ar)) {
-		return -EINVAL; /* a system segment for code/data */
-	}
-	if (!AR_P(ar))
-		return -EINVAL;
-	switch (seg) {
-	case HVM_SEG_CS:
-		return type & 0x8 ? 0 : -EINVAL; /* code */
-	case HVM_SEG_SS:
-		return !(type & 0x8) && (type & 0x2) ? 0 : -EINVAL; /* writable data */
-	case HVM_SEG_DS:
-	case HVM_SEG_ES:
-		return (type & 0x8) && !(type & 0x2) ? -EINVAL : 0; /* readable */
-	default:
-		return 0;
-	}
-}
-
-/*
- * The structural checks of Xen's arch_set_info_hvm_guest, portable ones
- * only: what CR4/EFER bits the CPU supports is for the arch to check when
- * it loads the context (the PVH issue), which may still refuse it.
- */
-static int hvm_ctx_validate(const struct vcpu_hvm_context *c)
-{
-	if (c->pad)
-		return -EINVAL;
-	if (c->mode == VCPU_HVM_MODE_32B) {
-		const struct vcpu_hvm_x86_32 *r = &c->cpu_regs.x86_32;
-		uint64_t limit = r->cs_limit;
-
-		if (r->pad1 || r->pad2[0] || r->pad2[1] || r->pad2[2])
-			return -EINVAL;
-		if (hvm_ctx_check_segment(r->cs_ar, HVM_SEG_CS) ||
-		    hvm_ctx_check_segment(r->ds_ar, HVM_SEG_DS) ||
-		    hvm_ctx_check_segment(r->ss_ar, HVM_SEG_SS) ||
-		    hvm_ctx_check_segment(r->es_ar, HVM_SEG_ES) ||
-		    hvm_ctx_check_segment(r->tr_ar, HVM_SEG_TR))
-			return -EINVAL;
-		if (AR_G(r->cs_ar))
-			limit = (limit << 12) | 0xfff;
-		if (r->eip > limit || AR_DPL(r->ss_ar) != AR_DPL(r->cs_ar) ||
-		    (AR_P(r->ds_ar) && AR_DPL(r->ds_ar) > AR_DPL(r->cs_ar)) ||
-		    (AR_P(r->es_ar) && AR_DPL(r->es_ar) > AR_DPL(r->cs_ar)))
-			return -EINVAL;
-		if ((r->efer & HVM_EFER_LMA) && !(r->efer & HVM_EFER_LME))
-			return -EINVAL;
-		return 0;
-	}
-	if (c->mode == VCPU_HVM_MODE_64B) {
-		const struct vcpu_hvm_x86_64 *r = &c->cpu_regs.x86_64;
-
-		if ((uint64_t)((int64_t)(r->rip << 16) >> 16) != r->rip)
-			return -EINVAL; /* non-canonical */
-		if (!(r->cr0 & HVM_CR0_PG) || !(r->cr4 & HVM_CR4_PAE) || !(r->efer & HVM_EFER_LME))
-			return -EINVAL; /* 64-bit mode needs paging, PAE and long mode */
-		return 0;
-	}
-	return -EINVAL;
-}
-
 /*
  * VCPUOP_initialise of a PVH/HVM vCPU: as Xen, -EEXIST once it has a
  * context; the validated context is kept for the arch to load before the
@@ -262,7 +179,7 @@ static long vcpu_initialise(struct vcpu *v, XEN_GUEST_HANDLE(vcpu_hvm_context_t)
 	if (copy_from_guest(ctx, arg, 1))
 		goto out;
 	spin_lock(&d->domain_lock);
-	ret = v->is_initialised ? -EEXIST : hvm_ctx_validate(ctx);
+	ret = v->is_initialised ? -EEXIST : arch_vcpu_check_context(ctx);
 	if (!ret) {
 		v->hvm_init_ctx = ctx;
 		ctx = NULL;

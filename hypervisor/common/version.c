@@ -19,8 +19,6 @@
 #include <public/version.h>
 #include <public/xen.h>
 
-#define TESSERA_XEN_MAJOR 4
-#define TESSERA_XEN_MINOR 17
 /* Appended to "4.17" by guests that print the version ("4.17.0-tessera"). */
 #define TESSERA_EXTRAVERSION ".0-tessera"
 
@@ -88,7 +86,7 @@ long do_xen_version(const struct hypercall_args *args)
 
 	switch (cmd) {
 	case XENVER_version:
-		return (TESSERA_XEN_MAJOR << 16) | TESSERA_XEN_MINOR;
+		return (XEN_VERSION_MAJOR << 16) | XEN_VERSION_MINOR;
 
 	case XENVER_extraversion: {
 		xen_extraversion_t ev;

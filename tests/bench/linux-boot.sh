@@ -1,7 +1,7 @@
 #!/bin/bash
 # Benchmark (not a test; make bench runs it last, make bench-linux alone): wall
 # time from QEMU's start to Linux's /init for the same Debian kernel and busybox
-# initramfs (make linux, tests/linux/), in the same QEMU machine (lib.sh's
+# initramfs (make linux, dom0-tools/linux/), in the same QEMU machine (lib.sh's
 # MACHINE: qemu64 with SVM, 1 CPU, 1 GiB), booted three ways:
 #   native    QEMU's own -kernel vmlinuz -initrd (no hypervisor), console ttyS0,
 #             mem=256M to match the guests

@@ -1,7 +1,7 @@
 # libFuzzer harness over the hypercall dispatcher (docs/testing.md).
 #
 # It links the same hypervisor sources as the unit tests (UNIT_HV_SRCS from
-# tests/unit/*.mk, with their per-source UNIT_FLAGS_*) and the fake arch
+# tests/unit/unit.mk, with their per-source UNIT_FLAGS_*) and the fake arch
 # (tests/unit/fake/*.c), compiled by clang with -fsanitize=fuzzer-no-link,
 # address,undefined into $(BUILD)/fuzz/. One difference from the unit build:
 # xmalloc/xzalloc/xfree become host malloc in every hypervisor source but
@@ -58,8 +58,8 @@ $(FUZZ_HARNESS_OBJ): tests/fuzz/fuzz_hypercall.c | $(DEPS_STAMP)
 # Flags live here: a change rebuilds the fuzz objects.
 $(FUZZ_LIB_OBJS) $(FUZZ_HARNESS_OBJ): tests/fuzz/fuzz.mk
 
-# The dispatch table depends on which handlers the fragments list (abi_core.mk).
-$(FUZZ_OUT)/obj/hypervisor/common/hypercall.o: $(wildcard tests/unit/*.mk)
+# The dispatch table depends on which handlers the unit build lists (section abi_core).
+$(FUZZ_OUT)/obj/hypervisor/common/hypercall.o: tests/unit/unit.mk
 
 $(FUZZ_BIN): $(FUZZ_LIB_OBJS) $(FUZZ_HARNESS_OBJ)
 	$(Q)$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(UNIT_LDLIBS)

@@ -138,7 +138,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					  .watches_per_domain = 4,
 					  .transactions_per_conn = 3,
 					  .outstanding = 6,
-					  .outq_events = 12};
+					  .trans_nodes = 24,
+					  .memory_per_domain = 12000,
+					  .outq_events = 12,
+					  .outq_events_priv = 20};
 	struct fz f = {data, size};
 	struct conn k[NCONN];
 	struct xs_store *s;

@@ -10,7 +10,7 @@
 #  - a control domain (plan hello-ctl: d0 control, d1 guest) has the input at
 #    boot, as Xen's dom0 has the serial line; Ctrl-] three times goes on to
 #    d1, the hypervisor, then d0 again; conswitch=]x keeps the hypervisor.
-# The boot domains are the PVH test guest's (tests/guests/pvh, plans hello-two
+# The boot domains are the PVH test guest's (unikernel/apps/pvh, plans hello-two
 # and hello-ctl): they shut down, but keep their consoles until destroyed.
 here=$(cd "$(dirname "$0")" && pwd)
 cd "${here%/tests/*}" && . tests/integration/lib.sh

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The Linux control domain (tests/linux/dom0/, docs/control-domain.md): Debian's
+# The Linux control domain (dom0-tools/dom0/, docs/control-domain.md): Debian's
 # kernel as d0 with the control role beside the xenstore domain (d1), one boot
 # of tests/linux/dom0/plans/dom0-test.json. Its /init loads the Xen modules of
 # the same kernel package, mounts xenfs, and runs xen-smoke
@@ -23,6 +23,7 @@ CASES="dom0: boots as d0 beside the store domain|dom0: event channels on the FIF
 
 IFS='|' read -r -a cases <<<"$CASES"
 need_linux_bundle "$BUNDLE" "${cases[@]}" || exit 0
+use_test_build dom0-prerequisites || exit 0 # the lock checker under Linux (docs/locking.md)
 
 # conswitch=]x: d0 would have the serial input (and print raw); its lines keep the (dom0) prefix.
 boot_until dom0 2 1G "loglvl=info conswitch=]x" "$BUNDLE" 60 'xen-smoke: FAIL|\] Panic:' 'd0: shut down'

@@ -1,8 +1,8 @@
 #!/bin/bash
-# Debian's Linux (the kernel make linux fetched, tests/linux/) as PVH guests
+# Debian's Linux (the kernel make linux fetched, dom0-tools/linux/) as PVH guests
 # beside the xenstore domain: one boot of tests/linux/plans/linux-test.json,
 # three Linux guests and xenstored (d4), each guest running the checks of
-# tests/linux/init and then ending its own way:
+# dom0-tools/linux/init and then ending its own way:
 #   linux-a  1 vCPU   writes control/shutdown = poweroff in the store (as
 #                     xl shutdown does); Linux's xenbus watch runs /sbin/poweroff
 #                                       -> shut down, reason 0 (poweroff)

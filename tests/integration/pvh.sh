@@ -1,5 +1,5 @@
 #!/bin/bash
-# PVH guests on SVM/NPT, with the test guest of tests/guests/pvh and the
+# PVH guests on SVM/NPT, with the test guest of unikernel/apps/pvh and the
 # plans in tests/guests/pvh/plans (bundles built by make into
 # $BUILD/guests/pvh/plans/): one domain says hello and shuts down; two do
 # (one through the hypercall page); a domain that triple faults is shut down (reboot, as Xen)

@@ -12,6 +12,7 @@ cd "$(dirname "$0")/../.." && . tests/integration/lib.sh
 
 bundle=$BUILD/guests/toolstack/plans/toolstack.bundle
 name=toolstack
+use_test_build toolstack-prerequisites || exit 0 # the lock checker (docs/locking.md)
 boot_until "$name" 1 256M "loglvl=info" "$bundle" 60 \
 	'toolstack: FAIL|Panic' 'toolstack: PASS'
 

@@ -4,7 +4,7 @@
 # ring-ref/event-channel under /local/domain/2/data/vchan-<kind>, the client
 # (d3) maps them and sends chunks that the server echoes back, for in-page
 # rings (orders 10/11) and for 16 KiB rings in granted pages. Both go through
-# libvchan's unikernel build (dom0-tools/libs/vchan + the xengnttab/gntshr
+# libvchan's unikernel build (libvchan/ + the xengnttab/gntshr
 # and xenevtchn unikernel backends). The client checks every echoed byte,
 # the non-blocking calls, and that the server's keys leave the store after
 # the close; the server sees the client close.
@@ -34,7 +34,7 @@ has 'vchantest vchan-srv: SUCCESS' && has 'vchantest vchan-cli: SUCCESS' || ok=1
 report "$name: no guest failure" $ok "a guest reported a failure or did not finish"
 
 # Part two: the Linux control domain as the client (tests/linux/dom0/plans/dom0-vchan.json):
-# d0's /init runs xenvchan-echo client (dom0-tools/vchan-tools, over libxenvchan's Linux build:
+# d0's /init runs xenvchan-echo client (libvchan/tools, over libxenvchan's Linux build:
 # gntdev, /dev/xen/evtchn, libxenstore) against the same guest as server for d0.
 bundle=$BUILD/linux/dom0/plans/dom0-vchan.bundle
 name=vchan-dom0

@@ -16,7 +16,16 @@ if [ ! -x "$bin" ] || [ ! -x "$check" ]; then
 fi
 dir=$(mktemp -d /tmp/xenstored-test.XXXXXX)
 sock=$dir/socket
-"$bin" --socket "$sock" --pid-file "$dir/pid" 2>"$dir/stderr" &
+# Quotas take Xen's -Q names; a bad one is refused before anything starts.
+if "$bin" --socket "$dir/nosock" --quota nosuch=1 2>"$dir/qerr"; then
+	echo "FAIL: xenstored socket: --quota nosuch=1 accepted"
+elif grep -q "bad --quota" "$dir/qerr" && [ ! -e "$dir/nosock" ]; then
+	echo "PASS: xenstored socket: --quota nosuch=1 refused"
+else
+	echo "FAIL: xenstored socket: --quota nosuch=1: $(head -c 200 "$dir/qerr")"
+fi
+"$bin" --socket "$sock" --pid-file "$dir/pid" --quota transaction-nodes=1024,outstanding=20 \
+	2>"$dir/stderr" &
 pid=$!
 for _ in $(seq 50); do
 	[ -S "$sock" ] && break

@@ -16,6 +16,7 @@ cd "$(dirname "$0")/../.."
 . tests/integration/lib.sh
 bundle=$BUILD/linux/dom0/plans/dom0-xl.bundle
 need_linux_bundle "$bundle" "xl dom0" || exit 0
+use_test_build xl-dom0-prerequisites || exit 0 # the lock checker under Linux and xl (docs/locking.md)
 boot_until xl-dom0 1 1G "loglvl=info" "$bundle" 180 '\] Panic:' 'XL-CHECK: END|d0: shut down'
 tr -d '\r' <"$log" >"$log.txt"
 grep -q '^TESSERA-DOM0: xen-init-dom0 = status 0' "$log.txt"

@@ -5,7 +5,9 @@
  * by concern: test_gnttab_setup.c (the table, versions, the hypercall
  * surface), test_gnttab_map.c (map and unmap), test_gnttab_copy.c,
  * test_gnttab_batch.c (batches, preemption, faults, misaligned arrays),
- * test_gnttab_teardown.c (page references and death) and
+ * test_gnttab_teardown.c (page references and death),
+ * test_gnttab_hostile.c (mappings a guest tries to undo by other means),
+ * test_gnttab_teardown_order.c (vcpu_info kept until the ports close) and
  * test_gnttab_random.c. Every test runs between gt_setup() and
  * gt_teardown(), which checks that nothing leaked.
  */

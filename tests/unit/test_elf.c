@@ -1,5 +1,5 @@
 /*
- * The ELF parser of the domain builder (common/elf.c): the real hlt test
+ * The ELF parser of the domain builder (shared/elf.c): the real hlt test
  * guest and hand-made ELF64/ELF32 images parse with their segments and Xen
  * notes; every malformed header, program header and note is refused with a
  * reason; byte flips and truncations of valid images never crash and never

@@ -6,9 +6,9 @@
  * the other domain's frame, and leak no reference. Paging is off (gva =
  * gpa), so only the p2m step is exercised.
  */
-#include <stdlib.h>
 #include <string.h>
-#include <asm/svm.h>
+#include <asm/hvm.h>
+#include <asm/x86-defns.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>
 #include <tessera/guest_access.h>
@@ -27,13 +27,39 @@ mfn_t ga_unit_p2m_lookup(struct domain *d, gfn_t gfn, enum p2m_type *t);
  * names (the fake arch has its own), its p2m lookups through the wrapper
  * below. (Not in UNIT_HV_SRCS: the fuzz harness links those without tests.)
  */
-/* The crash report's NPT column: no NPT here. */
-uint64_t svm_npt_lookup(struct domain *d, gfn_t gfn)
+/*
+ * A fake vendor: the guest's paging state is what the test sets in
+ * ga_cr0 (the copies reach it only through the HVM accessors), and the
+ * crash report's nested page table column is empty.
+ */
+static uint64_t ga_cr0;
+
+static uint64_t ga_fake_get_cr(struct vcpu *v, unsigned int cr)
+{
+	(void)v;
+	return cr == 0 ? ga_cr0 : 0;
+}
+
+static uint64_t ga_fake_get_efer(struct vcpu *v)
+{
+	(void)v;
+	return 0;
+}
+
+static uint64_t ga_fake_nested_pt_entry(struct domain *d, gfn_t gfn)
 {
 	(void)d;
 	(void)gfn;
 	return 0;
 }
+
+static const struct hvm_function_table ga_fake_vendor = {
+    .name = "fake",
+    .get_cr = ga_fake_get_cr,
+    .get_efer = ga_fake_get_efer,
+    .nested_pt_entry = ga_fake_nested_pt_entry,
+};
+const struct hvm_function_table *hvm_funcs = &ga_fake_vendor;
 
 #define arch_copy_from_guest ga_unit_copy_from_guest
 #define arch_copy_to_guest ga_unit_copy_to_guest
@@ -74,9 +100,6 @@ mfn_t ga_unit_p2m_lookup(struct domain *d, gfn_t gfn, enum p2m_type *t)
 }
 
 static struct domain *d, *b, *c;
-static struct svm_vcpu sv;
-static struct vmcb *vmcb;
-static void *saved_arch;
 
 static void setup(void)
 {
@@ -86,20 +109,14 @@ static void setup(void)
 	c = fake_domain_create(3, ROLE_GUEST, 1);
 	CU_ASSERT_FATAL(d && b && c && d->p2m);
 	c->max_pages = FRAMES;
-	vmcb = calloc(1, sizeof(*vmcb));
-	CU_ASSERT_PTR_NOT_NULL_FATAL(vmcb);
-	vmcb->cr0 = 1; /* PE, paging off: gva = gpa */
-	memset(&sv, 0, sizeof(sv));
-	sv.vmcb = vmcb;
-	saved_arch = d->vcpu[0]->arch;
-	d->vcpu[0]->arch = &sv;
+	ga_cr0 = X86_CR0_PE;			 /* paging off: gva = gpa */
+	d->vcpu[0]->arch.hvm.initialised = true; /* as if hvm_vcpu_initialise ran */
 	memset(&race, 0, sizeof(race));
 }
 
 static void teardown(void)
 {
-	d->vcpu[0]->arch = saved_arch;
-	free(vmcb);
+	d->vcpu[0]->arch.hvm.initialised = false;
 	CU_ASSERT_EQUAL(fake_abi_teardown(), 0);
 }
 

@@ -1,5 +1,5 @@
 /*
- * HYPERVISOR_hvm_op (common/hvm_op.c): who may set/get which HVM_PARAM_*
+ * HYPERVISOR_hvm_op (arch/x86/hvm/hvm_op.c): who may set/get which HVM_PARAM_*
  * (the guest itself vs its controller, deprecated ones), value checks,
  * set-once params, bad indices, domains and handles, the per-vCPU upcall
  * vector, get_time, -ENOSYS sub-ops, and random arguments.
@@ -175,8 +175,8 @@ UNIT_TEST(hvm_op, upcall_vector_is_per_vcpu_and_at_least_0x10)
 	CU_ASSERT_EQUAL(fake_hypercall2(__HYPERVISOR_hvm_op, HVMOP_set_evtchn_upcall_vector,
 					misc_put(g, &op, sizeof(op), NULL)),
 			0);
-	CU_ASSERT_EQUAL(g->vcpu[1]->evtchn_upcall_vector, 0xf3);
-	CU_ASSERT_EQUAL(g->vcpu[0]->evtchn_upcall_vector, 0);
+	CU_ASSERT_EQUAL(g->vcpu[1]->arch.hvm.evtchn_upcall_vector, 0xf3);
+	CU_ASSERT_EQUAL(g->vcpu[0]->arch.hvm.evtchn_upcall_vector, 0);
 	op.vector = 0x0f;
 	CU_ASSERT_EQUAL(fake_hypercall2(__HYPERVISOR_hvm_op, HVMOP_set_evtchn_upcall_vector,
 					misc_put(g, &op, sizeof(op), NULL)),

@@ -1,6 +1,6 @@
 /*
  * The PVH boot-domain layout (arch/x86/pvh_layout.c) and guest ACPI tables
- * (arch/x86/acpi_build.c): the memory map for small and large domains;
+ * (shared/acpi_build.c): the memory map for small and large domains;
  * a fake domain populated, loaded with a kernel, boot info, modules and
  * ACPI, then read back through guest-physical copies field by field at the
  * ABI's offsets (public/hvm/start_info.h); the ACPI tables checked by the

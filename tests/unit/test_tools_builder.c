@@ -1,5 +1,5 @@
 /*
- * The shared PVH planner (arch/x86/pvh_plan.c) as the toolstack's builder
+ * The shared PVH planner (hypervisor/shared/pvh_plan.c) as the toolstack's builder
  * (dom0-tools/libs/builder/pvh_build.c) uses it, without a domain: its
  * refusals, and the info area's bytes for a kernel with one ramdisk. Built
  * with the tool libraries' include path, as the builder is.

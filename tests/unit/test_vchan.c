@@ -1,5 +1,5 @@
 /*
- * libvchan (dom0-tools/libs/vchan): the ring arithmetic of io.c and the
+ * libvchan (libvchan/): the ring arithmetic of io.c and the
  * set-up of init.c, with both ends in this process over the real
  * libxengnttab core (its argument checks: suite tools_gnttab) and fake
  * backends: the fake gntshr backend hands out exact-size pages under
@@ -14,7 +14,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include "gnttab/private.h"
-#include "vchan/private.h"
+#include "private.h" /* libvchan/private.h (-Ilibvchan) */
 #include "unit.h"
 
 UNIT_SUITE(vchan);

@@ -449,9 +449,9 @@ UNIT_TEST(xs_proto, byte_at_a_time_input_is_framed)
 	xsc_done(s);
 }
 
-UNIT_TEST(xs_proto, client_that_never_reads_stops_being_read_then_is_dropped)
+UNIT_TEST(xs_proto, client_that_never_reads_stops_being_read_and_loses_only_events)
 {
-	struct xs_quota q = {.outstanding = 4, .outq_events = 8};
+	struct xs_quota q = {.outstanding = 4, .outq_events = 8, .outq_events_priv = 8};
 	struct xs_store *s = xsc_store(&q);
 	struct xsd_sockmsg req = {XS_GET_DOMAIN_PATH, 0, 0, 2};
 	char buf[sizeof(req) + 2];
@@ -472,7 +472,7 @@ UNIT_TEST(xs_proto, client_that_never_reads_stops_being_read_then_is_dropped)
 	/* Reading one reply resumes it. */
 	CU_ASSERT_EQUAL(xsc_reply(&lazy), XS_GET_DOMAIN_PATH);
 	CU_ASSERT(xs_conn_wants_input(lazy.c));
-	/* A watcher that never reads its events is dropped; others go on. */
+	/* A watcher that never reads its events loses the ones past the bound, not itself. */
 	xs_conn_input(w.c, "", 0);
 	{
 		struct xsd_sockmsg wm = {XS_WATCH, 1, 0, 5};
@@ -482,11 +482,25 @@ UNIT_TEST(xs_proto, client_that_never_reads_stops_being_read_then_is_dropped)
 		memcpy(wb + sizeof(wm), "/e\0t", 5);
 		xs_conn_input(w.c, wb, sizeof(wb));
 	}
-	for (int i = 0; i < 20; i++)
-		CU_ASSERT_EQUAL(xsc_write(&busy, 0, "/e/x", "1"), XS_WRITE);
-	CU_ASSERT(xs_conn_dead(w.c));
-	CU_ASSERT_EQUAL(xs_conn_output_pending(w.c), 0);
+	for (int i = 0; i < 20; i++) {
+		char path[16];
+
+		snprintf(path, sizeof(path), "/e/x%d", i);
+		CU_ASSERT_EQUAL(xsc_write(&busy, 0, path, "1"), XS_WRITE);
+	}
+	CU_ASSERT_FALSE(xs_conn_dead(w.c));
 	CU_ASSERT_FALSE(xs_conn_dead(busy.c));
+	{
+		struct xs_stats st;
+
+		xs_store_stats(s, &st);
+		CU_ASSERT_EQUAL(st.dropped_events, 20 + 1 - 8);
+		CU_ASSERT_EQUAL(st.dropped_conns, 0);
+	}
+	CU_ASSERT_EQUAL(xsc_reply(&w), XS_WATCH);
+	CU_ASSERT_EQUAL(xsc_nevents(&w), 8);
+	xsc_write(&busy, 0, "/e/after", "1");
+	CU_ASSERT_EQUAL(xsc_nevents(&w), 9);
 	xsc_done(s);
 }
 

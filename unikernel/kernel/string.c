@@ -1,6 +1,6 @@
 /*
  * String and memory functions of the unikernel (uk/string.h) that the
- * hypervisor's portable hypervisor/common/lib/string.c does not have
+ * hypervisor's portable hypervisor/shared/string.c does not have
  * (memmove, memcmp, strlen, strnlen, strcmp, strncmp, strchr and strlcpy
  * come from there: unikernel/build.mk compiles it into libuk.a), and the
  * errno names (uk/errno.h). Plain byte loops: the kernel is small and

@@ -2,9 +2,9 @@
  * The PVH domain builder (tessera_pvh_build.h): the toolstack's version of
  * the hypervisor's boot builder (hypervisor/arch/x86/pvh_build.c), through
  * libxenctrl and libxenforeignmemory. The ELF parser and the ACPI tables
- * are the hypervisor's own portable sources (common/elf.c,
- * arch/x86/acpi_build.c) compiled into this library, and so is the plan
- * of the domain's memory (arch/x86/pvh_plan.c), the same as the
+ * are the hypervisor's own portable sources (hypervisor/shared/elf.c,
+ * acpi_build.c) compiled into this library, and so is the plan
+ * of the domain's memory (shared/pvh_plan.c), the same as the
  * hypervisor's builder makes. Every step after createdomain that fails destroys the
  * domain, so a failed build leaves nothing behind.
  * No locking: the caller's handles, one thread.

@@ -7,7 +7,7 @@
  * libxenctrl and libxenforeignmemory only:
  *   createdomain (PVH: hvm + hap, local APIC), max_vcpus, max_mem;
  *   RAM populated per the PVH layout (the hypervisor's own planner,
- *   arch/x86/pvh_plan.c, compiled in);
+ *   hypervisor/shared/pvh_plan.c, compiled in);
  *   the ELF segments, hvm_start_info v1 with memmap, module list and command
  *   lines, and the ACPI tables (RSDP, XSDT, MADT: the hypervisor's
  *   acpi_build.c) written through foreign mappings; XENMEM_set_memory_map;

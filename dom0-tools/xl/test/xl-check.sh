@@ -6,7 +6,7 @@
 # to its console ring and echoes input (/lib/tessera/pvh.elf console-ring) for
 # xenconsoled and xl console. One line per check: "XL-CHECK: PASS: name" or
 # "XL-CHECK: FAIL: name (detail)", figures as "XL-CHECK: FIGURE: ...", then
-# "XL-CHECK: END". /init started xenconsoled (tests/linux/dom0/init).
+# "XL-CHECK: END". /init started xenconsoled (dom0-tools/dom0/init).
 guest=/lib/tessera/ts-hello.elf
 cfg=/tmp/uk1.cfg
 pass() { echo "XL-CHECK: PASS: $1"; }

@@ -1,7 +1,8 @@
 /*
  * arch_context_switch(): hand this CPU from one vCPU to another. Every vCPU
  * runs on the hypervisor stack of the CPU it is on: a guest vCPU's state
- * lives in its VMCB, svm_gprs and FPU image, all saved by the time the run
+ * lives in v->arch.hvm (the vendor's control block and registers, the FPU
+ * image), all saved by the time the run
  * loop (hvm_funcs->run, from idle_loop) returned to schedule(). So a switch
  * is the change of cpu_info->curr; idle_loop then enters next's guest.
  * next's runstate area (VCPUOP_register_runstate_memory_area) is refreshed

@@ -1,7 +1,8 @@
 /*
- * x86 state of domains and vCPUs (tessera/arch.h): PVH and HVM domains get
- * their nested page table and VMCBs from the HVM layer (asm/hvm.h); PV
- * domains need nothing here yet.
+ * x86 state of domains and vCPUs (tessera/arch.h, kept in d->arch and
+ * v->arch: asm/domain.h): PVH and HVM domains get theirs from the HVM
+ * layer (asm/hvm.h: nested paging, the vendor's per-vCPU control block);
+ * PV domains need nothing here yet.
  *
  * Locking: called by common/domain.c on a domain or vCPU nobody else can
  * reach yet (create) or any more (destroy).
@@ -27,33 +28,31 @@ int arch_domain_create(struct domain *d)
 		       d->domain_id);
 		return -EOPNOTSUPP;
 	}
-	/* Xen's default for HVM/PVH domains: a triple fault reboots (see svm exits). */
+	/* Xen's default for HVM/PVH domains: a triple fault reboots (svm/exits.c). */
 	d->hvm_params[HVM_PARAM_TRIPLE_FAULT_REASON] = SHUTDOWN_reboot;
-	return hvm_funcs->domain_init(d);
+	return hvm_domain_initialise(d);
 }
 
 void arch_domain_destroy(struct domain *d)
 {
-	if (d->arch && hvm_funcs)
-		hvm_funcs->domain_destroy(d);
+	hvm_domain_destroy(d);
 }
 
 int arch_vcpu_create(struct vcpu *v)
 {
-	if (!v->domain->arch)
+	if (!v->domain->arch.hvm.initialised)
 		return 0;
-	return hvm_funcs->vcpu_init(v);
+	return hvm_vcpu_initialise(v);
 }
 
 void arch_vcpu_destroy(struct vcpu *v)
 {
-	if (v->arch && hvm_funcs)
-		hvm_funcs->vcpu_destroy(v);
+	hvm_vcpu_destroy(v);
 }
 
 void arch_vcpu_run(struct vcpu *v)
 {
-	if (v->arch)
+	if (v->arch.hvm.initialised)
 		hvm_funcs->run(v);
 	else
 		domain_crash(v->domain, "no guest mode for this domain type yet (PV comes later)");

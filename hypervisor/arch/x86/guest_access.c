@@ -15,7 +15,8 @@
  * Locking: none of its own; p2m_lookup takes the p2m lock.
  */
 #include <asm/page.h>
-#include <asm/svm.h>
+#include <asm/hvm.h>
+#include <asm/x86-defns.h>
 #include <tessera/console.h>
 #include <tessera/errno.h>
 #include <tessera/event.h>
@@ -25,14 +26,6 @@
 #include <tessera/page_info.h>
 #include <tessera/sched.h>
 #include <tessera/string.h>
-
-#define X86_CR0_WP (1UL << 16)
-#define X86_CR0_PG (1UL << 31)
-#define X86_CR4_PAE (1UL << 5)
-#define GPTE_P (1UL << 0)
-#define GPTE_RW (1UL << 1)
-#define GPTE_PS (1UL << 7)
-#define GPTE_ADDR 0x000ffffffffff000UL
 
 /*
  * Take a reference on the frame behind gfn if the guest may access it this
@@ -106,34 +99,34 @@ static bool ga_read_pte(struct domain *d, uint64_t gfn, unsigned int idx, uint64
 /* Translate gva for v: the gpa, or ~0 on a fault. */
 static uint64_t ga_translate(struct vcpu *v, uint64_t gva, bool write)
 {
-	const struct vmcb *vmcb = svm_v(v)->vmcb;
+	uint64_t cr0 = hvm_get_cr(v, 0);
 	uint64_t table, pte = 0;
 
-	if (!(vmcb->cr0 & X86_CR0_PG))
+	if (!(cr0 & X86_CR0_PG))
 		return gva >> 32 ? ~0UL : gva;
-	if (!(vmcb->efer & EFER_LMA) || !(vmcb->cr4 & X86_CR4_PAE))
+	if (!(hvm_get_efer(v) & EFER_LMA) || !(hvm_get_cr(v, 4) & X86_CR4_PAE))
 		return ~0UL; /* legacy or PAE paging: not supported for hypercall arguments */
 	/* Canonical addresses only (48-bit: LA57 is hidden from guests). */
 	if ((uint64_t)((int64_t)(gva << 16) >> 16) != gva)
 		return ~0UL;
-	table = vmcb->cr3 & GPTE_ADDR;
+	table = hvm_get_cr(v, 3) & PTE_ADDR_MASK;
 	for (unsigned int level = 4; level >= 1; level--) {
 		unsigned int idx = (gva >> (12 + 9 * (level - 1))) & 511;
 
 		if (!ga_read_pte(v->domain, table >> PAGE_SHIFT, idx, &pte))
 			return ~0UL;
-		if (!(pte & GPTE_P))
+		if (!(pte & PTE_P))
 			return ~0UL;
-		if (write && !(pte & GPTE_RW) && (vmcb->cr0 & X86_CR0_WP))
+		if (write && !(pte & PTE_W) && (cr0 & X86_CR0_WP))
 			return ~0UL;
-		if ((level == 3 || level == 2) && (pte & GPTE_PS)) {
+		if ((level == 3 || level == 2) && (pte & PTE_PSE)) {
 			uint64_t size = 1UL << (12 + 9 * (level - 1));
 
-			return ((pte & GPTE_ADDR) & ~(size - 1)) | (gva & (size - 1));
+			return ((pte & PTE_ADDR_MASK) & ~(size - 1)) | (gva & (size - 1));
 		}
-		table = pte & GPTE_ADDR;
+		table = pte & PTE_ADDR_MASK;
 	}
-	return (pte & GPTE_ADDR) | (gva & (PAGE_SIZE - 1));
+	return (pte & PTE_ADDR_MASK) | (gva & (PAGE_SIZE - 1));
 }
 
 /* Copy between buf and v's gva, page by page; the bytes not copied. */
@@ -141,7 +134,7 @@ static unsigned long ga_copy(struct vcpu *v, uint64_t gva, void *buf, unsigned l
 {
 	uint8_t *b = buf;
 
-	if (!v || !v->arch)
+	if (!v || !v->arch.hvm.initialised)
 		return len; /* no guest address space (PV comes later) */
 	while (len) {
 		unsigned long chunk = PAGE_SIZE - (gva & (PAGE_SIZE - 1));
@@ -191,10 +184,9 @@ unsigned long arch_copy_to_guest(struct vcpu *v, uint64_t gva, const void *from,
  */
 void arch_dump_guest_walk(struct vcpu *v, uint64_t gva)
 {
-	const struct vmcb *vmcb = svm_v(v)->vmcb;
-	uint64_t table = vmcb->cr3 & GPTE_ADDR, pte;
+	uint64_t table = hvm_get_cr(v, 3) & PTE_ADDR_MASK, pte;
 
-	if (!(vmcb->cr0 & X86_CR0_PG) || !(vmcb->efer & EFER_LMA))
+	if (!(hvm_get_cr(v, 0) & X86_CR0_PG) || !(hvm_get_efer(v) & EFER_LMA))
 		return;
 	for (unsigned int level = 4; level >= 1; level--) {
 		unsigned int idx = (gva >> (12 + 9 * (level - 1))) & 511, shown = 0, present = 0;
@@ -212,9 +204,9 @@ void arch_dump_guest_walk(struct vcpu *v, uint64_t gva)
 		    "  walk %#lx: L%u table gfn %#lx (mfn %#lx, owner d%d, npt %#lx) [%u] = %#lx",
 		    (unsigned long)gva, level, (unsigned long)(table >> PAGE_SHIFT),
 		    (unsigned long)mfn_x(mfn), owner ? (int)owner->domain_id : -1,
-		    (unsigned long)svm_npt_lookup(v->domain, _gfn(table >> PAGE_SHIFT)), idx,
+		    (unsigned long)hvm_nested_pt_entry(v->domain, _gfn(table >> PAGE_SHIFT)), idx,
 		    (unsigned long)pte);
-		if (!(pte & GPTE_P)) {
+		if (!(pte & PTE_P)) {
 			for (unsigned int i = 0; i < 512; i++) {
 				uint64_t e;
 
@@ -227,11 +219,11 @@ void arch_dump_guest_walk(struct vcpu *v, uint64_t gva)
 			pr_warn("    %u non-zero entries in that table", present);
 			return;
 		}
-		if ((level == 3 || level == 2) && (pte & GPTE_PS))
+		if ((level == 3 || level == 2) && (pte & PTE_PSE))
 			return;
-		table = pte & GPTE_ADDR;
+		table = pte & PTE_ADDR_MASK;
 	}
 	pr_warn("  walk %#lx: page gfn %#lx npt %#lx", (unsigned long)gva,
 		(unsigned long)(table >> PAGE_SHIFT),
-		(unsigned long)svm_npt_lookup(v->domain, _gfn(table >> PAGE_SHIFT)));
+		(unsigned long)hvm_nested_pt_entry(v->domain, _gfn(table >> PAGE_SHIFT)));
 }

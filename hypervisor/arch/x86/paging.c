@@ -173,7 +173,7 @@ int paging_prealloc_l3(paddr_t l4, vaddr_t va)
 
 void paging_switch(paddr_t l4)
 {
-	write_cr4(read_cr4() | CR4_PGE);
+	write_cr4(read_cr4() | X86_CR4_PGE);
 	write_cr3(paddr_x(l4));
 	tables_in_directmap = true;
 }
@@ -183,7 +183,7 @@ void flush_tlb_all_local(void)
 	unsigned long flags = local_irq_save();
 	uint64_t cr4 = read_cr4();
 
-	write_cr4(cr4 & ~(uint64_t)CR4_PGE);
-	write_cr4(cr4 | CR4_PGE);
+	write_cr4(cr4 & ~(uint64_t)X86_CR4_PGE);
+	write_cr4(cr4 | X86_CR4_PGE);
 	local_irq_restore(flags);
 }

@@ -1,6 +1,6 @@
 /*
  * The steps that fill a PVH boot domain (asm/pvh_layout.h): the plan is
- * arch/x86/pvh_plan.c's (shared with the toolstack's builder, which draws
+ * shared/pvh_plan.c's (shared with the toolstack's builder, which draws
  * the map); here its RAM is populated, the kernel, boot information,
  * modules and ACPI tables are copied in, and the special pages are set up.
  * Portable: common interfaces only (p2m, page allocation, guest_phys

@@ -31,7 +31,7 @@ trampoline_start:
 	lgdtl	tramp_gdt_desc - trampoline_start
 	mov	%cr0, %eax
 	and	$0x9fffffff, %eax	/* INIT leaves caching off (CD, NW): turn it on */
-	or	$CR0_PE, %eax
+	or	$X86_CR0_PE, %eax
 	mov	%eax, %cr0
 	ljmpl	$0x08, $TPA(tramp_pm)
 
@@ -44,7 +44,7 @@ tramp_pm:
 	mov	%eax, %fs
 	mov	%eax, %gs
 	mov	%cr4, %eax
-	or	$CR4_PAE, %eax
+	or	$X86_CR4_PAE, %eax
 	mov	%eax, %cr4
 	mov	TPA(trampoline_cr3), %eax
 	mov	%eax, %cr3
@@ -54,7 +54,7 @@ tramp_pm:
 	or	$(EFER_LME | EFER_NXE | EFER_SCE), %eax
 	wrmsr
 	mov	%cr0, %eax
-	or	$(CR0_PG | CR0_WP | CR0_NE | CR0_MP), %eax
+	or	$(X86_CR0_PG | X86_CR0_WP | X86_CR0_NE | X86_CR0_MP), %eax
 	mov	%eax, %cr0
 	ljmp	$0x18, $TPA(tramp_lm)
 

@@ -8,15 +8,16 @@
  * off, CS/DS/ES/SS flat 4 GiB, TR a 32-bit busy TSS) with the general
  * registers, rip and rflags of user_regs, as Xen's arch_set_info_guest takes
  * user_regs for an HVM vCPU and leaves the segment state to the arch. The
- * state is kept as a VCPUOP_initialise context (v->hvm_init_ctx) that SVM
- * loads before the vCPU's first run. Tessera's deliberate limits
+ * state is kept as a VCPUOP_initialise context (v->hvm_init_ctx) that the
+ * HVM layer loads before the vCPU's first run (hvm_vcpu_prepare_run). Tessera's deliberate limits
  * (docs/abi.md 4.1): a vCPU that already has a context gets -EBUSY, a null
  * context (reset) -ENOSYS, a 64-bit start (ctrlreg[0] with PG) -EINVAL.
- * getvcpucontext needs the live VMCB state and stays -ENOSYS.
+ * getvcpucontext needs the live register state and stays -ENOSYS.
  *
  * Locking: the caller has paused the domain; hvm_init_ctx is swapped under
- * the domain lock, as vcpu_op.c and svm.c do.
+ * the domain lock, as vcpu_op.c and hvm.c do.
  */
+#include <asm/x86-defns.h>
 #include <public/hvm/hvm_vcpu.h>
 #include <tessera/arch.h>
 #include <tessera/domain.h>
@@ -25,12 +26,7 @@
 #include <tessera/spinlock.h>
 #include <tessera/string.h>
 
-#define CTX_CR0_PE (1UL << 0)
-#define CTX_CR0_PG (1UL << 31)
-/* VMCB-style attributes of the PVH entry segments (pvh.pandoc): G, D/B, P, S, type. */
-#define PVH_AR_CODE32 0xc9b
-#define PVH_AR_DATA32 0xc93
-#define PVH_AR_TSS32_BUSY 0x8b
+/* The PVH entry's TSS limit (pvh.pandoc); its segment attributes are asm/x86-defns.h's. */
 #define PVH_TSS_LIMIT 0x67
 
 int arch_vcpu_set_context(struct vcpu *v, const struct vcpu_guest_context *c)
@@ -43,7 +39,7 @@ int arch_vcpu_set_context(struct vcpu *v, const struct vcpu_guest_context *c)
 	if (!c)
 		return -ENOSYS; /* reset to the power-on state: not yet */
 	r = &c->user_regs;
-	if (c->ctrlreg[0] & CTX_CR0_PG)
+	if (c->ctrlreg[0] & X86_CR0_PG)
 		return -EINVAL; /* the PVH entry runs with paging off */
 	if (r->rip > 0xffffffffUL || r->rsp > 0xffffffffUL)
 		return -EINVAL;
@@ -62,13 +58,15 @@ int arch_vcpu_set_context(struct vcpu *v, const struct vcpu_guest_context *c)
 	x->edi = (uint32_t)r->rdi;
 	x->eip = (uint32_t)r->rip;
 	/* Reserved bit 1 set; IF, TF, IOPL and VM stay clear at the PVH entry. */
-	x->eflags = ((uint32_t)r->rflags & ~0x23300u) | 2u;
-	x->cr0 = (uint32_t)(c->ctrlreg[0] | CTX_CR0_PE);
+	x->eflags = ((uint32_t)r->rflags &
+		     ~(uint32_t)(X86_EFLAGS_TF | X86_EFLAGS_IF | X86_EFLAGS_IOPL | X86_EFLAGS_VM)) |
+		    (uint32_t)X86_EFLAGS_MBS;
+	x->cr0 = (uint32_t)(c->ctrlreg[0] | X86_CR0_PE);
 	x->cs_limit = x->ds_limit = x->ss_limit = x->es_limit = ~0u;
-	x->cs_ar = PVH_AR_CODE32;
-	x->ds_ar = x->ss_ar = x->es_ar = PVH_AR_DATA32;
+	x->cs_ar = X86_SEG_AR_CODE32;
+	x->ds_ar = x->ss_ar = x->es_ar = X86_SEG_AR_DATA32;
 	x->tr_limit = PVH_TSS_LIMIT;
-	x->tr_ar = PVH_AR_TSS32_BUSY;
+	x->tr_ar = X86_SEG_AR_TSS_BUSY;
 
 	spin_lock(&v->domain->domain_lock);
 	if (v->is_initialised || v->hvm_init_ctx)

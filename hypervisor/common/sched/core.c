@@ -122,7 +122,7 @@ static void schedule(void)
 	/*
 	 * prev's runstate area is written through prev's own page tables, so
 	 * while prev is still ours (is_running keeps other CPUs from taking
-	 * it): once another CPU runs it, its VMCB and CR3 change under the walk
+	 * it): once another CPU runs it, its guest state and CR3 change under the walk
 	 * and the tables walked may be freed and reused, and the write lands in
 	 * some other guest page. As Xen, which updates prev's area before it
 	 * lets prev go. Outside the schedule lock: the walk takes the p2m lock.

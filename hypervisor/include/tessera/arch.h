@@ -6,6 +6,7 @@
 #define TESSERA_ARCH_H
 
 #include <tessera/compiler.h>
+#include <tessera/p2m.h> /* enum p2m_type */
 #include <tessera/types.h>
 
 /* Exit status codes written to QEMU's isa-debug-exit (QEMU exits with code*2+1). */
@@ -58,9 +59,32 @@ int arch_vcpu_set_context(struct vcpu *v, const struct vcpu_guest_context *c);
 /* domctl getvcpucontext for a PVH/HVM vCPU (paused, initialised): fill c (zeroed). 0 or -errno. */
 int arch_vcpu_get_context(struct vcpu *v, struct vcpu_guest_context *c);
 
+struct vcpu_hvm_context;
+/* VCPUOP_initialise of a PVH/HVM vCPU: the structural checks of the guest's context (segments,
+ * control registers, EFER; as Xen's arch_set_info_hvm_guest) before it is kept. 0 or -EINVAL. */
+int arch_vcpu_check_context(const struct vcpu_hvm_context *c);
+
+/*
+ * The ABI core's view of a guest: its memory through its own address space,
+ * its hardware p2m, its event upcalls.
+ */
+/* Copy len bytes between the hypervisor and guest virtual address gva of v; the bytes NOT copied.
+ */
+unsigned long arch_copy_from_guest(struct vcpu *v, void *to, uint64_t gva, unsigned long len);
+unsigned long arch_copy_to_guest(struct vcpu *v, uint64_t gva, const void *from, unsigned long len);
+/*
+ * Reflect one p2m change (common/p2m.c) into the hardware p2m (NPT); 0 or -errno.
+ * order 0: gfn's entry; order P2M_ORDER_2M: the aligned block gfn..gfn+511
+ * now maps mfn..mfn+511 with type t (or, with INVALID_MFN, nothing). A
+ * later order-0 change inside such a block must keep the other 511.
+ */
+int arch_p2m_update(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned int order, enum p2m_type t);
+/* v has an event upcall pending: interrupt or wake it (PVH: the callback vector). */
+void arch_vcpu_kick(struct vcpu *v);
+
 /*
  * Domain and vCPU arch state, called by common/domain.c: for PVH/HVM domains
- * x86 sets up the nested page table and the VMCB (asm/hvm.h). 0 or -errno;
+ * x86 sets up the nested page table and the vendor's per-vCPU state (asm/hvm.h). 0 or -errno;
  * destroy undoes create and tolerates a partial create.
  */
 int arch_domain_create(struct domain *d);

@@ -10,6 +10,10 @@
 #define TESSERA_VERSION_MINOR 1
 #define TESSERA_VERSION_STRING "0.1"
 
+/* The Xen release whose ABI Tessera implements (XENVER_version, CPUID leaf 0x40000001). */
+#define XEN_VERSION_MAJOR 4
+#define XEN_VERSION_MINOR 17
+
 #define NR_CPUS 64
 
 #if !defined(__ASSEMBLY__) && !defined(TESSERA_HOST_TEST)

@@ -9,6 +9,7 @@
 #ifndef TESSERA_DOMAIN_H
 #define TESSERA_DOMAIN_H
 
+#include <asm/domain.h> /* struct arch_vcpu, struct arch_domain */
 #include <tessera/bitmap.h>
 #include <tessera/list.h>
 #include <tessera/percpu.h>
@@ -87,17 +88,15 @@ struct vcpu {
 	int poll_evtchn;	     /* SCHEDOP_poll: the single port polled, -1 for several */
 	struct timer *singleshot_timer; /* VCPUOP_set_singleshot_timer / set_timer_op */
 	bool is_initialised;		/* has a context (VCPUOP_initialise or the builder) */
-	/* --- guest services (common/sched_op.c, vcpu_op.c, hvm_op.c); see vcpu_op_destroy() --- */
+	/* --- guest services (common/sched_op.c, vcpu_op.c); see vcpu_op_destroy() --- */
 	struct timer *poll_timer;     /* SCHEDOP_poll timeout (allocated on first use) */
 	struct timer *periodic_timer; /* VCPUOP_set_periodic_timer (allocated on first use) */
 	s_time_t periodic_period;     /* its period in ns; 0 = stopped */
 	uint64_t runstate_guest;      /* VCPUOP_register_runstate_memory_area: guest VA, 0 = none */
-	uint8_t
-	    evtchn_upcall_vector; /* HVMOP_set_evtchn_upcall_vector: 0 = none (use CALLBACK_IRQ) */
 	/* VCPUOP_initialise of a PVH/HVM vCPU: the validated context for the arch to load
 	 * before the vCPU first runs (it frees it and sets the pointer NULL); owned by v. */
 	struct vcpu_hvm_context *hvm_init_ctx;
-	void *arch; /* arch state (VMCB, registers) from the PVH issue on */
+	struct arch_vcpu arch; /* the arch's state (x86: asm/domain.h) */
 };
 
 /* Bits of vcpu->pause_flags beyond the scheduler's. */
@@ -171,8 +170,8 @@ struct domain {
 	/* --- console_io (common/console_io.c) --- */
 	struct domain_console console;
 	/* --- exit policy (common/domain_exit.c) --- */
-	uint8_t exit_policy; /* enum domain_exit_policy: what follows a shutdown */
-	void *arch;	     /* arch state (NPT root...) from the PVH issue on */
+	uint8_t exit_policy;	 /* enum domain_exit_policy: what follows a shutdown */
+	struct arch_domain arch; /* the arch's state (x86: asm/domain.h) */
 };
 
 /* Creation parameters (domctl createdomain, the boot builder). */
@@ -234,9 +233,11 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id);
 /*
  * The per-vCPU state of sched_op/vcpu_op/set_timer_op/hvm_op (timers, a
  * registered vcpu_info page reference, the runstate area, a saved HVM
- * context): release it all. Idempotent; v must not be running. Call from
- * domain_kill before the event channels go (no timer fires into a dying
- * domain) and before freeing v (common/vcpu_op.c).
+ * context): release it all. Idempotent; v must not be running. domain_kill
+ * calls it after d's event channels are closed (no event delivery may still
+ * write into the vcpu_info page it gives back), having stopped the timers
+ * before they went (vcpu_time_destroy, sched_poll_destroy); also before
+ * freeing v (common/vcpu_op.c).
  */
 void vcpu_op_destroy(struct vcpu *v);
 /* Copy v's runstate to its registered runstate area (VCPUOP_register_runstate_memory_area),

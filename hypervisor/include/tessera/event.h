@@ -7,6 +7,7 @@
 #ifndef TESSERA_EVENT_H
 #define TESSERA_EVENT_H
 
+#include <tessera/arch.h> /* arch_vcpu_kick */
 #include <tessera/domain.h>
 
 /* Set up d's ports (0 = default limit); 0 or -ENOMEM. */
@@ -48,8 +49,5 @@ int evtchn_alloc_xen_port(struct domain *d, const struct evtchn_xen_ops *ops, vo
 int evtchn_send_xen(struct domain *d, uint32_t port);
 /* Mark upcall pending in v's vcpu_info and kick it. */
 void vcpu_mark_events_pending(struct vcpu *v);
-
-/* Arch hook: v has an event upcall pending: interrupt or wake it (PVH: the callback vector). */
-void arch_vcpu_kick(struct vcpu *v);
 
 #endif

@@ -7,6 +7,9 @@
 
 #include <tessera/domain.h>
 
+struct grant_table;
+struct page_info;
+
 /* Set up d's table (limits: 0 = defaults, Xen's 64 grant and 1024 maptrack frames, also the
  * maxima: larger ones get -EINVAL as in Xen); 0 or -ENOMEM. */
 int grant_table_init(struct domain *d, uint32_t max_grant_frames, uint32_t max_maptrack_frames);
@@ -31,5 +34,16 @@ gfn_t gnttab_get_frame_gfn(struct domain *d, unsigned int idx);
  * -EINVAL (ref beyond the table, a reserved grantee or a gfn a v1 entry cannot hold).
  */
 int gnttab_seed_entry(struct domain *d, uint32_t ref, domid_t grantee, gfn_t gfn, bool readonly);
+/*
+ * The memory ops' guard against a frame leaving d's tot_pages while d still
+ * maps it through a grant of its own (issue 14). gnttab_own_lock locks d's
+ * table (NULL: d has none): while it is held no grant of d's can take a new
+ * pin, so gnttab_self_mapped_locked's answer (is d's frame pg host-mapped
+ * by d itself through one of d's grants?) stays true until the unlock.
+ * Lock order: inside d->physmap_lock, outside the p2m and page_alloc locks.
+ */
+struct grant_table *gnttab_own_lock(struct domain *d);
+bool gnttab_self_mapped_locked(struct grant_table *gt, const struct page_info *pg);
+void gnttab_own_unlock(struct grant_table *gt);
 
 #endif

@@ -8,14 +8,8 @@
 #ifndef TESSERA_GUEST_ACCESS_H
 #define TESSERA_GUEST_ACCESS_H
 
+#include <tessera/arch.h> /* arch_copy_from_guest, arch_copy_to_guest */
 #include <tessera/types.h>
-
-struct vcpu;
-
-/* Copy len bytes between the hypervisor and guest virtual address gva of v; returns bytes NOT
- * copied. */
-unsigned long arch_copy_from_guest(struct vcpu *v, void *to, uint64_t gva, unsigned long len);
-unsigned long arch_copy_to_guest(struct vcpu *v, uint64_t gva, const void *from, unsigned long len);
 
 /*
  * Raw forms on the current vCPU: 0 on success, else the bytes not copied.

@@ -16,6 +16,7 @@
 #ifndef TESSERA_P2M_H
 #define TESSERA_P2M_H
 
+#include <tessera/p2m_limit.h> /* P2M_MAX_GFN */
 #include <tessera/types.h>
 
 struct domain;
@@ -30,9 +31,6 @@ enum p2m_type {
 	p2m_special, /* hypervisor-owned pages shared with the guest (shared_info, grant frames) */
 	p2m_mmio_direct, /* device memory (hardware role) */
 };
-
-/* Highest guest frame number a p2m may hold (guest-physical addresses below 2^52). */
-#define P2M_MAX_GFN ((1UL << 40) - 1)
 
 /* May gfn have a p2m entry at all? (A guest-supplied frame is checked before use.) */
 static inline bool p2m_gfn_ok(gfn_t gfn)
@@ -76,12 +74,6 @@ int copy_to_guest_phys(struct domain *d, paddr_t gpa, const void *src, size_t le
 int copy_from_guest_phys(struct domain *d, void *dst, paddr_t gpa, size_t len);
 int clear_guest_phys(struct domain *d, paddr_t gpa, size_t len);
 
-/*
- * Arch hook: reflect one change into the hardware p2m (NPT); 0 or -errno.
- * order 0: gfn's entry; order P2M_ORDER_2M: the aligned block gfn..gfn+511
- * now maps mfn..mfn+511 with type t (or, with INVALID_MFN, nothing). A
- * later order-0 change inside such a block must keep the other 511.
- */
-int arch_p2m_update(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned int order, enum p2m_type t);
+/* The arch's mirror of each change, arch_p2m_update(), is declared in tessera/arch.h. */
 
 #endif

@@ -46,7 +46,7 @@ enum lock_level {
 	LOCK_LEVEL_PAGING,	  /* paging_lock */
 	LOCK_LEVEL_XMALLOC,	  /* xmalloc_lock */
 	LOCK_LEVEL_HEAP,	  /* heap_lock */
-	LOCK_LEVEL_SVM_E9,	  /* svm e9_lock: a guest's port 0xe9 line */
+	LOCK_LEVEL_HVM_E9,	  /* hvm e9_lock: a guest's port 0xe9 line */
 	LOCK_LEVEL_DOM_CONSOLE,	  /* d->console.lock: a guest's console line */
 	LOCK_LEVEL_CONSOLE_RX,	  /* rx_lock: serial input ring */
 	LOCK_LEVEL_CALL_FUNCTION, /* call_lock: cross-CPU calls (try-locked only) */

@@ -1,7 +1,7 @@
 /*
  * A guest of the vchan scenario (tests/integration/vchan.sh): two of these,
  * a server and a client in different domains, talk through libvchan's
- * unikernel build (dom0-tools/libs/vchan over the unikernel backends of
+ * unikernel build (libvchan/ over the unikernel backends of
  * xengnttab/gntshr and xenevtchn, the store through the xenstore domain).
  * Prints one verdict line per check, "vchantest NAME: PASS what" or
  * "vchantest NAME: FAIL what: why", and a last SUCCESS/FAILURE line.

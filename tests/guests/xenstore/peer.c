@@ -147,8 +147,14 @@ static void exchange(void)
 			return;
 		}
 	}
-	if (msg_events < 2)
-		fail("watch", "only %ld watch event(s) (the initial one and a change expected)",
+	/*
+	 * The initial event (fired when the watch is set) and the change's carry the same path
+	 * and token, so a store that holds back an event identical to one still pending (Xen's
+	 * xenstored since XSA-326; ours, dom0-tools/xenstored/README.md) may deliver them as one.
+	 * A change that came later and raised no event fails above (the wait times out).
+	 */
+	if (msg_events < 1)
+		fail("watch", "%ld watch events (at least the initial one expected)",
 		     (long)msg_events);
 	else
 		pass("watch (the peer's data/msg arrived through a watch event)");

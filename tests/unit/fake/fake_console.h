@@ -1,6 +1,6 @@
 /*
  * What common/console_backend.c prints, captured for the host tests
- * (tests/unit/console_backend.mk renames its log_printf and console_puts_raw
+ * (tests/unit/unit.mk, section console_backend, renames its log_printf and console_puts_raw
  * to these). The fuzz harness links the same stand-ins.
  */
 #ifndef FAKE_CONSOLE_H

@@ -120,7 +120,7 @@ start32:
 
 	/* PAE, then EFER.LME|NXE, then paging: long mode (compatibility). */
 	mov	%cr4, %eax
-	or	$(CR4_PAE | CR4_PGE), %eax
+	or	$(X86_CR4_PAE | X86_CR4_PGE), %eax
 	mov	%eax, %cr4
 	mov	$PHYS(boot_l4), %eax
 	mov	%eax, %cr3
@@ -129,7 +129,7 @@ start32:
 	or	$(EFER_LME | EFER_NXE), %eax
 	wrmsr
 	mov	%cr0, %eax
-	or	$(CR0_PG | CR0_PE | CR0_WP | CR0_NE), %eax
+	or	$(X86_CR0_PG | X86_CR0_PE | X86_CR0_WP | X86_CR0_NE), %eax
 	mov	%eax, %cr0
 
 	lgdt	PHYS(boot_gdt_desc)

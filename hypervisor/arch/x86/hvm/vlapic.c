@@ -1,7 +1,7 @@
 /*
  * The virtual x2APIC's register model (asm/vlapic.h): the register file
  * behind MSRs 0x800-0x8FF, interrupt request/in-service bookkeeping and
- * priorities. Portable C with no VMCB or scheduler: the plumbing
+ * priorities. Portable C with no vendor state or scheduler: the plumbing
  * (vlapic_ipi.c) turns its answers into injections and IPIs, and host unit
  * tests (tests/unit/test_vlapic.c) run this file as it is.
  *

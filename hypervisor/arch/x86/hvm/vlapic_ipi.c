@@ -17,7 +17,7 @@
  * Locking: the target vCPU's IRR is set atomically; INIT/SIPI touch a
  * target that is down, and its VPF_down/is_initialised under
  * d->domain_lock as VCPUOP_up does; the SIPI start state is loaded by the
- * target's own CPU (svm_run) from vlapic->sipi_vector.
+ * target's own CPU (hvm_vcpu_prepare_run) from vlapic->sipi_vector.
  */
 #include <asm/hvm.h>
 #include <asm/vlapic.h>

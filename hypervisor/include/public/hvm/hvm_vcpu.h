@@ -35,7 +35,7 @@ struct vcpu_hvm_x86_32 {
 	uint32_t ss_limit;
 	uint32_t es_limit;
 	uint32_t tr_limit;
-	uint16_t cs_ar; /* VMCB-style packed attribute bits */
+	uint16_t cs_ar; /* packed attribute bits (descriptor bits 40-47, 52-55) */
 	uint16_t ds_ar;
 	uint16_t ss_ar;
 	uint16_t es_ar;

@@ -4,7 +4,7 @@
  * VMRUN itself saves and restores only part of the host state (RSP, RIP,
  * RFLAGS, RAX, CR0/3/4, EFER, GDTR/IDTR, segment selectors: APM vol. 2
  * 15.5.1); the rest is ours: the callee-saved registers (on the stack), the
- * guest's general registers (struct svm_gprs), and the state VMLOAD/VMSAVE
+ * guest's general registers (struct hvm_gprs), and the state VMLOAD/VMSAVE
  * move (FS/GS/TR/LDTR with hidden parts, KernelGSBase, STAR/LSTAR/CSTAR/
  * SFMASK, SYSENTER_*: APM vol. 2 15.5.2). The host's copy of the latter is
  * VMSAVEd to a per-CPU page before the guest's is VMLOADed and loaded back
@@ -13,12 +13,12 @@
  * The caller runs with GIF clear (CLGI), so no interrupt or NMI can observe
  * the guest's FS/GS/TR while they are loaded.
  */
-#include <asm/svm.h>
+#include <asm/hvm/svm/svm.h>
 
 	.text
 	.globl svm_vmrun
 	.type svm_vmrun, @function
-/* void svm_vmrun(struct svm_gprs *gprs %rdi, paddr_t vmcb_pa %rsi, paddr_t host_save_pa %rdx) */
+/* void svm_vmrun(struct hvm_gprs *gprs %rdi, paddr_t vmcb_pa %rsi, paddr_t host_save_pa %rdx) */
 svm_vmrun:
 	push	%rbp
 	mov	%rsp, %rbp

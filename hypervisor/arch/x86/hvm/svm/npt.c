@@ -33,7 +33,7 @@
 #include <asm/irq_vectors.h>
 #include <asm/page.h>
 #include <asm/percpu.h>
-#include <asm/svm.h>
+#include <asm/hvm/svm/svm.h>
 #include <asm/system.h>
 #include <tessera/errno.h>
 #include <tessera/mm.h>
@@ -56,12 +56,18 @@ static uint64_t *npt_table(paddr_t pa)
 	return maddr_to_virt(pa);
 }
 
+/* The slot of guest-physical address gpa in a table of level (1..4). */
+static unsigned int npt_index(uint64_t gpa, unsigned int level)
+{
+	return (unsigned int)(gpa >> (L1_SHIFT + 9 * (level - 1))) & (PT_ENTRIES - 1);
+}
+
 static paddr_t npt_alloc_table(struct svm_domain *sd)
 {
 	void *p = alloc_xenheap_pages(0);
 
 	if (!p)
-		return 0;
+		return _paddr(0);
 	memset(p, 0, PAGE_SIZE);
 	sd->npt_pages++;
 	return virt_to_maddr(p);
@@ -72,7 +78,7 @@ int svm_npt_init(struct domain *d)
 	struct svm_domain *sd = svm_d(d);
 
 	sd->npt_root = npt_alloc_table(sd);
-	return sd->npt_root ? 0 : -ENOMEM;
+	return paddr_x(sd->npt_root) ? 0 : -ENOMEM;
 }
 
 static void npt_free_level(struct svm_domain *sd, paddr_t table, unsigned int level)
@@ -82,7 +88,7 @@ static void npt_free_level(struct svm_domain *sd, paddr_t table, unsigned int le
 	if (level > 1)
 		for (unsigned int i = 0; i < PT_ENTRIES; i++)
 			if ((t[i] & NPT_P) && !(level == 2 && (t[i] & NPT_PS)))
-				npt_free_level(sd, t[i] & PTE_ADDR_MASK, level - 1);
+				npt_free_level(sd, _paddr(t[i] & PTE_ADDR_MASK), level - 1);
 	free_xenheap_pages(t, 0);
 	sd->npt_pages--;
 }
@@ -91,9 +97,9 @@ void svm_npt_destroy(struct domain *d)
 {
 	struct svm_domain *sd = svm_d(d);
 
-	if (sd->npt_root)
+	if (paddr_x(sd->npt_root))
 		npt_free_level(sd, sd->npt_root, 4);
-	sd->npt_root = 0;
+	sd->npt_root = _paddr(0);
 }
 
 /* gfn's L2 slot, allocating the L3/L2 tables on the way if alloc; NULL if absent / no memory. */
@@ -103,7 +109,7 @@ static uint64_t *npt_walk_l2(struct svm_domain *sd, uint64_t gfn, bool alloc)
 	uint64_t gpa = gfn << PAGE_SHIFT;
 
 	for (unsigned int level = 4; level > 2; level--) {
-		uint64_t *e = &npt_table(table)[pt_index(gpa, level)];
+		uint64_t *e = &npt_table(table)[npt_index(gpa, level)];
 
 		if (!(*e & NPT_P)) {
 			paddr_t n;
@@ -111,13 +117,13 @@ static uint64_t *npt_walk_l2(struct svm_domain *sd, uint64_t gfn, bool alloc)
 			if (!alloc)
 				return NULL;
 			n = npt_alloc_table(sd);
-			if (!n)
+			if (!paddr_x(n))
 				return NULL;
-			WRITE_ONCE(*e, n | NPT_TABLE);
+			WRITE_ONCE(*e, paddr_x(n) | NPT_TABLE);
 		}
-		table = *e & PTE_ADDR_MASK;
+		table = _paddr(*e & PTE_ADDR_MASK);
 	}
-	return &npt_table(table)[pt_index(gpa, 2)];
+	return &npt_table(table)[npt_index(gpa, 2)];
 }
 
 /*
@@ -131,12 +137,12 @@ static int npt_split(struct svm_domain *sd, uint64_t *l2)
 	paddr_t n = npt_alloc_table(sd);
 	uint64_t *t;
 
-	if (!n)
+	if (!paddr_x(n))
 		return -ENOMEM;
 	t = npt_table(n);
 	for (unsigned int i = 0; i < PT_ENTRIES; i++)
 		t[i] = (base + ((uint64_t)i << PAGE_SHIFT)) | flags;
-	WRITE_ONCE(*l2, n | NPT_TABLE);
+	WRITE_ONCE(*l2, paddr_x(n) | NPT_TABLE);
 	sd->npt_splits++;
 	return 0;
 }
@@ -169,18 +175,18 @@ static void npt_flush(struct domain *d)
 	__atomic_add_fetch(&sd->npt_gen, 1, __ATOMIC_SEQ_CST);
 	for (unsigned int i = 0; i < d->max_vcpus; i++) {
 		struct vcpu *v = READ_ONCE(d->vcpu[i]);
-		struct svm_vcpu *sv = v ? svm_v(v) : NULL;
+		struct hvm_vcpu *hv = v ? &v->arch.hvm : NULL;
 		unsigned long n;
 		unsigned int cpu;
 
-		if (!sv || !sv->in_guest)
+		if (!hv || !hv->in_guest)
 			continue;
-		n = sv->nr_exits;
+		n = hv->nr_exits;
 		cpu = READ_ONCE(v->processor);
 		if (cpu != self)
 			send_IPI(cpu, EVENT_CHECK_VECTOR);
 		/* It checked npt_gen before VMRUN with GIF clear: the IPI forces it out. */
-		while (sv->in_guest && sv->nr_exits == n)
+		while (hv->in_guest && hv->nr_exits == n)
 			cpu_relax();
 	}
 }
@@ -197,7 +203,7 @@ static int npt_update_2m(struct domain *d, uint64_t *l2, mfn_t mfn, uint64_t fla
 	if (!(old & NPT_PS)) {
 		/* An L1 table was there: no CPU may walk through it once it is freed. */
 		npt_flush(d);
-		npt_free_level(sd, old & PTE_ADDR_MASK, 1);
+		npt_free_level(sd, _paddr(old & PTE_ADDR_MASK), 1);
 	} else if (old != new && (old & NPT_A)) {
 		npt_flush(d);
 	}
@@ -211,7 +217,7 @@ int svm_npt_update(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned int order, i
 	uint64_t g = gfn_x(gfn), *l2, *slot, old, new;
 	bool flush = false;
 
-	if (!sd || !sd->npt_root)
+	if (!sd || !paddr_x(sd->npt_root))
 		return 0;
 	if (g > P2M_MAX_GFN || (order != 0 && order != P2M_ORDER_2M))
 		return -EINVAL;
@@ -237,11 +243,11 @@ int svm_npt_update(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned int order, i
 		if (!flags)
 			return 0;
 		n = npt_alloc_table(sd);
-		if (!n)
+		if (!paddr_x(n))
 			return -ENOMEM;
-		WRITE_ONCE(*l2, n | NPT_TABLE);
+		WRITE_ONCE(*l2, paddr_x(n) | NPT_TABLE);
 	}
-	slot = &npt_table(*l2 & PTE_ADDR_MASK)[pt_index(g << PAGE_SHIFT, 1)];
+	slot = &npt_table(_paddr(*l2 & PTE_ADDR_MASK))[npt_index(g << PAGE_SHIFT, 1)];
 	new = flags ? ((mfn_x(mfn) << PAGE_SHIFT) | flags) : 0;
 	old = __atomic_exchange_n(slot, new, __ATOMIC_SEQ_CST);
 	if ((old & NPT_P) && old != new && (old & NPT_A))
@@ -256,10 +262,11 @@ uint64_t svm_npt_lookup(struct domain *d, gfn_t gfn)
 	struct svm_domain *sd = svm_d(d);
 	uint64_t *slot;
 
-	if (!sd || !sd->npt_root || gfn_x(gfn) > P2M_MAX_GFN)
+	if (!sd || !paddr_x(sd->npt_root) || gfn_x(gfn) > P2M_MAX_GFN)
 		return 0;
 	slot = npt_walk_l2(sd, gfn_x(gfn), false);
 	if (!slot || !(READ_ONCE(*slot) & NPT_P) || (READ_ONCE(*slot) & NPT_PS))
 		return slot ? READ_ONCE(*slot) : 0;
-	return READ_ONCE(npt_table(*slot & PTE_ADDR_MASK)[pt_index(gfn_x(gfn) << PAGE_SHIFT, 1)]);
+	return READ_ONCE(
+	    npt_table(_paddr(*slot & PTE_ADDR_MASK))[npt_index(gfn_x(gfn) << PAGE_SHIFT, 1)]);
 }

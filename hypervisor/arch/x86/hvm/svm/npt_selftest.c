@@ -14,7 +14,7 @@
 #include <asm/hvm.h>
 #include <asm/page.h>
 #include <asm/pvh_layout.h>
-#include <asm/svm.h>
+#include <asm/hvm/svm/svm.h>
 #include <tessera/console.h>
 #include <tessera/domain.h>
 #include <tessera/errno.h>
@@ -45,13 +45,13 @@ static void nst_count_leaves(struct domain *d, struct nst_count *c)
 
 		if (!(l4[i4] & NST_P))
 			continue;
-		l3 = maddr_to_virt(l4[i4] & PTE_ADDR_MASK);
+		l3 = maddr_to_virt(pte_addr(l4[i4]));
 		for (unsigned int i3 = 0; i3 < PT_ENTRIES; i3++) {
 			uint64_t *l2;
 
 			if (!(l3[i3] & NST_P))
 				continue;
-			l2 = maddr_to_virt(l3[i3] & PTE_ADDR_MASK);
+			l2 = maddr_to_virt(pte_addr(l3[i3]));
 			for (unsigned int i2 = 0; i2 < PT_ENTRIES; i2++) {
 				uint64_t *l1;
 
@@ -61,7 +61,7 @@ static void nst_count_leaves(struct domain *d, struct nst_count *c)
 					c->leaves_2m++;
 					continue;
 				}
-				l1 = maddr_to_virt(l2[i2] & PTE_ADDR_MASK);
+				l1 = maddr_to_virt(pte_addr(l2[i2]));
 				for (unsigned int i1 = 0; i1 < PT_ENTRIES; i1++)
 					if (l1[i1] & NST_P)
 						c->leaves_4k++;
@@ -80,7 +80,7 @@ static uint64_t *nst_leaf_slot(struct domain *d, uint64_t gfn)
 
 		if (!(e & NST_P) || (e & NST_PS))
 			return NULL;
-		t = maddr_to_virt(e & PTE_ADDR_MASK);
+		t = maddr_to_virt(pte_addr(e));
 	}
 	return &t[gfn & (PT_ENTRIES - 1)];
 }

@@ -11,7 +11,7 @@
 #include <asm/hvm.h>
 #include <asm/page.h>
 #include <asm/percpu.h>
-#include <asm/svm.h>
+#include <asm/hvm/svm/svm.h>
 #include <asm/system.h>
 #include <public/hvm/params.h>
 #include <public/sched.h>

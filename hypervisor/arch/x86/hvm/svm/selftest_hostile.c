@@ -16,7 +16,7 @@
  */
 #include <asm/hvm.h>
 #include <asm/page.h>
-#include <asm/svm.h>
+#include <asm/hvm/svm/svm.h>
 #include <asm/system.h>
 #include <public/sched.h>
 #include <tessera/arch.h>

@@ -2,11 +2,14 @@
  * AMD SVM: detection and per-CPU enabling, the VMCB of each vCPU, ASIDs,
  * event injection and the VMRUN loop. Exit handling is in exits.c, the
  * nested page table in npt.c, the world switch in entry.S. This file fills
- * the vendor table of asm/hvm.h (svm_function_table).
+ * the vendor table of asm/hvm.h (svm_function_table), with the accessors
+ * through which the vendor-neutral layer (arch/x86/hvm/) reads and writes
+ * the guest state kept in the VMCB and hvm_gprs.
  *
- * The run loop (svm_run, called from idle_loop with interrupts off) keeps
- * the guest's FPU state loaded while it loops and saves it before
- * returning, and the VMCB and svm_gprs are in memory after every #VMEXIT:
+ * The run loop (svm_run, called from idle_loop with interrupts off) starts
+ * with the vendor-neutral hvm_vcpu_prepare_run (hvm.c), keeps the guest's
+ * FPU state loaded while it loops and saves it before
+ * returning, and the VMCB and struct hvm_gprs are in memory after every #VMEXIT:
  * so when schedule() switches away, nothing of the guest is left in the
  * CPU and another CPU may pick the vCPU up at once.
  *
@@ -17,19 +20,21 @@
  *
  * Locking: a vCPU's SVM state is touched only by the CPU running it, or
  * while it is paused (builder, domctl). ASIDs are per CPU (svm_cpu), used
- * with interrupts off. in_guest/nr_exits are the handshake with npt_flush
- * and arch_vcpu_kick on other CPUs.
+ * with interrupts off. in_guest/nr_exits (struct hvm_vcpu) are the
+ * handshake with npt_flush and arch_vcpu_kick on other CPUs.
  */
 #include <asm/apic.h>
-#include <asm/boot.h>
 #include <asm/hvm.h>
+#include <asm/hvm/intr.h>
 #include <asm/irq_vectors.h>
+#include <asm/msr-index.h>
 #include <asm/page.h>
 #include <asm/percpu.h>
 #include <asm/acpi_build.h>
-#include <asm/svm.h>
+#include <asm/hvm/svm/svm.h>
 #include <asm/system.h>
 #include <asm/vlapic.h>
+#include <asm/x86-defns.h>
 #include <public/hvm/hvm_vcpu.h>
 #include <public/hvm/params.h>
 #include <tessera/console.h>
@@ -42,12 +47,13 @@
 #include <tessera/string.h>
 #include <tessera/time.h>
 
-#define X86_EFLAGS_IF (1UL << 9)
-#define X86_CR0_PE (1UL << 0)
-#define X86_CR0_MP (1UL << 1)
-#define X86_CR0_EM (1UL << 2)
-#define X86_CR0_TS (1UL << 3)
-#define X86_CR0_ET (1UL << 4)
+/* entry.S moves struct hvm_gprs by these offsets. */
+BUILD_BUG_ON(offsetof(struct hvm_gprs, rbx) != SVM_GPRS_RBX);
+BUILD_BUG_ON(offsetof(struct hvm_gprs, rdi) != SVM_GPRS_RDI);
+BUILD_BUG_ON(offsetof(struct hvm_gprs, rbp) != SVM_GPRS_RBP);
+BUILD_BUG_ON(offsetof(struct hvm_gprs, r8) != SVM_GPRS_R8);
+BUILD_BUG_ON(offsetof(struct hvm_gprs, r15) != SVM_GPRS_R15);
+BUILD_BUG_ON(sizeof(struct hvm_gprs) != SVM_GPRS_R15 + 8);
 
 /* The PAT a CPU comes out of reset with (AMD APM vol. 2 7.8.2). */
 #define PAT_POWER_ON 0x0007040600070406UL
@@ -91,7 +97,7 @@ static bool svm_detect(void)
 		pr_info("HVM: no SVM (CPUID 0x80000001 ECX.SVM clear): PVH guests unavailable");
 		return false;
 	}
-	if (rdmsr(MSR_VM_CR) & VM_CR_SVMDIS) {
+	if (rdmsr(MSR_K8_VM_CR) & VM_CR_SVMDIS) {
 		pr_info("HVM: SVM disabled by firmware (VM_CR.SVMDIS): PVH guests unavailable");
 		return false;
 	}
@@ -107,9 +113,8 @@ static bool svm_detect(void)
 
 /* MSRs whose state VMLOAD/VMSAVE switch: the guest may access them directly (as Xen). */
 static const uint32_t svm_passthrough_msrs[] = {
-    0xc0000100, 0xc0000101, 0xc0000102,		    /* FS_BASE, GS_BASE, KERNEL_GS_BASE */
-    0xc0000081, 0xc0000082, 0xc0000083, 0xc0000084, /* STAR, LSTAR, CSTAR, SFMASK */
-    0x174,	0x175,	    0x176,		    /* SYSENTER_CS/ESP/EIP */
+    MSR_FS_BASE, MSR_GS_BASE,	   MSR_SHADOW_GS_BASE, MSR_STAR,	 MSR_LSTAR,
+    MSR_CSTAR,	 MSR_SYSCALL_MASK, MSR_SYSENTER_CS,    MSR_SYSENTER_ESP, MSR_SYSENTER_EIP,
 };
 
 /* Clear msr's read and write intercept bits (APM vol. 2 15.11: two bits per MSR, 3 ranges). */
@@ -133,7 +138,7 @@ static int svm_cpu_up(void)
 	struct svm_cpu *c = &this_cpu(svm_cpus);
 	void *hsave, *hs;
 
-	if (!c->hsave_pa) {
+	if (!paddr_x(c->hsave_pa)) {
 		hsave = alloc_xenheap_pages(0);
 		hs = alloc_xenheap_pages(0);
 		if (!hsave || !hs) {
@@ -151,11 +156,11 @@ static int svm_cpu_up(void)
 	c->asid_gen = 1;
 	c->next_asid = 1;
 	/* Guest FPU state moves with FXSAVE/FXRSTOR: they need OSFXSR, and no TS/EM trap. */
-	write_cr4(read_cr4() | CR4_OSFXSR);
+	write_cr4(read_cr4() | X86_CR4_OSFXSR);
 	write_cr0((read_cr0() & ~(X86_CR0_TS | X86_CR0_EM)) | X86_CR0_MP);
 	svm_xstate_cpu_init(false); /* CR4.OSXSAVE and XCR0 when guests get XSAVE (xstate.c) */
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
-	wrmsr(MSR_VM_HSAVE_PA, c->hsave_pa);
+	wrmsr(MSR_K8_VM_HSAVE_PA, paddr_x(c->hsave_pa));
 	return 0;
 }
 
@@ -185,30 +190,12 @@ bool svm_init(void)
 
 static int svm_domain_init(struct domain *d)
 {
-	struct svm_domain *sd = xzalloc(struct svm_domain);
-	int ret;
-
-	if (!sd)
-		return -ENOMEM;
-	spin_lock_init(&sd->e9_lock, LOCK_LEVEL_SVM_E9);
-	d->arch = sd;
-	ret = svm_npt_init(d);
-	if (ret) {
-		d->arch = NULL;
-		xfree(sd);
-	}
-	return ret;
+	return svm_npt_init(d);
 }
 
 static void svm_domain_destroy(struct domain *d)
 {
-	struct svm_domain *sd = svm_d(d);
-
-	if (!sd)
-		return;
 	svm_npt_destroy(d);
-	d->arch = NULL;
-	xfree(sd);
 }
 
 static void svm_set_seg(struct vmcb_seg *s, uint16_t sel, uint16_t attrib, uint32_t limit,
@@ -219,13 +206,6 @@ static void svm_set_seg(struct vmcb_seg *s, uint16_t sel, uint16_t attrib, uint3
 	s->limit = limit;
 	s->base = base;
 }
-
-/* VMCB attribute encodings: descriptor bits 40-47 in 0-7, 52-55 in 8-11. */
-#define SEG_CODE32 0xc9b /* G, D, P, S, type 11 (code, read, accessed) */
-#define SEG_CODE64 0xa9b /* G, L, P, S, type 11 */
-#define SEG_DATA 0xc93	 /* G, D/B, P, S, type 3 (data, write, accessed) */
-#define SEG_TSS32 0x08b	 /* P, type 11 (busy 32-bit TSS) */
-#define SEG_LDT 0x082	 /* P, type 2 */
 
 /*
  * The PVH entry state (Xen docs/misc/pvh.pandoc; Linux
@@ -238,12 +218,12 @@ static void svm_set_pvh_start(struct vcpu *v, uint32_t entry, uint32_t ebx)
 	struct svm_vcpu *sv = svm_v(v);
 	struct vmcb *vmcb = sv->vmcb;
 
-	memset(&sv->gprs, 0, sizeof(sv->gprs));
-	sv->gprs.rbx = ebx;
+	memset(svm_gprs(sv), 0, sizeof(struct hvm_gprs));
+	svm_gprs(sv)->rbx = ebx;
 	vmcb->rax = 0;
 	vmcb->rsp = 0;
 	vmcb->rip = entry;
-	vmcb->rflags = 2;
+	vmcb->rflags = X86_EFLAGS_MBS;
 	vmcb->cr0 = X86_CR0_PE | X86_CR0_ET;
 	vmcb->cr2 = 0;
 	vmcb->cr3 = 0;
@@ -253,14 +233,14 @@ static void svm_set_pvh_start(struct vcpu *v, uint32_t entry, uint32_t ebx)
 	vmcb->dr7 = 0x400;
 	vmcb->g_pat = PAT_POWER_ON;
 	vmcb->cpl = 0;
-	svm_set_seg(&vmcb->cs, 0x08, SEG_CODE32, 0xffffffff, 0);
-	svm_set_seg(&vmcb->ds, 0x10, SEG_DATA, 0xffffffff, 0);
-	svm_set_seg(&vmcb->es, 0x10, SEG_DATA, 0xffffffff, 0);
-	svm_set_seg(&vmcb->ss, 0x10, SEG_DATA, 0xffffffff, 0);
-	svm_set_seg(&vmcb->fs, 0x10, SEG_DATA, 0xffffffff, 0);
-	svm_set_seg(&vmcb->gs, 0x10, SEG_DATA, 0xffffffff, 0);
-	svm_set_seg(&vmcb->tr, 0x18, SEG_TSS32, 0x67, 0);
-	svm_set_seg(&vmcb->ldtr, 0, SEG_LDT, 0, 0);
+	svm_set_seg(&vmcb->cs, 0x08, X86_SEG_AR_CODE32, 0xffffffff, 0);
+	svm_set_seg(&vmcb->ds, 0x10, X86_SEG_AR_DATA32, 0xffffffff, 0);
+	svm_set_seg(&vmcb->es, 0x10, X86_SEG_AR_DATA32, 0xffffffff, 0);
+	svm_set_seg(&vmcb->ss, 0x10, X86_SEG_AR_DATA32, 0xffffffff, 0);
+	svm_set_seg(&vmcb->fs, 0x10, X86_SEG_AR_DATA32, 0xffffffff, 0);
+	svm_set_seg(&vmcb->gs, 0x10, X86_SEG_AR_DATA32, 0xffffffff, 0);
+	svm_set_seg(&vmcb->tr, 0x18, X86_SEG_AR_TSS_BUSY, 0x67, 0);
+	svm_set_seg(&vmcb->ldtr, 0, X86_SEG_AR_LDT, 0, 0);
 	svm_set_seg(&vmcb->gdtr, 0, 0, 0, 0);
 	svm_set_seg(&vmcb->idtr, 0, 0, 0, 0);
 	vmcb->star = vmcb->lstar = vmcb->cstar = vmcb->sfmask = vmcb->kernel_gs_base = 0;
@@ -269,7 +249,7 @@ static void svm_set_pvh_start(struct vcpu *v, uint32_t entry, uint32_t ebx)
 	vmcb->exitintinfo = 0;
 	vmcb->int_state = 0;
 	vmcb->vintr = SVM_VINTR_MASKING;
-	sv->mtrr_def_type = (1UL << 11) | 6; /* enabled, write-back (pvh.pandoc) */
+	v->arch.hvm.mtrr_def_type = (1UL << 11) | 6; /* enabled, write-back (pvh.pandoc) */
 }
 
 /*
@@ -286,34 +266,34 @@ static void svm_load_init_ctx(struct vcpu *v, const struct vcpu_hvm_context *ctx
 		const struct vcpu_hvm_x86_64 *r = &ctx->cpu_regs.x86_64;
 
 		vmcb->rax = r->rax;
-		sv->gprs.rcx = r->rcx;
-		sv->gprs.rdx = r->rdx;
-		sv->gprs.rbx = r->rbx;
+		svm_gprs(sv)->rcx = r->rcx;
+		svm_gprs(sv)->rdx = r->rdx;
+		svm_gprs(sv)->rbx = r->rbx;
 		vmcb->rsp = r->rsp;
-		sv->gprs.rbp = r->rbp;
-		sv->gprs.rsi = r->rsi;
-		sv->gprs.rdi = r->rdi;
+		svm_gprs(sv)->rbp = r->rbp;
+		svm_gprs(sv)->rsi = r->rsi;
+		svm_gprs(sv)->rdi = r->rdi;
 		vmcb->rip = r->rip;
-		vmcb->rflags = r->rflags | 2;
+		vmcb->rflags = r->rflags | X86_EFLAGS_MBS;
 		vmcb->cr0 = r->cr0 | X86_CR0_ET;
 		vmcb->cr3 = r->cr3;
 		vmcb->cr4 = r->cr4;
 		vmcb->efer = r->efer | EFER_SVME;
-		svm_set_seg(&vmcb->cs, 0x08, SEG_CODE64, 0xffffffff, 0);
-		vmcb->tr.attrib = SEG_TSS32; /* busy 64-bit TSS has the same type */
+		svm_set_seg(&vmcb->cs, 0x08, X86_SEG_AR_CODE64, 0xffffffff, 0);
+		vmcb->tr.attrib = X86_SEG_AR_TSS_BUSY; /* busy 64-bit TSS has the same type */
 	} else {
 		const struct vcpu_hvm_x86_32 *r = &ctx->cpu_regs.x86_32;
 
 		vmcb->rax = r->eax;
-		sv->gprs.rcx = r->ecx;
-		sv->gprs.rdx = r->edx;
-		sv->gprs.rbx = r->ebx;
+		svm_gprs(sv)->rcx = r->ecx;
+		svm_gprs(sv)->rdx = r->edx;
+		svm_gprs(sv)->rbx = r->ebx;
 		vmcb->rsp = r->esp;
-		sv->gprs.rbp = r->ebp;
-		sv->gprs.rsi = r->esi;
-		sv->gprs.rdi = r->edi;
+		svm_gprs(sv)->rbp = r->ebp;
+		svm_gprs(sv)->rsi = r->esi;
+		svm_gprs(sv)->rdi = r->edi;
 		vmcb->rip = r->eip;
-		vmcb->rflags = r->eflags | 2;
+		vmcb->rflags = r->eflags | X86_EFLAGS_MBS;
 		vmcb->cr0 = r->cr0 | X86_CR0_ET;
 		vmcb->cr3 = r->cr3;
 		vmcb->cr4 = r->cr4;
@@ -340,14 +320,15 @@ static void svm_set_sipi_start(struct vcpu *v, uint8_t vector)
 	svm_set_pvh_start(v, 0, 0);
 	vmcb->cr0 = X86_CR0_ET;
 	vmcb->rip = 0;
-	svm_set_seg(&vmcb->cs, (uint16_t)(vector << 8), 0x9b, 0xffff, (uint64_t)vector << 12);
-	svm_set_seg(&vmcb->ds, 0, 0x93, 0xffff, 0);
-	svm_set_seg(&vmcb->es, 0, 0x93, 0xffff, 0);
-	svm_set_seg(&vmcb->ss, 0, 0x93, 0xffff, 0);
-	svm_set_seg(&vmcb->fs, 0, 0x93, 0xffff, 0);
-	svm_set_seg(&vmcb->gs, 0, 0x93, 0xffff, 0);
-	svm_set_seg(&vmcb->tr, 0, SEG_TSS32, 0xffff, 0);
-	svm_set_seg(&vmcb->ldtr, 0, SEG_LDT, 0xffff, 0);
+	svm_set_seg(&vmcb->cs, (uint16_t)(vector << 8), X86_SEG_AR_CODE16, 0xffff,
+		    (uint64_t)vector << 12);
+	svm_set_seg(&vmcb->ds, 0, X86_SEG_AR_DATA16, 0xffff, 0);
+	svm_set_seg(&vmcb->es, 0, X86_SEG_AR_DATA16, 0xffff, 0);
+	svm_set_seg(&vmcb->ss, 0, X86_SEG_AR_DATA16, 0xffff, 0);
+	svm_set_seg(&vmcb->fs, 0, X86_SEG_AR_DATA16, 0xffff, 0);
+	svm_set_seg(&vmcb->gs, 0, X86_SEG_AR_DATA16, 0xffff, 0);
+	svm_set_seg(&vmcb->tr, 0, X86_SEG_AR_TSS_BUSY, 0xffff, 0);
+	svm_set_seg(&vmcb->ldtr, 0, X86_SEG_AR_LDT, 0xffff, 0);
 	svm_set_seg(&vmcb->gdtr, 0, 0, 0xffff, 0);
 	svm_set_seg(&vmcb->idtr, 0, 0, 0xffff, 0);
 }
@@ -355,26 +336,19 @@ static void svm_set_sipi_start(struct vcpu *v, uint8_t vector)
 static int svm_vcpu_init(struct vcpu *v)
 {
 	struct domain *d = v->domain;
-	struct svm_vcpu *sv;
+	struct svm_vcpu *sv = svm_v(v);
 	struct vmcb *vmcb;
 
-	if (!svm_d(d))
-		return -EINVAL;
-	sv = xzalloc(struct svm_vcpu);
-	if (!sv)
-		return -ENOMEM;
 	vmcb = alloc_xenheap_pages(0);
-	if (!vmcb || svm_xstate_vcpu_init(sv)) {
+	if (!vmcb || svm_xstate_vcpu_init(&v->arch.hvm)) {
 		if (vmcb)
 			free_xenheap_pages(vmcb, 0);
-		xfree(sv);
 		return -ENOMEM;
 	}
 	memset(vmcb, 0, PAGE_SIZE);
 	sv->vmcb = vmcb;
 	sv->vmcb_pa = virt_to_maddr(vmcb);
 	sv->asid_cpu = ~0u;
-	v->arch = sv;
 
 	/*
 	 * Intercepts (APM vol. 2 15.9-15.13): what a PVH guest may not do itself.
@@ -392,13 +366,12 @@ static int svm_vcpu_init(struct vcpu *v)
 	vmcb->intercepts2 = SVM_INTR2_VMRUN | SVM_INTR2_VMMCALL | SVM_INTR2_VMLOAD |
 			    SVM_INTR2_VMSAVE | SVM_INTR2_STGI | SVM_INTR2_CLGI | SVM_INTR2_SKINIT |
 			    SVM_INTR2_MONITOR | SVM_INTR2_MWAIT | SVM_INTR2_XSETBV;
-	vmcb->iopm_base_pa = virt_to_maddr(svm_iopm);
-	vmcb->msrpm_base_pa = virt_to_maddr(svm_msrpm);
+	vmcb->iopm_base_pa = paddr_x(virt_to_maddr(svm_iopm));
+	vmcb->msrpm_base_pa = paddr_x(virt_to_maddr(svm_msrpm));
 	vmcb->np_enable = 1;
-	vmcb->n_cr3 = svm_d(d)->npt_root;
+	vmcb->n_cr3 = paddr_x(svm_d(d)->npt_root);
 	vmcb->tsc_offset = 0; /* TSC passthrough: the pvclock scales the host TSC */
 	svm_set_pvh_start(v, 0, 0);
-	vlapic_reset(&sv->vlapic, PVH_LAPIC_ID(v->vcpu_id), v->vcpu_id == 0);
 	return 0;
 }
 
@@ -406,12 +379,9 @@ static void svm_vcpu_destroy(struct vcpu *v)
 {
 	struct svm_vcpu *sv = svm_v(v);
 
-	if (!sv)
-		return;
 	free_xenheap_pages(sv->vmcb, 0);
-	svm_xstate_vcpu_destroy(sv);
-	v->arch = NULL;
-	xfree(sv);
+	sv->vmcb = NULL;
+	svm_xstate_vcpu_destroy(&v->arch.hvm);
 }
 
 void svm_inject_exception(struct vcpu *v, uint8_t vec, bool has_err, uint32_t err)
@@ -420,39 +390,6 @@ void svm_inject_exception(struct vcpu *v, uint8_t vec, bool has_err, uint32_t er
 
 	vmcb->eventinj = vec | SVM_EVT_VALID | SVM_EVT_TYPE_EXC |
 			 (has_err ? SVM_EVT_ERR_VALID | ((uint64_t)err << 32) : 0);
-}
-
-/*
- * The domain's callback vector (HVM_PARAM_CALLBACK_IRQ of type 2) if v has
- * an upcall pending for it, or 0. As Xen's hvm_vcpu_has_pending_irq, it
- * stays asserted while evtchn_upcall_pending is set: the guest's handler
- * clears it with interrupts off, and there is no EOI. A vCPU with its own
- * upcall vector (HVMOP_set_evtchn_upcall_vector) gets it through its vLAPIC
- * instead (arch_vcpu_kick sets the IRR bit), and the guest EOIs it.
- */
-uint8_t svm_upcall_vector(struct vcpu *v)
-{
-	const struct vcpu_info *vi = v->vcpu_info;
-	uint64_t cb;
-
-	if (!vi || !READ_ONCE(vi->evtchn_upcall_pending) || READ_ONCE(v->evtchn_upcall_vector))
-		return 0;
-	cb = READ_ONCE(v->domain->hvm_params[HVM_PARAM_CALLBACK_IRQ]);
-	if ((cb >> 56) == HVM_PARAM_CALLBACK_TYPE_VECTOR && (cb & 0xff) >= 0x10)
-		return (uint8_t)cb;
-	return 0;
-}
-
-struct vlapic *vcpu_vlapic(struct vcpu *v)
-{
-	struct svm_vcpu *sv = svm_v(v);
-
-	return sv ? &sv->vlapic : NULL;
-}
-
-bool svm_intr_pending(struct vcpu *v)
-{
-	return svm_upcall_vector(v) || vlapic_pending(&svm_v(v)->vlapic) >= 0;
 }
 
 /*
@@ -478,9 +415,9 @@ static void svm_intr_assist(struct vcpu *v)
 	}
 	vmcb->intercepts1 &= ~SVM_INTR1_VINTR;
 	vmcb->vintr &= ~SVM_VINTR_V_IRQ;
-	vec = svm_upcall_vector(v);
+	vec = hvm_upcall_vector(v);
 	if (!vec) {
-		lv = vlapic_pending(&sv->vlapic);
+		lv = vlapic_pending(&v->arch.hvm.vlapic);
 		if (lv < 0)
 			return;
 		vec = (uint8_t)lv;
@@ -490,7 +427,7 @@ static void svm_intr_assist(struct vcpu *v)
 	    !(vmcb->int_state & 1)) {
 		vmcb->eventinj = vec | SVM_EVT_VALID | SVM_EVT_TYPE_INTR;
 		if (from_lapic)
-			vlapic_ack(&sv->vlapic, vec);
+			vlapic_ack(&v->arch.hvm.vlapic, vec);
 		return;
 	}
 	/* Not now: a virtual interrupt makes the CPU exit (VINTR) once the guest can take one. */
@@ -521,47 +458,21 @@ static void svm_asid_check(struct vcpu *v, struct svm_cpu *c, unsigned int cpu)
 static void svm_run(struct vcpu *v)
 {
 	struct svm_vcpu *sv = svm_v(v);
+	struct hvm_vcpu *hv = &v->arch.hvm;
 	unsigned int cpu = smp_processor_id();
 	struct svm_cpu *c = &per_cpu(svm_cpus, cpu);
 
-	if (!sv->launched) {
-		struct vcpu_hvm_context *ctx;
-
-		spin_lock(&v->domain->domain_lock);
-		ctx = v->hvm_init_ctx;
-		v->hvm_init_ctx = NULL;
-		spin_unlock(&v->domain->domain_lock);
-		if (ctx) {
-			svm_load_init_ctx(v, ctx);
-			xfree(ctx);
-		}
-		sv->launched = true;
-	}
-	/* INIT then SIPI from another vCPU (vlapic_ipi.c): start in real mode at vector << 12. */
-	if (READ_ONCE(sv->vlapic.sipi_vector) >= 0) {
-		svm_set_sipi_start(v, (uint8_t)sv->vlapic.sipi_vector);
-		WRITE_ONCE(sv->vlapic.sipi_vector, -1);
-	}
-	/*
-	 * Keep the pvclock current (common/time.c): on the first entry, when v
-	 * moved to another CPU (whose TSC may differ), and after a long absence
-	 * so the guest's extrapolation from an old sample stays short.
-	 */
-	if (sv->time_cpu != cpu + 1 || NOW() - sv->time_stamp > SECONDS(1)) {
-		update_vcpu_system_time(v);
-		sv->time_cpu = cpu + 1;
-		sv->time_stamp = NOW();
-	}
-	svm_xstate_load(sv);
+	hvm_vcpu_prepare_run(v, cpu);
+	svm_xstate_load(hv);
 	for (;;) {
 		local_irq_disable();
 		svm_clgi();
 		/* Visible before we read upcall_pending/npt_gen: kickers and flushers then IPI us.
 		 */
-		sv->in_guest = true;
+		hv->in_guest = true;
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		if (softirq_pending(cpu) || !vcpu_runnable(v)) {
-			sv->in_guest = false;
+			hv->in_guest = false;
 			svm_stgi();
 			break;
 		}
@@ -569,14 +480,136 @@ static void svm_run(struct vcpu *v)
 		svm_asid_check(v, c, cpu);
 		sv->last_eventinj = sv->vmcb->eventinj;
 		local_irq_enable(); /* GIF is clear: nothing is taken before VMRUN */
-		svm_vmrun(&sv->gprs, sv->vmcb_pa, c->host_save_pa);
-		sv->in_guest = false;
-		sv->nr_exits++;
+		svm_vmrun(svm_gprs(sv), sv->vmcb_pa, c->host_save_pa);
+		hv->in_guest = false;
+		hv->nr_exits++;
 		sv->vmcb->tlb_control = SVM_TLB_FLUSH_NONE;
 		svm_stgi(); /* a pending host interrupt (the INTR exit's cause) is taken here */
 		svm_vmexit_handler(v);
 	}
-	svm_xstate_save(sv);
+	svm_xstate_save(hv);
+}
+
+/* ---- Guest state accessors (asm/hvm.h) ---- */
+
+static uint64_t svm_get_cr(struct vcpu *v, unsigned int cr)
+{
+	const struct vmcb *vmcb = svm_v(v)->vmcb;
+
+	switch (cr) {
+	case 0:
+		return vmcb->cr0;
+	case 2:
+		return vmcb->cr2;
+	case 3:
+		return vmcb->cr3;
+	case 4:
+		return vmcb->cr4;
+	default:
+		BUG();
+	}
+}
+
+/* The guest's EFER without SVME, which must stay set in the VMCB (APM vol. 2 15.5.1). */
+static uint64_t svm_get_efer(struct vcpu *v)
+{
+	return svm_v(v)->vmcb->efer & ~EFER_SVME;
+}
+
+static void svm_set_efer(struct vcpu *v, uint64_t efer)
+{
+	svm_v(v)->vmcb->efer = efer | EFER_SVME;
+}
+
+static uint64_t svm_get_pat(struct vcpu *v)
+{
+	return svm_v(v)->vmcb->g_pat;
+}
+
+static void svm_set_pat(struct vcpu *v, uint64_t pat)
+{
+	svm_v(v)->vmcb->g_pat = pat;
+}
+
+static unsigned int svm_get_cpl(struct vcpu *v)
+{
+	return svm_v(v)->vmcb->cpl;
+}
+
+static void svm_get_segment(struct vcpu *v, enum x86_segment seg, struct segment_register *reg)
+{
+	const struct vmcb *vmcb = svm_v(v)->vmcb;
+	const struct vmcb_seg *segs[] = {
+	    [x86_seg_es] = &vmcb->es,	  [x86_seg_cs] = &vmcb->cs,
+	    [x86_seg_ss] = &vmcb->ss,	  [x86_seg_ds] = &vmcb->ds,
+	    [x86_seg_fs] = &vmcb->fs,	  [x86_seg_gs] = &vmcb->gs,
+	    [x86_seg_tr] = &vmcb->tr,	  [x86_seg_ldtr] = &vmcb->ldtr,
+	    [x86_seg_gdtr] = &vmcb->gdtr, [x86_seg_idtr] = &vmcb->idtr,
+	};
+	const struct vmcb_seg *s;
+
+	BUG_ON((unsigned int)seg >= ARRAY_SIZE(segs));
+	s = segs[seg];
+	reg->sel = s->sel;
+	reg->attr = s->attrib;
+	reg->limit = s->limit;
+	reg->base = s->base;
+}
+
+/* Where register r lives: rax, rsp, rip and rflags in the VMCB, the rest in hvm_gprs. */
+static uint64_t *svm_reg(struct vcpu *v, enum hvm_reg r)
+{
+	struct svm_vcpu *sv = svm_v(v);
+
+	switch (r) {
+	case HVM_REG_RAX:
+		return &sv->vmcb->rax;
+	case HVM_REG_RBX:
+		return &svm_gprs(sv)->rbx;
+	case HVM_REG_RCX:
+		return &svm_gprs(sv)->rcx;
+	case HVM_REG_RDX:
+		return &svm_gprs(sv)->rdx;
+	case HVM_REG_RSI:
+		return &svm_gprs(sv)->rsi;
+	case HVM_REG_RDI:
+		return &svm_gprs(sv)->rdi;
+	case HVM_REG_RBP:
+		return &svm_gprs(sv)->rbp;
+	case HVM_REG_RSP:
+		return &sv->vmcb->rsp;
+	case HVM_REG_R8:
+		return &svm_gprs(sv)->r8;
+	case HVM_REG_R9:
+		return &svm_gprs(sv)->r9;
+	case HVM_REG_R10:
+		return &svm_gprs(sv)->r10;
+	case HVM_REG_R11:
+		return &svm_gprs(sv)->r11;
+	case HVM_REG_R12:
+		return &svm_gprs(sv)->r12;
+	case HVM_REG_R13:
+		return &svm_gprs(sv)->r13;
+	case HVM_REG_R14:
+		return &svm_gprs(sv)->r14;
+	case HVM_REG_R15:
+		return &svm_gprs(sv)->r15;
+	case HVM_REG_RIP:
+		return &sv->vmcb->rip;
+	case HVM_REG_RFLAGS:
+		return &sv->vmcb->rflags;
+	}
+	BUG();
+}
+
+static uint64_t svm_get_reg(struct vcpu *v, enum hvm_reg r)
+{
+	return *svm_reg(v, r);
+}
+
+static void svm_set_reg(struct vcpu *v, enum hvm_reg r, uint64_t val)
+{
+	*svm_reg(v, r) = val;
 }
 
 const struct hvm_function_table svm_function_table = {
@@ -587,6 +620,20 @@ const struct hvm_function_table svm_function_table = {
     .vcpu_init = svm_vcpu_init,
     .vcpu_destroy = svm_vcpu_destroy,
     .set_pvh_start = svm_set_pvh_start,
+    .load_init_ctx = svm_load_init_ctx,
+    .set_sipi_start = svm_set_sipi_start,
     .run = svm_run,
     .p2m_update = svm_npt_update,
+    .nested_pt_entry = svm_npt_lookup,
+    .get_cr = svm_get_cr,
+    .get_efer = svm_get_efer,
+    .set_efer = svm_set_efer,
+    .get_pat = svm_get_pat,
+    .set_pat = svm_set_pat,
+    .get_cpl = svm_get_cpl,
+    .get_segment = svm_get_segment,
+    .get_reg = svm_get_reg,
+    .set_reg = svm_set_reg,
+    .dump_state = svm_dump_state,
+    .hypercall_insn = {0x0f, 0x01, 0xd9}, /* vmmcall */
 };

@@ -14,13 +14,18 @@
  * #GP at CPL > 0, for ECX != 0, for bit 0 (x87) clear, for AVX without SSE,
  * or for a component outside what CPUID leaf 0xD reports.
  *
+ * The area and XCR0 are vendor-neutral state (struct hvm_vcpu); only the
+ * XSETBV decoding and the self-test's VMCB set-up are SVM's. The CPUID part
+ * (hvm_cpuid_xstate) reads the guest's CR4 through the HVM accessors.
+ *
  * Locking: none; a vCPU's area and XCR0 are touched only by the CPU running it.
  */
-#include <asm/boot.h>
 #include <asm/hvm.h>
 #include <asm/page.h>
-#include <asm/svm.h>
+#include <asm/hvm/svm/svm.h>
 #include <asm/system.h>
+#include <asm/traps.h>
+#include <asm/x86-defns.h>
 #include <tessera/console.h>
 #include <tessera/domain.h>
 #include <tessera/hypercall.h>
@@ -30,13 +35,12 @@
 #include <tessera/selftest.h>
 #include <tessera/string.h>
 
-#define XS_TRAP_UD 6
-#define XS_TRAP_GP 13
+#define XS_TRAP_UD TRAP_invalid_op
+#define XS_TRAP_GP TRAP_gp_fault
 #define XSTATE_X87 (1UL << 0)
 #define XSTATE_SSE (1UL << 1)
 #define XSTATE_AVX (1UL << 2)
 #define XSTATE_OFFERED (XSTATE_X87 | XSTATE_SSE | XSTATE_AVX)
-#define CR4_OSXSAVE (1UL << 18)
 #define CPUID1_ECX_XSAVE (1u << 26)
 #define CPUID1_ECX_OSXSAVE (1u << 27)
 #define CPUID1_ECX_FMA (1u << 12)
@@ -96,7 +100,7 @@ void svm_xstate_cpu_init(bool bsp)
 	}
 	if (!svm_xcr0_max)
 		return;
-	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXSAVE);
+	write_cr4(read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXSAVE);
 	xsetbv(0, svm_xcr0_max);
 	if (bsp) {
 		/* EBX: the standard-format size for the components XCR0 now enables. */
@@ -110,7 +114,7 @@ void svm_xstate_cpu_init(bool bsp)
 	}
 }
 
-int svm_xstate_vcpu_init(struct svm_vcpu *sv)
+int svm_xstate_vcpu_init(struct hvm_vcpu *hv)
 {
 	/* One page: 64-byte aligned as XSAVE needs, and room for either format. */
 	uint8_t *p = alloc_xenheap_pages(0);
@@ -127,38 +131,38 @@ int svm_xstate_vcpu_init(struct svm_vcpu *sv)
 	p[1] = 0x03;
 	p[24] = 0x80;
 	p[25] = 0x1f;
-	sv->fpu = p;
-	sv->xcr0 = XSTATE_X87; /* the reset value (SDM vol. 1 13.3) */
+	hv->fpu = p;
+	hv->xcr0 = XSTATE_X87; /* the reset value (SDM vol. 1 13.3) */
 	return 0;
 }
 
-void svm_xstate_vcpu_destroy(struct svm_vcpu *sv)
+void svm_xstate_vcpu_destroy(struct hvm_vcpu *hv)
 {
-	if (sv->fpu)
-		free_xenheap_pages(sv->fpu, 0);
-	sv->fpu = NULL;
+	if (hv->fpu)
+		free_xenheap_pages(hv->fpu, 0);
+	hv->fpu = NULL;
 }
 
-void svm_xstate_load(struct svm_vcpu *sv)
+void svm_xstate_load(struct hvm_vcpu *hv)
 {
 	if (!svm_xcr0_max) {
-		fxrstor(sv->fpu);
+		fxrstor(hv->fpu);
 		return;
 	}
-	xrstor(sv->fpu, svm_xcr0_max);
-	if (sv->xcr0 != svm_xcr0_max)
-		xsetbv(0, sv->xcr0);
+	xrstor(hv->fpu, svm_xcr0_max);
+	if (hv->xcr0 != svm_xcr0_max)
+		xsetbv(0, hv->xcr0);
 }
 
-void svm_xstate_save(struct svm_vcpu *sv)
+void svm_xstate_save(struct hvm_vcpu *hv)
 {
 	if (!svm_xcr0_max) {
-		fxsave(sv->fpu);
+		fxsave(hv->fpu);
 		return;
 	}
-	if (sv->xcr0 != svm_xcr0_max)
+	if (hv->xcr0 != svm_xcr0_max)
 		xsetbv(0, svm_xcr0_max);
-	xsave(sv->fpu, svm_xcr0_max);
+	xsave(hv->fpu, svm_xcr0_max);
 }
 
 /* Step over XSETBV (0f 01 d1): NRIP when the CPU saves it. */
@@ -175,18 +179,18 @@ void svm_exit_xsetbv(struct vcpu *v)
 {
 	struct svm_vcpu *sv = svm_v(v);
 	struct vmcb *vmcb = sv->vmcb;
-	uint64_t val = ((sv->gprs.rdx & 0xffffffffUL) << 32) | (vmcb->rax & 0xffffffffUL);
+	uint64_t val = ((svm_gprs(sv)->rdx & 0xffffffffUL) << 32) | (vmcb->rax & 0xffffffffUL);
 
-	if (!svm_xcr0_max || !(vmcb->cr4 & CR4_OSXSAVE)) {
+	if (!svm_xcr0_max || !(vmcb->cr4 & X86_CR4_OSXSAVE)) {
 		svm_inject_exception(v, XS_TRAP_UD, false, 0);
 		return;
 	}
-	if (vmcb->cpl != 0 || (uint32_t)sv->gprs.rcx != 0 || !(val & XSTATE_X87) ||
+	if (vmcb->cpl != 0 || (uint32_t)svm_gprs(sv)->rcx != 0 || !(val & XSTATE_X87) ||
 	    (val & ~svm_xcr0_max) || ((val & XSTATE_AVX) && !(val & XSTATE_SSE))) {
 		svm_inject_exception(v, XS_TRAP_GP, true, 0);
 		return;
 	}
-	sv->xcr0 = val;
+	v->arch.hvm.xcr0 = val;
 	xsetbv(0, val); /* the guest's XCR0 is live for the rest of this run loop */
 	xstate_skip(vmcb);
 }
@@ -206,17 +210,15 @@ static uint32_t xstate_size(uint64_t xcr0)
 	return size;
 }
 
-void svm_cpuid_xstate(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b,
+void hvm_cpuid_xstate(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b,
 		      uint32_t *c, uint32_t *d)
 {
-	struct svm_vcpu *sv = svm_v(v);
-
 	if (leaf == 1) {
 		*c &= ~(CPUID1_ECX_XSAVE | CPUID1_ECX_OSXSAVE);
 		if (svm_xcr0_max) {
 			*c |= CPUID1_ECX_XSAVE;
 			/* OSXSAVE mirrors the guest's own CR4.OSXSAVE. */
-			if (sv->vmcb->cr4 & CR4_OSXSAVE)
+			if (hvm_get_cr(v, 4) & X86_CR4_OSXSAVE)
 				*c |= CPUID1_ECX_OSXSAVE;
 		}
 		/* AVX and the instructions using its registers only with AVX state offered. */
@@ -236,7 +238,7 @@ void svm_cpuid_xstate(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t *a, 
 		 */
 		*a = (uint32_t)svm_xcr0_max;
 		*d = (uint32_t)(svm_xcr0_max >> 32);
-		*b = xstate_size(sv->xcr0);
+		*b = xstate_size(v->arch.hvm.xcr0);
 		*c = svm_xsave_size;
 		break;
 	case 1:
@@ -273,9 +275,9 @@ static uint64_t xs_st_try(struct vcpu *v, uint64_t cr4, uint8_t cpl, uint32_t ec
 	sv->vmcb->eventinj = 0;
 	sv->vmcb->rip = 0x1000;
 	sv->vmcb->nrip = 0x1003;
-	sv->gprs.rcx = ecx;
+	svm_gprs(sv)->rcx = ecx;
 	sv->vmcb->rax = (uint32_t)val;
-	sv->gprs.rdx = val >> 32;
+	svm_gprs(sv)->rdx = val >> 32;
 	svm_exit_xsetbv(v);
 	if (svm_xcr0_max)
 		xsetbv(0, svm_xcr0_max); /* the host's value back (the test is not in a run loop) */
@@ -310,7 +312,7 @@ SELFTEST(svm_xsetbv)
 	ret = -EIO;
 	if (!svm_xcr0_max) {
 		pr_info("svm_xsetbv: no XSAVE on this CPU: XSETBV must be #UD");
-		if (xs_st_try(v, CR4_OSXSAVE, 0, 0, 3) != XS_TRAP_UD)
+		if (xs_st_try(v, X86_CR4_OSXSAVE, 0, 0, 3) != XS_TRAP_UD)
 			goto out;
 		ret = 0;
 		goto out;
@@ -318,19 +320,20 @@ SELFTEST(svm_xsetbv)
 	/* #UD without CR4.OSXSAVE; #GP at CPL 3, ECX != 0, x87 clear, AVX without SSE, unknown
 	 * bits. */
 	if (xs_st_try(v, 0, 0, 0, 3) != XS_TRAP_UD ||
-	    xs_st_try(v, CR4_OSXSAVE, 3, 0, 3) != XS_TRAP_GP ||
-	    xs_st_try(v, CR4_OSXSAVE, 0, 1, 3) != XS_TRAP_GP ||
-	    xs_st_try(v, CR4_OSXSAVE, 0, 0, 2) != XS_TRAP_GP ||
-	    xs_st_try(v, CR4_OSXSAVE, 0, 0, XSTATE_X87 | XSTATE_AVX) != XS_TRAP_GP ||
-	    xs_st_try(v, CR4_OSXSAVE, 0, 0, 1UL << 9) != XS_TRAP_GP ||
-	    xs_st_try(v, CR4_OSXSAVE, 0, 0, 1UL << 40 | 3) != XS_TRAP_GP ||
-	    sv->xcr0 != XSTATE_X87) {
+	    xs_st_try(v, X86_CR4_OSXSAVE, 3, 0, 3) != XS_TRAP_GP ||
+	    xs_st_try(v, X86_CR4_OSXSAVE, 0, 1, 3) != XS_TRAP_GP ||
+	    xs_st_try(v, X86_CR4_OSXSAVE, 0, 0, 2) != XS_TRAP_GP ||
+	    xs_st_try(v, X86_CR4_OSXSAVE, 0, 0, XSTATE_X87 | XSTATE_AVX) != XS_TRAP_GP ||
+	    xs_st_try(v, X86_CR4_OSXSAVE, 0, 0, 1UL << 9) != XS_TRAP_GP ||
+	    xs_st_try(v, X86_CR4_OSXSAVE, 0, 0, 1UL << 40 | 3) != XS_TRAP_GP ||
+	    v->arch.hvm.xcr0 != XSTATE_X87) {
 		pr_info("svm_xsetbv: an invalid XSETBV was not refused");
 		goto out;
 	}
-	if (xs_st_try(v, CR4_OSXSAVE, 0, 0, XSTATE_X87 | XSTATE_SSE) != 0x100 ||
-	    sv->xcr0 != (XSTATE_X87 | XSTATE_SSE) ||
-	    xs_st_try(v, CR4_OSXSAVE, 0, 0, svm_xcr0_max) != 0x100 || sv->xcr0 != svm_xcr0_max) {
+	if (xs_st_try(v, X86_CR4_OSXSAVE, 0, 0, XSTATE_X87 | XSTATE_SSE) != 0x100 ||
+	    v->arch.hvm.xcr0 != (XSTATE_X87 | XSTATE_SSE) ||
+	    xs_st_try(v, X86_CR4_OSXSAVE, 0, 0, svm_xcr0_max) != 0x100 ||
+	    v->arch.hvm.xcr0 != svm_xcr0_max) {
 		pr_info("svm_xsetbv: a valid XSETBV was refused");
 		goto out;
 	}
@@ -338,22 +341,23 @@ SELFTEST(svm_xsetbv)
 	a = b = dx = 0;
 	c = CPUID1_ECX_OSXSAVE;
 	sv->vmcb->cr4 = 0;
-	svm_cpuid_xstate(v, 1, 0, &a, &b, &c, &dx);
+	hvm_cpuid_xstate(v, 1, 0, &a, &b, &c, &dx);
 	if (!(c & CPUID1_ECX_XSAVE) || (c & CPUID1_ECX_OSXSAVE))
 		goto out;
 	cpuid_count(0xd, 0, &a, &b, &c, &dx);
-	svm_cpuid_xstate(v, 0xd, 0, &a, &b, &c, &dx);
+	hvm_cpuid_xstate(v, 0xd, 0, &a, &b, &c, &dx);
 	if (a != (uint32_t)svm_xcr0_max || c != svm_xsave_size || b != xstate_size(svm_xcr0_max))
 		goto out;
 	cpuid_count(0xd, 1, &a, &b, &c, &dx);
-	svm_cpuid_xstate(v, 0xd, 1, &a, &b, &c, &dx);
+	hvm_cpuid_xstate(v, 0xd, 1, &a, &b, &c, &dx);
 	if (a)
 		goto out;
 	/* The area: load (initial state) and save again; MXCSR and FCW stay the reset values. */
-	sv->xcr0 = XSTATE_X87;
-	svm_xstate_load(sv);
-	svm_xstate_save(sv);
-	if (sv->fpu[0] != 0x7f || sv->fpu[1] != 0x03 || sv->fpu[24] != 0x80 || sv->fpu[25] != 0x1f)
+	v->arch.hvm.xcr0 = XSTATE_X87;
+	svm_xstate_load(&v->arch.hvm);
+	svm_xstate_save(&v->arch.hvm);
+	if (v->arch.hvm.fpu[0] != 0x7f || v->arch.hvm.fpu[1] != 0x03 ||
+	    v->arch.hvm.fpu[24] != 0x80 || v->arch.hvm.fpu[25] != 0x1f)
 		goto out;
 	pr_info("svm_xsetbv: XCR0 max %#lx, area %u bytes: checks passed",
 		(unsigned long)svm_xcr0_max, svm_xsave_size);

@@ -6,6 +6,7 @@
 #ifndef ASM_APIC_H
 #define ASM_APIC_H
 
+#include <asm/msr-index.h>
 #include <asm/regs.h>
 #include <tessera/types.h>
 
@@ -45,12 +46,6 @@
 #define APIC_INT_LEVELTRIG (1u << 15)
 #define APIC_DEST_SELF (1u << 18)
 #define APIC_DEST_ALLBUT (3u << 18)
-
-#define MSR_APIC_BASE 0x1b
-#define APIC_BASE_BSP (1u << 8)
-#define APIC_BASE_EXTD (1u << 10)
-#define APIC_BASE_ENABLE (1u << 11)
-#define MSR_X2APIC_FIRST 0x800
 
 /* True once the boot CPU chose x2APIC mode (CPUID.1:ECX[21]); every CPU then uses it. */
 extern bool x2apic_enabled;

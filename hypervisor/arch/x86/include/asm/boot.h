@@ -1,6 +1,10 @@
-/* Constants shared by the boot assembly and C: control bits and the boot GDT. */
+/* Constants shared by the boot assembly and C: page-table bits and the boot GDT
+ * (control register, EFER and MSR bits: asm/x86-defns.h, asm/msr-index.h). */
 #ifndef ASM_BOOT_H
 #define ASM_BOOT_H
+
+#include <asm/msr-index.h>
+#include <asm/x86-defns.h>
 
 #define PTE_P (1 << 0)
 #define PTE_W (1 << 1)
@@ -14,24 +18,6 @@
 
 #define L4_INDEX(va) ((((va) >> 39) & 511))
 #define L3_INDEX(va) ((((va) >> 30) & 511))
-
-#define CR0_PE (1 << 0)
-#define CR0_MP (1 << 1)
-#define CR0_EM (1 << 2)
-#define CR0_TS (1 << 3)
-#define CR0_NE (1 << 5)
-#define CR0_WP (1 << 16)
-#define CR0_PG 0x80000000
-
-#define CR4_PAE (1 << 5)
-#define CR4_PGE (1 << 7)
-#define CR4_OSFXSR (1 << 9)
-
-#define MSR_EFER 0xc0000080
-#define EFER_SCE (1 << 0)
-#define EFER_LME (1 << 8)
-#define EFER_NXE (1 << 11)
-#define EFER_SVME (1 << 12)
 
 #define BOOT_CS64 0x08
 #define BOOT_DS 0x10

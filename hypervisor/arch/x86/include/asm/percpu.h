@@ -2,9 +2,8 @@
 #ifndef ASM_PERCPU_H
 #define ASM_PERCPU_H
 
+#include <asm/msr-index.h>
 #include <tessera/percpu.h>
-
-#define MSR_GS_BASE 0xc0000101
 
 static inline struct cpu_info *get_cpu_info(void)
 {

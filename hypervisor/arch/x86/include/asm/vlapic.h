@@ -6,7 +6,7 @@
  * Two layers:
  *  - the register model (arch/x86/hvm/vlapic.c): struct vlapic, the MSR
  *    reads and writes, IRR/ISR/TMR, TPR/PPR, EOI and the choice of the next
- *    vector to inject. Portable: no VMCB, no vCPU, no scheduler; host unit
+ *    vector to inject. Portable: no vendor state, no vCPU, no scheduler; host unit
  *    tests compile it as it is (tests/unit/test_vlapic.c).
  *  - the plumbing (arch/x86/hvm/vlapic_ipi.c): what an ICR or SELF_IPI write
  *    does to other vCPUs (fixed IPIs, INIT/SIPI), kicking a vCPU whose IRR
@@ -22,19 +22,19 @@
 #ifndef ASM_VLAPIC_H
 #define ASM_VLAPIC_H
 
+#include <asm/msr-index.h>
 #include <tessera/bitmap.h>
 #include <tessera/types.h>
 
-/* IA32_APIC_BASE (MSR 0x1B) bits (SDM vol. 3A 11.4.4, 11.12.1). */
-#define VLAPIC_BASE_MSR 0x1bu
-#define VLAPIC_BASE_BSP (1UL << 8)
-#define VLAPIC_BASE_EXTD (1UL << 10)
-#define VLAPIC_BASE_EN (1UL << 11)
+/* IA32_APIC_BASE (MSR_APIC_BASE) bits (SDM vol. 3A 11.4.4, 11.12.1): asm/msr-index.h. */
+#define VLAPIC_BASE_BSP APIC_BASE_BSP
+#define VLAPIC_BASE_EXTD APIC_BASE_EXTD
+#define VLAPIC_BASE_EN APIC_BASE_ENABLE
 #define VLAPIC_BASE_ADDR 0xfee00000UL
 
 /* x2APIC MSRs (SDM vol. 3A table 11-6): 0x800 + (xAPIC offset >> 4). */
-#define VLAPIC_MSR_FIRST 0x800u
-#define VLAPIC_MSR_LAST 0x8ffu
+#define VLAPIC_MSR_FIRST MSR_X2APIC_FIRST
+#define VLAPIC_MSR_LAST MSR_X2APIC_LAST
 #define X2APIC_ID 0x802u
 #define X2APIC_LVR 0x803u
 #define X2APIC_TPR 0x808u

@@ -1,0 +1,24 @@
+/*
+ * The per-domain state every hardware-assisted (PVH/HVM) domain has,
+ * whatever the vendor: the port 0xE9 debug line (hvm/io.c). The vendor's
+ * own part (SVM: the nested page table) is nested as .svm.
+ *
+ * Locking: e9_lock guards the 0xE9 line (several vCPUs may write).
+ */
+#ifndef ASM_HVM_DOMAIN_H
+#define ASM_HVM_DOMAIN_H
+
+#include <asm/hvm/svm/domain.h>
+#include <tessera/spinlock.h>
+#include <tessera/types.h>
+
+struct hvm_domain {
+	bool initialised; /* the vendor state exists (hvm_domain_initialise) */
+	/* Port 0xE9 output: the line being assembled, under e9_lock. */
+	spinlock_t e9_lock;
+	unsigned int e9_len;
+	char e9_line[128];
+	struct svm_domain svm; /* the vendor part (asm/hvm/svm/domain.h) */
+};
+
+#endif

@@ -1,9 +1,0 @@
-# The PVH domain builder's portable parts: the ELF parser, guest-physical
-# copies, the PVH planner (layout, boot info placement and bytes) and the
-# steps that fill a domain, the guest ACPI tables. The
-# tests also parse the real hlt test guest (tests/guests/hlt), built first.
-UNIT_HV_SRCS += hypervisor/common/elf.c hypervisor/common/guest_phys.c \
-	hypervisor/arch/x86/pvh_layout.c hypervisor/arch/x86/pvh_plan.c \
-	hypervisor/arch/x86/acpi_build.c
-UNIT_FLAGS_tests_unit_test_elf.c := -DHLT_ELF_PATH=\"$(GUEST_HLT)\"
-$(UNIT_OUT)/tests/unit/test_elf.o: $(GUEST_HLT)

@@ -1,8 +1,0 @@
-# libvchan's data path and set-up (dom0-tools/libs/vchan/io.c, init.c) over
-# fake grant, event and store backends: tests/unit/test_vchan.c. The ring
-# buffers are malloc'd at their exact size, so ASan sees any access outside.
-VCHAN_UNIT_SRCS := dom0-tools/libs/vchan/io.c dom0-tools/libs/vchan/init.c \
-	dom0-tools/libs/gnttab/core.c
-UNIT_TOOL_SRCS += $(VCHAN_UNIT_SRCS)
-VCHAN_UNIT_FLAGS := -Idom0-tools/libs/include -Idom0-tools/libs -Idom0-tools/libs/vchan
-$(foreach f,$(VCHAN_UNIT_SRCS) tests/unit/test_vchan.c,$(eval UNIT_FLAGS_$(subst /,_,$(f)) := $(VCHAN_UNIT_FLAGS)))
