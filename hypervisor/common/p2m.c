@@ -7,8 +7,8 @@
  * the order, so the NPT can use a 2 MiB leaf; the records stay 4 KiB, and
  * any later 4 KiB change reaches the arch as order 0 (it splits there).
  *
- * Shape: gfns have 40 bits (P2M_MAX_GFN). The top 4 bits index a 16-slot
- * root inside struct p2m; below it, four levels of 512-slot nodes of 9 bits
+ * Shape: gfns have 36 bits (P2M_MAX_GFN: the NPT's 48-bit reach), so the
+ * root inside struct p2m has one slot; below it, four levels of 512-slot nodes of 9 bits
  * each, one xenheap page per node, charged to the domain (p2m_paging_*).
  * Interior slots hold node pointers, leaf slots entries: the mfn in the low 52 bits and the type in
  * bits 56..59, 0 meaning "nothing mapped". A node's frame records how many of its slots are in use
@@ -31,7 +31,7 @@
 #include <tessera/panic.h>
 #include <tessera/spinlock.h>
 
-#define P2M_ROOT_BITS 4
+#define P2M_ROOT_BITS 0
 #define P2M_LEVEL_BITS 9
 #define P2M_LEVELS 4 /* below the root */
 #define P2M_SLOTS (1U << P2M_LEVEL_BITS)
@@ -41,8 +41,8 @@
 #define P2M_TYPE_SHIFT 56
 #define P2M_NR_TYPES (p2m_mmio_direct + 1)
 
-BUILD_BUG_ON(P2M_ROOT_BITS + P2M_LEVELS * P2M_LEVEL_BITS != 40);
-BUILD_BUG_ON(P2M_MAX_GFN != (1UL << 40) - 1);
+BUILD_BUG_ON(P2M_ROOT_BITS + P2M_LEVELS * P2M_LEVEL_BITS != 36);
+BUILD_BUG_ON(P2M_MAX_GFN != (1UL << 36) - 1);
 
 struct p2m {
 	spinlock_t lock;

@@ -212,16 +212,16 @@ UNIT_TEST(p2m, emptied_nodes_are_freed_at_once)
 	setup();
 	a = own_frame(d);
 	free0 = total_free_pages();
-	CU_ASSERT_EQUAL(p2m_set_entry(d, _gfn(0xABCDE12345UL), a, p2m_ram_rw), 0);
+	CU_ASSERT_EQUAL(p2m_set_entry(d, _gfn(0xBCDE12345UL), a, p2m_ram_rw), 0);
 	CU_ASSERT_EQUAL(total_free_pages(), free0 - 4); /* one node per level */
-	CU_ASSERT_EQUAL(p2m_set_entry(d, _gfn(0xABCDE12346UL), a, p2m_ram_rw), 0);
+	CU_ASSERT_EQUAL(p2m_set_entry(d, _gfn(0xBCDE12346UL), a, p2m_ram_rw), 0);
 	CU_ASSERT_EQUAL(total_free_pages(), free0 - 4); /* same leaf */
-	CU_ASSERT_EQUAL(p2m_remove_entry(d, _gfn(0xABCDE12345UL), a), 0);
+	CU_ASSERT_EQUAL(p2m_remove_entry(d, _gfn(0xBCDE12345UL), a), 0);
 	CU_ASSERT_EQUAL(total_free_pages(), free0 - 4);
-	CU_ASSERT_EQUAL(p2m_remove_entry(d, _gfn(0xABCDE12346UL), a), 0);
+	CU_ASSERT_EQUAL(p2m_remove_entry(d, _gfn(0xBCDE12346UL), a), 0);
 	CU_ASSERT_EQUAL(total_free_pages(), free0);
 	/* The high-water mark stays (XENMEM_maximum_gpfn). */
-	CU_ASSERT_EQUAL(gfn_x(p2m_max_mapped_gfn(d)), 0xABCDE12346UL);
+	CU_ASSERT_EQUAL(gfn_x(p2m_max_mapped_gfn(d)), 0xBCDE12346UL);
 	teardown();
 }
 
@@ -259,7 +259,7 @@ UNIT_TEST(p2m, teardown_is_preemptible_and_frees_every_node_and_reference)
 		uint64_t gfn = ((i + 1) * 0x9E3779B97F4A7C15ULL) & (P2M_MAX_GFN >> 1);
 
 		CU_ASSERT_EQUAL(p2m_set_entry(d, _gfn(gfn), theirs, p2m_grant_map_rw), 0);
-		CU_ASSERT_EQUAL(p2m_set_entry(d, _gfn((1UL << 39) + i), theirs, p2m_map_foreign),
+		CU_ASSERT_EQUAL(p2m_set_entry(d, _gfn((1UL << 35) + i), theirs, p2m_map_foreign),
 				0);
 	}
 	CU_ASSERT_EQUAL(page_refs(pg), 81);
@@ -292,7 +292,7 @@ UNIT_TEST(p2m, domain_kill_tears_down_a_populated_p2m)
 	theirs = own_frame(other);
 	for (uint64_t i = 0; i < 600; i++)
 		CU_ASSERT_EQUAL(p2m_set_entry(d, _gfn(i * 513), own_frame(d), p2m_ram_rw), 0);
-	CU_ASSERT_EQUAL(p2m_set_entry(d, _gfn(1UL << 39), theirs, p2m_grant_map_rw), 0);
+	CU_ASSERT_EQUAL(p2m_set_entry(d, _gfn(P2M_MAX_GFN - 5), theirs, p2m_grant_map_rw), 0);
 	/* fake_abi_teardown kills both and checks every node and frame came back. */
 	teardown();
 }
@@ -509,5 +509,30 @@ UNIT_TEST(p2m, teardown_tells_the_arch_each_block_it_drops)
 	CU_ASSERT_EQUAL(gfn_x(fake_p2m_last.gfn), 0x12345UL & ~511UL);
 	CU_ASSERT_EQUAL(fake_p2m_last.order, P2M_ORDER_2M);
 	CU_ASSERT(mfn_eq(fake_p2m_last.mfn, INVALID_MFN));
+	teardown();
+}
+
+/*
+ * Issue 14 item 2: the NPT has four levels, 48 bits of guest-physical
+ * address; a gfn at or above 2^36 would alias gfn - 2^36 in hardware (the
+ * index drops bits 48-51). The p2m refuses every such gfn, so both tables
+ * agree on what a gfn maps.
+ */
+UNIT_TEST(p2m, gfns_stop_at_the_npt_reach_so_none_aliases_another)
+{
+	mfn_t a, b;
+
+	setup();
+	a = own_frame(d);
+	b = own_frame(d);
+	CU_ASSERT_EQUAL(P2M_MAX_GFN, (1UL << 36) - 1);
+	CU_ASSERT_EQUAL(P2M_PADDR_BITS, 48);
+	CU_ASSERT_EQUAL(p2m_set_entry(d, _gfn(0x1234), a, p2m_ram_rw), 0);
+	CU_ASSERT_EQUAL(p2m_set_entry(d, _gfn(0x1234 + (1UL << 36)), b, p2m_ram_rw), -EINVAL);
+	CU_ASSERT_FALSE(p2m_gfn_ok(_gfn(1UL << 36)));
+	CU_ASSERT_TRUE(p2m_gfn_ok(_gfn((1UL << 36) - 1)));
+	CU_ASSERT(mfn_eq(p2m_lookup(d, _gfn(0x1234), NULL), a));
+	CU_ASSERT_EQUAL(p2m_set_entry(d, _gfn(P2M_MAX_GFN), b, p2m_ram_rw), 0);
+	CU_ASSERT(mfn_eq(p2m_lookup(d, _gfn(0x1234), NULL), a));
 	teardown();
 }

@@ -54,6 +54,9 @@
 #define NPT_A (1UL << 5)  /* set by the CPU's walk: a leaf without it was never cached */
 #define NPT_PS (1UL << 7) /* in an L2 entry: a 2 MiB leaf (bit 12 would be its PAT: never set) */
 #define NPT_TABLE (NPT_P | NPT_RW | NPT_US)
+
+/* Four levels map 48 bits of guest-physical address: every gfn the p2m may hold. */
+BUILD_BUG_ON(P2M_MAX_GFN != (1UL << (48 - L1_SHIFT)) - 1);
 #define NPT_LEAF_FLAGS (NPT_P | NPT_RW | NPT_US | NPT_PWT | NPT_PCD)
 
 static uint64_t *npt_table(paddr_t pa)
