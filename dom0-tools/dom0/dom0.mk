@@ -27,7 +27,7 @@ DOM0_BUNDLES := $(patsubst dom0-tools/dom0/plans/%.json,$(DOM0_OUT)/plans/%.bund
 DOM0_DATA := $(BUILD)/guests/xenstored.elf $(BUILD)/guests/ts-hello.elf $(GUEST_PVH)
 # xl's checks (tests/integration/xl-dom0.sh boots tests/linux/dom0/plans/dom0-xl.json, whose
 # /init runs them through tessera.script=).
-DOM0_SCRIPTS := dom0-tools/xl/test/xl-check.sh
+DOM0_SCRIPTS := dom0-tools/xl/test/xl-check.sh dom0-tools/xl/test/xl-capacity.sh
 
 # Everything the second make needs is built by this one first, so the two never build one
 # file at once (make test also runs make linux's second make beside this one).

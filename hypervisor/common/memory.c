@@ -709,6 +709,17 @@ static int physmap_add_one(struct domain *d, unsigned int space, domid_t foreign
 	rc = physmap_clear_slot_locked(d, gfn, mfn);
 	if (!rc)
 		rc = p2m_set_entry(d, gfn, mfn, p2m_special);
+	if (!rc && space == XENMAPSPACE_shared_info) {
+		/*
+		 * As Xen (xenmem_add_to_physmap_one unmaps the frame's old gfn):
+		 * shared_info moves, it is never at two gfns. Mapping it at ever
+		 * new gfns once made each one cost a p2m node and NPT tables.
+		 */
+		if (d->shared_info_mapped && !gfn_eq(d->shared_info_gfn, gfn))
+			p2m_remove_entry(d, d->shared_info_gfn, mfn);
+		d->shared_info_mapped = true;
+		d->shared_info_gfn = gfn;
+	}
 	if (!rc && space == XENMAPSPACE_grant_table) {
 		/*
 		 * As Xen (gnttab_set_frame_gfn): a grant frame appears at one gfn

@@ -7,14 +7,13 @@
  * the order, so the NPT can use a 2 MiB leaf; the records stay 4 KiB, and
  * any later 4 KiB change reaches the arch as order 0 (it splits there).
  *
- * Shape: gfns have 40 bits (P2M_MAX_GFN). The top 4 bits index a 16-slot
- * root inside struct p2m; below it, four levels of 512-slot nodes of 9 bits
- * each, one xenheap page per node. Interior slots hold node pointers, leaf
- * slots entries: the mfn in the low 52 bits and the type in bits 56..59, 0
- * meaning "nothing mapped". A node's frame records how many of its slots are
- * in use (in its page_info type_info, unused for xenheap pages), so a node
- * that empties is freed at once and the tree's size follows what is mapped,
- * not what was once mapped.
+ * Shape: gfns have 36 bits (P2M_MAX_GFN: the NPT's 48-bit reach), so the
+ * root inside struct p2m has one slot; below it, four levels of 512-slot nodes of 9 bits
+ * each, one xenheap page per node, charged to the domain (p2m_paging_*).
+ * Interior slots hold node pointers, leaf slots entries: the mfn in the low 52 bits and the type in
+ * bits 56..59, 0 meaning "nothing mapped". A node's frame records how many of its slots are in use
+ * (in its page_info type_info, unused for xenheap pages), so a node that empties is freed at once
+ * and the tree's size follows what is mapped, not what was once mapped.
  *
  * References: entries of the grant and foreign types hold one reference on
  * their frame, taken here when the entry is set and dropped when it is
@@ -32,7 +31,7 @@
 #include <tessera/panic.h>
 #include <tessera/spinlock.h>
 
-#define P2M_ROOT_BITS 4
+#define P2M_ROOT_BITS 0
 #define P2M_LEVEL_BITS 9
 #define P2M_LEVELS 4 /* below the root */
 #define P2M_SLOTS (1U << P2M_LEVEL_BITS)
@@ -42,11 +41,12 @@
 #define P2M_TYPE_SHIFT 56
 #define P2M_NR_TYPES (p2m_mmio_direct + 1)
 
-BUILD_BUG_ON(P2M_ROOT_BITS + P2M_LEVELS * P2M_LEVEL_BITS != 40);
-BUILD_BUG_ON(P2M_MAX_GFN != (1UL << 40) - 1);
+BUILD_BUG_ON(P2M_ROOT_BITS + P2M_LEVELS * P2M_LEVEL_BITS != 36);
+BUILD_BUG_ON(P2M_MAX_GFN != (1UL << 36) - 1);
 
 struct p2m {
 	spinlock_t lock;
+	struct domain *d;		/* whose nodes these are (charged to it) */
 	uint64_t *root[P2M_ROOT_SLOTS]; /* level-3 nodes (each 512 slots) */
 	uint64_t max_mapped_gfn;
 	unsigned long nr_nodes; /* for teardown checks and debugging */
@@ -62,14 +62,43 @@ static unsigned long *node_count(uint64_t *node)
 	return &virt_to_page(node)->type_info;
 }
 
+unsigned long p2m_paging_limit(const struct domain *d)
+{
+	return P2M_PAGING_BASE + READ_ONCE(d->max_pages) / P2M_PAGING_FRAMES_PER_PAGE;
+}
+
+bool p2m_paging_charge(struct domain *d)
+{
+	unsigned long n = __atomic_load_n(&d->paging_pages, __ATOMIC_RELAXED);
+
+	do {
+		if (n >= p2m_paging_limit(d))
+			return false;
+	} while (!__atomic_compare_exchange_n(&d->paging_pages, &n, n + 1, false, __ATOMIC_RELAXED,
+					      __ATOMIC_RELAXED));
+	return true;
+}
+
+void p2m_paging_uncharge(struct domain *d)
+{
+	unsigned long old = __atomic_fetch_sub(&d->paging_pages, 1, __ATOMIC_RELAXED);
+
+	BUG_ON(old == 0);
+}
+
 static uint64_t *node_alloc(struct p2m *p)
 {
-	uint64_t *node = alloc_xenheap_pages(0); /* zeroed: every slot empty */
+	uint64_t *node;
 
-	if (node) {
-		*node_count(node) = 0;
-		p->nr_nodes++;
+	if (!p2m_paging_charge(p->d))
+		return NULL;
+	node = alloc_xenheap_pages(0); /* zeroed: every slot empty */
+	if (!node) {
+		p2m_paging_uncharge(p->d);
+		return NULL;
 	}
+	*node_count(node) = 0;
+	p->nr_nodes++;
 	return node;
 }
 
@@ -78,6 +107,7 @@ static void node_free(struct p2m *p, uint64_t *node)
 	*node_count(node) = 0;
 	free_xenheap_pages(node, 0);
 	p->nr_nodes--;
+	p2m_paging_uncharge(p->d);
 }
 
 static uint64_t entry_make(mfn_t mfn, enum p2m_type t)
@@ -181,6 +211,7 @@ int p2m_init(struct domain *d)
 	if (!p)
 		return -ENOMEM;
 	spin_lock_init(&p->lock, LOCK_LEVEL_P2M);
+	p->d = d;
 	d->p2m = p;
 	return 0;
 }
@@ -368,7 +399,7 @@ gfn_t p2m_max_mapped_gfn(struct domain *d)
 /*
  * Empty one leaf node (dropping its entries' references) and free it with
  * the interior nodes it empties; false if no leaf is left. The hardware
- * table is not told: it goes with the domain's arch state.
+ * table drops the same 2 MiB block.
  */
 static bool teardown_one_leaf(struct p2m *p)
 {
@@ -401,6 +432,12 @@ static bool teardown_one_leaf(struct p2m *p)
 		found = true;
 	}
 	if (found) {
+		/*
+		 * The arch drops its mirror of the whole block in one step (its
+		 * table pages go with it), so a large NPT is freed as
+		 * preemptibly as the p2m. Removal never fails.
+		 */
+		arch_p2m_update(p->d, _gfn(gfn), INVALID_MFN, P2M_ORDER_2M, p2m_invalid);
 		for (unsigned int s = 0; s < P2M_SLOTS; s++) {
 			entry_put_ref(path[0][s]); /* heap_lock nests inside p2m->lock */
 			path[0][s] = 0;

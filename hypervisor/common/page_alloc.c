@@ -30,18 +30,33 @@ struct page_info *frame_table;
 unsigned long max_page;
 
 static DEFINE_SPINLOCK(heap_lock, LOCK_LEVEL_HEAP);
-static struct page_info *free_list[MAX_ORDER + 1];
+static struct page_info *free_list[MAX_ORDER + 1]; /* heads: the oldest free blocks */
+static struct page_info *free_tail[MAX_ORDER + 1];
 static unsigned long nr_free_pages;
-static unsigned long nr_heap_pages; /* frames given by heap_add_range */
+static unsigned long nr_free_blocks[MAX_ORDER + 1]; /* blocks on each free list */
+static unsigned long nr_heap_pages;		    /* frames given by heap_add_range */
 
+/*
+ * Each list is a queue: a freed block joins at the tail, an allocation takes
+ * the head, the block that has been free the longest. A block freed just now
+ * is often half of a larger block whose other pages are a moment from coming
+ * back (a dying domain's frames, a ring page its backends unmap right after
+ * the destroy); taking it for a long-lived page (a p2m node, a page a
+ * balloon repopulates) would pin that larger block for good, one 2 MiB block
+ * lost per create/destroy cycle with the free count unchanged (issue 14).
+ * Older fragments are the ones no merge is waiting for.
+ */
 static void free_list_push(unsigned int order, struct page_info *pg)
 {
-	pg->prev = NULL;
-	pg->next = free_list[order];
-	if (pg->next)
-		pg->next->prev = pg;
-	free_list[order] = pg;
+	pg->next = NULL;
+	pg->prev = free_tail[order];
+	if (pg->prev)
+		pg->prev->next = pg;
+	else
+		free_list[order] = pg;
+	free_tail[order] = pg;
 	pg->order = order;
+	nr_free_blocks[order]++;
 }
 
 static void free_list_del(unsigned int order, struct page_info *pg)
@@ -52,14 +67,19 @@ static void free_list_del(unsigned int order, struct page_info *pg)
 		free_list[order] = pg->next;
 	if (pg->next)
 		pg->next->prev = pg->prev;
+	else
+		free_tail[order] = pg->prev;
 	pg->next = pg->prev = NULL;
+	nr_free_blocks[order]--;
 }
 
 void heap_init(void)
 {
 	spin_lock_init(&heap_lock, LOCK_LEVEL_HEAP);
-	for (unsigned int i = 0; i <= MAX_ORDER; i++)
-		free_list[i] = NULL;
+	for (unsigned int i = 0; i <= MAX_ORDER; i++) {
+		free_list[i] = free_tail[i] = NULL;
+		nr_free_blocks[i] = 0;
+	}
 	nr_free_pages = 0;
 	nr_heap_pages = 0;
 }
@@ -256,4 +276,15 @@ unsigned long total_free_pages(void)
 unsigned long total_heap_pages(void)
 {
 	return READ_ONCE(nr_heap_pages);
+}
+
+unsigned long heap_free_pages_from_order(unsigned int order)
+{
+	unsigned long flags, n = 0;
+
+	flags = spin_lock_irqsave(&heap_lock);
+	for (unsigned int o = order; o <= MAX_ORDER; o++)
+		n += nr_free_blocks[o] << o;
+	spin_unlock_irqrestore(&heap_lock, flags);
+	return n;
 }

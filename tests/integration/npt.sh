@@ -2,13 +2,15 @@
 # Nested paging with 2 MiB leaves (hvm/svm/npt.c): the npt_2m self-test
 # populates a PVH domain's 8 MiB through the builder and checks that its
 # NPT maps the aligned 2 MiB blocks with 2 MiB leaves, and that a 4 KiB
-# change inside one splits it keeping the other 511 translations. Then guest
+# change inside one splits it keeping the other 511 translations; the npt_free
+# self-test that emptied tables are freed, a domain's paging memory stops at its
+# limit and domain_kill gives every page back (issue 14). Then guest
 # XSAVE state with -cpu max (below).
 cd "$(dirname "$0")/../.." && . tests/integration/lib.sh
 use_test_build npt-prerequisites || exit 0 # its self-tests
 
 name=npt-2m
-boot "$name" 1 256M "loglvl=info selftest=npt_2m test-exit" "" 120
+boot "$name" 1 256M "loglvl=info selftest=npt_2m,npt_free test-exit" "" 120
 ok=0 why=
 if [ "$status" -ne "$EXIT_SUCCESS" ]; then
 	ok=1 why=$(why_status)
@@ -16,6 +18,11 @@ elif ! has "selftest npt_2m: PASS"; then
 	ok=1 why="no 'selftest npt_2m: PASS'"
 fi
 report "$name" $ok "$why"
+ok=0 why=
+if ! has "selftest npt_free: PASS"; then
+	ok=1 why="no 'selftest npt_free: PASS'"
+fi
+report "npt-free: emptied tables freed, paging memory bounded per domain" $ok "$why"
 
 # Guest XSAVE state (hvm/svm/xstate.c) needs a CPU model with XSAVE: QEMU's "max"
 # (x87|SSE|AVX). The svm_xsetbv self-test checks the XSETBV rules, CPUID leaves

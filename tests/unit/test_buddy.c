@@ -238,3 +238,73 @@ UNIT_TEST(buddy, freeing_a_frame_the_heap_does_not_own_is_a_bug)
 	CU_ASSERT(PANICS(heap_add_range(_mfn(60), 4))); /* the same frames given twice */
 	fake_mm_teardown();
 }
+
+/*
+ * Issue 14: a create/destroy cycle must give back capacity, not only frames.
+ * The model of what the control domain's xl loop did: a guest of four 2 MiB
+ * blocks is built; the store domain gives one of its (long-lived) pages back
+ * to make a hole for the guest's ring; the guest dies, its frames come back
+ * one by one except its ring page, still mapped by a backend; the store
+ * repopulates its hole (a long-lived page again); the backend unmaps the ring.
+ * When the repopulated page took the freshest fragment (the dying guest's
+ * block, a moment before its last page came back) every cycle pinned another
+ * 2 MiB block with the free count unchanged.
+ */
+UNIT_TEST(buddy, create_destroy_cycles_keep_the_free_2m_blocks)
+{
+	enum { FRAMES = 16384, STORE = 64, GUEST_BLOCKS = 4, CYCLES = 200 };
+	struct page_info *store[STORE], *guest[GUEST_BLOCKS];
+	unsigned long free_first = 0, big_first = 0;
+
+	fake_mm_setup(FRAMES);
+	heap_add_range(_mfn(0), FRAMES);
+	for (unsigned int i = 0; i < STORE; i++) {
+		store[i] = alloc_domheap_pages(NULL, 0);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(store[i]);
+	}
+	for (unsigned int c = 0; c < CYCLES; c++) {
+		unsigned int hole = c % STORE;
+		struct page_info *ring;
+
+		for (unsigned int b = 0; b < GUEST_BLOCKS; b++) {
+			guest[b] = alloc_domheap_pages(NULL, 9);
+			CU_ASSERT_PTR_NOT_NULL_FATAL(guest[b]);
+		}
+		free_domheap_pages(store[hole], 0); /* the store's hole for the ring */
+		ring = guest[GUEST_BLOCKS - 1] + 511;
+		for (unsigned int b = 0; b < GUEST_BLOCKS; b++)
+			for (unsigned int i = 0; i < 512; i++)
+				if (guest[b] + i != ring)
+					free_domheap_pages(guest[b] + i, 0);
+		store[hole] = alloc_domheap_pages(NULL, 0); /* the hole repopulated */
+		CU_ASSERT_PTR_NOT_NULL_FATAL(store[hole]);
+		free_domheap_pages(ring, 0); /* the backend unmaps the ring */
+		if (c == 0) {
+			free_first = total_free_pages();
+			big_first = heap_free_pages_from_order(9);
+		}
+	}
+	CU_ASSERT_EQUAL(total_free_pages(), free_first);
+	CU_ASSERT_EQUAL(heap_free_pages_from_order(9), big_first);
+	/* The guest still builds in 2 MiB blocks as at the start. */
+	for (unsigned int b = 0; b < GUEST_BLOCKS; b++)
+		CU_ASSERT_PTR_NOT_NULL(alloc_domheap_pages(NULL, 9));
+	fake_mm_teardown();
+}
+
+UNIT_TEST(buddy, free_pages_from_order_counts_whole_free_blocks_only)
+{
+	struct page_info *a;
+
+	fake_mm_setup(1024);
+	heap_add_range(_mfn(0), 1024);
+	CU_ASSERT_EQUAL(heap_free_pages_from_order(9), 1024);
+	a = alloc_domheap_pages(NULL, 0); /* splits one 2 MiB block */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_EQUAL(total_free_pages(), 1023);
+	CU_ASSERT_EQUAL(heap_free_pages_from_order(9), 512);
+	CU_ASSERT_EQUAL(heap_free_pages_from_order(0), 1023);
+	free_domheap_pages(a, 0);
+	CU_ASSERT_EQUAL(heap_free_pages_from_order(9), 1024);
+	fake_mm_teardown();
+}

@@ -937,7 +937,8 @@ UNIT_TEST(memory, batch_continuation_fills_every_errs_entry)
 	fake_preempt_after(-1);
 	for (unsigned int i = 0; i < N; i++) {
 		CU_ASSERT_EQUAL(errs[i], i % 2 ? -EINVAL : 0);
-		CU_ASSERT_EQUAL(type_at(guest, 0x400 + i), i % 2 ? p2m_invalid : p2m_special);
+		/* shared_info moves: only the last gfn it was mapped at holds it. */
+		CU_ASSERT_EQUAL(type_at(guest, 0x400 + i), i == N - 2 ? p2m_special : p2m_invalid);
 	}
 	teardown();
 }
@@ -1034,5 +1035,39 @@ UNIT_TEST(memory, randomized_arguments_never_crash_or_leak)
 			CU_ASSERT(guest->tot_pages <= 600);
 		}
 	}
+	teardown();
+}
+
+/*
+ * Issue 14 item 1: as Xen, shared_info moves; its old gfn is left unbacked.
+ * Mapping it at ever new gfns once added a p2m node (and NPT tables) each
+ * time, charged to nobody.
+ */
+UNIT_TEST(memory, shared_info_moves_and_its_old_gfn_is_unbacked)
+{
+	unsigned long free0 = 0;
+
+	setup();
+	CU_ASSERT_EQUAL(add_to_physmap(guest, DOMID_SELF, XENMAPSPACE_shared_info, 0, 0x100), 0);
+	CU_ASSERT_EQUAL(add_to_physmap(guest, DOMID_SELF, XENMAPSPACE_shared_info, 0, 0x200), 0);
+	CU_ASSERT_EQUAL(type_at(guest, 0x100), p2m_invalid);
+	CU_ASSERT_EQUAL(type_at(guest, 0x200), p2m_special);
+	/* The same gfn again: still there. */
+	CU_ASSERT_EQUAL(add_to_physmap(guest, DOMID_SELF, XENMAPSPACE_shared_info, 0, 0x200), 0);
+	CU_ASSERT_EQUAL(type_at(guest, 0x200), p2m_special);
+	/* The hostile loop: idx 0 at gpfn i << 9. The heap does not shrink. */
+	for (unsigned long i = 1; i <= 2000; i++) {
+		CU_ASSERT_EQUAL(
+		    add_to_physmap(guest, DOMID_SELF, XENMAPSPACE_shared_info, 0, i << 9), 0);
+		if (i == 1)
+			free0 = total_free_pages();
+	}
+	CU_ASSERT_EQUAL(total_free_pages(), free0);
+	CU_ASSERT_EQUAL(type_at(guest, 1999UL << 9), p2m_invalid);
+	CU_ASSERT_EQUAL(type_at(guest, 2000UL << 9), p2m_special);
+	/* Unhooked, then mapped again: no stale gfn is touched (RAM there stays). */
+	CU_ASSERT_EQUAL(remove_from_physmap(guest, DOMID_SELF, 2000UL << 9), 0);
+	CU_ASSERT_EQUAL(add_to_physmap(guest, DOMID_SELF, XENMAPSPACE_shared_info, 0, 0x300), 0);
+	CU_ASSERT_EQUAL(type_at(guest, 0x300), p2m_special);
 	teardown();
 }

@@ -212,16 +212,16 @@ UNIT_TEST(p2m, emptied_nodes_are_freed_at_once)
 	setup();
 	a = own_frame(d);
 	free0 = total_free_pages();
-	CU_ASSERT_EQUAL(p2m_set_entry(d, _gfn(0xABCDE12345UL), a, p2m_ram_rw), 0);
+	CU_ASSERT_EQUAL(p2m_set_entry(d, _gfn(0xBCDE12345UL), a, p2m_ram_rw), 0);
 	CU_ASSERT_EQUAL(total_free_pages(), free0 - 4); /* one node per level */
-	CU_ASSERT_EQUAL(p2m_set_entry(d, _gfn(0xABCDE12346UL), a, p2m_ram_rw), 0);
+	CU_ASSERT_EQUAL(p2m_set_entry(d, _gfn(0xBCDE12346UL), a, p2m_ram_rw), 0);
 	CU_ASSERT_EQUAL(total_free_pages(), free0 - 4); /* same leaf */
-	CU_ASSERT_EQUAL(p2m_remove_entry(d, _gfn(0xABCDE12345UL), a), 0);
+	CU_ASSERT_EQUAL(p2m_remove_entry(d, _gfn(0xBCDE12345UL), a), 0);
 	CU_ASSERT_EQUAL(total_free_pages(), free0 - 4);
-	CU_ASSERT_EQUAL(p2m_remove_entry(d, _gfn(0xABCDE12346UL), a), 0);
+	CU_ASSERT_EQUAL(p2m_remove_entry(d, _gfn(0xBCDE12346UL), a), 0);
 	CU_ASSERT_EQUAL(total_free_pages(), free0);
 	/* The high-water mark stays (XENMEM_maximum_gpfn). */
-	CU_ASSERT_EQUAL(gfn_x(p2m_max_mapped_gfn(d)), 0xABCDE12346UL);
+	CU_ASSERT_EQUAL(gfn_x(p2m_max_mapped_gfn(d)), 0xBCDE12346UL);
 	teardown();
 }
 
@@ -259,7 +259,7 @@ UNIT_TEST(p2m, teardown_is_preemptible_and_frees_every_node_and_reference)
 		uint64_t gfn = ((i + 1) * 0x9E3779B97F4A7C15ULL) & (P2M_MAX_GFN >> 1);
 
 		CU_ASSERT_EQUAL(p2m_set_entry(d, _gfn(gfn), theirs, p2m_grant_map_rw), 0);
-		CU_ASSERT_EQUAL(p2m_set_entry(d, _gfn((1UL << 39) + i), theirs, p2m_map_foreign),
+		CU_ASSERT_EQUAL(p2m_set_entry(d, _gfn((1UL << 35) + i), theirs, p2m_map_foreign),
 				0);
 	}
 	CU_ASSERT_EQUAL(page_refs(pg), 81);
@@ -288,10 +288,11 @@ UNIT_TEST(p2m, domain_kill_tears_down_a_populated_p2m)
 	mfn_t theirs;
 
 	setup();
+	d->max_pages = 1UL << 20; /* a paging limit for 600 scattered leaves (tessera/p2m.h) */
 	theirs = own_frame(other);
 	for (uint64_t i = 0; i < 600; i++)
 		CU_ASSERT_EQUAL(p2m_set_entry(d, _gfn(i * 513), own_frame(d), p2m_ram_rw), 0);
-	CU_ASSERT_EQUAL(p2m_set_entry(d, _gfn(1UL << 39), theirs, p2m_grant_map_rw), 0);
+	CU_ASSERT_EQUAL(p2m_set_entry(d, _gfn(P2M_MAX_GFN - 5), theirs, p2m_grant_map_rw), 0);
 	/* fake_abi_teardown kills both and checks every node and frame came back. */
 	teardown();
 }
@@ -453,5 +454,85 @@ UNIT_TEST(p2m, order9_over_a_grant_entry_drops_its_reference)
 	CU_ASSERT_EQUAL(p2m_set_entry_order(d, _gfn(0x600), base, 9, p2m_ram_rw), 0);
 	CU_ASSERT_EQUAL(page_refs(theirs), 1);
 	CU_ASSERT(mfn_eq(p2m_lookup(d, _gfn(0x603), NULL), _mfn(mfn_x(base) + 3)));
+	teardown();
+}
+
+/*
+ * Issue 14 item 1: a domain that maps at ever new places spends hypervisor
+ * memory on p2m nodes; it is charged to the domain up to its limit, past
+ * which the set fails (-ENOMEM) and the host keeps the rest. Removing the
+ * entries gives every node (and the charge) back.
+ */
+UNIT_TEST(p2m, nodes_are_charged_to_the_domain_and_refused_past_its_limit)
+{
+	unsigned long free0, limit, n = 0;
+	mfn_t a;
+	int rc = 0;
+
+	setup();
+	a = own_frame(d);
+	free0 = total_free_pages();
+	limit = p2m_paging_limit(d);
+	CU_ASSERT_EQUAL(limit, P2M_PAGING_BASE + d->max_pages / P2M_PAGING_FRAMES_PER_PAGE);
+	CU_ASSERT_EQUAL(d->paging_pages, 0);
+	/* Each gfn in its own 2^27-frame region needs four new nodes. */
+	for (; n < 4096 && !rc; n++)
+		rc = p2m_set_entry(d, _gfn(n << 27), a, p2m_ram_rw);
+	CU_ASSERT_EQUAL(rc, -ENOMEM);
+	CU_ASSERT(d->paging_pages <= limit);
+	CU_ASSERT(d->paging_pages + 4 > limit);
+	CU_ASSERT(free0 - total_free_pages() <= limit);
+	CU_ASSERT(free0 - total_free_pages() == d->paging_pages);
+	for (unsigned long i = 0; i + 1 < n; i++)
+		CU_ASSERT_EQUAL(p2m_remove_entry(d, _gfn(i << 27), a), 0);
+	CU_ASSERT_EQUAL(d->paging_pages, 0);
+	CU_ASSERT_EQUAL(total_free_pages(), free0);
+	/* The limit follows max_pages. */
+	d->max_pages = 1024 * P2M_PAGING_FRAMES_PER_PAGE;
+	CU_ASSERT_EQUAL(p2m_paging_limit(d), P2M_PAGING_BASE + 1024);
+	d->max_pages = 0;
+	teardown();
+}
+
+/* Teardown drops the arch's mirror a 2 MiB block at a time (the NPT's tables go with it). */
+UNIT_TEST(p2m, teardown_tells_the_arch_each_block_it_drops)
+{
+	mfn_t a;
+	unsigned long calls;
+
+	setup();
+	a = own_frame(d);
+	CU_ASSERT_EQUAL(p2m_set_entry(d, _gfn(0x12345), a, p2m_ram_rw), 0);
+	calls = fake_p2m_update_calls;
+	fake_domain_kill(d);
+	CU_ASSERT_EQUAL(fake_p2m_update_calls, calls + 1);
+	CU_ASSERT_EQUAL(gfn_x(fake_p2m_last.gfn), 0x12345UL & ~511UL);
+	CU_ASSERT_EQUAL(fake_p2m_last.order, P2M_ORDER_2M);
+	CU_ASSERT(mfn_eq(fake_p2m_last.mfn, INVALID_MFN));
+	teardown();
+}
+
+/*
+ * Issue 14 item 2: the NPT has four levels, 48 bits of guest-physical
+ * address; a gfn at or above 2^36 would alias gfn - 2^36 in hardware (the
+ * index drops bits 48-51). The p2m refuses every such gfn, so both tables
+ * agree on what a gfn maps.
+ */
+UNIT_TEST(p2m, gfns_stop_at_the_npt_reach_so_none_aliases_another)
+{
+	mfn_t a, b;
+
+	setup();
+	a = own_frame(d);
+	b = own_frame(d);
+	CU_ASSERT_EQUAL(P2M_MAX_GFN, (1UL << 36) - 1);
+	CU_ASSERT_EQUAL(P2M_PADDR_BITS, 48);
+	CU_ASSERT_EQUAL(p2m_set_entry(d, _gfn(0x1234), a, p2m_ram_rw), 0);
+	CU_ASSERT_EQUAL(p2m_set_entry(d, _gfn(0x1234 + (1UL << 36)), b, p2m_ram_rw), -EINVAL);
+	CU_ASSERT_FALSE(p2m_gfn_ok(_gfn(1UL << 36)));
+	CU_ASSERT_TRUE(p2m_gfn_ok(_gfn((1UL << 36) - 1)));
+	CU_ASSERT(mfn_eq(p2m_lookup(d, _gfn(0x1234), NULL), a));
+	CU_ASSERT_EQUAL(p2m_set_entry(d, _gfn(P2M_MAX_GFN), b, p2m_ram_rw), 0);
+	CU_ASSERT(mfn_eq(p2m_lookup(d, _gfn(0x1234), NULL), a));
 	teardown();
 }

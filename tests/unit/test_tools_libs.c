@@ -251,3 +251,60 @@ UNIT_TEST(tools_libs, physinfo_and_params_and_ports_are_marshalled)
 	CU_ASSERT_EQUAL(last_domctl.u.tessera_gnttab_seed.gfn, 0x7ff);
 	xc_interface_close(xch);
 }
+
+/* ---- the builder's RAM: 2 MiB extents, 4 KiB ones when the heap has no 2 MiB block left ---- */
+#include "../../dom0-tools/libs/builder/pvh_guest_mem.c"
+
+void *xenforeignmemory_map(xenforeignmemory_handle *fmem, uint32_t dom, int prot, size_t pages,
+			   const xen_pfn_t arr[], int err[])
+{
+	(void)fmem, (void)dom, (void)prot, (void)pages, (void)arr, (void)err;
+	return NULL;
+}
+
+int xenforeignmemory_unmap(xenforeignmemory_handle *fmem, void *addr, size_t pages)
+{
+	(void)fmem, (void)addr, (void)pages;
+	return 0;
+}
+
+/* A fragmented heap: two 2 MiB extents per call at most, 4 KiB ones always; gfns recorded. */
+static unsigned long pop_order9, pop_order0, pop_frames, pop_refuse_order0_after = ~0UL;
+static long fragmented_heap(unsigned long op, void *arg)
+{
+	struct xen_memory_reservation *r = arg;
+	unsigned long n;
+
+	if (op != __HYPERVISOR_memory_op || last_args[0] != XENMEM_populate_physmap)
+		return 0;
+	n = r->nr_extents;
+	if (r->extent_order == 9) {
+		n = n < 2 ? n : 2;
+		pop_order9 += n;
+	} else {
+		if (pop_order0 + n > pop_refuse_order0_after)
+			n = pop_refuse_order0_after - pop_order0;
+		pop_order0 += n;
+	}
+	pop_frames += n << r->extent_order;
+	return (long)n;
+}
+
+UNIT_TEST(tools_libs, populate_falls_back_to_4k_extents_when_no_2m_block_is_left)
+{
+	xc_interface *xch = open_fake(fragmented_heap);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(xch);
+	pop_order9 = pop_order0 = pop_frames = 0;
+	pop_refuse_order0_after = ~0UL;
+	/* 16 MiB: 8 aligned 2 MiB extents in one batch; the hypervisor gives 2. */
+	CU_ASSERT_EQUAL(pvh_mem_populate(xch, 4, 0, 16UL << 20), 0);
+	CU_ASSERT_EQUAL(pop_order9, 2);
+	CU_ASSERT_EQUAL(pop_order0, 6 * 512);
+	CU_ASSERT_EQUAL(pop_frames, 4096);
+	/* Out of memory for real (4 KiB extents refused too): an error, not a short guest. */
+	pop_order9 = pop_order0 = pop_frames = 0;
+	pop_refuse_order0_after = 700;
+	CU_ASSERT_EQUAL(pvh_mem_populate(xch, 4, 0, 16UL << 20), -ENOMEM);
+	xc_interface_close(xch);
+}

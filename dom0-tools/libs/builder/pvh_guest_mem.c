@@ -1,6 +1,7 @@
 /*
  * Writing a new domain's memory from the toolstack (pvh_guest_mem.h): RAM
- * by XENMEM_populate_physmap in batches (frames arrive zeroed: the
+ * by XENMEM_populate_physmap in batches, 2 MiB extents where aligned with
+ * 4 KiB ones as the fallback (frames arrive zeroed: the
  * hypervisor scrubs them), bytes through xenforeignmemory_map of the pages
  * they cover, in chunks so a large kernel or initrd never needs one huge
  * mapping. No locking: the caller's handles, one thread.
@@ -16,13 +17,33 @@
 #define MEM_SUPER_ORDER 9   /* 2 MiB extents */
 #define MEM_MAP_CHUNK 256UL /* pages per foreign mapping */
 
+/*
+ * Populate n extents of 2^order frames at gfns. As Xen's libxc (meminit_hvm),
+ * a 2 MiB extent the hypervisor cannot give (its heap has the frames but no
+ * free 2 MiB block: fragmented) is built from 4 KiB extents instead, so a
+ * fragmented host gives a guest smaller NPT leaves rather than no guest.
+ */
 static int populate_batch(xc_interface *xch, uint32_t domid, xen_pfn_t *gfns, unsigned int n,
 			  unsigned int order)
 {
+	xen_pfn_t small[1UL << MEM_SUPER_ORDER];
+	int done;
+
 	if (!n)
 		return 0;
-	if (xc_domain_populate_physmap_exact(xch, domid, n, order, 0, gfns))
+	done = xc_domain_populate_physmap(xch, domid, n, order, 0, gfns);
+	if (done < 0)
 		return -(errno ? errno : ENOMEM);
+	if ((unsigned int)done == n)
+		return 0;
+	if (!order)
+		return -ENOMEM;
+	for (unsigned int i = (unsigned int)done; i < n; i++) {
+		for (unsigned long j = 0; j < (1UL << order); j++)
+			small[j] = gfns[i] + j;
+		if (xc_domain_populate_physmap_exact(xch, domid, 1UL << order, 0, 0, small))
+			return -(errno ? errno : ENOMEM);
+	}
 	return 0;
 }
 

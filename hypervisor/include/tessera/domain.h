@@ -151,11 +151,14 @@ struct domain {
 	unsigned long max_pages;    /* limit (domctl max_mem); 0 until set */
 
 	struct shared_info *shared_info; /* one xenheap page shared with the guest */
+	bool shared_info_mapped;	 /* shared_info is in the physmap, at shared_info_gfn */
+	gfn_t shared_info_gfn;		 /* (physmap_lock; memory.c) */
 	struct evtchn_domain *evtchn;	 /* event channels (common/event_channel.c) */
 	spinlock_t event_lock; /* guards evtchn and every port of d (common/event_channel.c);
 				* outlives the table, so others may lock it while d dies */
 	struct grant_table *grant_table; /* common/grant_table.c */
 	struct p2m *p2m;	     /* guest-physical map when auto_translated (common/p2m.c) */
+	unsigned long paging_pages;  /* p2m nodes + NPT tables held, charged to d (p2m.c) */
 	uint64_t hvm_params[40];     /* HVM_NR_PARAMS: HVM_PARAM_* values (hvm_op) */
 	int64_t time_offset_seconds; /* wallclock offset (domctl settimeoffset) */
 	/* --- sched_op (common/sched_op.c) --- */

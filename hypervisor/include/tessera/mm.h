@@ -88,6 +88,12 @@ void *ioremap(paddr_t pa, size_t size);
 unsigned long total_free_pages(void);
 /* Frames ever given to the heaps (free or in use): sysctl physinfo's total_pages. */
 unsigned long total_heap_pages(void);
+/*
+ * Free frames that lie in free blocks of 2^order frames or more: the heap's
+ * capacity for allocations of that order (total_free_pages() counts every
+ * free frame, however scattered).
+ */
+unsigned long heap_free_pages_from_order(unsigned int order);
 
 /*
  * Domain frames and their references (count_info in the frame table), as in

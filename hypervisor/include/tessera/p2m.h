@@ -74,6 +74,22 @@ int copy_to_guest_phys(struct domain *d, paddr_t gpa, const void *src, size_t le
 int copy_from_guest_phys(struct domain *d, void *dst, paddr_t gpa, size_t len);
 int clear_guest_phys(struct domain *d, paddr_t gpa, size_t len);
 
+/*
+ * Paging memory: the p2m's nodes and the arch's table pages (NPT) for d
+ * come from the heap and are charged to d, up to p2m_paging_limit(d) pages:
+ * P2M_PAGING_BASE plus one page per P2M_PAGING_FRAMES_PER_PAGE frames of
+ * max_pages (a fixed default, as Xen's paging pool is sized by the
+ * toolstack from the memory size). A set that needs a page beyond the limit
+ * fails with -ENOMEM: the domain gets the error, never the host.
+ * p2m_paging_charge takes one page's charge (false: over the limit),
+ * p2m_paging_uncharge gives it back when the page is freed.
+ */
+#define P2M_PAGING_BASE 512UL		 /* 2 MiB */
+#define P2M_PAGING_FRAMES_PER_PAGE 128UL /* 4 KiB of tables per 512 KiB of RAM */
+unsigned long p2m_paging_limit(const struct domain *d);
+bool p2m_paging_charge(struct domain *d);
+void p2m_paging_uncharge(struct domain *d);
+
 /* The arch's mirror of each change, arch_p2m_update(), is declared in tessera/arch.h. */
 
 #endif

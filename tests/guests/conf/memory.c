@@ -144,6 +144,58 @@ TEST(shared_info_mapping)
 		     -EINVAL);
 }
 
+/*
+ * As Xen (issue 14 item 1): shared_info moves. Mapped into a hole, it leaves
+ * its old gfn unbacked (remove_from_physmap there: -ENOENT) and shows the
+ * same live page at the new one; then it moves back. Interrupts are off in
+ * between: the unikernel's upcall reads shared_info at the old gfn.
+ */
+TEST(shared_info_moves)
+{
+	unsigned long old = virt_to_gfn(uk_shared_info);
+	const volatile shared_info_t *moved;
+	struct xen_remove_from_physmap xr = {.domid = DOMID_SELF};
+	long to_hole, old_after, back, hole_after;
+	unsigned long flags;
+	uint32_t mul;
+	void *hole = conf_hole();
+
+	ASSERT_TRUE(hole != NULL);
+	moved = hole;
+	flags = irq_save();
+	to_hole = add_to_physmap(XENMAPSPACE_shared_info, 0, virt_to_gfn(hole));
+	mul = to_hole ? 0 : moved->vcpu_info[0].time.tsc_to_system_mul;
+	xr.gpfn = old;
+	old_after = HYPERVISOR_memory_op(XENMEM_remove_from_physmap, &xr);
+	back = add_to_physmap(XENMAPSPACE_shared_info, 0, old);
+	xr.gpfn = virt_to_gfn(hole);
+	hole_after = HYPERVISOR_memory_op(XENMEM_remove_from_physmap, &xr);
+	irq_restore(flags);
+	EXPECT_OK(to_hole);
+	EXPECT_NE(mul, 0); /* the live page: its pvclock scale */
+	EXPECT_ERRNO(old_after, -ENOENT);
+	EXPECT_OK(back);
+	EXPECT_ERRNO(hole_after, -ENOENT);
+	EXPECT_NE(uk_shared_info->vcpu_info[0].time.tsc_to_system_mul, 0);
+	EXPECT_OK(conf_hole_fill(hole));
+}
+
+/*
+ * Issue 14 item 2: the guest's physical address width (CPUID 0x80000008
+ * EAX[7:0]) is at most the 48 bits a 4-level nested page table maps, and
+ * there is no separate guest-physical width for it (EAX[23:16], nested paging).
+ */
+TEST(physical_address_width)
+{
+	uint32_t a, b, c, d, max;
+
+	cpuid(0x80000000u, &max, &b, &c, &d);
+	ASSERT_TRUE(max >= 0x80000008u);
+	cpuid(0x80000008u, &a, &b, &c, &d);
+	EXPECT_TRUE((a & 0xffu) >= 32 && (a & 0xffu) <= 48);
+	EXPECT_EQ((a >> 16) & 0xffu, 0);
+}
+
 TEST(grant_frames)
 {
 	struct gnttab_setup_table st = {.dom = DOMID_SELF, .nr_frames = 2};

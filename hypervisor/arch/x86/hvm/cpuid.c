@@ -13,6 +13,7 @@
 #include <asm/msr-index.h>
 #include <asm/system.h>
 #include <tessera/arch.h>
+#include <tessera/p2m_limit.h>
 
 /* Xen's hypervisor CPUID leaves. */
 #define XEN_CPUID_BASE 0x40000000u
@@ -103,6 +104,16 @@ void hvm_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t *pa, uint32
 			break;
 		case 0x80000001:
 			c &= ~((1u << 2) | (1u << 12) | (1u << 29)); /* SVM, SKINIT, MONITORX */
+			break;
+		case 0x80000008:
+			/*
+			 * Address sizes: the guest's physical width is what its p2m and
+			 * the 4-level NPT map (P2M_PADDR_BITS), never more than the
+			 * host's; no guest-physical size of its own (no nested paging).
+			 */
+			if ((a & 0xffu) > P2M_PADDR_BITS)
+				a = (a & ~0xffu) | P2M_PADDR_BITS;
+			a &= ~0x00ff0000u;
 			break;
 		case 0x8000000a: /* SVM features */
 			a = b = c = d = 0;
