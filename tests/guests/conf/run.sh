@@ -25,6 +25,7 @@ PANIC_RE='\] Panic:'
 # The dying plan's granter never gives a verdict: it is destroyed by the mapper.
 TABLE="
 version    1 conf-version=SUCCESS                     -
+elf32      1 conf-elf32=SUCCESS                       -
 console    1 conf-console=SUCCESS                     -
 memory     1 conf-memory=SUCCESS                      -
 evtchn     1 conf-evtchn=SUCCESS                      -
