@@ -99,4 +99,17 @@ long conf_evtchn_close(evtchn_port_t port);
 /* EVTCHNOP_alloc_unbound for DOMID_SELF (raw, the port is not given a handler). */
 long conf_evtchn_alloc(domid_t remote, evtchn_port_t *port);
 
+/*
+ * Privileged instructions that may fault (uk_fault_catch): each returns
+ * the exception vector it raised, or -1 when it completed.
+ */
+#define CONF_NO_FAULT (-1)
+int conf_rdmsr(uint32_t msr, uint64_t *val);
+int conf_wrmsr(uint32_t msr, uint64_t val);
+uint64_t conf_read_cr4(void);
+int conf_write_cr4(uint64_t val);
+int conf_rdtscp(uint64_t *tsc, uint32_t *aux);
+int conf_rdpmc(uint32_t ctr, uint64_t *val);
+int conf_wbinvd(void);
+
 #endif /* CONF_H */

@@ -5,7 +5,7 @@
 #                                            guests; also part of make test)
 # The single-domain kernels are also listed for make test-xen (tests/guests/conf/xen.list).
 
-CONF_AREAS := version console memory evtchn gnttab vcpu hvm badptr privilege twodom
+CONF_AREAS := version console memory evtchn gnttab vcpu hvm badptr privilege twodom cpu
 CONF_OUT := $(BUILD)/guests/conf
 CONF_KERNELS := $(patsubst %,$(BUILD)/guests/conf-%.elf,$(CONF_AREAS))
 

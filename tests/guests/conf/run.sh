@@ -33,6 +33,7 @@ gnttab     1 conf-gnttab=SUCCESS                      -
 vcpu       1 conf-vcpu=SUCCESS                        -
 hvm        1 conf-hvm=SUCCESS                         -
 badptr     1 conf-badptr=SUCCESS                      -
+cpu        1 conf-cpu=SUCCESS                         -
 privilege  1 conf-privilege=SUCCESS                   -
 pingpong   2 conf-server=SUCCESS,conf-client=SUCCESS  -
 grants     2 conf-provider=SUCCESS,conf-consumer=SUCCESS -

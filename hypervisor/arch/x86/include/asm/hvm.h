@@ -204,6 +204,8 @@ void hvm_cpuid_xstate(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t *a, 
 /* msr.c: RDMSR/WRMSR of msr by v: 0 (and *val for a read), or -1 for #GP. */
 int hvm_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val);
 int hvm_msr_write(struct vcpu *v, uint32_t msr, uint64_t val);
+/* Does v's CPUID offer RDTSCP (and its TSC_AUX MSR)? */
+bool hvm_has_rdtscp(struct vcpu *v);
 
 /* io.c: port I/O. No devices (PVH): reads float high, writes are dropped, except port 0xE9
  * (the log) and the FADT's sleep and reset registers. */
