@@ -164,6 +164,7 @@ static int msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 		if (!hvm_has_rdtscp(v) || (val >> 32))
 			return -1;
 		v->arch.hvm.tsc_aux = (uint32_t)val;
+		wrmsr(MSR_TSC_AUX, val); /* v runs here: the vendor loads it at each run (svm.c) */
 		return 0;
 	default:
 		return -1;

@@ -13,6 +13,7 @@
 #include <asm/hvm.h>
 #include <asm/hvm/svm/svm.h>
 #include <asm/page.h>
+#include <asm/system.h>
 #include <asm/traps.h>
 #include <asm/x86-defns.h>
 #include <public/hvm/params.h>
@@ -140,6 +141,26 @@ static void svm_exit_ioio(struct vcpu *v)
 		hvm_portio_write(v, port, size, (uint32_t)vmcb->rax);
 	}
 	vmcb->rip = vmcb->exitinfo2;
+}
+
+/*
+ * RDTSCP (as Xen): #UD unless v's CPUID offers it; else the TSC as the
+ * guest sees it (the host's plus the VMCB offset) and v's own TSC_AUX.
+ */
+static void svm_exit_rdtscp(struct vcpu *v)
+{
+	struct svm_vcpu *sv = svm_v(v);
+	uint64_t tsc;
+
+	if (!hvm_has_rdtscp(v)) {
+		svm_inject_exception(v, TRAP_invalid_op, false, 0);
+		return;
+	}
+	tsc = rdtsc() + sv->vmcb->tsc_offset;
+	sv->vmcb->rax = (uint32_t)tsc;
+	sv->gprs.rdx = tsc >> 32;
+	sv->gprs.rcx = v->arch.hvm.tsc_aux;
+	svm_skip(v, 3);
 }
 
 /* ---- Nested page faults ---- */
@@ -282,6 +303,17 @@ static void svm_handle_exit(struct vcpu *v, uint64_t code)
 	case SVM_EXIT_INVD:
 		/* As Xen without passthrough devices: nothing to write back or drop (svm.c). */
 		svm_skip(v, 2);
+		break;
+	case SVM_EXIT_WBINVD:
+		/* As INVD: a no-op for a guest without devices (svm.c). */
+		svm_skip(v, 2);
+		break;
+	case SVM_EXIT_RDTSCP:
+		svm_exit_rdtscp(v);
+		break;
+	case SVM_EXIT_RDPMC:
+		/* No vPMU: #GP, as Xen without one. */
+		svm_inject_exception(v, TRAP_gp_fault, true, 0);
 		break;
 	case SVM_EXIT_EXCP_BASE + SVM_EXC_DB:
 		/*

@@ -50,6 +50,7 @@
 #define PAT_POWER_ON 0x0007040600070406UL
 
 uint32_t svm_feature_edx;
+static bool svm_host_rdtscp; /* the CPU has RDTSCP, so a TSC_AUX MSR */
 static uint32_t svm_nr_asids;
 static void *svm_iopm;	/* 12 KiB, every port intercepted (shared: never changes) */
 static void *svm_msrpm; /* 8 KiB, every MSR intercepted but the VMLOAD/VMSAVE ones */
@@ -99,6 +100,8 @@ static bool svm_detect(void)
 	}
 	svm_feature_edx = d;
 	svm_nr_asids = b;
+	cpuid(0x80000001, &a, &b, &c, &d);
+	svm_host_rdtscp = d & (1u << 27);
 	return svm_nr_asids >= 2;
 }
 
@@ -343,20 +346,25 @@ static int svm_vcpu_init(struct vcpu *v)
 
 	/*
 	 * Intercepts (APM vol. 2 15.9-15.13): what a PVH guest may not do itself.
-	 * INVD would drop dirty cache lines of the host and other domains (as
-	 * Xen, it is a no-op for a guest without devices). #DB and #AC are
+	 * INVD would drop dirty cache lines of the host and other domains, WBINVD
+	 * would make every CPU's caches write back at the guest's will (as Xen,
+	 * both are no-ops for a guest without devices). RDTSCP would give the
+	 * host's TSC_AUX, RDPMC the host's performance counters (as Xen without
+	 * a vPMU: #GP). #DB and #AC are
 	 * intercepted and reflected (exits.c) because a guest can make their
 	 * delivery raise them again forever inside the CPU, which then takes no
 	 * host interrupt (CVE-2015-8104, CVE-2015-5307; Xen intercepts both).
 	 */
 	vmcb->intercepts1 = SVM_INTR1_INTR | SVM_INTR1_NMI | SVM_INTR1_CPUID | SVM_INTR1_HLT |
 			    SVM_INTR1_INVLPGA | SVM_INTR1_IOIO | SVM_INTR1_MSR |
-			    SVM_INTR1_SHUTDOWN | SVM_INTR1_TASKSW | SVM_INTR1_INVD;
+			    SVM_INTR1_SHUTDOWN | SVM_INTR1_TASKSW | SVM_INTR1_INVD |
+			    SVM_INTR1_RDPMC;
 	vmcb->exc_intercepts = (1u << SVM_EXC_DB) | (1u << SVM_EXC_AC);
 	/* VMRUN must be intercepted (else VMRUN fails with VMEXIT_INVALID). */
 	vmcb->intercepts2 = SVM_INTR2_VMRUN | SVM_INTR2_VMMCALL | SVM_INTR2_VMLOAD |
 			    SVM_INTR2_VMSAVE | SVM_INTR2_STGI | SVM_INTR2_CLGI | SVM_INTR2_SKINIT |
-			    SVM_INTR2_MONITOR | SVM_INTR2_MWAIT | SVM_INTR2_XSETBV;
+			    SVM_INTR2_MONITOR | SVM_INTR2_MWAIT | SVM_INTR2_XSETBV |
+			    SVM_INTR2_RDTSCP | SVM_INTR2_WBINVD;
 	vmcb->iopm_base_pa = paddr_x(virt_to_maddr(svm_iopm));
 	vmcb->msrpm_base_pa = paddr_x(virt_to_maddr(svm_msrpm));
 	vmcb->np_enable = 1;
@@ -455,6 +463,13 @@ static void svm_run(struct vcpu *v)
 
 	hvm_vcpu_prepare_run(v, cpu);
 	svm_xstate_load(hv);
+	/*
+	 * The guest's TSC_AUX in the CPU too (the host does not use it): RDTSCP
+	 * is intercepted (exits.c), but QEMU's TCG checks only the RDTSC
+	 * intercept for it and reads the MSR. msr.c writes it while v runs.
+	 */
+	if (svm_host_rdtscp)
+		wrmsr(MSR_TSC_AUX, hv->tsc_aux);
 	for (;;) {
 		local_irq_disable();
 		svm_clgi();

@@ -136,6 +136,7 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "VMCB size");
 #define SVM_INTR1_SMI (1u << 2)
 #define SVM_INTR1_INIT (1u << 3)
 #define SVM_INTR1_VINTR (1u << 4)
+#define SVM_INTR1_RDPMC (1u << 15)
 #define SVM_INTR1_CPUID (1u << 18)
 #define SVM_INTR1_INVD (1u << 22)
 #define SVM_INTR1_HLT (1u << 24)
@@ -152,6 +153,8 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "VMCB size");
 #define SVM_INTR2_STGI (1u << 4)
 #define SVM_INTR2_CLGI (1u << 5)
 #define SVM_INTR2_SKINIT (1u << 6)
+#define SVM_INTR2_RDTSCP (1u << 7)
+#define SVM_INTR2_WBINVD (1u << 9)
 #define SVM_INTR2_MONITOR (1u << 10)
 #define SVM_INTR2_MWAIT (1u << 11)
 #define SVM_INTR2_XSETBV (1u << 13)
@@ -185,6 +188,7 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "VMCB size");
 #define SVM_EXIT_SMI 0x62
 #define SVM_EXIT_INIT 0x63
 #define SVM_EXIT_VINTR 0x64
+#define SVM_EXIT_RDPMC 0x6f
 #define SVM_EXIT_CPUID 0x72
 #define SVM_EXIT_INVD 0x76
 #define SVM_EXIT_HLT 0x78
@@ -200,6 +204,8 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "VMCB size");
 #define SVM_EXIT_STGI 0x84
 #define SVM_EXIT_CLGI 0x85
 #define SVM_EXIT_SKINIT 0x86
+#define SVM_EXIT_RDTSCP 0x87
+#define SVM_EXIT_WBINVD 0x89
 #define SVM_EXIT_MONITOR 0x8a
 #define SVM_EXIT_MWAIT 0x8b
 #define SVM_EXIT_XSETBV 0x8d
