@@ -98,3 +98,40 @@ TEST(rdpmc_faults)
 		EXPECT_TRUE(vec == 13 || vec == 6);
 	}
 }
+
+#define CR4_PCE (1UL << 8)
+#define CR4_UMIP (1UL << 11)
+#define CR4_VMXE (1UL << 13)
+
+TEST(cr4_bits)
+{
+	uint64_t cr4 = conf_read_cr4();
+	uint32_t a, b, c, d, max;
+
+	/* PCE is always ours to set and clear. */
+	EXPECT_EQ(conf_write_cr4(cr4 ^ CR4_PCE), CONF_NO_FAULT);
+	EXPECT_EQ(conf_read_cr4(), cr4 ^ CR4_PCE);
+	EXPECT_EQ(conf_write_cr4(cr4), CONF_NO_FAULT);
+	EXPECT_EQ(conf_read_cr4(), cr4);
+	/* VMXE: CPUID hides VMX (leaf 1 ECX bit 5), so #GP and CR4 unchanged. */
+	cpuid(1, &a, &b, &c, &d);
+	if (!(c & (1u << 5))) {
+		EXPECT_EQ(conf_write_cr4(cr4 | CR4_VMXE), 13);
+		EXPECT_EQ(conf_read_cr4(), cr4);
+	}
+	/* UMIP likewise when leaf 7 does not offer it (ECX bit 2). */
+	cpuid(0, &max, &b, &c, &d);
+	c = 0;
+	if (max >= 7)
+		cpuid_count(7, 0, &a, &b, &c, &d);
+	if (!(c & (1u << 2))) {
+		EXPECT_EQ(conf_write_cr4(cr4 | CR4_UMIP), 13);
+		EXPECT_EQ(conf_read_cr4(), cr4);
+	}
+	/* Reserved bits (15, 31, 63) and PAE off in long mode. */
+	EXPECT_EQ(conf_write_cr4(cr4 | (1UL << 15)), 13);
+	EXPECT_EQ(conf_write_cr4(cr4 | (1UL << 31)), 13);
+	EXPECT_EQ(conf_write_cr4(cr4 | (1UL << 63)), 13);
+	EXPECT_EQ(conf_write_cr4(cr4 & ~(1UL << 5)), 13);
+	EXPECT_EQ(conf_read_cr4(), cr4);
+}

@@ -163,6 +163,54 @@ static void svm_exit_rdtscp(struct vcpu *v)
 	svm_skip(v, 3);
 }
 
+/*
+ * MOV to CR4 (the only instruction that writes it here): the register from
+ * the instruction's bytes (QEMU's SVM has no decode assists), the value
+ * checked by hvm_set_cr4, #GP if refused.
+ */
+static void svm_exit_cr4_write(struct vcpu *v)
+{
+	uint8_t insn[HVM_INSN_MAX];
+	unsigned int len, i, rex = 0, modrm;
+	bool lm = hvm_64bit_mode(v);
+	uint64_t val;
+
+	if (hvm_fetch_insn(v, insn, &len)) {
+		hvm_crash(v, "CR4 write at an unreadable rip %#lx",
+			  (unsigned long)svm_v(v)->vmcb->rip);
+		return;
+	}
+	for (i = 0; i < len; i++) {
+		uint8_t b = insn[i];
+
+		if (b == 0x66 || b == 0x67 || b == 0xf2 || b == 0xf3 || b == 0x26 || b == 0x2e ||
+		    b == 0x36 || b == 0x3e || b == 0x64 || b == 0x65) {
+			rex = 0;
+			continue;
+		}
+		if (lm && (b & 0xf0) == 0x40) {
+			rex = b;
+			continue;
+		}
+		break;
+	}
+	if (i + 3 > len || insn[i] != 0x0f || insn[i + 1] != 0x22 ||
+	    ((((unsigned int)insn[i + 2] >> 3) & 7) | ((rex & 4) << 1)) != 4) {
+		hvm_crash(v, "CR4 write by an instruction not decoded (%02x %02x %02x at rip %#lx)",
+			  insn[0], len > 1 ? insn[1] : 0, len > 2 ? insn[2] : 0,
+			  (unsigned long)svm_v(v)->vmcb->rip);
+		return;
+	}
+	modrm = insn[i + 2];
+	val = hvm_get_reg(v, hvm_gpr((modrm & 7) | ((rex & 1) << 3)));
+	if (!lm)
+		val = (uint32_t)val;
+	if (hvm_set_cr4(v, val))
+		svm_inject_exception(v, TRAP_gp_fault, true, 0);
+	else
+		svm_skip(v, i + 3);
+}
+
 /* ---- Nested page faults ---- */
 
 static void svm_exit_npf(struct vcpu *v)
@@ -362,7 +410,12 @@ static void svm_handle_exit(struct vcpu *v, uint64_t code)
 		hvm_crash(v, "hardware task switch is not supported (rip %#lx)",
 			  (unsigned long)vmcb->rip);
 		break;
+	case SVM_EXIT_CR4_WRITE:
+		svm_exit_cr4_write(v);
+		break;
 	case SVM_EXIT_INVALID:
+	case SVM_EXIT_INVALID_32:
+		/* Only this guest: hvm_crash dumps its VMCB state. */
 		hvm_crash(v, "VMRUN refused the guest state (cr0 %#lx cr4 %#lx efer %#lx)",
 			  (unsigned long)vmcb->cr0, (unsigned long)vmcb->cr4,
 			  (unsigned long)vmcb->efer);

@@ -360,6 +360,12 @@ static int svm_vcpu_init(struct vcpu *v)
 			    SVM_INTR1_SHUTDOWN | SVM_INTR1_TASKSW | SVM_INTR1_INVD |
 			    SVM_INTR1_RDPMC;
 	vmcb->exc_intercepts = (1u << SVM_EXC_DB) | (1u << SVM_EXC_AC);
+	/*
+	 * CR4 writes: a bit the guest's CPUID hides (VMXE, UMIP, ...) would make
+	 * the next VMRUN fail or reach features it was not offered; as Xen, they
+	 * are #GP (hvm/emulate.c). Reads are not intercepted.
+	 */
+	vmcb->cr_intercepts = SVM_CR_INTERCEPT_CR4_WRITE;
 	/* VMRUN must be intercepted (else VMRUN fails with VMEXIT_INVALID). */
 	vmcb->intercepts2 = SVM_INTR2_VMRUN | SVM_INTR2_VMMCALL | SVM_INTR2_VMLOAD |
 			    SVM_INTR2_VMSAVE | SVM_INTR2_STGI | SVM_INTR2_CLGI | SVM_INTR2_SKINIT |
@@ -527,6 +533,17 @@ static void svm_set_efer(struct vcpu *v, uint64_t efer)
 	svm_v(v)->vmcb->efer = efer | EFER_SVME;
 }
 
+/* CR4 as hvm_set_cr4 validated it; a paging-related change flushes this vCPU's TLB. */
+static void svm_set_cr4(struct vcpu *v, uint64_t cr4, bool flush)
+{
+	struct vmcb *vmcb = svm_v(v)->vmcb;
+
+	vmcb->cr4 = cr4;
+	if (flush)
+		vmcb->tlb_control = (svm_feature_edx & SVM_FEAT_FLUSHBYASID) ? SVM_TLB_FLUSH_ASID
+									     : SVM_TLB_FLUSH_ALL;
+}
+
 static uint64_t svm_get_pat(struct vcpu *v)
 {
 	return svm_v(v)->vmcb->g_pat;
@@ -640,6 +657,7 @@ const struct hvm_function_table svm_function_table = {
     .get_segment = svm_get_segment,
     .get_reg = svm_get_reg,
     .set_reg = svm_set_reg,
+    .set_cr4 = svm_set_cr4,
     .dump_state = svm_dump_state,
     .hypercall_insn = {0x0f, 0x01, 0xd9}, /* vmmcall */
 };

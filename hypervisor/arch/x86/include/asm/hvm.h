@@ -98,6 +98,8 @@ struct hvm_function_table {
 	void (*get_segment)(struct vcpu *v, enum x86_segment seg, struct segment_register *reg);
 	uint64_t (*get_reg)(struct vcpu *v, enum hvm_reg reg);
 	void (*set_reg)(struct vcpu *v, enum hvm_reg reg, uint64_t val);
+	/* Set CR4 (validated by hvm_set_cr4); flush v's guest TLB when flush. */
+	void (*set_cr4)(struct vcpu *v, uint64_t cr4, bool flush);
 	/* Log v's state for a crash report (where it was, paging, the event in flight). */
 	void (*dump_state)(struct vcpu *v);
 	/* The 3-byte hypercall instruction the hypercall page's stubs use (SVM: vmmcall). */
@@ -176,6 +178,16 @@ static inline uint64_t hvm_nested_pt_entry(struct domain *d, gfn_t gfn)
 }
 /* Is v in 64-bit mode (EFER.LMA and CS.L)? */
 bool hvm_64bit_mode(struct vcpu *v);
+
+/* emulate.c: the longest x86 instruction. */
+#define HVM_INSN_MAX 15
+/* Read the bytes at v's CS:RIP into buf (HVM_INSN_MAX); *len = how many could be read (at
+ * least to the end of RIP's page); 0, or -1 when RIP's page is not mapped. */
+int hvm_fetch_insn(struct vcpu *v, uint8_t *buf, unsigned int *len);
+/* The register of encoding number n (0 rax, 1 rcx, ... 15 r15). */
+enum hvm_reg hvm_gpr(unsigned int n);
+/* MOV to CR4 by v: 0 (set), or -1 for #GP (a bit v's CPUID hides, reserved, PAE/PCIDE rules). */
+int hvm_set_cr4(struct vcpu *v, uint64_t val);
 
 /* hvm.c: log v's state, then crash its domain with the formatted reason (only that domain). */
 void hvm_crash(struct vcpu *v, const char *fmt, ...) __printf(2, 3);

@@ -130,6 +130,9 @@ _Static_assert(__builtin_offsetof(struct vmcb, rax) == 0x5f8, "VMCB rax");
 _Static_assert(__builtin_offsetof(struct vmcb, g_pat) == 0x668, "VMCB g_pat");
 _Static_assert(sizeof(struct vmcb) == 0x1000, "VMCB size");
 
+/* cr_intercepts bits (offset 0x00): reads of CRn at bit n, writes at 16 + n. */
+#define SVM_CR_INTERCEPT_CR4_WRITE (1u << (16 + 4))
+
 /* intercepts1 bits (APM vol. 2 B-1, offset 0x0c). */
 #define SVM_INTR1_INTR (1u << 0)
 #define SVM_INTR1_NMI (1u << 1)
@@ -179,6 +182,7 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "VMCB size");
 #define SVM_TLB_FLUSH_ASID 3
 
 /* Exit codes (APM vol. 2 appendix C). */
+#define SVM_EXIT_CR4_WRITE 0x14
 #define SVM_EXIT_EXCP_BASE 0x40
 /* Exceptions intercepted through exc_intercepts (one bit per vector). */
 #define SVM_EXC_DB TRAP_debug
@@ -211,6 +215,8 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "VMCB size");
 #define SVM_EXIT_XSETBV 0x8d
 #define SVM_EXIT_NPF 0x400
 #define SVM_EXIT_INVALID (~0UL)
+/* The same as QEMU's TCG stores it: -1 in the low 32 bits only. */
+#define SVM_EXIT_INVALID_32 0xffffffffUL
 
 /* v's and d's SVM state (embedded: always there; meaningful once hvm.initialised). */
 static inline struct svm_vcpu *svm_v(const struct vcpu *v)
