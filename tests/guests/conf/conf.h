@@ -65,7 +65,8 @@ uint32_t conf_features(void);
 /*
  * A page of ours whose gfn holds nothing: a fresh page given back with
  * XENMEM_decrease_reservation. conf_hole_fill() populates it again and
- * frees it. Never touch a hole through its address (no p2m entry).
+ * frees it. Touching a hole through its address reads all ones and drops
+ * writes (as Xen's unclaimed MMIO; tests/guests/conf/cpu.c checks it).
  */
 void *conf_hole(void);
 int conf_hole_fill(void *p);

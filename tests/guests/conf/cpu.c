@@ -135,3 +135,95 @@ TEST(cr4_bits)
 	EXPECT_EQ(conf_write_cr4(cr4 & ~(1UL << 5)), 13);
 	EXPECT_EQ(conf_read_cr4(), cr4);
 }
+
+#define ONES8 0xffffffffffffffffUL
+
+/* Loads of every emulated form from a gfn with nothing behind it: all ones. */
+TEST(unbacked_reads_give_all_ones)
+{
+	uint8_t *p = conf_hole();
+	uint64_t q = 0, x;
+	uint32_t l = 0;
+	uint16_t w = 0;
+	uint8_t b = 0;
+
+	ASSERT_TRUE(p != NULL);
+	asm volatile("movb %1, %0" : "=q"(b) : "m"(*(volatile uint8_t *)p));
+	EXPECT_EQ(b, 0xff);
+	asm volatile("movw %1, %0" : "=r"(w) : "m"(*(volatile uint16_t *)(p + 2)));
+	EXPECT_EQ(w, 0xffff);
+	asm volatile("movl %1, %0" : "=r"(l) : "m"(*(volatile uint32_t *)(p + 4)));
+	EXPECT_EQ(l, 0xffffffffu);
+	asm volatile("movq %1, %0" : "=r"(q) : "m"(*(volatile uint64_t *)(p + 8)));
+	EXPECT_EQ(q, ONES8);
+	/* A byte load keeps the rest of the register; a 32-bit load clears the upper half. */
+	asm volatile("movabsq $0x1122334455667788, %0\n\tmovb %1, %b0"
+		     : "=&q"(x)
+		     : "m"(*(volatile uint8_t *)(p + 16)));
+	EXPECT_EQ(x, 0x11223344556677ffUL);
+	asm volatile("movabsq $0x1122334455667788, %0\n\tmovl %1, %k0"
+		     : "=&r"(x)
+		     : "m"(*(volatile uint32_t *)(p + 16)));
+	EXPECT_EQ(x, 0xffffffffUL);
+	/* MOVZX and MOVSX of bytes and words. */
+	asm volatile("movzbl %1, %k0" : "=r"(x) : "m"(*(volatile uint8_t *)(p + 24)));
+	EXPECT_EQ(x, 0xff);
+	asm volatile("movzwq %1, %0" : "=r"(x) : "m"(*(volatile uint16_t *)(p + 24)));
+	EXPECT_EQ(x, 0xffff);
+	asm volatile("movsbq %1, %0" : "=r"(x) : "m"(*(volatile uint8_t *)(p + 24)));
+	EXPECT_EQ(x, ONES8);
+	asm volatile("movswl %1, %k0" : "=r"(x) : "m"(*(volatile uint16_t *)(p + 24)));
+	EXPECT_EQ(x, 0xffffffffUL);
+	/* A high-numbered register and a SIB address. */
+	{
+		register uint64_t r13 asm("r13");
+		uint64_t idx = 5;
+
+		asm volatile("movq (%1,%2,8), %0" : "=r"(r13) : "r"(p), "r"(idx) : "memory");
+		EXPECT_EQ(r13, ONES8);
+	}
+	EXPECT_OK(conf_hole_fill(p));
+}
+
+/* Stores are dropped (reads still give all ones), and the guest carries on; once repopulated the
+ * page is RAM again. */
+TEST(unbacked_writes_are_dropped)
+{
+	uint8_t *p = conf_hole();
+	uint64_t q = 0, rdi, rcx;
+
+	ASSERT_TRUE(p != NULL);
+	asm volatile("movb $0x5a, %0" : "=m"(*(volatile uint8_t *)p));
+	asm volatile("movw $0x1234, %0" : "=m"(*(volatile uint16_t *)(p + 2)));
+	asm volatile("movl %1, %0" : "=m"(*(volatile uint32_t *)(p + 4)) : "r"(0x12345678u));
+	asm volatile("movq %1, %0"
+		     : "=m"(*(volatile uint64_t *)(p + 8))
+		     : "r"(0x1122334455667788UL));
+	asm volatile("movq $-2, %0" : "=m"(*(volatile uint64_t *)(p + 16)));
+	asm volatile("movq %1, %0" : "=r"(q) : "m"(*(volatile uint64_t *)(p + 8)));
+	EXPECT_EQ(q, ONES8);
+	asm volatile("movq %1, %0" : "=r"(q) : "m"(*(volatile uint64_t *)p));
+	EXPECT_EQ(q, ONES8);
+	/* REP STOS over the hole: every element, RDI and RCX as the CPU leaves them. */
+	rdi = (uint64_t)(p + 64);
+	rcx = 4;
+	asm volatile("cld\n\trep stosl" : "+D"(rdi), "+c"(rcx) : "a"(0u) : "memory");
+	EXPECT_EQ(rcx, 0);
+	EXPECT_EQ(rdi, (uint64_t)(p + 80));
+	asm volatile("movq %1, %0" : "=r"(q) : "m"(*(volatile uint64_t *)(p + 64)));
+	EXPECT_EQ(q, ONES8);
+	EXPECT_OK(conf_hole_fill(p));
+	EXPECT_EQ(*(volatile uint64_t *)(p + 8), 0);
+}
+
+/* A device the guest was not given (the HPET's address): all ones. */
+TEST(hpet_probe)
+{
+	uint32_t id;
+
+	CONF_NEED_GUEST(); /* dom0 may be given the host's devices */
+	id = *(volatile uint32_t *)0xfed00000UL;
+	EXPECT_EQ(id, 0xffffffffu);
+	*(volatile uint32_t *)0xfed00010UL = 1;
+	EXPECT_EQ(*(volatile uint32_t *)0xfed00010UL, 0xffffffffu);
+}

@@ -223,9 +223,18 @@ static void svm_exit_npf(struct vcpu *v)
 	mfn_t mfn = p2m_lookup(v->domain, gfn, &t);
 
 	if (mfn_x(mfn) == INVALID_MFN_RAW) {
-		hvm_crash(v, "access to gpa %#lx with no memory behind it (rip %#lx, %s)",
+		char why[128] = "an instruction fetch or a page table walk";
+
+		/*
+		 * A data access (not a fetch, EXITINFO1 bit 4; not the guest's own
+		 * page walk, bit 33) completes as Xen's unclaimed MMIO (hvm/mmio.c).
+		 */
+		if (!(err & (1UL << 4)) && !(err & (1UL << 33)) &&
+		    !hvm_emulate_mmio(v, gpa, err & 2, why, sizeof(why)))
+			return;
+		hvm_crash(v, "access to gpa %#lx with no memory behind it (rip %#lx, %s): %s",
 			  (unsigned long)gpa, (unsigned long)vmcb->rip,
-			  (err & 2) ? "write" : "read");
+			  (err & 2) ? "write" : "read", why);
 		return;
 	}
 	if ((err & 2) && !(npte & 2) && (t == p2m_ram_ro || t == p2m_grant_map_ro)) {

@@ -189,6 +189,13 @@ enum hvm_reg hvm_gpr(unsigned int n);
 /* MOV to CR4 by v: 0 (set), or -1 for #GP (a bit v's CPUID hides, reserved, PAE/PCIDE rules). */
 int hvm_set_cr4(struct vcpu *v, uint64_t val);
 
+/*
+ * mmio.c: v's access to gpa (write or read) found nothing behind it: decode its instruction,
+ * complete it (reads all ones, writes dropped) and step over it. 0, or -1 with why filled in
+ * when the instruction is not one emulated (the caller crashes the domain then).
+ */
+int hvm_emulate_mmio(struct vcpu *v, uint64_t gpa, bool write, char *why, size_t whylen);
+
 /* hvm.c: log v's state, then crash its domain with the formatted reason (only that domain). */
 void hvm_crash(struct vcpu *v, const char *fmt, ...) __printf(2, 3);
 

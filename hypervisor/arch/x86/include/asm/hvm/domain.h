@@ -21,6 +21,9 @@ struct hvm_domain {
 	/* MSRs refused with #GP so far, each logged once (hvm/msr.c); slots taken atomically. */
 	uint32_t refused_msrs[32];
 	unsigned int nr_refused_msrs;
+	/* Accesses to gpas with nothing behind them: the log's rate limit (hvm/mmio.c). */
+	s_time_t mmio_log_start;
+	unsigned int mmio_log_count;
 	struct svm_domain svm; /* the vendor part (asm/hvm/svm/domain.h) */
 };
 
