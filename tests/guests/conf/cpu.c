@@ -227,3 +227,59 @@ TEST(hpet_probe)
 	*(volatile uint32_t *)0xfed00010UL = 1;
 	EXPECT_EQ(*(volatile uint32_t *)0xfed00010UL, 0xffffffffu);
 }
+
+#define MSR_APIC_BASE 0x1bu
+#define APIC_BASE_EXTD (1UL << 10)
+#define APIC_BASE_EN (1UL << 11)
+#define X2APIC_ID_MSR 0x802u
+
+/*
+ * The local APIC in both modes (Xen's vLAPIC has xAPIC and x2APIC): Tessera
+ * starts a vCPU in x2APIC mode, Xen in xAPIC mode. From x2APIC the way to
+ * xAPIC is through the disabled state (directly: #GP); in xAPIC mode the
+ * registers are at 0xfee00000 and the x2APIC MSRs #GP; back to x2APIC the
+ * IDs agree. The mode we found is restored.
+ */
+TEST(xapic_and_x2apic_modes)
+{
+	volatile uint32_t *apic = (volatile uint32_t *)0xfee00000UL;
+	uint64_t base = 0, v = 0, xbase;
+	uint32_t a, b, c, d, id;
+	int was_x2;
+
+	ASSERT_EQ(conf_rdmsr(MSR_APIC_BASE, &base), CONF_NO_FAULT);
+	EXPECT_EQ(base & 0xfffff000UL, 0xfee00000UL);
+	ASSERT_TRUE(base & APIC_BASE_EN);
+	cpuid(1, &a, &b, &c, &d);
+	id = b >> 24;
+	was_x2 = !!(base & APIC_BASE_EXTD);
+	xbase = base & ~APIC_BASE_EXTD;
+	if (was_x2) {
+		EXPECT_EQ(conf_wrmsr(MSR_APIC_BASE, xbase), 13);
+		EXPECT_EQ(conf_wrmsr(MSR_APIC_BASE, base & ~(APIC_BASE_EN | APIC_BASE_EXTD)),
+			  CONF_NO_FAULT);
+		/* Disabled: straight to x2APIC is not a step either. */
+		EXPECT_EQ(conf_wrmsr(MSR_APIC_BASE, base), 13);
+		EXPECT_EQ(conf_wrmsr(MSR_APIC_BASE, xbase), CONF_NO_FAULT);
+	}
+	/* xAPIC mode: MMIO registers, no x2APIC MSRs. */
+	EXPECT_EQ(conf_rdmsr(MSR_APIC_BASE, &v), CONF_NO_FAULT);
+	EXPECT_EQ(v, xbase);
+	EXPECT_EQ(conf_rdmsr(X2APIC_ID_MSR, &v), 13);
+	EXPECT_EQ(apic[0x20 / 4] >> 24, id);
+	EXPECT_EQ(apic[0x30 / 4] & 0xff, 0x14);
+	apic[0x80 / 4] = 0x20;
+	EXPECT_EQ(apic[0x80 / 4], 0x20);
+	apic[0x80 / 4] = 0;
+	EXPECT_EQ(apic[0x80 / 4], 0);
+	/* On to x2APIC: the same ID through the MSR. */
+	EXPECT_EQ(conf_wrmsr(MSR_APIC_BASE, xbase | APIC_BASE_EXTD), CONF_NO_FAULT);
+	EXPECT_EQ(conf_rdmsr(X2APIC_ID_MSR, &v), CONF_NO_FAULT);
+	EXPECT_EQ(v, id);
+	if (!was_x2) {
+		EXPECT_EQ(conf_wrmsr(MSR_APIC_BASE, xbase & ~APIC_BASE_EN), CONF_NO_FAULT);
+		EXPECT_EQ(conf_wrmsr(MSR_APIC_BASE, xbase), CONF_NO_FAULT);
+	}
+	EXPECT_EQ(conf_rdmsr(MSR_APIC_BASE, &v), CONF_NO_FAULT);
+	EXPECT_EQ(v, base);
+}

@@ -12,10 +12,14 @@
  * vendor crashes the domain, saying which bytes it could not decode. Each
  * domain logs at most MMIO_LOG_BURST such accesses per second.
  *
+ * The one device behind such addresses is the vLAPIC's xAPIC page
+ * (vlapic_guest_mmio), while the vCPU has its APIC in xAPIC mode.
+ *
  * Locking: none; runs on the CPU running v (the log counters are racy
  * between vCPUs of one domain: at worst a line more or less).
  */
 #include <asm/hvm.h>
+#include <asm/vlapic.h>
 #include <asm/x86-defns.h>
 #include <tessera/console.h>
 #include <tessera/format.h>
@@ -201,20 +205,24 @@ static uint64_t mmio_sext(uint64_t val, unsigned int size)
 	return (uint64_t)((int64_t)(val << sh) >> sh);
 }
 
-/* The access itself: nothing claims it (reads all ones, writes dropped). */
+static void mmio_log(struct vcpu *v, uint64_t gpa, bool write, unsigned int size);
+
+/* The access itself: the xAPIC page in xAPIC mode, else nobody (reads all ones, writes dropped). */
 static uint64_t mmio_read(struct vcpu *v, uint64_t gpa, unsigned int size)
 {
-	(void)v;
-	(void)gpa;
+	uint64_t val;
+
+	if (vlapic_guest_mmio(v, gpa, size, false, &val))
+		return val;
+	mmio_log(v, gpa, false, size);
 	return size == 8 ? ~0UL : (1UL << (8 * size)) - 1;
 }
 
 static void mmio_write(struct vcpu *v, uint64_t gpa, unsigned int size, uint64_t val)
 {
-	(void)v;
-	(void)gpa;
-	(void)size;
-	(void)val;
+	if (vlapic_guest_mmio(v, gpa, size, true, &val))
+		return;
+	mmio_log(v, gpa, true, size);
 }
 
 static void mmio_log(struct vcpu *v, uint64_t gpa, bool write, unsigned int size)
@@ -255,7 +263,7 @@ int hvm_emulate_mmio(struct vcpu *v, uint64_t gpa, bool write, char *why, size_t
 			 len > 4 ? b[4] : 0, len > 5 ? b[5] : 0, (unsigned long)rip);
 		return -1;
 	}
-	mmio_log(v, gpa, write, in.size);
+	(void)write;
 	switch (in.kind) {
 	case MMIO_LOAD:
 		mmio_set_reg(v, in.reg, in.high_byte, in.dst, mmio_read(v, gpa, in.size));

@@ -136,8 +136,7 @@ static int msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 		hvm_set_pat(v, val);
 		return 0;
 	case MSR_APIC_BASE:
-		/* x2APIC mode at 0xfee00000 is all there is (vlapic.c): only that value is taken.
-		 */
+		/* x2APIC, xAPIC or disabled, at 0xfee00000 (vlapic.c). */
 		return vlapic_base_write(&v->arch.hvm.vlapic, val) ? -1 : 0;
 	case MSR_X2APIC_FIRST ... MSR_X2APIC_LAST:
 		return vlapic_guest_msr_write(v, msr, val);
