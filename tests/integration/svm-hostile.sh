@@ -1,7 +1,7 @@
 #!/bin/bash
 # What a hostile PVH guest may do to the physical CPU (hypervisor/arch/x86/
-# hvm/svm/selftest_hostile.c): INVD and #DB must exit to the hypervisor (INVD
-# would drop other domains' dirty cache lines; a #DB/#AC raised by its own
+# hvm/svm/selftest_hostile.c): INVD, WBINVD and #DB must exit to the hypervisor (INVD
+# and WBINVD would drop or flush other domains' dirty cache lines; a #DB/#AC raised by its own
 # delivery hangs a CPU that does not intercept it, CVE-2015-8104/5307), the
 # #DB must still reach the guest's handler, and the domain's teardown must
 # return every page. A flood of port 0xE9 output is cut by the domain's

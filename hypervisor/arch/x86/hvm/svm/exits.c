@@ -298,6 +298,7 @@ static void svm_count(struct svm_vcpu *sv, uint64_t code)
 		i = 6;
 		break;
 	case SVM_EXIT_INVD:
+	case SVM_EXIT_WBINVD:
 		i = 8;
 		break;
 	case SVM_EXIT_EXCP_BASE + SVM_EXC_DB:
