@@ -90,6 +90,15 @@ UNIT_TEST(vlapic, xapic_mmio_registers)
 	CU_ASSERT_EQUAL(vlapic_mmio_write(&l, 0x20, 0x7u << 24, &ipi), VLAPIC_DONE);
 	CU_ASSERT_EQUAL(vlapic_mmio_read(&l, 0x20), 2u << 24);
 	CU_ASSERT_EQUAL(vlapic_mmio_read(&l, 0xb0), 0);
+	/* EOI takes any value in xAPIC mode (x2APIC: only 0); TPR's reserved bits are ignored. */
+	vlapic_set_irr(&l, 0x41);
+	CU_ASSERT_EQUAL(vlapic_pending(&l), 0x41);
+	vlapic_ack(&l, 0x41);
+	CU_ASSERT_EQUAL(vlapic_mmio_write(&l, 0xb0, 0x1234, &ipi), VLAPIC_EOI_DONE);
+	CU_ASSERT_EQUAL(vlapic_mmio_read(&l, 0x100 + 0x20), 0); /* ISR bank 2: vector 0x41 gone */
+	CU_ASSERT_EQUAL(vlapic_mmio_write(&l, 0x80, 0xff10, &ipi), VLAPIC_DONE);
+	CU_ASSERT_EQUAL(vlapic_mmio_read(&l, 0x80), 0x10);
+	CU_ASSERT_EQUAL(vlapic_mmio_write(&l, 0x80, 0, &ipi), VLAPIC_DONE);
 	/* Logical ID and DFR are xAPIC's own. */
 	CU_ASSERT_EQUAL(vlapic_mmio_read(&l, 0xe0), 0xffffffffu);
 	CU_ASSERT_EQUAL(vlapic_mmio_write(&l, 0xd0, 0x04ffffffu, &ipi), VLAPIC_DONE);

@@ -237,10 +237,21 @@ int vlapic_mmio_write(struct vlapic *l, unsigned int off, uint32_t val, uint64_t
 		*ipi =
 		    (uint32_t)l->icr | ((uint64_t)(dest8 == 0xff ? VLAPIC_BROADCAST : dest8) << 32);
 		return VLAPIC_SEND_IPI;
+	case 0xb0: /* EOI and ESR: the value written does not matter in xAPIC mode */
+	case 0x280:
+		val = 0;
+		break;
+	case 0x80: /* TPR, SVR: reserved bits are ignored rather than refused */
+		val &= 0xffu;
+		break;
+	case 0xf0:
+		val &= 0x13ffu;
+		break;
 	default:
-		ret = vlapic_reg_write(l, VLAPIC_MSR_FIRST + (off >> 4), val, ipi);
-		return ret < 0 ? VLAPIC_DONE : ret;
+		break;
 	}
+	ret = vlapic_reg_write(l, VLAPIC_MSR_FIRST + (off >> 4), val, ipi);
+	return ret < 0 ? VLAPIC_DONE : ret;
 }
 
 bool vlapic_x2apic_mode(const struct vlapic *l)
