@@ -11,7 +11,10 @@
  *  - the domain then triple faults (ud2 with no #UD gate) and destroying it
  *    returns every page;
  *  - a flood of port 0xE9 output (32 KiB) is cut by the domain's console
- *    rate limit, so one guest cannot keep the serial line busy.
+ *    rate limit, so one guest cannot keep the serial line busy;
+ *  - a VMCB that VMRUN refuses (CR4.VMXE, which the guest's CPUID hides:
+ *    what a guest could reach before CR4 writes were intercepted; QEMU then
+ *    reports VMEXIT_INVALID as 0xffffffff) crashes that domain only.
  * Runs on the boot CPU from the self-test list; no locking of its own.
  */
 #include <asm/hvm.h>
@@ -112,6 +115,30 @@ out:
 	return ret;
 }
 
+/* A guest whose VMCB VMRUN refuses: its domain crashes (SHUTDOWN_crash), nothing else. */
+static int ht_invalid_vmcb(void)
+{
+	struct stg_guest g;
+	bool crashed;
+	int ret;
+
+	ret = stg_create(&g, HT_DOMID, "svmhostile");
+	if (ret)
+		return ret;
+	ret = stg_start(&g);
+	if (ret)
+		goto out;
+	svm_v(g.v)->vmcb->cr4 |= X86_CR4_VMXE;
+	stg_run_until_down(&g, NOW() + MILLISECS(3000), false);
+	crashed = g.d->is_shut_down && g.d->shutdown_code == SHUTDOWN_crash;
+	pr_info("svm_hostile: a VMCB VMRUN refuses: domain %s",
+		crashed ? "crashed" : "not crashed");
+	ret = crashed ? 0 : -EIO;
+out:
+	stg_destroy(&g);
+	return ret;
+}
+
 SELFTEST(svm_hostile)
 {
 	struct ht_result r;
@@ -152,5 +179,7 @@ SELFTEST(svm_hostile)
 	pr_info("svm_hostile: flood of %u bytes (%u lines) on port 0xE9 done, triple fault %s",
 		HT_FLOOD_BYTES, HT_FLOOD_BYTES / 64, r.triple_faulted ? "yes" : "no");
 	/* tests/integration/svm-hostile.sh counts the lines that reached the log. */
-	return r.triple_faulted ? 0 : -EIO;
+	if (!r.triple_faulted)
+		return -EIO;
+	return ht_invalid_vmcb();
 }
