@@ -6,7 +6,8 @@
  * leave, and anything else is refused with the bytes named. The real
  * sources are built into this test with a fake vendor (a register file
  * here) and the fake guest memory of tests/unit/fake (paging off: the
- * instruction bytes sit at RIP in that buffer).
+ * instruction bytes sit at RIP in that buffer). The CR4 write policy of
+ * emulate.c (hvm_set_cr4) is checked against a small fake CPUID here too.
  */
 #include <string.h>
 #define hvm_funcs mmio_unit_funcs /* this file's vendor, not another test's */
@@ -42,10 +43,20 @@ static void fk_get_segment(struct vcpu *v, enum x86_segment seg, struct segment_
 	reg->base = long_mode ? 0 : FAKE_GUEST_BASE;
 }
 
+static uint64_t fk_cr4;
+static bool fk_flushed;
+
 static uint64_t fk_get_cr(struct vcpu *v, unsigned int cr)
 {
 	(void)v;
-	return cr == 0 ? X86_CR0_PE : 0; /* paging off: gva = the fake buffer's address */
+	return cr == 0 ? X86_CR0_PE : cr == 4 ? fk_cr4 : 0; /* paging off: gva = the buffer's */
+}
+
+static void fk_set_cr4(struct vcpu *v, uint64_t cr4, bool flush)
+{
+	(void)v;
+	fk_cr4 = cr4;
+	fk_flushed = flush;
 }
 
 static uint64_t fk_get_efer(struct vcpu *v)
@@ -61,6 +72,7 @@ static const struct hvm_function_table fk_vendor = {
     .get_segment = fk_get_segment,
     .get_cr = fk_get_cr,
     .get_efer = fk_get_efer,
+    .set_cr4 = fk_set_cr4,
 };
 const struct hvm_function_table *mmio_unit_funcs = &fk_vendor;
 
@@ -75,9 +87,12 @@ void hvm_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t *a, uint32_
 	       uint32_t *d)
 {
 	(void)v;
-	(void)leaf;
 	(void)sub;
 	*a = *b = *c = *d = 0;
+	if (leaf == 0)
+		*a = 1; /* no leaf 7: no SMEP, UMIP, ... */
+	if (leaf == 1)
+		*d = X86_BIT(6) | X86_BIT(13) | X86_BIT(24) | X86_BIT(25); /* PAE PGE FXSR SSE */
 }
 
 bool vlapic_guest_mmio(struct vcpu *v, uint64_t gpa, unsigned int size, bool write, uint64_t *val)
@@ -266,4 +281,37 @@ static void thirty_two_bit_code_has_no_rex(void)
 	fk_regs[HVM_REG_RIP] = fake_guest_put(d, mov, sizeof(mov)) - FAKE_GUEST_BASE;
 	CU_ASSERT_EQUAL(hvm_emulate_mmio(d->vcpu[0], 0xfed00000UL, false, why, sizeof(why)), 0);
 	CU_ASSERT_EQUAL(fk_regs[HVM_REG_RAX], 0xffffffffUL);
+}
+
+static void cr4_follows_the_cpuid(void);
+UNIT_TEST(hvm_mmio, cr4_follows_the_cpuid)
+{
+	setup();
+	cr4_follows_the_cpuid();
+	teardown();
+}
+static void cr4_follows_the_cpuid(void)
+{
+	struct vcpu *v = d->vcpu[0];
+	const uint64_t base = X86_CR4_PAE | X86_CR4_PGE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
+
+	fk_cr4 = base;
+	/* Offered bits move; PCE always; a paging bit flushes the TLB, PCE does not. */
+	CU_ASSERT_EQUAL(hvm_set_cr4(v, base | X86_CR4_PCE), 0);
+	CU_ASSERT_EQUAL(fk_cr4, base | X86_CR4_PCE);
+	CU_ASSERT_FALSE(fk_flushed);
+	CU_ASSERT_EQUAL(hvm_set_cr4(v, base & ~X86_CR4_PGE), 0);
+	CU_ASSERT(fk_flushed);
+	fk_cr4 = base;
+	/* Hidden by CPUID, reserved, or against the mode: #GP and CR4 unchanged. */
+	CU_ASSERT_EQUAL(hvm_set_cr4(v, base | X86_CR4_VMXE), -1);
+	CU_ASSERT_EQUAL(hvm_set_cr4(v, base | X86_CR4_UMIP), -1);
+	CU_ASSERT_EQUAL(hvm_set_cr4(v, base | X86_CR4_SMEP), -1);
+	CU_ASSERT_EQUAL(hvm_set_cr4(v, base | X86_CR4_PCIDE), -1);
+	CU_ASSERT_EQUAL(hvm_set_cr4(v, base | X86_BIT(15)), -1);
+	CU_ASSERT_EQUAL(hvm_set_cr4(v, base | X86_BIT(63)), -1);
+	CU_ASSERT_EQUAL(hvm_set_cr4(v, base & ~X86_CR4_PAE), -1); /* long mode needs PAE */
+	CU_ASSERT_EQUAL(fk_cr4, base);
+	long_mode = false;
+	CU_ASSERT_EQUAL(hvm_set_cr4(v, base & ~X86_CR4_PAE), 0);
 }
