@@ -263,6 +263,7 @@ int hvm_emulate_mmio(struct vcpu *v, uint64_t gpa, bool write, char *why, size_t
 			 len > 4 ? b[4] : 0, len > 5 ? b[5] : 0, (unsigned long)rip);
 		return -1;
 	}
+	/* The instruction says whether it reads or writes (each form here does one). */
 	(void)write;
 	switch (in.kind) {
 	case MMIO_LOAD:
