@@ -163,9 +163,14 @@ static int parse_ident(const uint8_t *p, size_t size, struct elf_image *img, cha
 		format_why(why, whylen, "ELF type %u is not an executable", img->type);
 		return -EINVAL;
 	}
-	if (machine != (img->is64 ? EM_X86_64 : EM_386)) {
-		format_why(why, whylen, "ELF machine %u is not %s", machine,
-			   img->is64 ? "x86-64" : "i386");
+	/*
+	 * Either x86 machine with either class: a PVH kernel starts in 32-bit
+	 * mode at its PHYS32_ENTRY whatever the file says, and small kernels are
+	 * often linked as ELF32 and then marked x86-64 (as Xen's libelf, which
+	 * looks at neither for a PVH guest).
+	 */
+	if (machine != EM_X86_64 && machine != EM_386) {
+		format_why(why, whylen, "ELF machine %u is not x86 (i386 or x86-64)", machine);
 		return -EINVAL;
 	}
 	if (version != EV_CURRENT) {

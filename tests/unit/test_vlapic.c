@@ -41,14 +41,82 @@ UNIT_TEST(vlapic, reset_is_x2apic_mode_with_madt_id_and_bsp_on_vcpu0)
 	CU_ASSERT_EQUAL(l.sipi_vector, -1);
 }
 
-UNIT_TEST(vlapic, apic_base_accepts_only_its_own_value)
+UNIT_TEST(vlapic, apic_base_moves_between_modes_as_the_sdm_allows)
 {
+	const uint64_t base = 0xfee00000UL | VLAPIC_BASE_BSP;
+	uint64_t v;
+
 	vlapic_reset(&l, 0, true);
 	CU_ASSERT_EQUAL(vlapic_base_write(&l, l.apic_base), 0);
+	/* x2APIC -> xAPIC directly, another base, BSP cleared, EXTD without EN: #GP. */
 	CU_ASSERT_EQUAL(vlapic_base_write(&l, l.apic_base & ~VLAPIC_BASE_EXTD), -EINVAL);
 	CU_ASSERT_EQUAL(vlapic_base_write(&l, 0xfed00000UL | VLAPIC_BASE_EN | VLAPIC_BASE_EXTD |
 						  VLAPIC_BASE_BSP),
 			-EINVAL);
+	CU_ASSERT_EQUAL(vlapic_base_write(&l, 0xfee00000UL | VLAPIC_BASE_EN | VLAPIC_BASE_EXTD),
+			-EINVAL);
+	CU_ASSERT_EQUAL(vlapic_base_write(&l, base | VLAPIC_BASE_EXTD), -EINVAL);
+	/* x2APIC -> disabled -> xAPIC -> x2APIC; disabled -> x2APIC is not a step. */
+	CU_ASSERT_EQUAL(vlapic_base_write(&l, base), 0);
+	CU_ASSERT_FALSE(vlapic_x2apic_mode(&l) || vlapic_xapic_mode(&l));
+	CU_ASSERT_EQUAL(vlapic_msr_read(&l, X2APIC_ID, &v), -EINVAL);
+	CU_ASSERT_EQUAL(vlapic_base_write(&l, base | VLAPIC_BASE_EN | VLAPIC_BASE_EXTD), -EINVAL);
+	CU_ASSERT_EQUAL(vlapic_base_write(&l, base | VLAPIC_BASE_EN), 0);
+	CU_ASSERT(vlapic_xapic_mode(&l));
+	/* The MSRs exist in x2APIC mode only. */
+	CU_ASSERT_EQUAL(vlapic_msr_read(&l, X2APIC_ID, &v), -EINVAL);
+	CU_ASSERT_EQUAL(vlapic_msr_write(&l, X2APIC_TPR, 0, &v), -EINVAL);
+	CU_ASSERT_EQUAL(vlapic_base_write(&l, base | VLAPIC_BASE_EN | VLAPIC_BASE_EXTD), 0);
+	CU_ASSERT(vlapic_x2apic_mode(&l));
+	CU_ASSERT_EQUAL(rd(X2APIC_ID), 0);
+}
+
+UNIT_TEST(vlapic, xapic_mmio_registers)
+{
+	uint64_t ipi = 0;
+
+	vlapic_reset(&l, 2, false);
+	CU_ASSERT_EQUAL(vlapic_base_write(&l, 0xfee00000UL), 0);
+	CU_ASSERT_EQUAL(vlapic_base_write(&l, 0xfee00000UL | VLAPIC_BASE_EN), 0);
+	/* xAPIC's ID is in bits 31:24; version, SVR, TPR as in x2APIC. */
+	CU_ASSERT_EQUAL(vlapic_mmio_read(&l, 0x20), 2u << 24);
+	CU_ASSERT_EQUAL(vlapic_mmio_read(&l, 0x30), 0x50014);
+	CU_ASSERT_EQUAL(vlapic_mmio_read(&l, 0xf0), 0xff);
+	CU_ASSERT_EQUAL(vlapic_mmio_write(&l, 0xf0, 0x1ff, &ipi), VLAPIC_EOI_DONE);
+	CU_ASSERT(vlapic_enabled(&l));
+	CU_ASSERT_EQUAL(vlapic_mmio_write(&l, 0x80, 0x20, &ipi), VLAPIC_DONE);
+	CU_ASSERT_EQUAL(vlapic_mmio_read(&l, 0x80), 0x20);
+	/* Read-only and write-only registers neither fault nor change. */
+	CU_ASSERT_EQUAL(vlapic_mmio_write(&l, 0x20, 0x7u << 24, &ipi), VLAPIC_DONE);
+	CU_ASSERT_EQUAL(vlapic_mmio_read(&l, 0x20), 2u << 24);
+	CU_ASSERT_EQUAL(vlapic_mmio_read(&l, 0xb0), 0);
+	/* EOI takes any value in xAPIC mode (x2APIC: only 0); TPR's reserved bits are ignored. */
+	vlapic_set_irr(&l, 0x41);
+	CU_ASSERT_EQUAL(vlapic_pending(&l), 0x41);
+	vlapic_ack(&l, 0x41);
+	CU_ASSERT_EQUAL(vlapic_mmio_write(&l, 0xb0, 0x1234, &ipi), VLAPIC_EOI_DONE);
+	CU_ASSERT_EQUAL(vlapic_mmio_read(&l, 0x100 + 0x20), 0); /* ISR bank 2: vector 0x41 gone */
+	CU_ASSERT_EQUAL(vlapic_mmio_write(&l, 0x80, 0xff10, &ipi), VLAPIC_DONE);
+	CU_ASSERT_EQUAL(vlapic_mmio_read(&l, 0x80), 0x10);
+	CU_ASSERT_EQUAL(vlapic_mmio_write(&l, 0x80, 0, &ipi), VLAPIC_DONE);
+	/* Logical ID and DFR are xAPIC's own. */
+	CU_ASSERT_EQUAL(vlapic_mmio_read(&l, 0xe0), 0xffffffffu);
+	CU_ASSERT_EQUAL(vlapic_mmio_write(&l, 0xd0, 0x04ffffffu, &ipi), VLAPIC_DONE);
+	CU_ASSERT_EQUAL(vlapic_mmio_read(&l, 0xd0), 0x04000000u);
+	CU_ASSERT(vlapic_match_dest(&l, 0x06, true));
+	CU_ASSERT_FALSE(vlapic_match_dest(&l, 0x01, true));
+	CU_ASSERT(vlapic_match_dest(&l, 2, false));
+	/* The ICR in two halves: the high one holds the 8-bit destination, the low one sends. */
+	CU_ASSERT_EQUAL(vlapic_mmio_write(&l, 0x310, 0x03000000u, &ipi), VLAPIC_DONE);
+	CU_ASSERT_EQUAL(vlapic_mmio_write(&l, 0x300, 0x4041u, &ipi), VLAPIC_SEND_IPI);
+	CU_ASSERT_EQUAL(VLAPIC_ICR_DEST(ipi), 3);
+	CU_ASSERT_EQUAL(VLAPIC_ICR_VECTOR(ipi), 0x41);
+	CU_ASSERT_EQUAL(vlapic_mmio_read(&l, 0x310), 0x03000000u);
+	CU_ASSERT_EQUAL(vlapic_mmio_read(&l, 0x300), 0x4041u);
+	/* Destination 0xff is the broadcast. */
+	CU_ASSERT_EQUAL(vlapic_mmio_write(&l, 0x310, 0xff000000u, &ipi), VLAPIC_DONE);
+	CU_ASSERT_EQUAL(vlapic_mmio_write(&l, 0x300, 0x4041u, &ipi), VLAPIC_SEND_IPI);
+	CU_ASSERT_EQUAL(VLAPIC_ICR_DEST(ipi), VLAPIC_BROADCAST);
 }
 
 UNIT_TEST(vlapic, x2apic_access_rules_give_gp)

@@ -116,3 +116,94 @@ int conf_hole_fill(void *p)
 	page_free(p, 0);
 	return 0;
 }
+
+/*
+ * One instruction that may fault, through uk_fault_catch: the asm arms the
+ * catch with the address after the instruction, which the trap handler
+ * resumes at. Each returns the vector taken, or -1.
+ */
+#define CONF_ARM "lea 1f(%%rip), %%r11\n\tmov %%r11, %[resume]\n\t"
+
+int conf_rdmsr(uint32_t msr, uint64_t *val)
+{
+	uint32_t lo = 0, hi = 0;
+
+	uk_fault_catch.vector = -1;
+	asm volatile(CONF_ARM "rdmsr\n1:"
+		     : "+a"(lo), "+d"(hi), [resume] "=m"(uk_fault_catch.resume)
+		     : "c"(msr)
+		     : "r11", "memory");
+	uk_fault_catch.resume = 0;
+	*val = ((uint64_t)hi << 32) | lo;
+	return uk_fault_catch.vector;
+}
+
+int conf_wrmsr(uint32_t msr, uint64_t val)
+{
+	uk_fault_catch.vector = -1;
+	asm volatile(CONF_ARM "wrmsr\n1:"
+		     : [resume] "=m"(uk_fault_catch.resume)
+		     : "c"(msr), "a"((uint32_t)val), "d"((uint32_t)(val >> 32))
+		     : "r11", "memory");
+	uk_fault_catch.resume = 0;
+	return uk_fault_catch.vector;
+}
+
+uint64_t conf_read_cr4(void)
+{
+	uint64_t v;
+
+	asm volatile("mov %%cr4, %0" : "=r"(v));
+	return v;
+}
+
+int conf_write_cr4(uint64_t val)
+{
+	uk_fault_catch.vector = -1;
+	asm volatile(CONF_ARM "mov %[v], %%cr4\n1:"
+		     : [resume] "=m"(uk_fault_catch.resume)
+		     : [v] "r"(val)
+		     : "r11", "memory");
+	uk_fault_catch.resume = 0;
+	return uk_fault_catch.vector;
+}
+
+int conf_rdtscp(uint64_t *tsc, uint32_t *aux)
+{
+	uint32_t lo = 0, hi = 0, c = 0;
+
+	uk_fault_catch.vector = -1;
+	asm volatile(CONF_ARM "rdtscp\n1:"
+		     : "+a"(lo), "+d"(hi), "+c"(c), [resume] "=m"(uk_fault_catch.resume)
+		     :
+		     : "r11", "memory");
+	uk_fault_catch.resume = 0;
+	*tsc = ((uint64_t)hi << 32) | lo;
+	*aux = c;
+	return uk_fault_catch.vector;
+}
+
+int conf_rdpmc(uint32_t ctr, uint64_t *val)
+{
+	uint32_t lo = 0, hi = 0;
+
+	uk_fault_catch.vector = -1;
+	asm volatile(CONF_ARM "rdpmc\n1:"
+		     : "+a"(lo), "+d"(hi), [resume] "=m"(uk_fault_catch.resume)
+		     : "c"(ctr)
+		     : "r11", "memory");
+	uk_fault_catch.resume = 0;
+	*val = ((uint64_t)hi << 32) | lo;
+	return uk_fault_catch.vector;
+}
+
+int conf_wbinvd(void)
+{
+	uk_fault_catch.vector = -1;
+	asm volatile(CONF_ARM "wbinvd\n1:"
+		     : [resume] "=m"(uk_fault_catch.resume)
+		     :
+		     : "r11", "memory");
+	uk_fault_catch.resume = 0;
+	return uk_fault_catch.vector;
+}

@@ -65,7 +65,8 @@ uint32_t conf_features(void);
 /*
  * A page of ours whose gfn holds nothing: a fresh page given back with
  * XENMEM_decrease_reservation. conf_hole_fill() populates it again and
- * frees it. Never touch a hole through its address (no p2m entry).
+ * frees it. Touching a hole through its address reads all ones and drops
+ * writes (as Xen's unclaimed MMIO; tests/guests/conf/cpu.c checks it).
  */
 void *conf_hole(void);
 int conf_hole_fill(void *p);
@@ -98,5 +99,18 @@ long conf_evtchn_status(domid_t dom, evtchn_port_t port, struct evtchn_status *s
 long conf_evtchn_close(evtchn_port_t port);
 /* EVTCHNOP_alloc_unbound for DOMID_SELF (raw, the port is not given a handler). */
 long conf_evtchn_alloc(domid_t remote, evtchn_port_t *port);
+
+/*
+ * Privileged instructions that may fault (uk_fault_catch): each returns
+ * the exception vector it raised, or -1 when it completed.
+ */
+#define CONF_NO_FAULT (-1)
+int conf_rdmsr(uint32_t msr, uint64_t *val);
+int conf_wrmsr(uint32_t msr, uint64_t val);
+uint64_t conf_read_cr4(void);
+int conf_write_cr4(uint64_t val);
+int conf_rdtscp(uint64_t *tsc, uint32_t *aux);
+int conf_rdpmc(uint32_t ctr, uint64_t *val);
+int conf_wbinvd(void);
 
 #endif /* CONF_H */

@@ -23,8 +23,10 @@ PANIC_RE='\] Panic:'
 
 # PLAN  SMP  VERDICTS (DOMAIN-NAME=WORD,...)  EXTRA REGEX (or -)
 # The dying plan's granter never gives a verdict: it is destroyed by the mapper.
+# The cpu plan: RDPMC is #GP on Tessera (the kernel takes #UD too, for Xen 4.17 under QEMU).
 TABLE="
 version    1 conf-version=SUCCESS                     -
+elf32      1 conf-elf32=SUCCESS                       -
 console    1 conf-console=SUCCESS                     -
 memory     1 conf-memory=SUCCESS                      -
 evtchn     1 conf-evtchn=SUCCESS                      -
@@ -33,6 +35,7 @@ gnttab     1 conf-gnttab=SUCCESS                      -
 vcpu       1 conf-vcpu=SUCCESS                        -
 hvm        1 conf-hvm=SUCCESS                         -
 badptr     1 conf-badptr=SUCCESS                      -
+cpu        1 conf-cpu=SUCCESS                         rdpmc\(0\):.vector.13
 privilege  1 conf-privilege=SUCCESS                   -
 pingpong   2 conf-server=SUCCESS,conf-client=SUCCESS  -
 grants     2 conf-provider=SUCCESS,conf-consumer=SUCCESS -

@@ -5,7 +5,12 @@
  * 64-bit interrupt gates (AMD APM vol. 2 4.8.4: type 0xE clears IF on
  * entry), DPL 0, selector 0x08 (head.S's 64-bit code segment), no IST.
  *
- * Locking: the IDT is written once at boot with interrupts off.
+ * A test may arm uk_fault_catch around one instruction that is expected to
+ * fault (uk/kernel.h): the exception is then recorded and execution goes on
+ * at the address armed, instead of the crash.
+ *
+ * Locking: the IDT is written once at boot with interrupts off; the catch
+ * is the running thread's (one CPU, armed only around one instruction).
  */
 #include <uk/events.h>
 #include <uk/kernel.h>
@@ -63,12 +68,21 @@ void arch_traps_init(void)
 	asm volatile("lidt %0" : : "m"(idtr) : "memory");
 }
 
+struct uk_fault_catch uk_fault_catch;
+
 void uk_trap(struct uk_regs *r)
 {
 	uint64_t cr2;
 
 	if (r->vector == UK_EVTCHN_VECTOR) {
 		events_upcall();
+		return;
+	}
+	if (uk_fault_catch.resume && r->vector < 32) {
+		uk_fault_catch.vector = (int)r->vector;
+		uk_fault_catch.error_code = r->error_code;
+		r->rip = uk_fault_catch.resume;
+		uk_fault_catch.resume = 0;
 		return;
 	}
 	asm volatile("mov %%cr2, %0" : "=r"(cr2));

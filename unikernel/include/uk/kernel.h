@@ -65,6 +65,19 @@ int vprintf(const char *fmt, va_list ap);
 /* SCHEDOP_shutdown with a SHUTDOWN_* reason; halts if the hypervisor returns. */
 void __attribute__((noreturn)) uk_shutdown(unsigned int reason);
 /* Prints "uk: panic: ..." and shuts down with SHUTDOWN_crash. */
+/*
+ * An exception expected from one instruction (tests): set vector to -1 and
+ * resume to the address after the instruction (inline asm, lea of a local
+ * label), run it; an exception 0..31 then lands in vector/error_code and
+ * execution continues at resume (which is cleared) instead of a panic.
+ */
+struct uk_fault_catch {
+	volatile uint64_t resume;
+	volatile int vector;
+	volatile uint64_t error_code;
+};
+extern struct uk_fault_catch uk_fault_catch;
+
 void __attribute__((noreturn)) uk_panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define UK_BUG_ON(c)                                                                               \
 	do {                                                                                       \

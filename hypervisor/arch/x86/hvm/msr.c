@@ -3,7 +3,10 @@
  * intercepted MSR do. EFER (guest-settable bits only, LME fixed while
  * paging is on), PAT (valid memory types), the virtual x2APIC (vlapic*.c),
  * no MTRR ranges but a default type, machine check with no banks, the TSC
- * as the host's, and Xen's hypercall page MSR. Anything else is #GP. The
+ * as the host's, DEBUGCTL (LBR and BTF kept, without effect: no LBR
+ * virtualization, as Xen on a CPU without it), TSC_AUX per vCPU when
+ * CPUID offers RDTSCP, and Xen's hypercall page MSR. Anything else is #GP,
+ * logged at loglvl=debug once per MSR and domain. The
  * MSRs whose state the vendor switches itself (FS/GS bases, SYSCALL and
  * SYSENTER) are not intercepted. The vendor decodes the exit and injects
  * #GP on -1.
@@ -19,6 +22,7 @@
 #include <asm/system.h>
 #include <asm/vlapic.h>
 #include <asm/x86-defns.h>
+#include <tessera/console.h>
 
 static bool pat_valid(uint64_t pat)
 {
@@ -31,7 +35,44 @@ static bool pat_valid(uint64_t pat)
 	return true;
 }
 
-int hvm_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
+/* Does v's CPUID offer RDTSCP (and so TSC_AUX)? Leaf 0x80000001 EDX bit 27. */
+bool hvm_has_rdtscp(struct vcpu *v)
+{
+	uint32_t a, b, c, d;
+
+	hvm_cpuid(v, 0x80000000, 0, &a, &b, &c, &d);
+	if (a < 0x80000001)
+		return false;
+	hvm_cpuid(v, 0x80000001, 0, &a, &b, &c, &d);
+	return d & (1u << 27);
+}
+
+/*
+ * A refused MSR, logged at debug level the first time each domain touches
+ * it (a guest probing MSRs must not flood the log). Two vCPUs racing on
+ * the same new MSR may both log it.
+ */
+static void msr_refused(struct vcpu *v, uint32_t msr, bool write)
+{
+	struct hvm_domain *hd = &v->domain->arch.hvm;
+	unsigned int n = __atomic_load_n(&hd->nr_refused_msrs, __ATOMIC_ACQUIRE), i;
+
+	for (i = 0; i < n && i < ARRAY_SIZE(hd->refused_msrs); i++)
+		if (__atomic_load_n(&hd->refused_msrs[i], __ATOMIC_RELAXED) == msr)
+			return;
+	if (n > ARRAY_SIZE(hd->refused_msrs))
+		return;
+	i = __atomic_fetch_add(&hd->nr_refused_msrs, 1, __ATOMIC_ACQ_REL);
+	if (i < ARRAY_SIZE(hd->refused_msrs)) {
+		__atomic_store_n(&hd->refused_msrs[i], msr, __ATOMIC_RELEASE);
+		pr_debug("d%uv%u: %s of MSR %#x refused (#GP)", v->domain->domain_id, v->vcpu_id,
+			 write ? "WRMSR" : "RDMSR", msr);
+	} else if (i == ARRAY_SIZE(hd->refused_msrs)) {
+		pr_debug("d%u: more MSRs refused; no more are logged", v->domain->domain_id);
+	}
+}
+
+static int msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
 	switch (msr) {
 	case MSR_EFER:
@@ -61,12 +102,20 @@ int hvm_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 	case MSR_TSC:
 		*val = rdtsc();
 		return 0;
+	case MSR_DEBUGCTL:
+		*val = v->arch.hvm.debugctl;
+		return 0;
+	case MSR_TSC_AUX:
+		if (!hvm_has_rdtscp(v))
+			return -1;
+		*val = v->arch.hvm.tsc_aux;
+		return 0;
 	default:
 		return -1;
 	}
 }
 
-int hvm_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
+static int msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 {
 	uint64_t allowed, efer;
 
@@ -87,8 +136,7 @@ int hvm_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 		hvm_set_pat(v, val);
 		return 0;
 	case MSR_APIC_BASE:
-		/* x2APIC mode at 0xfee00000 is all there is (vlapic.c): only that value is taken.
-		 */
+		/* x2APIC, xAPIC or disabled, at 0xfee00000 (vlapic.c). */
 		return vlapic_base_write(&v->arch.hvm.vlapic, val) ? -1 : 0;
 	case MSR_X2APIC_FIRST ... MSR_X2APIC_LAST:
 		return vlapic_guest_msr_write(v, msr, val);
@@ -105,7 +153,35 @@ int hvm_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 		return 0; /* the TSC is the host's (pvclock uses it unscaled): writes are ignored */
 	case MSR_XEN_HYPERCALL:
 		return hvm_write_hypercall_page(v, val) ? -1 : 0;
+	case MSR_DEBUGCTL:
+		/* LBR and BTF are kept (read back) but do nothing: no LBR virtualization. */
+		if (val & ~(DEBUGCTL_LBR | DEBUGCTL_BTF))
+			return -1;
+		v->arch.hvm.debugctl = val;
+		return 0;
+	case MSR_TSC_AUX:
+		if (!hvm_has_rdtscp(v) || (val >> 32))
+			return -1;
+		v->arch.hvm.tsc_aux = (uint32_t)val;
+		wrmsr(MSR_TSC_AUX, val); /* v runs here: the vendor loads it at each run (svm.c) */
+		return 0;
 	default:
 		return -1;
 	}
+}
+
+int hvm_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
+{
+	if (!msr_read(v, msr, val))
+		return 0;
+	msr_refused(v, msr, false);
+	return -1;
+}
+
+int hvm_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
+{
+	if (!msr_write(v, msr, val))
+		return 0;
+	msr_refused(v, msr, true);
+	return -1;
 }

@@ -5,10 +5,15 @@
  * (vlapic_ipi.c) turns its answers into injections and IPIs, and host unit
  * tests (tests/unit/test_vlapic.c) run this file as it is.
  *
- * Only x2APIC mode exists: APIC_BASE reads EN|EXTD (and BSP on vCPU 0) at
- * 0xFEE00000 and keeps that value; there is no xAPIC MMIO page (Linux PVH
- * sees x2APIC enabled "by the BIOS" and stays in it, arch/x86/kernel/apic/
- * apic.c check_x2apic).
+ * A vCPU starts in x2APIC mode: APIC_BASE reads EN|EXTD (and BSP on vCPU 0)
+ * at 0xFEE00000 (Linux PVH sees x2APIC enabled "by the BIOS" and stays in
+ * it, arch/x86/kernel/apic/apic.c check_x2apic). The guest may leave it for
+ * xAPIC mode through the disabled state (SDM vol. 3A 11.12.5), as Xen's
+ * vLAPIC has both modes: the same registers are then reached through the
+ * MMIO page at 0xFEE00000 (vlapic_mmio_*; the vendor's nested page fault
+ * path decodes the access, hvm/mmio.c), with xAPIC's 8-bit ID and
+ * destinations, a writable logical ID (LDR) and DFR, and the ICR in two
+ * halves. The base address stays at 0xFEE00000.
  *
  * x2APIC register rules (Intel SDM vol. 3A 11.12.1.2/11.12.1.3): a read of
  * a write-only register (EOI, SELF_IPI) or of an absent one, and a write of
@@ -20,6 +25,9 @@
 #include <asm/vlapic.h>
 #include <tessera/errno.h>
 #include <tessera/string.h>
+
+static int vlapic_reg_read(const struct vlapic *l, uint32_t msr, uint64_t *val);
+static int vlapic_reg_write(struct vlapic *l, uint32_t msr, uint64_t val, uint64_t *ipi);
 
 /* The highest set bit of a 256-bit bitmap, or -1. */
 static int vlapic_highest(const unsigned long *map)
@@ -113,18 +121,152 @@ bool vlapic_match_dest(const struct vlapic *l, uint32_t dest, bool logical)
 		return true;
 	if (!logical)
 		return dest == l->id;
+	if (vlapic_xapic_mode(l)) {
+		/* xAPIC logical (SDM 11.6.2.2): flat (DFR model 0xF) or cluster (0x0), 8 bits. */
+		uint32_t mda = dest & 0xff, id = l->xapic_ldr >> 24;
+
+		if ((l->xapic_dfr >> 28) == 0xf)
+			return (mda & id) != 0;
+		return (mda >> 4) == (id >> 4) && (mda & id & 0xf) != 0;
+	}
 	/* Cluster model (SDM 11.12.10.2): same cluster, and one of the 16 member bits in common. */
 	ldr = vlapic_x2apic_ldr(l->id);
 	return (dest >> 16) == (ldr >> 16) && (dest & ldr & 0xffff) != 0;
 }
 
+/*
+ * IA32_APIC_BASE (SDM vol. 3A 11.4.4, 11.12.5 figure 11-27): the base stays at
+ * 0xFEE00000 and BSP is read-only; the modes move disabled -> xAPIC -> x2APIC
+ * and back to disabled from either, never x2APIC -> xAPIC or disabled -> x2APIC
+ * directly, and EXTD without EN is invalid. Disabling resets the APIC's state
+ * (but its ID), as a hardware APIC does.
+ */
 int vlapic_base_write(struct vlapic *l, uint64_t val)
 {
-	/* Leaving x2APIC mode or moving the base is not offered: there is no xAPIC behind. */
-	return val == l->apic_base ? 0 : -EINVAL;
+	uint64_t fixed = VLAPIC_BASE_ADDR | (l->apic_base & VLAPIC_BASE_BSP);
+	uint64_t mode = val & (VLAPIC_BASE_EN | VLAPIC_BASE_EXTD);
+	uint64_t old = l->apic_base & (VLAPIC_BASE_EN | VLAPIC_BASE_EXTD);
+	const uint64_t x2 = VLAPIC_BASE_EN | VLAPIC_BASE_EXTD;
+
+	if ((val & ~(VLAPIC_BASE_EN | VLAPIC_BASE_EXTD)) != fixed)
+		return -EINVAL;
+	if (mode == VLAPIC_BASE_EXTD || (old == x2 && mode == VLAPIC_BASE_EN) ||
+	    (old == 0 && mode == x2))
+		return -EINVAL;
+	if (mode == old)
+		return 0;
+	if (!mode) {
+		vlapic_reset(l, l->id, l->apic_base & VLAPIC_BASE_BSP);
+		l->apic_base = fixed;
+		return 0;
+	}
+	if (mode == VLAPIC_BASE_EN) {
+		l->xapic_ldr = 0;
+		l->xapic_dfr = 0xffffffffu; /* flat model */
+	}
+	l->apic_base = fixed | mode;
+	return 0;
 }
 
 int vlapic_msr_read(const struct vlapic *l, uint32_t msr, uint64_t *val)
+{
+	if (!vlapic_x2apic_mode(l))
+		return -EINVAL; /* the MSRs exist in x2APIC mode only */
+	return vlapic_reg_read(l, msr, val);
+}
+
+int vlapic_msr_write(struct vlapic *l, uint32_t msr, uint64_t val, uint64_t *ipi)
+{
+	if (!vlapic_x2apic_mode(l))
+		return -EINVAL;
+	return vlapic_reg_write(l, msr, val, ipi);
+}
+
+/*
+ * xAPIC MMIO (SDM vol. 3A table 11-1): register offset off (16-byte
+ * aligned, 32-bit accesses). Reads of write-only or absent registers give
+ * 0 and writes to read-only ones are ignored, as on hardware (no #GP for
+ * MMIO).
+ */
+uint32_t vlapic_mmio_read(const struct vlapic *l, unsigned int off)
+{
+	uint64_t v = 0;
+
+	switch (off) {
+	case 0x20:
+		return l->id << 24;
+	case 0xd0:
+		return l->xapic_ldr;
+	case 0xe0:
+		return l->xapic_dfr;
+	case 0x300:
+		return (uint32_t)l->icr;
+	case 0x310:
+		return (uint32_t)(l->icr >> 32);
+	case 0x3f0: /* SELF_IPI is x2APIC only */
+		return 0;
+	default:
+		if (vlapic_reg_read(l, VLAPIC_MSR_FIRST + (off >> 4), &v))
+			return 0;
+		return (uint32_t)v;
+	}
+}
+
+int vlapic_mmio_write(struct vlapic *l, unsigned int off, uint32_t val, uint64_t *ipi)
+{
+	uint32_t dest8;
+	int ret;
+
+	switch (off) {
+	case 0x20: /* the ID stays the MADT's */
+	case 0x3f0:
+		return VLAPIC_DONE;
+	case 0xd0:
+		l->xapic_ldr = val & 0xff000000u;
+		return VLAPIC_DONE;
+	case 0xe0:
+		l->xapic_dfr = (val & 0xf0000000u) | 0x0fffffffu;
+		return VLAPIC_DONE;
+	case 0x310:
+		l->icr = ((uint64_t)(val & 0xff000000u) << 32) | (uint32_t)l->icr;
+		return VLAPIC_DONE;
+	case 0x300:
+		/* The low half sends; the destination is the high half's bits 31:24. */
+		l->icr = (l->icr & 0xffffffff00000000UL) | (val & 0x000ccfffu);
+		dest8 = (uint32_t)(l->icr >> 56);
+		*ipi =
+		    (uint32_t)l->icr | ((uint64_t)(dest8 == 0xff ? VLAPIC_BROADCAST : dest8) << 32);
+		return VLAPIC_SEND_IPI;
+	case 0xb0: /* EOI and ESR: the value written does not matter in xAPIC mode */
+	case 0x280:
+		val = 0;
+		break;
+	case 0x80: /* TPR, SVR: reserved bits are ignored rather than refused */
+		val &= 0xffu;
+		break;
+	case 0xf0:
+		val &= 0x13ffu;
+		break;
+	default:
+		break;
+	}
+	ret = vlapic_reg_write(l, VLAPIC_MSR_FIRST + (off >> 4), val, ipi);
+	return ret < 0 ? VLAPIC_DONE : ret;
+}
+
+bool vlapic_x2apic_mode(const struct vlapic *l)
+{
+	return (l->apic_base & (VLAPIC_BASE_EN | VLAPIC_BASE_EXTD)) ==
+	       (VLAPIC_BASE_EN | VLAPIC_BASE_EXTD);
+}
+
+bool vlapic_xapic_mode(const struct vlapic *l)
+{
+	return (l->apic_base & (VLAPIC_BASE_EN | VLAPIC_BASE_EXTD)) == VLAPIC_BASE_EN;
+}
+
+/* The registers both modes share, by x2APIC MSR number. */
+static int vlapic_reg_read(const struct vlapic *l, uint32_t msr, uint64_t *val)
 {
 	uint64_t v;
 
@@ -201,7 +343,7 @@ static void vlapic_lvt_write(struct vlapic *l, enum vlapic_lvt i, uint32_t val)
 	l->lvt[i] = val;
 }
 
-int vlapic_msr_write(struct vlapic *l, uint32_t msr, uint64_t val, uint64_t *ipi)
+static int vlapic_reg_write(struct vlapic *l, uint32_t msr, uint64_t val, uint64_t *ipi)
 {
 	uint32_t v32 = (uint32_t)val;
 

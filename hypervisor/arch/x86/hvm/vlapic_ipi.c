@@ -140,6 +140,29 @@ int vlapic_guest_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 	return 0;
 }
 
+bool vlapic_guest_mmio(struct vcpu *v, uint64_t gpa, unsigned int size, bool write, uint64_t *val)
+{
+	struct vlapic *l = vcpu_vlapic(v);
+	unsigned int off = gpa & 0xfff;
+	uint64_t ipi = 0;
+
+	if (!l || !vlapic_xapic_mode(l) || (gpa & ~0xfffUL) != VLAPIC_BASE_ADDR)
+		return false;
+	/* Registers are 32 bits at 16-byte offsets; anything else reads 0, writes nothing. */
+	if (size != 4 || (off & 0xf)) {
+		if (!write)
+			*val = 0;
+		return true;
+	}
+	if (!write) {
+		*val = vlapic_mmio_read(l, off);
+		return true;
+	}
+	if (vlapic_mmio_write(l, off, (uint32_t)*val, &ipi) == VLAPIC_SEND_IPI)
+		vlapic_send_ipi(v, ipi);
+	return true;
+}
+
 void vlapic_deliver(struct vcpu *v, uint8_t vec)
 {
 	struct vlapic *l = vcpu_vlapic(v);

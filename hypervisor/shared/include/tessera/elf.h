@@ -57,7 +57,7 @@ struct elf_xen_notes {
 struct elf_image {
 	const uint8_t *data;
 	size_t size;
-	bool is64;	  /* ELFCLASS64 (x86-64), else ELFCLASS32 (i386) */
+	bool is64;	  /* ELFCLASS64, else ELFCLASS32 (either with machine i386 or x86-64) */
 	uint16_t type;	  /* ET_EXEC or ET_DYN */
 	uint64_t e_entry; /* the ELF entry (virtual); PVH uses phys32_entry */
 	uint64_t phoff;

@@ -15,6 +15,7 @@
 #include <asm/hvm/intr.h>
 #include <asm/hvm/svm/svm.h>
 #include <asm/page.h>
+#include <asm/system.h>
 #include <asm/traps.h>
 #include <asm/x86-defns.h>
 #include <public/hvm/params.h>
@@ -144,6 +145,74 @@ static void svm_exit_ioio(struct vcpu *v)
 	vmcb->rip = vmcb->exitinfo2;
 }
 
+/*
+ * RDTSCP (as Xen): #UD unless v's CPUID offers it; else the TSC as the
+ * guest sees it (the host's plus the VMCB offset) and v's own TSC_AUX.
+ */
+static void svm_exit_rdtscp(struct vcpu *v)
+{
+	struct svm_vcpu *sv = svm_v(v);
+	uint64_t tsc;
+
+	if (!hvm_has_rdtscp(v)) {
+		svm_inject_exception(v, TRAP_invalid_op, false, 0);
+		return;
+	}
+	tsc = rdtsc() + sv->vmcb->tsc_offset;
+	sv->vmcb->rax = (uint32_t)tsc;
+	sv->gprs.rdx = tsc >> 32;
+	sv->gprs.rcx = v->arch.hvm.tsc_aux;
+	svm_skip(v, 3);
+}
+
+/*
+ * MOV to CR4 (the only instruction that writes it here): the register from
+ * the instruction's bytes (QEMU's SVM has no decode assists), the value
+ * checked by hvm_set_cr4, #GP if refused.
+ */
+static void svm_exit_cr4_write(struct vcpu *v)
+{
+	uint8_t insn[HVM_INSN_MAX];
+	unsigned int len, i, rex = 0, modrm;
+	bool lm = hvm_64bit_mode(v);
+	uint64_t val;
+
+	if (hvm_fetch_insn(v, insn, &len)) {
+		hvm_crash(v, "CR4 write at an unreadable rip %#lx",
+			  (unsigned long)svm_v(v)->vmcb->rip);
+		return;
+	}
+	for (i = 0; i < len; i++) {
+		uint8_t b = insn[i];
+
+		if (b == 0x66 || b == 0x67 || b == 0xf2 || b == 0xf3 || b == 0x26 || b == 0x2e ||
+		    b == 0x36 || b == 0x3e || b == 0x64 || b == 0x65) {
+			rex = 0;
+			continue;
+		}
+		if (lm && (b & 0xf0) == 0x40) {
+			rex = b;
+			continue;
+		}
+		break;
+	}
+	if (i + 3 > len || insn[i] != 0x0f || insn[i + 1] != 0x22 ||
+	    ((((unsigned int)insn[i + 2] >> 3) & 7) | ((rex & 4) << 1)) != 4) {
+		hvm_crash(v, "CR4 write by an instruction not decoded (%02x %02x %02x at rip %#lx)",
+			  insn[0], len > 1 ? insn[1] : 0, len > 2 ? insn[2] : 0,
+			  (unsigned long)svm_v(v)->vmcb->rip);
+		return;
+	}
+	modrm = insn[i + 2];
+	val = hvm_get_reg(v, hvm_gpr((modrm & 7) | ((rex & 1) << 3)));
+	if (!lm)
+		val = (uint32_t)val;
+	if (hvm_set_cr4(v, val))
+		svm_inject_exception(v, TRAP_gp_fault, true, 0);
+	else
+		svm_skip(v, i + 3);
+}
+
 /* ---- Nested page faults ---- */
 
 static void svm_exit_npf(struct vcpu *v)
@@ -156,9 +225,18 @@ static void svm_exit_npf(struct vcpu *v)
 	mfn_t mfn = p2m_lookup(v->domain, gfn, &t);
 
 	if (mfn_x(mfn) == INVALID_MFN_RAW) {
-		hvm_crash(v, "access to gpa %#lx with no memory behind it (rip %#lx, %s)",
+		char why[128] = "an instruction fetch or a page table walk";
+
+		/*
+		 * A data access (not a fetch, EXITINFO1 bit 4; not the guest's own
+		 * page walk, bit 33) completes as Xen's unclaimed MMIO (hvm/mmio.c).
+		 */
+		if (!(err & (1UL << 4)) && !(err & (1UL << 33)) &&
+		    !hvm_emulate_mmio(v, gpa, err & 2, why, sizeof(why)))
+			return;
+		hvm_crash(v, "access to gpa %#lx with no memory behind it (rip %#lx, %s): %s",
 			  (unsigned long)gpa, (unsigned long)vmcb->rip,
-			  (err & 2) ? "write" : "read");
+			  (err & 2) ? "write" : "read", why);
 		return;
 	}
 	if ((err & 2) && !(npte & 2) && (t == p2m_ram_ro || t == p2m_grant_map_ro)) {
@@ -225,6 +303,7 @@ static void svm_count(struct svm_vcpu *sv, uint64_t code)
 		i = 6;
 		break;
 	case SVM_EXIT_INVD:
+	case SVM_EXIT_WBINVD:
 		i = 8;
 		break;
 	case SVM_EXIT_EXCP_BASE + SVM_EXC_DB:
@@ -288,6 +367,17 @@ static void svm_handle_exit(struct vcpu *v, uint64_t code)
 		/* As Xen without passthrough devices: nothing to write back or drop (svm.c). */
 		svm_skip(v, 2);
 		break;
+	case SVM_EXIT_WBINVD:
+		/* As INVD: a no-op for a guest without devices (svm.c). */
+		svm_skip(v, 2);
+		break;
+	case SVM_EXIT_RDTSCP:
+		svm_exit_rdtscp(v);
+		break;
+	case SVM_EXIT_RDPMC:
+		/* No vPMU: #GP, as Xen without one. */
+		svm_inject_exception(v, TRAP_gp_fault, true, 0);
+		break;
 	case SVM_EXIT_EXCP_BASE + SVM_EXC_DB:
 		/*
 		 * Intercepted only so that a #DB raised by its own delivery loops
@@ -335,7 +425,12 @@ static void svm_handle_exit(struct vcpu *v, uint64_t code)
 		hvm_crash(v, "hardware task switch is not supported (rip %#lx)",
 			  (unsigned long)vmcb->rip);
 		break;
+	case SVM_EXIT_CR4_WRITE:
+		svm_exit_cr4_write(v);
+		break;
 	case SVM_EXIT_INVALID:
+	case SVM_EXIT_INVALID_32:
+		/* Only this guest: hvm_crash dumps its VMCB state. */
 		hvm_crash(v, "VMRUN refused the guest state (cr0 %#lx cr4 %#lx efer %#lx)",
 			  (unsigned long)vmcb->cr0, (unsigned long)vmcb->cr4,
 			  (unsigned long)vmcb->efer);

@@ -2,8 +2,8 @@
  * SELFTEST(svm_hostile): hand-made 32-bit guests doing what a hostile PVH
  * guest may do to the CPU it runs on, each in a throwaway domain (the
  * hand-made guest of selftest_guest.c). What each must show:
- *  - INVD exits (it would drop dirty cache lines of the host and of other
- *    domains) and is stepped over;
+ *  - INVD and WBINVD exit (they would drop or write back the cache lines of
+ *    the host and of other domains) and are stepped over;
  *  - #DB exits (a #DB raised by its own delivery would loop inside the CPU
  *    with no host interrupt taken, CVE-2015-8104; #AC likewise,
  *    CVE-2015-5307, which QEMU's TCG cannot raise) and is still delivered to
@@ -11,7 +11,10 @@
  *  - the domain then triple faults (ud2 with no #UD gate) and destroying it
  *    returns every page;
  *  - a flood of port 0xE9 output (32 KiB) is cut by the domain's console
- *    rate limit, so one guest cannot keep the serial line busy.
+ *    rate limit, so one guest cannot keep the serial line busy;
+ *  - a VMCB that VMRUN refuses (CR4.VMXE, which the guest's CPUID hides:
+ *    what a guest could reach before CR4 writes were intercepted; QEMU then
+ *    reports VMEXIT_INVALID as 0xffffffff) crashes that domain only.
  * Runs on the boot CPU from the self-test list; no locking of its own.
  */
 #include <asm/hvm.h>
@@ -38,12 +41,13 @@
 #define HT_DB_HANDLER 0x40
 #define HT_MARKER 0x44424721u /* "!GBD" at data + 0x10 */
 
-/* Code at gpa 0x100000: descriptor tables, INVD, then a single-step trap. */
+/* Code at gpa 0x100000: descriptor tables, INVD, WBINVD, then a single-step trap. */
 static const uint8_t ht_code[] = {
     0x0f, 0x01, 0x15, 0x88, 0x11, 0x10, 0x00, /* lgdt 0x101188 */
     0x0f, 0x01, 0x1d, 0x80, 0x11, 0x10, 0x00, /* lidt 0x101180 */
     0xbc, 0x00, 0x20, 0x10, 0x00,	      /* mov $0x102000, %esp */
     0x0f, 0x08,				      /* invd */
+    0x0f, 0x09,				      /* wbinvd */
     0x9c,				      /* pushf */
     0x81, 0x0c, 0x24, 0x00, 0x01, 0x00, 0x00, /* orl $0x100, (%esp): TF */
     0x9d,				      /* popf */
@@ -111,6 +115,30 @@ out:
 	return ret;
 }
 
+/* A guest whose VMCB VMRUN refuses: its domain crashes (SHUTDOWN_crash), nothing else. */
+static int ht_invalid_vmcb(void)
+{
+	struct stg_guest g;
+	bool crashed;
+	int ret;
+
+	ret = stg_create(&g, HT_DOMID, "svmhostile");
+	if (ret)
+		return ret;
+	ret = stg_start(&g);
+	if (ret)
+		goto out;
+	svm_v(g.v)->vmcb->cr4 |= X86_CR4_VMXE;
+	stg_run_until_down(&g, NOW() + MILLISECS(3000), false);
+	crashed = g.d->is_shut_down && g.d->shutdown_code == SHUTDOWN_crash;
+	pr_info("svm_hostile: a VMCB VMRUN refuses: domain %s",
+		crashed ? "crashed" : "not crashed");
+	ret = crashed ? 0 : -EIO;
+out:
+	stg_destroy(&g);
+	return ret;
+}
+
 SELFTEST(svm_hostile)
 {
 	struct ht_result r;
@@ -131,12 +159,13 @@ SELFTEST(svm_hostile)
 	ret = ht_once(&r, false);
 	if (ret)
 		return ret;
-	pr_info("svm_hostile: exits invd %lu #DB/#AC %lu, marker %#x, triple fault %s; free pages "
+	pr_info("svm_hostile: exits invd/wbinvd %lu #DB/#AC %lu, marker %#x, triple fault %s; free "
+		"pages "
 		"%lu -> %lu",
 		r.invd_exits, r.exc_exits, r.marker, r.triple_faulted ? "yes" : "no", before,
 		total_free_pages());
-	if (r.invd_exits != 1 || r.exc_exits != 1)
-		return -EIO; /* INVD or #DB ran without the hypervisor seeing it */
+	if (r.invd_exits != 2 || r.exc_exits != 1)
+		return -EIO; /* INVD, WBINVD or #DB ran without the hypervisor seeing it */
 	if (r.marker != HT_MARKER || !r.triple_faulted)
 		return -EIO; /* the intercepted #DB must still reach the guest's handler */
 	if (total_free_pages() != before)
@@ -150,5 +179,7 @@ SELFTEST(svm_hostile)
 	pr_info("svm_hostile: flood of %u bytes (%u lines) on port 0xE9 done, triple fault %s",
 		HT_FLOOD_BYTES, HT_FLOOD_BYTES / 64, r.triple_faulted ? "yes" : "no");
 	/* tests/integration/svm-hostile.sh counts the lines that reached the log. */
-	return r.triple_faulted ? 0 : -EIO;
+	if (!r.triple_faulted)
+		return -EIO;
+	return ht_invalid_vmcb();
 }

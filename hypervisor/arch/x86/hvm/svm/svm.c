@@ -59,6 +59,7 @@ BUILD_BUG_ON(sizeof(struct hvm_gprs) != SVM_GPRS_R15 + 8);
 #define PAT_POWER_ON 0x0007040600070406UL
 
 uint32_t svm_feature_edx;
+static bool svm_host_rdtscp; /* the CPU has RDTSCP, so a TSC_AUX MSR */
 static uint32_t svm_nr_asids;
 static void *svm_iopm;	/* 12 KiB, every port intercepted (shared: never changes) */
 static void *svm_msrpm; /* 8 KiB, every MSR intercepted but the VMLOAD/VMSAVE ones */
@@ -108,6 +109,8 @@ static bool svm_detect(void)
 	}
 	svm_feature_edx = d;
 	svm_nr_asids = b;
+	cpuid(0x80000001, &a, &b, &c, &d);
+	svm_host_rdtscp = d & (1u << 27);
 	return svm_nr_asids >= 2;
 }
 
@@ -352,20 +355,31 @@ static int svm_vcpu_init(struct vcpu *v)
 
 	/*
 	 * Intercepts (APM vol. 2 15.9-15.13): what a PVH guest may not do itself.
-	 * INVD would drop dirty cache lines of the host and other domains (as
-	 * Xen, it is a no-op for a guest without devices). #DB and #AC are
+	 * INVD would drop dirty cache lines of the host and other domains, WBINVD
+	 * would make every CPU's caches write back at the guest's will (as Xen,
+	 * both are no-ops for a guest without devices). RDTSCP would give the
+	 * host's TSC_AUX, RDPMC the host's performance counters (as Xen without
+	 * a vPMU: #GP). #DB and #AC are
 	 * intercepted and reflected (exits.c) because a guest can make their
 	 * delivery raise them again forever inside the CPU, which then takes no
 	 * host interrupt (CVE-2015-8104, CVE-2015-5307; Xen intercepts both).
 	 */
 	vmcb->intercepts1 = SVM_INTR1_INTR | SVM_INTR1_NMI | SVM_INTR1_CPUID | SVM_INTR1_HLT |
 			    SVM_INTR1_INVLPGA | SVM_INTR1_IOIO | SVM_INTR1_MSR |
-			    SVM_INTR1_SHUTDOWN | SVM_INTR1_TASKSW | SVM_INTR1_INVD;
+			    SVM_INTR1_SHUTDOWN | SVM_INTR1_TASKSW | SVM_INTR1_INVD |
+			    SVM_INTR1_RDPMC;
 	vmcb->exc_intercepts = (1u << SVM_EXC_DB) | (1u << SVM_EXC_AC);
+	/*
+	 * CR4 writes: a bit the guest's CPUID hides (VMXE, UMIP, ...) would make
+	 * the next VMRUN fail or reach features it was not offered; as Xen, they
+	 * are #GP (hvm/emulate.c). Reads are not intercepted.
+	 */
+	vmcb->cr_intercepts = SVM_CR_INTERCEPT_CR4_WRITE;
 	/* VMRUN must be intercepted (else VMRUN fails with VMEXIT_INVALID). */
 	vmcb->intercepts2 = SVM_INTR2_VMRUN | SVM_INTR2_VMMCALL | SVM_INTR2_VMLOAD |
 			    SVM_INTR2_VMSAVE | SVM_INTR2_STGI | SVM_INTR2_CLGI | SVM_INTR2_SKINIT |
-			    SVM_INTR2_MONITOR | SVM_INTR2_MWAIT | SVM_INTR2_XSETBV;
+			    SVM_INTR2_MONITOR | SVM_INTR2_MWAIT | SVM_INTR2_XSETBV |
+			    SVM_INTR2_RDTSCP | SVM_INTR2_WBINVD;
 	vmcb->iopm_base_pa = paddr_x(virt_to_maddr(svm_iopm));
 	vmcb->msrpm_base_pa = paddr_x(virt_to_maddr(svm_msrpm));
 	vmcb->np_enable = 1;
@@ -464,6 +478,13 @@ static void svm_run(struct vcpu *v)
 
 	hvm_vcpu_prepare_run(v, cpu);
 	svm_xstate_load(hv);
+	/*
+	 * The guest's TSC_AUX in the CPU too (the host does not use it): RDTSCP
+	 * is intercepted (exits.c), but QEMU's TCG checks only the RDTSC
+	 * intercept for it and reads the MSR. msr.c writes it while v runs.
+	 */
+	if (svm_host_rdtscp)
+		wrmsr(MSR_TSC_AUX, hv->tsc_aux);
 	for (;;) {
 		local_irq_disable();
 		svm_clgi();
@@ -519,6 +540,17 @@ static uint64_t svm_get_efer(struct vcpu *v)
 static void svm_set_efer(struct vcpu *v, uint64_t efer)
 {
 	svm_v(v)->vmcb->efer = efer | EFER_SVME;
+}
+
+/* CR4 as hvm_set_cr4 validated it; a paging-related change flushes this vCPU's TLB. */
+static void svm_set_cr4(struct vcpu *v, uint64_t cr4, bool flush)
+{
+	struct vmcb *vmcb = svm_v(v)->vmcb;
+
+	vmcb->cr4 = cr4;
+	if (flush)
+		vmcb->tlb_control = (svm_feature_edx & SVM_FEAT_FLUSHBYASID) ? SVM_TLB_FLUSH_ASID
+									     : SVM_TLB_FLUSH_ALL;
 }
 
 static uint64_t svm_get_pat(struct vcpu *v)
@@ -634,6 +666,7 @@ const struct hvm_function_table svm_function_table = {
     .get_segment = svm_get_segment,
     .get_reg = svm_get_reg,
     .set_reg = svm_set_reg,
+    .set_cr4 = svm_set_cr4,
     .dump_state = svm_dump_state,
     .hypercall_insn = {0x0f, 0x01, 0xd9}, /* vmmcall */
 };

@@ -97,6 +97,8 @@ struct hvm_function_table {
 	void (*get_segment)(struct vcpu *v, enum x86_segment seg, struct segment_register *reg);
 	uint64_t (*get_reg)(struct vcpu *v, enum hvm_reg reg);
 	void (*set_reg)(struct vcpu *v, enum hvm_reg reg, uint64_t val);
+	/* Set CR4 (validated by hvm_set_cr4); flush v's guest TLB when flush. */
+	void (*set_cr4)(struct vcpu *v, uint64_t cr4, bool flush);
 	/* Log v's state for a crash report (where it was, paging, the event in flight). */
 	void (*dump_state)(struct vcpu *v);
 	/* The 3-byte hypercall instruction the hypercall page's stubs use (SVM: vmmcall). */
@@ -173,6 +175,23 @@ static inline uint64_t hvm_nested_pt_entry(struct domain *d, gfn_t gfn)
 /* Is v in 64-bit mode (EFER.LMA and CS.L)? */
 bool hvm_64bit_mode(struct vcpu *v);
 
+/* emulate.c: the longest x86 instruction. */
+#define HVM_INSN_MAX 15
+/* Read the bytes at v's CS:RIP into buf (HVM_INSN_MAX); *len = how many could be read (at
+ * least to the end of RIP's page); 0, or -1 when RIP's page is not mapped. */
+int hvm_fetch_insn(struct vcpu *v, uint8_t *buf, unsigned int *len);
+/* The register of encoding number n (0 rax, 1 rcx, ... 15 r15). */
+enum hvm_reg hvm_gpr(unsigned int n);
+/* MOV to CR4 by v: 0 (set), or -1 for #GP (a bit v's CPUID hides, reserved, PAE/PCIDE rules). */
+int hvm_set_cr4(struct vcpu *v, uint64_t val);
+
+/*
+ * mmio.c: v's access to gpa (write or read) found nothing behind it: decode its instruction,
+ * complete it (reads all ones, writes dropped) and step over it. 0, or -1 with why filled in
+ * when the instruction is not one emulated (the caller crashes the domain then).
+ */
+int hvm_emulate_mmio(struct vcpu *v, uint64_t gpa, bool write, char *why, size_t whylen);
+
 /* hvm.c: log v's state, then crash its domain with the formatted reason (only that domain). */
 void hvm_crash(struct vcpu *v, const char *fmt, ...) __printf(2, 3);
 
@@ -195,6 +214,8 @@ void hvm_cpuid_xstate(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t *a, 
 /* msr.c: RDMSR/WRMSR of msr by v: 0 (and *val for a read), or -1 for #GP. */
 int hvm_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val);
 int hvm_msr_write(struct vcpu *v, uint32_t msr, uint64_t val);
+/* Does v's CPUID offer RDTSCP (and its TSC_AUX MSR)? */
+bool hvm_has_rdtscp(struct vcpu *v);
 
 /* io.c: port I/O. No devices (PVH): reads float high, writes are dropped, except port 0xE9
  * (the log) and the FADT's sleep and reset registers. */

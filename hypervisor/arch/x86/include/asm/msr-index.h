@@ -20,6 +20,9 @@
 #define MSR_SYSENTER_EIP 0x00000176
 #define MSR_MCG_CAP 0x00000179
 #define MSR_MCG_STATUS 0x0000017a
+#define MSR_DEBUGCTL 0x000001d9
+#define DEBUGCTL_LBR X86_BIT(0) /* last branch recording */
+#define DEBUGCTL_BTF X86_BIT(1) /* single-step on branches */
 #define MSR_PAT 0x00000277
 #define MSR_MTRR_DEF_TYPE 0x000002ff
 #define MSR_X2APIC_FIRST 0x00000800
@@ -35,6 +38,7 @@
 #define MSR_FS_BASE 0xc0000100
 #define MSR_GS_BASE 0xc0000101
 #define MSR_SHADOW_GS_BASE 0xc0000102 /* KERNEL_GS_BASE, swapped by SWAPGS */
+#define MSR_TSC_AUX 0xc0000103	      /* what RDTSCP returns in ECX */
 
 /* AMD */
 #define MSR_K8_INT_PENDING_MSG 0xc0010055 /* interrupt-pending message (C1E) */

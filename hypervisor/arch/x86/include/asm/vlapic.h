@@ -1,7 +1,8 @@
 /*
  * The virtual local APIC of a PVH vCPU: an x2APIC reached through MSRs
- * 0x800-0x8FF only (no xAPIC MMIO page), as a Linux PVH guest needs one even
- * with a single vCPU (docs/architecture.md, "The virtual x2APIC").
+ * 0x800-0x8FF, or in xAPIC mode through the MMIO page at 0xFEE00000 (as
+ * Xen's vLAPIC), as a Linux PVH guest needs one even with a single vCPU
+ * (docs/architecture.md, "The virtual x2APIC").
  *
  * Two layers:
  *  - the register model (arch/x86/hvm/vlapic.c): struct vlapic, the MSR
@@ -110,6 +111,7 @@ struct vlapic {
 	uint32_t lvt[VLAPIC_NR_LVT];
 	uint32_t timer_icr, timer_dcr; /* stored only: Linux PVH uses Xen's clock event */
 	uint64_t icr;		       /* last ICR written (reads back; no busy bit in x2APIC) */
+	uint32_t xapic_ldr, xapic_dfr; /* xAPIC mode's logical ID and destination format */
 	DECLARE_BITMAP(irr, 256);      /* requested: set atomically by any CPU */
 	DECLARE_BITMAP(isr, 256);      /* in service: injected, not yet EOI'd */
 	DECLARE_BITMAP(tmr, 256);      /* level-triggered (never set: all our sources are edge) */
@@ -136,8 +138,15 @@ int vlapic_msr_read(const struct vlapic *l, uint32_t msr, uint64_t *val);
  * the ICR to deliver) or -EINVAL (#GP: read-only register, reserved bits).
  */
 int vlapic_msr_write(struct vlapic *l, uint32_t msr, uint64_t val, uint64_t *ipi);
-/* WRMSR of IA32_APIC_BASE: only the value it has (x2APIC mode, fixed base) is accepted. */
+/* WRMSR of IA32_APIC_BASE: mode changes as the SDM allows (base fixed), else -EINVAL (#GP). */
 int vlapic_base_write(struct vlapic *l, uint64_t val);
+/* Which mode APIC_BASE selects: x2APIC (EN|EXTD), xAPIC (EN; the MMIO page), or neither. */
+bool vlapic_x2apic_mode(const struct vlapic *l);
+bool vlapic_xapic_mode(const struct vlapic *l);
+/* xAPIC MMIO register at offset off (16-byte aligned) of the APIC page: read, write (a
+ * vlapic_action, as vlapic_msr_write; never an error: MMIO does not fault). */
+uint32_t vlapic_mmio_read(const struct vlapic *l, unsigned int off);
+int vlapic_mmio_write(struct vlapic *l, unsigned int off, uint32_t val, uint64_t *ipi);
 
 /* Is the APIC enabled in hardware (APIC_BASE.EN) and software (SVR bit 8)? */
 bool vlapic_enabled(const struct vlapic *l);
@@ -149,7 +158,8 @@ uint32_t vlapic_ppr(const struct vlapic *l);
 int vlapic_pending(const struct vlapic *l);
 /* The vector was injected: move it from IRR to ISR. */
 void vlapic_ack(struct vlapic *l, uint8_t vec);
-/* Does this APIC accept destination dest (physical or logical, x2APIC rules; SDM 11.12.10)? */
+/* Does this APIC accept destination dest (physical or logical; x2APIC rules, SDM 11.12.10, or
+ * in xAPIC mode its flat/cluster logical rules on the low 8 bits)? */
 bool vlapic_match_dest(const struct vlapic *l, uint32_t dest, bool logical);
 /* The x2APIC logical ID (LDR) derived from id: cluster in 31:16, one bit of 15:0. */
 uint32_t vlapic_x2apic_ldr(uint32_t id);
@@ -158,6 +168,9 @@ uint32_t vlapic_x2apic_ldr(uint32_t id);
 struct vcpu;
 /* v's vlapic, or NULL (not an HVM vCPU). Vendor code provides it. */
 struct vlapic *vcpu_vlapic(struct vcpu *v);
+/* An access to the xAPIC page at gpa by v in xAPIC mode: true if it was one (handled; *val
+ * for a read of size bytes), false if not the APIC's (v not in xAPIC mode, another page). */
+bool vlapic_guest_mmio(struct vcpu *v, uint64_t gpa, unsigned int size, bool write, uint64_t *val);
 /* WRMSR/RDMSR of 0x800-0x8FF from v's exit handler: 0, or -1 for #GP. */
 int vlapic_guest_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val);
 int vlapic_guest_msr_write(struct vcpu *v, uint32_t msr, uint64_t val);

@@ -28,10 +28,25 @@
 #define X86_CR0_PG X86_BIT(31) /* paging */
 
 /* CR4 */
-#define X86_CR4_PAE X86_BIT(5)	    /* physical address extension */
-#define X86_CR4_PGE X86_BIT(7)	    /* global pages */
-#define X86_CR4_OSFXSR X86_BIT(9)   /* FXSAVE/FXRSTOR and SSE */
+#define X86_CR4_VME X86_BIT(0)
+#define X86_CR4_PVI X86_BIT(1)
+#define X86_CR4_TSD X86_BIT(2)
+#define X86_CR4_DE X86_BIT(3)
+#define X86_CR4_PSE X86_BIT(4)
+#define X86_CR4_PAE X86_BIT(5) /* physical address extension */
+#define X86_CR4_MCE X86_BIT(6)
+#define X86_CR4_PGE X86_BIT(7) /* global pages */
+#define X86_CR4_PCE X86_BIT(8)
+#define X86_CR4_OSFXSR X86_BIT(9) /* FXSAVE/FXRSTOR and SSE */
+#define X86_CR4_OSXMMEXCPT X86_BIT(10)
+#define X86_CR4_UMIP X86_BIT(11)
+#define X86_CR4_VMXE X86_BIT(13)
+#define X86_CR4_FSGSBASE X86_BIT(16)
+#define X86_CR4_PCIDE X86_BIT(17)
 #define X86_CR4_OSXSAVE X86_BIT(18) /* XSAVE and XCR0 */
+#define X86_CR4_SMEP X86_BIT(20)
+#define X86_CR4_SMAP X86_BIT(21)
+#define X86_CR4_PKE X86_BIT(22)
 
 /* EFER (MSR_EFER) */
 #define EFER_SCE X86_BIT(0)    /* SYSCALL/SYSRET */

@@ -18,6 +18,12 @@ struct hvm_domain {
 	spinlock_t e9_lock;
 	unsigned int e9_len;
 	char e9_line[128];
+	/* MSRs refused with #GP so far, each logged once (hvm/msr.c); slots taken atomically. */
+	uint32_t refused_msrs[32];
+	unsigned int nr_refused_msrs;
+	/* Accesses to gpas with nothing behind them: the log's rate limit (hvm/mmio.c). */
+	s_time_t mmio_log_start;
+	unsigned int mmio_log_count;
 	struct svm_domain svm; /* the vendor part (asm/hvm/svm/domain.h) */
 };
 

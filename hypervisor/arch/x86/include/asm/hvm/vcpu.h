@@ -34,6 +34,8 @@ struct hvm_vcpu {
 	struct hvm_gprs gprs;		 /* rbx..r15 (the vendor's entry code moves them) */
 	struct vlapic vlapic;		 /* the virtual x2APIC (asm/vlapic.h), APIC_BASE included */
 	uint64_t mtrr_def_type;		 /* MSR_MTRR_DEF_TYPE (hvm/msr.c) */
+	uint64_t debugctl;		 /* MSR_DEBUGCTL as the guest set it (hvm/msr.c) */
+	uint32_t tsc_aux;		 /* MSR_TSC_AUX, what RDTSCP gives in ECX (hvm/msr.c) */
 	unsigned int time_cpu;		 /* CPU + 1 where the pvclock was last published; 0 never */
 	s_time_t time_stamp;		 /* when (update_vcpu_system_time in the run loop) */
 	uint8_t *fpu;  /* XSAVE area (or FXSAVE image without XSAVE): one page (xstate.c) */

@@ -22,7 +22,7 @@ struct svm_vcpu {
 	unsigned int asid_cpu;
 	uint64_t asid_gen;
 	uint64_t npt_gen_seen; /* domain's npt_gen at the last entry */
-	/* Exit counts: IOIO, VMMCALL, HLT, CPUID, MSR, NPF, SHUTDOWN, other, INVD, #DB/#AC
+	/* Exit counts: IOIO, VMMCALL, HLT, CPUID, MSR, NPF, SHUTDOWN, other, INVD/WBINVD, #DB/#AC
 	 * (exits.c svm_count). */
 	unsigned long exits_by_reason[10];
 	/* For crash reports: the exit before the current one, and what the last VMRUN injected. */

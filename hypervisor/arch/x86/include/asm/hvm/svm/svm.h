@@ -130,12 +130,16 @@ _Static_assert(__builtin_offsetof(struct vmcb, rax) == 0x5f8, "VMCB rax");
 _Static_assert(__builtin_offsetof(struct vmcb, g_pat) == 0x668, "VMCB g_pat");
 _Static_assert(sizeof(struct vmcb) == 0x1000, "VMCB size");
 
+/* cr_intercepts bits (offset 0x00): reads of CRn at bit n, writes at 16 + n. */
+#define SVM_CR_INTERCEPT_CR4_WRITE (1u << (16 + 4))
+
 /* intercepts1 bits (APM vol. 2 B-1, offset 0x0c). */
 #define SVM_INTR1_INTR (1u << 0)
 #define SVM_INTR1_NMI (1u << 1)
 #define SVM_INTR1_SMI (1u << 2)
 #define SVM_INTR1_INIT (1u << 3)
 #define SVM_INTR1_VINTR (1u << 4)
+#define SVM_INTR1_RDPMC (1u << 15)
 #define SVM_INTR1_CPUID (1u << 18)
 #define SVM_INTR1_INVD (1u << 22)
 #define SVM_INTR1_HLT (1u << 24)
@@ -152,6 +156,8 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "VMCB size");
 #define SVM_INTR2_STGI (1u << 4)
 #define SVM_INTR2_CLGI (1u << 5)
 #define SVM_INTR2_SKINIT (1u << 6)
+#define SVM_INTR2_RDTSCP (1u << 7)
+#define SVM_INTR2_WBINVD (1u << 9)
 #define SVM_INTR2_MONITOR (1u << 10)
 #define SVM_INTR2_MWAIT (1u << 11)
 #define SVM_INTR2_XSETBV (1u << 13)
@@ -176,6 +182,7 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "VMCB size");
 #define SVM_TLB_FLUSH_ASID 3
 
 /* Exit codes (APM vol. 2 appendix C). */
+#define SVM_EXIT_CR4_WRITE 0x14
 #define SVM_EXIT_EXCP_BASE 0x40
 /* Exceptions intercepted through exc_intercepts (one bit per vector). */
 #define SVM_EXC_DB TRAP_debug
@@ -185,6 +192,7 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "VMCB size");
 #define SVM_EXIT_SMI 0x62
 #define SVM_EXIT_INIT 0x63
 #define SVM_EXIT_VINTR 0x64
+#define SVM_EXIT_RDPMC 0x6f
 #define SVM_EXIT_CPUID 0x72
 #define SVM_EXIT_INVD 0x76
 #define SVM_EXIT_HLT 0x78
@@ -200,11 +208,15 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "VMCB size");
 #define SVM_EXIT_STGI 0x84
 #define SVM_EXIT_CLGI 0x85
 #define SVM_EXIT_SKINIT 0x86
+#define SVM_EXIT_RDTSCP 0x87
+#define SVM_EXIT_WBINVD 0x89
 #define SVM_EXIT_MONITOR 0x8a
 #define SVM_EXIT_MWAIT 0x8b
 #define SVM_EXIT_XSETBV 0x8d
 #define SVM_EXIT_NPF 0x400
 #define SVM_EXIT_INVALID (~0UL)
+/* The same as QEMU's TCG stores it: -1 in the low 32 bits only. */
+#define SVM_EXIT_INVALID_32 0xffffffffUL
 
 /* v's and d's SVM state (embedded: always there; meaningful once hvm.initialised). */
 static inline struct svm_vcpu *svm_v(const struct vcpu *v)
