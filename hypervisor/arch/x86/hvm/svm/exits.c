@@ -160,8 +160,8 @@ static void svm_exit_rdtscp(struct vcpu *v)
 	}
 	tsc = rdtsc() + sv->vmcb->tsc_offset;
 	sv->vmcb->rax = (uint32_t)tsc;
-	sv->gprs.rdx = tsc >> 32;
-	sv->gprs.rcx = v->arch.hvm.tsc_aux;
+	svm_gprs(sv)->rdx = tsc >> 32;
+	svm_gprs(sv)->rcx = v->arch.hvm.tsc_aux;
 	svm_skip(v, 3);
 }
 
