@@ -22,7 +22,8 @@
 #   make test-xen         test kernels on Debian's Xen 4.17 and on Tessera: same verdicts
 #                         (not part of make test; tests/xen/xen.mk, docs/conformance.md)
 #   make fuzz             the long hypercall fuzz run (FUZZ_RUNS=10000000; docs/testing.md);
-#                         make fuzz-smoke is the short one make test runs
+#                         make fuzz-smoke is the short one make test runs; make fuzz-x86 and
+#                         make fuzz-x86-smoke: the same for MMIO decoding and CR4 (tests/fuzz/fuzz_x86.c)
 # SMP= and MEM= pick QEMU's CPU count and memory for make run.
 
 SHELL := /bin/bash

@@ -3,7 +3,7 @@
 # form: "N passed, N failed, N skipped". Every group counts its verdict lines the same way
 # (scripts/tally.sh: PASS, FAIL, and the one SKIP form that names a prerequisite make test
 # cannot provide; any other SKIP is a failure). docs/testing.md "Verdict lines".
-# Usage: run-tests.sh all|unit|fuzz|xsfuzz|abi|integration|guests|format
+# Usage: run-tests.sh all|unit|fuzz|xsfuzz|x86fuzz|abi|integration|guests|format
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -14,7 +14,7 @@ failed=0
 skipped=0
 . scripts/tally.sh
 
-# one_verdict WHAT STATUS OUTPUT: a group that is one case (fuzz, xsfuzz): prints OUTPUT with
+# one_verdict WHAT STATUS OUTPUT: a group that is one case (fuzz, xsfuzz, x86fuzz): prints OUTPUT with
 # its last verdict line at the end and counts that line; no verdict line, or a status that
 # is not 0 without a FAIL line, is one FAIL.
 one_verdict() {
@@ -74,6 +74,14 @@ run_xsfuzz() {
 	out=$(bash tests/fuzz/xs_smoke.sh "$BUILD" 2>&1)
 	rc=$?
 	one_verdict "xenstored fuzz smoke" "$rc" "$out"
+}
+
+run_x86fuzz() {
+	echo "== fuzz smoke (libFuzzer over MMIO decoding and the CR4 policy, tests/fuzz/fuzz_x86.c)"
+	local out rc
+	out=$(bash tests/fuzz/x86_smoke.sh "$BUILD" 2>&1)
+	rc=$?
+	one_verdict "x86 fuzz smoke" "$rc" "$out"
 }
 
 run_abi() {
@@ -148,6 +156,7 @@ format) run_format ;;
 guests) run_guests ;;
 fuzz) run_fuzz ;;
 xsfuzz) run_xsfuzz ;;
+x86fuzz) run_x86fuzz ;;
 integration) run_integration ;;
 abi) run_abi ;;
 all)
@@ -155,12 +164,13 @@ all)
 	run_unit
 	run_fuzz
 	run_xsfuzz
+	run_x86fuzz
 	run_abi
 	run_integration
 	run_guests
 	;;
 *)
-	echo "usage: $0 all|unit|fuzz|xsfuzz|abi|integration|guests|format" >&2
+	echo "usage: $0 all|unit|fuzz|xsfuzz|x86fuzz|abi|integration|guests|format" >&2
 	exit 2
 	;;
 esac

@@ -3,7 +3,7 @@
 # unikernel, dom0-tools and libvchan builds).
 #   tests/guests/                 test guests and their plans' bundles (make all)
 #   tests/unit/unit.mk            CUnit host tests (make test-unit)
-#   tests/fuzz/fuzz.mk            the hypercall fuzz harness over the unit tests' sources
+#   tests/fuzz/fuzz.mk            the hypercall and x86 emulation fuzz harnesses over the unit tests' sources
 #   tests/xen/xen.mk              differential runs on Xen 4.17 (make test-xen)
 #   tests/linux/linux.mk          the Linux test plans' bundles (make linux, make dom0)
 #   tests/bench/bench.mk          benchmarks (make bench)

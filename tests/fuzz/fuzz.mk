@@ -13,6 +13,13 @@
 #   make fuzz         the long run: FUZZ_RUNS inputs (default 10 million),
 #                     corpus kept in $(BUILD)/fuzz/corpus; FUZZ_SEED, FUZZ_ARGS
 #                     (extra libFuzzer flags, e.g. -fork=8) may be set.
+#
+# The x86 emulation harness (tests/fuzz/fuzz_x86.c: hvm_emulate_mmio and
+# hvm_set_cr4, whose sources it includes) links the same objects into
+# $(BUILD)/fuzz/fuzz-x86, seeds from tests/fuzz/x86_mkseeds.c:
+#   make fuzz-x86-smoke  the short run make test does (scripts/run-tests.sh x86fuzz)
+#   make fuzz-x86        the long run (FUZZ_RUNS, FUZZ_SEED, FUZZ_ARGS as above;
+#                        corpus in $(BUILD)/fuzz/x86-corpus)
 
 FUZZ_CC ?= clang
 FUZZ_OUT := $(BUILD)/fuzz
@@ -87,4 +94,41 @@ fuzz: deps fuzz-build
 		-rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix=$(FUZZ_OUT)/artifacts/ \
 		$(FUZZ_ARGS) $(FUZZ_OUT)/corpus $(FUZZ_SEEDS) tests/fuzz/crashes
 
--include $(FUZZ_LIB_OBJS:.o=.d) $(FUZZ_HARNESS_OBJ:.o=.d)
+FX86_BIN := $(FUZZ_OUT)/fuzz-x86
+FX86_OBJ := $(FUZZ_OUT)/obj/tests/fuzz/fuzz_x86.o
+FX86_MKSEEDS := $(FUZZ_OUT)/x86-mkseeds
+FX86_SEEDS := $(FUZZ_OUT)/x86-seeds
+FX86_MAX_LEN := 128
+
+.PHONY: fuzz-x86-build fuzz-x86-smoke fuzz-x86
+fuzz-x86-build: $(FX86_BIN) $(FX86_SEEDS)/.stamp
+
+$(FX86_OBJ): tests/fuzz/fuzz_x86.c tests/fuzz/fuzz.mk | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -Werror -c $< -o $@
+
+$(FX86_BIN): $(FUZZ_LIB_OBJS) $(FX86_OBJ)
+	$(Q)$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(UNIT_LDLIBS)
+	@echo "  LD      $@"
+
+$(FX86_MKSEEDS): tests/fuzz/x86_mkseeds.c tests/fuzz/fuzz_x86.h | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) -std=gnu11 -O1 -Wall -Wextra -Werror -Itests/fuzz $< -o $@
+
+$(FX86_SEEDS)/.stamp: $(FX86_MKSEEDS)
+	@rm -rf $(FX86_SEEDS) && mkdir -p $(FX86_SEEDS)
+	$(Q)$(FX86_MKSEEDS) $(FX86_SEEDS) >/dev/null
+	@touch $@
+
+test: fuzz-x86-build
+
+fuzz-x86-smoke: deps fuzz-x86-build
+	$(Q)scripts/run-tests.sh x86fuzz
+
+fuzz-x86: deps fuzz-x86-build
+	@mkdir -p $(FUZZ_OUT)/x86-corpus $(FUZZ_OUT)/x86-artifacts
+	$(FX86_BIN) -runs=$(FUZZ_RUNS) -seed=$(FUZZ_SEED) -max_len=$(FX86_MAX_LEN) -timeout=30 \
+		-rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix=$(FUZZ_OUT)/x86-artifacts/ \
+		$(FUZZ_ARGS) $(FUZZ_OUT)/x86-corpus $(FX86_SEEDS)
+
+-include $(FUZZ_LIB_OBJS:.o=.d) $(FUZZ_HARNESS_OBJ:.o=.d) $(FX86_OBJ:.o=.d)
