@@ -269,7 +269,7 @@ static bool fx86_expect(const uint8_t *b, unsigned int avail, struct fx86_expect
 		if (op == 0xc6)
 			e->len += 1;
 		if (op == 0xc7)
-			e->len += o16 ? 2 : 4;
+			e->len += opsize == 2 ? 2 : 4; /* imm16, or imm32 (REX.W over 66) */
 	}
 	switch (op) {
 	case 0x88:

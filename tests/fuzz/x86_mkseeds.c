@@ -91,6 +91,9 @@ int main(int argc, char **argv)
 	/* Stores. */
 	SEED("mov-imm32", FX86_LM | FX86_WRITE, CR4_BASE, 0xc7, 0x80, 0x10, 0, 0, 0, 0x78, 0x56,
 	     0x34, 0x12);
+	/* REX.W wins over 0x66: imm32, sign-extended (the harness once took it for imm16). */
+	SEED("mov-imm32-rexw-66", FX86_LM | FX86_WRITE, CR4_BASE, 0x66, 0x66, 0x4d, 0xc7, 0x80,
+	     0x05, 0, 0, 0, 0, 0, 0, 0x80);
 	SEED("mov-rip-rel", FX86_LM | FX86_WRITE, CR4_BASE, 0x48, 0x89, 0x05, 0x10, 0, 0, 0);
 	SEED("movb-imm8", FX86_LM | FX86_WRITE, CR4_BASE, 0xc6, 0x44, 0x24, 0x08, 0x5a);
 	/* STOS, once and with REP (RCX 2, then DF set). */
