@@ -406,6 +406,20 @@ static int op_mkdir(struct xs_conn *c, struct xs_view *v, const struct xsd_sockm
 	return 0;
 }
 
+/* path/name (path of length pl, "/" for the root) in a fresh xs_alloc'd string, or NULL. */
+static char *child_path(struct xs_store *s, const char *path, size_t pl, const char *name,
+			size_t nl)
+{
+	char *child = xs_alloc(s, pl + nl + 2);
+
+	if (child) {
+		memcpy(child, path, pl);
+		child[pl == 1 ? 0 : pl] = '/';
+		memcpy(child + (pl == 1 ? 1 : pl + 1), name, nl + 1);
+	}
+	return child;
+}
+
 /*
  * Records every node of the subtree at path in the transaction before anything changes, so
  * that the trans_nodes quota (or ENOMEM) cannot stop del_tree halfway and leave a parent
@@ -420,14 +434,11 @@ static int touch_tree(struct xs_store *s, struct xs_view *v, const char *path,
 	for (uint32_t off = 0; off < n->clen && !rc;) {
 		const char *name = n->children + off;
 		size_t nl = strlen(name);
-		char *child = xs_alloc(s, pl + nl + 2);
+		char *child = child_path(s, path, pl, name, nl);
 		const struct xs_node *cn;
 
 		if (!child)
 			return -ENOMEM;
-		memcpy(child, path, pl);
-		child[pl == 1 ? 0 : pl] = '/';
-		memcpy(child + (pl == 1 ? 1 : pl + 1), name, nl + 1);
 		rc = xs_view_get(v, child, &cn);
 		if (!rc && cn)
 			rc = touch_tree(s, v, child, cn);
@@ -447,14 +458,11 @@ static int del_tree(struct xs_store *s, struct xs_view *v, const char *path,
 	for (uint32_t off = 0; off < n->clen;) {
 		const char *name = n->children + off;
 		size_t nl = strlen(name);
-		char *child = xs_alloc(s, pl + nl + 2);
+		char *child = child_path(s, path, pl, name, nl);
 		const struct xs_node *cn;
 
 		if (!child)
 			return -ENOMEM;
-		memcpy(child, path, pl);
-		child[pl == 1 ? 0 : pl] = '/';
-		memcpy(child + (pl == 1 ? 1 : pl + 1), name, nl + 1);
 		rc = xs_view_get(v, child, &cn);
 		if (!rc && cn)
 			rc = del_tree(s, v, child, cn);
